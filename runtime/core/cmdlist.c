@@ -1,0 +1,244 @@
+/* Command lists: card command records built and range-checked on the host. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* An empty list bound to dev. */
+fllm_status fllm_cmdlist_create(fllm_device *dev, fllm_cmdlist **out)
+{
+	fllm_cmdlist *cl;
+
+	assert(dev && out);
+	cl = calloc(1, sizeof(*cl));
+	if (!cl)
+		return FLLM_E_NO_MEMORY;
+	cl->cmds = calloc(FLLM_CMDLIST_MAX, sizeof(*cl->cmds));
+	if (!cl->cmds) {
+		free(cl);
+		return FLLM_E_NO_MEMORY;
+	}
+	cl->dev = dev;
+	atomic_fetch_add(&dev->children, 1);
+	fllm_handle_add(FLLM_HANDLE_CMDLIST);
+	*out = cl;
+	return FLLM_OK;
+}
+
+void fllm_cmdlist_free(fllm_cmdlist *cl)
+{
+	if (!cl)
+		return;
+	atomic_fetch_sub(&cl->dev->children, 1);
+	free(cl->cmds);
+	free(cl);
+	fllm_handle_del(FLLM_HANDLE_CMDLIST);
+}
+
+void fllm_cmdlist_reset(fllm_cmdlist *cl)
+{
+	assert(cl);
+	cl->n = 0;
+}
+
+uint32_t fllm_cmdlist_count(const fllm_cmdlist *cl)
+{
+	assert(cl);
+	return cl->n;
+}
+
+/* Next free record, zeroed, or NULL when the list is full. */
+static struct fllm_cmd *next_record(fllm_cmdlist *cl, uint16_t opcode)
+{
+	struct fllm_cmd *c;
+
+	if (cl->n >= FLLM_CMDLIST_MAX)
+		return NULL;
+	c = &cl->cmds[cl->n];
+	memset(c, 0, sizeof(*c));
+	c->opcode = opcode;
+	return c;
+}
+
+/* A BO range used by a command: same device, inside the BO, not empty. */
+static fllm_status check_bo(const fllm_cmdlist *cl, const fllm_bo *bo, uint64_t off,
+			    uint64_t len)
+{
+	assert(bo);
+	if (bo->dev != cl->dev || !len)
+		return FLLM_E_INVALID_ARG;
+	if (off > bo->size || len > bo->size - off)
+		return FLLM_E_OUT_OF_RANGE;
+	return FLLM_OK;
+}
+
+fllm_status fllm_cmdlist_nop(fllm_cmdlist *cl)
+{
+	assert(cl);
+	if (!next_record(cl, FLLM_OP_NOP))
+		return FLLM_E_INVALID_ARG;
+	cl->n++;
+	return FLLM_OK;
+}
+
+fllm_status fllm_cmdlist_fence(fllm_cmdlist *cl)
+{
+	struct fllm_cmd *c;
+
+	assert(cl);
+	c = next_record(cl, FLLM_OP_FENCE);
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	c->flags = FLLM_CMD_F_FENCE;
+	cl->n++;
+	return FLLM_OK;
+}
+
+/* The card's cycle counter into 8 bytes at offset (8-aligned). */
+fllm_status fllm_cmdlist_timestamp(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offset)
+{
+	struct fllm_cmd *c;
+	fllm_status st;
+
+	assert(cl);
+	st = check_bo(cl, bo, offset, 8);
+	if (st)
+		return st;
+	if (offset & 7)
+		return FLLM_E_INVALID_ARG;
+	c = next_record(cl, FLLM_OP_TIMESTAMP);
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	c->arg[0] = bo->card_addr + offset;
+	cl->n++;
+	return FLLM_OK;
+}
+
+/* Card-to-card copy of len bytes. */
+fllm_status fllm_cmdlist_copy(fllm_cmdlist *cl, fllm_bo *dst, uint64_t dst_off, fllm_bo *src,
+			      uint64_t src_off, uint64_t len)
+{
+	struct fllm_cmd_dma_copy a = { 0 };
+	struct fllm_cmd *c;
+	fllm_status st;
+
+	assert(cl);
+	st = check_bo(cl, dst, dst_off, len);
+	if (!st)
+		st = check_bo(cl, src, src_off, len);
+	if (st)
+		return st;
+	if (len > FLLM_COPY_MAX_BYTES)
+		return FLLM_E_INVALID_ARG;
+	c = next_record(cl, FLLM_OP_DMA_COPY);
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	a.src = src->card_addr + src_off;
+	a.dst = dst->card_addr + dst_off;
+	a.bytes = len;
+	a.dir = FLLM_COPY_C2C;
+	memcpy(c->arg, &a, sizeof(a));
+	cl->n++;
+	return FLLM_OK;
+}
+
+/* A test-unit record; shared by fill, check and spin. */
+static fllm_status record_test(fllm_cmdlist *cl, const struct fllm_cmd_test *t,
+			       uint32_t timeout_us)
+{
+	struct fllm_cmd *c = next_record(cl, FLLM_OP_TEST);
+
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	c->timeout_us = timeout_us;
+	memcpy(c->arg, t, sizeof(*t));
+	cl->n++;
+	return FLLM_OK;
+}
+
+/* Fill or check: 8-aligned range and a known pattern. */
+static fllm_status record_pattern(fllm_cmdlist *cl, uint64_t op, fllm_bo *bo, uint64_t offset,
+				  uint64_t len, fllm_pattern pattern, uint64_t seed)
+{
+	struct fllm_cmd_test t = { 0 };
+	fllm_status st;
+
+	assert(cl);
+	st = check_bo(cl, bo, offset, len);
+	if (st)
+		return st;
+	if ((offset & 7) || (len & 7) || (unsigned)pattern > FLLM_PATTERN_PRNG)
+		return FLLM_E_INVALID_ARG;
+	t.op = op;
+	t.addr = bo->card_addr + offset;
+	t.bytes = len;
+	t.pattern = (uint64_t)pattern;
+	t.seed = seed;
+	return record_test(cl, &t, 0);
+}
+
+fllm_status fllm_cmdlist_fill(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offset, uint64_t len,
+			      fllm_pattern pattern, uint64_t seed)
+{
+	return record_pattern(cl, FLLM_TEST_FILL, bo, offset, len, pattern, seed);
+}
+
+fllm_status fllm_cmdlist_check(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offset, uint64_t len,
+			       fllm_pattern pattern, uint64_t seed)
+{
+	return record_pattern(cl, FLLM_TEST_CHECK, bo, offset, len, pattern, seed);
+}
+
+/* Busy the test unit for cycles (UINT64_MAX: until the watchdog). */
+fllm_status fllm_cmdlist_spin(fllm_cmdlist *cl, uint64_t cycles, uint32_t timeout_us)
+{
+	struct fllm_cmd_test t = { 0 };
+
+	assert(cl);
+	t.op = FLLM_TEST_SPIN;
+	t.seed = cycles;
+	return record_test(cl, &t, timeout_us);
+}
+
+/* A record passed through unchecked, for card-side validation tests. */
+fllm_status fllm_cmdlist_raw(fllm_cmdlist *cl, const void *record64)
+{
+	struct fllm_cmd *c;
+
+	assert(cl && record64);
+	c = next_record(cl, 0);
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	memcpy(c, record64, sizeof(*c));
+	cl->n++;
+	return FLLM_OK;
+}
+
+/* Hand the records to the backend; ev NULL means wait here. */
+fllm_status fllm_cmdlist_submit(fllm_cmdlist *cl, fllm_event **ev)
+{
+	struct fllm_backend_job *job;
+	fllm_event *e;
+	fllm_status st;
+
+	assert(cl);
+	if (!cl->n)
+		return FLLM_E_INVALID_ARG;
+	st = cl->dev->ops->submit(cl->dev->priv, cl->cmds, cl->n, &job);
+	if (st)
+		return st;
+	st = fllm_event_create(cl->dev, job, cl->n, &e);
+	if (st) {
+		/* the commands run anyway; the backend drops their completions */
+		cl->dev->ops->job_free(cl->dev->priv, job);
+		return st;
+	}
+	if (ev) {
+		*ev = e;
+		return FLLM_OK;
+	}
+	st = fllm_event_wait(e, UINT64_MAX);
+	fllm_event_free(e);
+	return st;
+}

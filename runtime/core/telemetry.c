@@ -1,0 +1,46 @@
+/* Telemetry: the card's sensor and counter registers in one snapshot. */
+#include <assert.h>
+
+#include "internal.h"
+
+/* A 64-bit counter that keeps moving: read HI, LO, HI and retry on a carry. */
+static uint64_t read_counter(fllm_device *dev, uint32_t lo, uint32_t hi, fllm_status *st)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		uint32_t h1 = fllm_device_rd(dev, hi, st);
+		uint32_t l = fllm_device_rd(dev, lo, st);
+		uint32_t h2 = fllm_device_rd(dev, hi, st);
+
+		if (*st || h1 == h2)
+			return (uint64_t)h1 << 32 | l;
+	}
+	if (!*st)
+		*st = FLLM_E_IO;	/* a counter that never settles is a broken card */
+	return 0;
+}
+
+/* Read every telemetry register; a failed read fails the whole snapshot. */
+fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out)
+{
+	fllm_status st = FLLM_OK;
+	fllm_telemetry t;
+
+	assert(dev && out);
+	t.power_mw = fllm_device_rd(dev, FLLM_REG_TEL_POWER_MW, &st);
+	t.temp_mc = (int32_t)fllm_device_rd(dev, FLLM_REG_TEL_TEMP_MC, &st);
+	t.vccint_mv = fllm_device_rd(dev, FLLM_REG_TEL_VCCINT_MV, &st);
+	t.util_permille = fllm_device_rd(dev, FLLM_REG_TEL_UTIL, &st);
+	t.mem_util_permille = fllm_device_rd(dev, FLLM_REG_TEL_MEM_UTIL, &st);
+	t.energy_mj = read_counter(dev, FLLM_REG_TEL_ENERGY_LO, FLLM_REG_TEL_ENERGY_HI, &st);
+	t.cycles = read_counter(dev, FLLM_REG_TEL_CYCLES_LO, FLLM_REG_TEL_CYCLES_HI, &st);
+	t.cmds = read_counter(dev, FLLM_REG_TEL_CMDS_LO, FLLM_REG_TEL_CMDS_HI, &st);
+	t.cmd_errors = fllm_device_rd(dev, FLLM_REG_TEL_CMD_ERRORS, &st);
+	t.dma_errors = fllm_device_rd(dev, FLLM_REG_TEL_DMA_ERRORS, &st);
+	t.watchdog_resets = fllm_device_rd(dev, FLLM_REG_TEL_WATCHDOG, &st);
+	t.reset_count = fllm_device_rd(dev, FLLM_REG_RESET_COUNT, &st);
+	t.irq_count = fllm_device_rd(dev, FLLM_REG_IRQ_COUNT, &st);
+	if (st)
+		return st;
+	*out = t;
+	return FLLM_OK;
+}

@@ -1,0 +1,72 @@
+/*
+ * fllm card model: the whole card as software, speaking only the card
+ * interface (driver/include/fllm_card.h).
+ *
+ * A model owns a register file (BAR0), sparse card memory split into HBM-like
+ * channels, two DMA engines that walk descriptor rings in host memory, the
+ * firmware command processor (firmware/, compiled for the host), compute
+ * units that run the hls/ C kernels, an interrupt controller and an
+ * activity-based power and thermal model. It runs in its own thread.
+ *
+ * The register file is plain memory, as it would be when shared with a
+ * virtual machine: the card notices host writes by comparing doorbells with
+ * its own shadow copies when it is kicked (fllm_sim_reg_write kicks) or on its
+ * periodic poll. Host memory is reached only through struct fllm_sim_host, so
+ * the same model serves an in-process runtime and a VM whose RAM is a file.
+ */
+#ifndef FLLM_SIM_H
+#define FLLM_SIM_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct fllm_sim;
+
+struct fllm_sim_config {
+	uint64_t mem_size;	/* card memory bytes; 0 = 8 GiB (allocated lazily) */
+	uint32_t mem_channels;	/* HBM pseudo-channels; 0 = 32 */
+	uint32_t clock_khz;	/* kernel clock; 0 = 300000 */
+	uint32_t chan_mbps;	/* peak per channel; 0 = 14375 */
+	uint32_t dma_max_len;	/* largest descriptor; 0 = 4 MiB */
+};
+
+/* How the card reaches the host. Calls come from the card's thread. */
+struct fllm_sim_host {
+	void *ctx;
+	/* DMA at a bus address; 0 on success, nonzero when the address is not
+	 * mapped for the card (the model then reports FLLM_CARD_ERR_HOST_DMA). */
+	int (*read)(void *ctx, uint64_t bus_addr, void *dst, uint64_t len);
+	int (*write)(void *ctx, uint64_t bus_addr, const void *src, uint64_t len);
+	/* An MSI-X message for vector (0..FLLM_IRQ_VECTORS-1). */
+	void (*irq)(void *ctx, uint32_t vector);
+};
+
+/*
+ * Returns 0, or a negative errno (-EINVAL bad config, -ENOMEM). cfg may be
+ * NULL for all defaults. A config is valid when mem_size is at least 1 MiB
+ * and a multiple of mem_channels * 4096, mem_channels is at most 64,
+ * clock_khz is in [1000, 2000000] and dma_max_len in [4096, 1 GiB]; host
+ * must provide read and write (irq may be NULL: the host then polls).
+ */
+int fllm_sim_create(const struct fllm_sim_config *cfg, const struct fllm_sim_host *host,
+		    struct fllm_sim **out);
+/* Stops the card thread and frees everything. NULL is a no-op. */
+void fllm_sim_destroy(struct fllm_sim *sim);
+
+/* Models created and not yet destroyed in this process (for leak checks). */
+unsigned fllm_sim_live(void);
+
+/* Host side of BAR0 (32-bit, 4-aligned offsets). Writes to RO registers are
+ * ignored, as on the card; a write wakes the card thread. */
+uint32_t fllm_sim_reg_read(struct fllm_sim *sim, uint32_t off);
+void fllm_sim_reg_write(struct fllm_sim *sim, uint32_t off, uint32_t val);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLLM_SIM_H */

@@ -1,0 +1,93 @@
+/*
+ * Activity-based power and thermal model for the telemetry registers,
+ * roughly an Alveo U280 (about 20 W idle, about 75 W flat out):
+ *
+ *   P = P_STATIC + P_CU * util + E_DMA * dma_bytes/s + E_MEM * mem_bytes/s
+ *
+ * util is the compute units' busy fraction over the window, dma bytes are
+ * what crossed PCIe (DMA descriptors and DMA_COPY to or from the host), mem
+ * bytes all card-memory traffic. Die temperature follows a first-order RC
+ * model toward T_AMB + R_TH * P with time constant TAU; VCCINT droops a
+ * little with dynamic power. Energy is integrated in mJ. The window is the
+ * time since the last update, at least FLLM_SIM_POWER_PERIOD_NS.
+ */
+#include "sim_internal.h"
+
+#define FLLM_SIM_POWER_PERIOD_NS 1000000u	/* update every ms */
+#define P_STATIC_W	20.0	/* shell, HBM refresh, PCIe link, clocks */
+#define P_CU_W		35.0	/* every unit busy for the whole window */
+#define E_DMA_J_PER_B	0.5e-9	/* PCIe + DMA engine: 6 W at 12 GB/s */
+#define E_MEM_J_PER_B	35e-12	/* HBM2 access: 16 W at 460 GB/s */
+#define T_AMB_C		35.0	/* air at the heat sink inlet */
+#define R_TH_C_PER_W	0.5	/* heat sink to air */
+#define TAU_S		2.0	/* die + heat sink time constant */
+#define VCCINT_MV	850.0
+#define VCCINT_DROOP_MV_PER_W 0.25
+
+/* Start the model from idle at ambient-plus-idle temperature, no energy. */
+void fllm_sim_power_reset(struct fllm_sim *sim)
+{
+	struct fllm_sim_power *p = &sim->power;
+
+	if (p->temp_c == 0)
+		p->temp_c = T_AMB_C + R_TH_C_PER_W * P_STATIC_W;
+	p->last_ns = fllm_sim_now_ns(sim);
+	p->last_busy = 0;
+	p->last_dma = 0;
+	p->last_mem = 0;
+	p->energy_mj = 0;
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_POWER_MW, (uint32_t)(P_STATIC_W * 1000));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_TEMP_MC, (uint32_t)(p->temp_c * 1000));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_VCCINT_MV, (uint32_t)VCCINT_MV);
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_UTIL, 0);
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_MEM_UTIL, 0);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_ENERGY_LO, 0);
+}
+
+/* Fraction in [0, 1] as per mille. */
+static uint32_t per_mille(double f)
+{
+	if (f < 0)
+		f = 0;
+	if (f > 1)
+		f = 1;
+	return (uint32_t)(f * 1000 + 0.5);
+}
+
+/* Advance the model to now and publish it, once per period. */
+void fllm_sim_power_update(struct fllm_sim *sim)
+{
+	struct fllm_sim_power *p = &sim->power;
+	uint64_t now = fllm_sim_now_ns(sim);
+	uint64_t busy, dma, mem;
+	double dt, util, dma_bps, mem_bps, peak_bps, watts, target;
+
+	if (now - p->last_ns < FLLM_SIM_POWER_PERIOD_NS)
+		return;
+	dt = (double)(now - p->last_ns) * 1e-9;
+	busy = fllm_sim_cu_busy_cycles(sim);
+	dma = sim->dma_bytes;
+	mem = sim->mem_bytes;
+	util = (double)(busy - p->last_busy) /
+	       (dt * sim->cfg.clock_khz * 1000.0 * FLLM_SIM_CU_COUNT);
+	if (util > 1)
+		util = 1;
+	dma_bps = (double)(dma - p->last_dma) / dt;
+	mem_bps = (double)(mem - p->last_mem) / dt;
+	peak_bps = (double)sim->cfg.mem_channels * sim->cfg.chan_mbps * 1e6;
+	watts = P_STATIC_W + P_CU_W * util + E_DMA_J_PER_B * dma_bps + E_MEM_J_PER_B * mem_bps;
+	target = T_AMB_C + R_TH_C_PER_W * watts;
+	p->temp_c += (target - p->temp_c) * dt / (TAU_S + dt);
+	p->energy_mj += watts * dt * 1000.0;
+	p->last_ns = now;
+	p->last_busy = busy;
+	p->last_dma = dma;
+	p->last_mem = mem;
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_POWER_MW, (uint32_t)(watts * 1000.0));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_TEMP_MC, (uint32_t)(p->temp_c * 1000.0));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_VCCINT_MV,
+			 (uint32_t)(VCCINT_MV - VCCINT_DROOP_MV_PER_W * (watts - P_STATIC_W)));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_UTIL, per_mille(util));
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_MEM_UTIL, per_mille(mem_bps / peak_bps));
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_ENERGY_LO, (uint64_t)p->energy_mj);
+}

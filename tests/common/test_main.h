@@ -1,0 +1,44 @@
+/*
+ * Shared main() for the CUnit test programs. A test program defines
+ * fllm_test_register(), which adds its suites; main runs them in basic mode
+ * and exits non-zero when any test, suite or framework call failed (CUnit
+ * itself would exit 0).
+ */
+#ifndef FLLM_TEST_MAIN_H
+#define FLLM_TEST_MAIN_H
+
+#include <CUnit/CUnit.h>
+
+/* Add the program's suites; return 0 or a CUnit error. */
+int fllm_test_register(void);
+
+/* Add a suite with its tests from a NULL-terminated CU_TestInfo array. */
+int fllm_test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
+			CU_TestInfo *tests);
+
+/* Assert with both values printed on mismatch (CUnit prints only the expression). */
+#define FLLM_ASSERT_EQ_U64(actual, expected)                                              \
+	do {                                                                              \
+		unsigned long long a_ = (unsigned long long)(actual);                     \
+		unsigned long long e_ = (unsigned long long)(expected);                   \
+		if (a_ != e_)                                                             \
+			fllm_test_report_mismatch(__FILE__, __LINE__, #actual, a_, e_);   \
+		CU_ASSERT_EQUAL(a_, e_);                                                  \
+	} while (0)
+
+#define FLLM_ASSERT_STATUS(actual, expected)                                              \
+	do {                                                                              \
+		long long a_ = (long long)(actual);                                       \
+		long long e_ = (long long)(expected);                                     \
+		if (a_ != e_)                                                             \
+			fllm_test_report_status(__FILE__, __LINE__, #actual, (int)a_,     \
+						(int)e_);                                 \
+		CU_ASSERT_EQUAL(a_, e_);                                                  \
+	} while (0)
+
+void fllm_test_report_mismatch(const char *file, int line, const char *expr,
+			       unsigned long long actual, unsigned long long expected);
+void fllm_test_report_status(const char *file, int line, const char *expr, int actual,
+			     int expected);
+
+#endif /* FLLM_TEST_MAIN_H */

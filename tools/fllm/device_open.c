@@ -1,0 +1,18 @@
+/* Device opening for CLI commands (see device_open.h). */
+#include "device_open.h"
+
+#include <stdio.h>
+
+/* One message format for every command, with a hint for unknown names. */
+fllm_status cli_device_open(const char *cmd, const char *name, fllm_device **out)
+{
+	fllm_status st = fllm_device_open(name, out);
+
+	if (st == FLLM_OK)
+		return st;
+	fprintf(stderr, "fllm %s: cannot open device '%s': %s\n", cmd, name,
+		fllm_status_str(st));
+	if (st == FLLM_E_NO_DEVICE)
+		fprintf(stderr, "fllm %s: 'fllm devices' lists the devices\n", cmd);
+	return st;
+}

@@ -1,0 +1,38 @@
+/* fllm: the command-line front end of the fllm runtime. */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "fllm_card.h"
+
+const struct cli_command cli_commands[] = {
+	{ "help", cli_cmd_help, "list commands or show one command's options" },
+	{ "devices", cli_cmd_devices, "list fllm cards: emulated ones and PCIe devices" },
+	{ "examine", cli_cmd_examine, "show a card's identity, resources and live telemetry" },
+	{ "validate", cli_cmd_validate, "run the hardware-validation suite on a card" },
+	{ NULL, NULL, NULL },
+};
+
+/* Dispatch argv[1] to its command; handle --version and --help here. */
+int main(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: fllm <command> [options]  (see 'fllm help')\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("fllm %s (card interface %u.%u)\n", FLLM_VERSION_STRING,
+		       FLLM_CARD_IF_MAJOR, FLLM_CARD_IF_MINOR);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cli_cmd_help(1, argv);
+	for (c = cli_commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "fllm: unknown command '%s' (see 'fllm help')\n", argv[1]);
+	return CLI_EXIT_USAGE;
+}

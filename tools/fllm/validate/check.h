@@ -1,0 +1,81 @@
+/*
+ * fllm validate: the hardware-validation suite. Each check is one named test
+ * case that drives a card through the public runtime API only, so it runs on
+ * every backend, and ends pass, fail (with a message) or skip (with a reason).
+ */
+#ifndef FLLM_CLI_VALIDATE_CHECK_H
+#define FLLM_CLI_VALIDATE_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fllm/fllm.h"
+
+enum val_outcome {
+	VAL_PASS = 0,
+	VAL_FAIL,
+	VAL_SKIP,
+};
+
+/* What every check gets: the open device and the suite's settings. */
+struct val_ctx {
+	fllm_device *dev;
+	fllm_device_info info;
+	uint64_t max_dma;	/* largest DMA loopback transfer, bytes */
+	int quick;		/* shorter variants of the long checks */
+};
+
+struct val_result {
+	enum val_outcome outcome;
+	char message[512];
+	double seconds;
+};
+
+struct val_check {
+	const char *name;	/* test-case name in reports */
+	const char *what;	/* one line for --help-like listings and docs */
+	void (*run)(struct val_ctx *ctx, struct val_result *res);
+};
+
+/* The suite, in run order (suite.c). */
+extern const struct val_check val_checks[];
+extern const size_t val_check_count;
+
+/* Run every check, printing progress on stderr; results[] has val_check_count entries. */
+void val_suite_run(struct val_ctx *ctx, struct val_result *results);
+
+/* Set the outcome and its message; the first failure of a check wins. */
+void val_pass(struct val_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void val_fail(struct val_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void val_skip(struct val_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Short name of an outcome: "pass", "fail", "skip". */
+const char *val_outcome_name(enum val_outcome o);
+
+/* Fill len bytes with a reproducible pseudo-random stream from seed. */
+void val_random_fill(void *buf, size_t len, uint64_t seed);
+
+/*
+ * Submit cl, wait for it (bounded), and copy up to nres per-command results.
+ * Returns the submission's status (fllm_event_wait's, or the submit error).
+ */
+fllm_status val_submit_wait(fllm_cmdlist *cl, fllm_cmd_result *res, uint32_t nres);
+
+/* Largest compute budget any check waits for, ns. */
+#define VAL_WAIT_NS (10ull * 1000 * 1000 * 1000)
+
+void val_check_identity(struct val_ctx *ctx, struct val_result *res);
+void val_check_scratch(struct val_ctx *ctx, struct val_result *res);
+void val_check_dma_loopback(struct val_ctx *ctx, struct val_result *res);
+void val_check_dma_unaligned(struct val_ctx *ctx, struct val_result *res);
+void val_check_card_view(struct val_ctx *ctx, struct val_result *res);
+void val_check_mem_patterns(struct val_ctx *ctx, struct val_result *res);
+void val_check_cmd_errors(struct val_ctx *ctx, struct val_result *res);
+void val_check_watchdog(struct val_ctx *ctx, struct val_result *res);
+void val_check_timestamps(struct val_ctx *ctx, struct val_result *res);
+void val_check_telemetry(struct val_ctx *ctx, struct val_result *res);
+
+#endif /* FLLM_CLI_VALIDATE_CHECK_H */

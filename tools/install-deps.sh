@@ -1,0 +1,49 @@
+#!/bin/sh
+# Install the Debian 12 packages fllm needs: to build and run (default), or
+# also to run the test suite (--test). docs/dependencies.md says why each one.
+set -eu
+
+usage() {
+	echo "usage: tools/install-deps.sh [--test]" >&2
+	exit 2
+}
+
+test_deps=0
+for arg in "$@"; do
+	case "$arg" in
+	--test) test_deps=1 ;;
+	-h | --help)
+		echo "usage: tools/install-deps.sh [--test]"
+		echo "Install the Debian packages to build fllm (--test: and to run its tests)."
+		exit 0
+		;;
+	*)
+		echo "install-deps.sh: unknown option '$arg'" >&2
+		usage
+		;;
+	esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo -- "$0" "$@"
+	fi
+	echo "install-deps.sh: must run as root (and sudo is not installed)" >&2
+	exit 1
+fi
+
+# build and run: compiler, CMake, libpci (PCIe discovery) and pci.ids names;
+# CUnit too, because the default configuration builds the test programs
+pkgs="build-essential cmake pkg-config libpci-dev pciutils pci.ids libcunit1-dev"
+# RV32 firmware cross-build (optional in CMake, installed so it is checked)
+pkgs="$pkgs gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf"
+if [ "$test_deps" -eq 1 ]; then
+	# a second compiler for warnings and sanitizers (its recommended
+	# libclang-rt holds the ASan/UBSan runtimes), xmllint for the JUnit test
+	pkgs="$pkgs clang libxml2-utils"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+# shellcheck disable=SC2086 # the list is meant to split into words
+apt-get install -y $pkgs
