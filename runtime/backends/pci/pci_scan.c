@@ -179,13 +179,31 @@ static void scan(struct pci_access *pacc, fllm_device_desc *found, size_t *n)
 	}
 }
 
+/*
+ * Run scan() with libpci's error callback able to jump back here. Returns
+ * nonzero when libpci gave up midway. Nothing this function changes after
+ * setjmp lives across the jump, so no local can be clobbered.
+ */
+static int scan_guarded(struct pci_access *pacc, fllm_device_desc *found, size_t *count)
+{
+	jmp_buf jb;
+
+	scan_jump = &jb;
+	if (setjmp(jb)) {
+		scan_jump = NULL;
+		return -1;
+	}
+	scan(pacc, found, count);
+	scan_jump = NULL;
+	return 0;
+}
+
 /* Append every recognised card, in bus order, to out[*n..cap). */
 static fllm_status pci_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 {
 	fllm_device_desc *found;
 	struct pci_access *pacc;
 	size_t count = 0;
-	jmp_buf jb;
 	fllm_status st;
 
 	found = calloc(PCI_SCAN_MAX, sizeof(*found));
@@ -202,17 +220,13 @@ static fllm_status pci_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 	st = set_access(pacc);
 	if (st)
 		goto out_cleanup;
-	scan_jump = &jb;
-	if (setjmp(jb)) {
+	if (scan_guarded(pacc, found, &count)) {
 		/* libpci gave up midway; its cleanup copes with a half-built scan */
-		scan_jump = NULL;
-		pci_cleanup(pacc);
-		free(found);
-		return getenv(PCI_ACCESS_ENV) && *getenv(PCI_ACCESS_ENV) ? FLLM_E_FORMAT
-									   : FLLM_OK;
+		const char *env = getenv(PCI_ACCESS_ENV);
+
+		st = env && *env ? FLLM_E_FORMAT : FLLM_OK;
+		goto out_cleanup;
 	}
-	scan(pacc, found, &count);
-	scan_jump = NULL;
 	qsort(found, count, sizeof(*found), cmp_bdf);
 	for (size_t i = 0; i < count; i++, (*n)++)
 		if (*n < cap)
