@@ -201,6 +201,30 @@ fllm_status fllm_cmdlist_spin(fllm_cmdlist *cl, uint64_t cycles, uint32_t timeou
 	return record_test(cl, &t, timeout_us);
 }
 
+/* LUT-GEMM with its parameter block in params; the card checks the block's contents. */
+fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				 uint32_t bytes)
+{
+	struct fllm_cmd_cu a = { 0 };
+	struct fllm_cmd *c;
+	fllm_status st;
+
+	assert(cl);
+	st = check_bo(cl, params, offset, bytes);
+	if (st)
+		return st;
+	if (bytes > FLLM_CU_PARAMS_MAX || (params->card_addr + offset) & 63)
+		return FLLM_E_INVALID_ARG;
+	c = next_record(cl, FLLM_OP_LUTGEMM);
+	if (!c)
+		return FLLM_E_INVALID_ARG;
+	a.params = params->card_addr + offset;
+	a.params_bytes = bytes;
+	memcpy(c->arg, &a, sizeof(a));
+	cl->n++;
+	return FLLM_OK;
+}
+
 /* A record passed through unchecked, for card-side validation tests. */
 fllm_status fllm_cmdlist_raw(fllm_cmdlist *cl, const void *record64)
 {

@@ -54,6 +54,20 @@ struct fllm_sim_host {
  */
 int fllm_sim_create(const struct fllm_sim_config *cfg, const struct fllm_sim_host *host,
 		    struct fllm_sim **out);
+/*
+ * As fllm_sim_create, with BAR0 in memory the caller provides: regs points to
+ * FLLM_REG_BAR_SIZE bytes, 4-aligned, that stay mapped until destroy (a page
+ * shared with a virtual machine). The model initialises the page; whoever
+ * else maps it writes registers straight into memory, so the RO/RW rules of
+ * fllm_sim_reg_write are not enforced there and IRQ_ACK holds only the last
+ * value written before the card applies it. The card notices such writes on
+ * its periodic poll or when fllm_sim_kick is called.
+ */
+int fllm_sim_create_shared(const struct fllm_sim_config *cfg, const struct fllm_sim_host *host,
+			   void *regs, struct fllm_sim **out);
+/* Wake the card thread now, e.g. on a doorbell from outside the process. */
+void fllm_sim_kick(struct fllm_sim *sim);
+
 /* Stops the card thread and frees everything. NULL is a no-op. */
 void fllm_sim_destroy(struct fllm_sim *sim);
 

@@ -1,20 +1,37 @@
 /*
- * Compute units. The inventory holds CU 0, the test unit. Starting a unit
- * runs its hls/ function on card memory at once; the unit reports done once
- * the card clock has advanced by the unit's modeled cycle count, so timing
- * and the watchdog behave as on the card.
+ * Compute units. The inventory holds CU 0, the test unit, and CU 1, the
+ * LUT-GEMM unit. Starting a unit runs its hls/ function on card memory at
+ * once; the unit reports done once the card clock has advanced by the
+ * unit's modeled cycle count, so timing and the watchdog behave as on the
+ * card.
+ *
+ * The LUT-GEMM unit's C model can take far longer on the host than the
+ * modeled unit takes on the card, so the card clock stands still while it
+ * runs (the host time is added to cycle_base): its completion then reports
+ * the cycle model's duration plus the card thread's polling delay, and the
+ * watchdog counts modeled time only. The test unit keeps the plain clock.
+ *
+ * The card's firmware polls a unit continuously, this thread every 100 us:
+ * a unit whose modeled end lies past the firmware's watchdog deadline is
+ * never reported done, so the watchdog fires as it would on the card even
+ * when both moments passed between two polls.
  */
 #include <string.h>
 
 #include "fllm_hls_test.h"
+#include "fllm_lutgemm_unit.h"
 #include "sim_internal.h"
 
 /* Publish the inventory registers. */
 void fllm_sim_cu_init(struct fllm_sim *sim)
 {
 	fllm_sim_reg_set(sim, FLLM_REG_CU_COUNT, FLLM_SIM_CU_COUNT);
-	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(0), FLLM_CU_INFO_MAKE(FLLM_CU_TEST, 1));
-	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(0), 0);
+	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_TEST),
+			 FLLM_CU_INFO_MAKE(FLLM_CU_TEST, 1));
+	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_TEST), 0);
+	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_LUTGEMM),
+			 FLLM_CU_INFO_MAKE(FLLM_CU_LUTGEMM, FLLM_LUTGEMM_VERSION));
+	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_LUTGEMM), 0);
 }
 
 /* Add the unit's busy time up to now (clamped to its end) to busy_cycles. */
@@ -28,11 +45,60 @@ static void cu_account(struct fllm_sim_cu *u, uint64_t now)
 	}
 }
 
-/* Start unit i on a validated command. */
+/* Run a validated FLLM_OP_TEST command; returns its modeled cycles. */
+static uint64_t cu_run_test(struct fllm_sim *sim, struct fllm_sim_cu *u,
+			    const struct fllm_cmd *cmd)
+{
+	struct fllm_cmd_test args;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	fllm_hls_test_unit((uint64_t *)sim->mem.base, &args, &u->result);
+	if (args.op != FLLM_TEST_SPIN)
+		sim->mem_bytes += args.bytes;
+	return fllm_hls_test_cycles(&args);
+}
+
+/* Card-memory bytes one valid LUT-GEMM command moves (for the power model). */
+static uint64_t cu_lutgemm_traffic(const struct fllm_lutgemm_params *p)
+{
+	uint64_t bytes = sizeof(*p) + (uint64_t)p->m * p->row_bytes + 4ull * p->m * p->n_tokens;
+
+	return bytes + (uint64_t)p->n_tokens * fllm_lutgemm_act_bytes(p->k, p->group);
+}
+
+/*
+ * Run an FLLM_OP_LUTGEMM command on this card's unit memories, with the
+ * card clock stopped; the unit checks the parameter block (the firmware has
+ * checked only its placement). Returns the modeled cycles.
+ */
+static uint64_t cu_run_lutgemm(struct fllm_sim *sim, struct fllm_sim_cu *u,
+			       const struct fllm_cmd *cmd)
+{
+	const uint8_t *wport[FLLM_LUTGEMM_SLICES_MAX];	/* every slice port on card memory */
+	struct fllm_lutgemm_params p;
+	struct fllm_cmd_cu args;
+	uint64_t t0;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	for (uint32_t s = 0; s < FLLM_LUTGEMM_SLICES_MAX; s++)
+		wport[s] = sim->mem.base;
+	t0 = fllm_sim_raw_cycles(sim);
+	u->status = (uint16_t)fllm_lutgemm_unit_run(&sim->lutgemm_onchip, sim->mem.base, wport,
+						     sim->mem.size, args.params,
+						     args.params_bytes);
+	sim->cycle_base += fllm_sim_raw_cycles(sim) - t0;
+	if (u->status != FLLM_CARD_OK)
+		return FLLM_LUTGEMM_REJECT_CYCLES;
+	/* accepted: the block lies in memory and the outputs did not overwrite it */
+	memcpy(&p, sim->mem.base + args.params, sizeof(p));
+	sim->mem_bytes += cu_lutgemm_traffic(&p);
+	return fllm_lutgemm_cycles(&p);
+}
+
+/* Start unit i on a command the firmware validated for its type. */
 void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *cmd)
 {
 	struct fllm_sim_cu *u = &sim->cu[i];
-	struct fllm_cmd_test args;
 	uint64_t now = fllm_sim_cycles(sim);
 	uint64_t cycles;
 
@@ -43,16 +109,15 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	u->acct = now;
 	u->result = 0;
 	u->status = FLLM_CARD_OK;
-	if (cmd->opcode != FLLM_OP_TEST) {
+	if (i == FLLM_SIM_CU_TEST && cmd->opcode == FLLM_OP_TEST) {
+		cycles = cu_run_test(sim, u, cmd);
+	} else if (i == FLLM_SIM_CU_LUTGEMM && cmd->opcode == FLLM_OP_LUTGEMM) {
+		cycles = cu_run_lutgemm(sim, u, cmd);
+	} else {
 		u->status = FLLM_CARD_ERR_PARAM;
 		u->done = now;
 		return;
 	}
-	memcpy(&args, cmd->arg, sizeof(args));
-	fllm_hls_test_unit((uint64_t *)sim->mem.base, &args, &u->result);
-	if (args.op != FLLM_TEST_SPIN)
-		sim->mem_bytes += args.bytes;
-	cycles = fllm_hls_test_cycles(&args);
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
 }
 
@@ -63,6 +128,9 @@ int fllm_sim_cu_poll(struct fllm_sim *sim, uint32_t i, uint16_t *status, uint64_
 	uint64_t now = fllm_sim_cycles(sim);
 
 	if (i >= FLLM_SIM_CU_COUNT || !u->busy || now < u->done)
+		return 0;
+	/* still busy at the watchdog deadline: the watchdog wins, as on the card */
+	if (u->done > sim->fw.cu_deadline)
 		return 0;
 	cu_account(u, now);
 	u->busy = 0;

@@ -4,7 +4,8 @@
  *
  *   P = P_STATIC + P_CU * util + E_DMA * dma_bytes/s + E_MEM * mem_bytes/s
  *
- * util is the compute units' busy fraction over the window, dma bytes are
+ * util is the fraction of the window in which a compute unit was busy (the
+ * firmware runs one command at a time, so at most one is), dma bytes are
  * what crossed PCIe (DMA descriptors and DMA_COPY to or from the host), mem
  * bytes all card-memory traffic. Die temperature follows a first-order RC
  * model toward T_AMB + R_TH * P with time constant TAU; VCCINT droops a
@@ -68,8 +69,8 @@ void fllm_sim_power_update(struct fllm_sim *sim)
 	busy = fllm_sim_cu_busy_cycles(sim);
 	dma = sim->dma_bytes;
 	mem = sim->mem_bytes;
-	util = (double)(busy - p->last_busy) /
-	       (dt * sim->cfg.clock_khz * 1000.0 * FLLM_SIM_CU_COUNT);
+	/* units run one command at a time: busy cycles of all units over the window */
+	util = (double)(busy - p->last_busy) / (dt * sim->cfg.clock_khz * 1000.0);
 	if (util > 1)
 		util = 1;
 	dma_bps = (double)(dma - p->last_dma) / dt;

@@ -51,10 +51,7 @@ void fllm_sim_reg_write(struct fllm_sim *sim, uint32_t off, uint32_t val)
 		atomic_fetch_or(&sim->regs[off / 4], val);
 	else
 		atomic_store(&sim->regs[off / 4], val);
-	pthread_mutex_lock(&sim->lock);
-	sim->kicked = 1;
-	pthread_cond_signal(&sim->cond);
-	pthread_mutex_unlock(&sim->lock);
+	fllm_sim_kick(sim);
 }
 
 /* Card-side read of any register. */

@@ -5,6 +5,7 @@
  * and 100 us while a compute unit is busy.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -135,15 +136,25 @@ err_mutex:
 int fllm_sim_create(const struct fllm_sim_config *cfg, const struct fllm_sim_host *host,
 		    struct fllm_sim **out)
 {
+	return fllm_sim_create_shared(cfg, host, NULL, out);
+}
+
+/* See fllm_sim.h; regs NULL keeps BAR0 inside the model. */
+int fllm_sim_create_shared(const struct fllm_sim_config *cfg, const struct fllm_sim_host *host,
+			   void *regs, struct fllm_sim **out)
+{
 	struct fllm_sim *sim;
 	int rc;
 
 	*out = NULL;
-	if (!host || !host->read || !host->write)
+	if (!host || !host->read || !host->write || ((uintptr_t)regs & 3))
 		return -EINVAL;
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return -ENOMEM;
+	/* _Atomic uint32_t has the size and alignment of uint32_t on every
+	 * target this builds for, so a plain shared page can hold it */
+	sim->regs = regs ? (_Atomic uint32_t *)regs : sim->regs_own;
 	if (cfg)
 		sim->cfg = *cfg;
 	rc = fllm_sim_config_resolve(&sim->cfg);
@@ -175,6 +186,15 @@ err_unmap:
 err_free_sim:
 	free(sim);
 	return rc;
+}
+
+/* See fllm_sim.h. */
+void fllm_sim_kick(struct fllm_sim *sim)
+{
+	pthread_mutex_lock(&sim->lock);
+	sim->kicked = 1;
+	pthread_cond_signal(&sim->cond);
+	pthread_mutex_unlock(&sim->lock);
 }
 
 /* See fllm_sim.h. */

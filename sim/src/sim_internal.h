@@ -12,10 +12,13 @@
 
 #include "fllm_card.h"
 #include "fllm_sim.h"
+#include "fllm_lutgemm_unit.h"
 #include "fw.h"
 
 #define FLLM_SIM_REGS		(FLLM_REG_BAR_SIZE / 4)
-#define FLLM_SIM_CU_COUNT	1u	/* CU 0: the test unit */
+#define FLLM_SIM_CU_COUNT	2u	/* the units below */
+#define FLLM_SIM_CU_TEST	0u	/* FLLM_CU_TEST */
+#define FLLM_SIM_CU_LUTGEMM	1u	/* FLLM_CU_LUTGEMM */
 #define FLLM_SIM_RING_MAX	4096u	/* FLLM_REG_CMD_RING_MAX */
 #define FLLM_SIM_DMA_BURST	32u	/* descriptors per channel per step */
 
@@ -59,10 +62,13 @@ struct fllm_sim_power {
 struct fllm_sim {
 	struct fllm_sim_config cfg;	/* with defaults filled in */
 	struct fllm_sim_host host;
-	_Atomic uint32_t regs[FLLM_SIM_REGS];	/* BAR0, indexed by offset / 4 */
+	_Atomic uint32_t *regs;		/* BAR0, indexed by offset / 4: regs_own or an
+					 * external page (fllm_sim_create_shared) */
+	_Atomic uint32_t regs_own[FLLM_SIM_REGS];
 	struct fllm_sim_mem mem;
 	struct fllm_sim_dma dma[FLLM_DMA_CHANNELS];
 	struct fllm_sim_cu cu[FLLM_SIM_CU_COUNT];
+	struct fllm_lutgemm_onchip lutgemm_onchip;	/* this card's LUT-GEMM unit memories */
 	struct fllm_sim_power power;
 	struct fw fw;
 	struct fw_hal hal;

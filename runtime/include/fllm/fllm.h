@@ -216,6 +216,18 @@ fllm_status fllm_cmdlist_check(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offset, u
 fllm_status fllm_cmdlist_spin(fllm_cmdlist *cl, uint64_t cycles, uint32_t timeout_us);
 
 /*
+ * LUT-GEMM unit: one FLLM_OP_LUTGEMM command whose parameter block (struct
+ * fllm_lutgemm_params of hls/include/fllm_lutgemm.h, 384 bytes) lies at
+ * [offset, offset+bytes) of params. Checked here: the range lies in the BO,
+ * bytes is 1..4096 and the block's card address is 64-aligned
+ * (FLLM_E_OUT_OF_RANGE / FLLM_E_INVALID_ARG). The card addresses inside the
+ * block are the card's to check: a rejected block completes with FLLM_E_CARD
+ * and the unit's code in fllm_cmd_result.card_status (docs/numerics.md 6.1).
+ */
+fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				 uint32_t bytes);
+
+/*
  * A raw 64-byte command record (struct fllm_cmd of fllm_card.h) passed to the
  * card unchanged except for seq, for validation suites that must send
  * malformed commands. Backends with a kernel driver may refuse it.
