@@ -41,9 +41,19 @@ if [ "$test_deps" -eq 1 ]; then
 	# a second compiler for warnings and sanitizers (its recommended
 	# libclang-rt holds the ASan/UBSan runtimes), xmllint for the JUnit test
 	pkgs="$pkgs clang libxml2-utils"
+	# named explicitly: its libFuzzer runtime builds the engine's fuzzers
+	# (tests/fuzz, -fsanitize=fuzzer), even where recommends are off
+	pkgs="$pkgs libclang-rt-14-dev"
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # shellcheck disable=SC2086 # the list is meant to split into words
 apt-get install -y $pkgs
+if [ "$test_deps" -eq 1 ]; then
+	# the VM rig (tests/vm, docs/vm-rig.md): QEMU, a static busybox and cpio
+	# for the initramfs, and Debian's cloud kernel with the headers of the
+	# same release, which is only guaranteed when both come in one call
+	apt-get install -y --no-install-recommends qemu-system-x86 busybox-static cpio \
+		linux-image-cloud-amd64 linux-headers-cloud-amd64
+fi

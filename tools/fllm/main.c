@@ -5,12 +5,14 @@
 #include "args.h"
 #include "commands.h"
 #include "fllm_card.h"
+#include "run_command.h"
 
 const struct cli_command cli_commands[] = {
 	{ "help", cli_cmd_help, "list commands or show one command's options" },
 	{ "devices", cli_cmd_devices, "list fllm cards: emulated ones and PCIe devices" },
 	{ "examine", cli_cmd_examine, "show a card's identity, resources and live telemetry" },
 	{ "validate", cli_cmd_validate, "run the hardware-validation suite on a card" },
+	{ "run", cli_cmd_run, "generate text with a Llama model (GGUF or llama2.c) on the CPU" },
 	{ NULL, NULL, NULL },
 };
 

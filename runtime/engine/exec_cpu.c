@@ -1,0 +1,247 @@
+/*
+ * The CPU executor: fp32 reference arithmetic, written to follow llama2.c's
+ * run.c step for step (same formulas, same order of operations) apart from
+ * the dot products, which keep 8 partial sums so compilers can vectorize
+ * them. Matmul rows are split across the thread pool when a matrix is big
+ * enough to repay the hand-off.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "executor.h"
+#include "kv_cache.h"
+#include "threadpool.h"
+
+/* Below this many multiply-adds a matmul runs on the calling thread. */
+#define CPU_PAR_MIN_MACS 32768u
+
+struct exec_cpu {
+	struct fllm_exec base;
+	const fllm_model_info *info;
+	struct fllm_threadpool *pool;
+	struct fllm_kv_cache kv;
+	uint32_t n_ctx;
+	float *att;		/* (n_heads, n_ctx) attention scores */
+	float *inv_freq;	/* (head_dim / 2) RoPE frequency of pair i */
+};
+
+/* Dot product with 8 partial sums, added in a fixed order: the result does
+ * not depend on the thread count. */
+static float dot_f32(const float *a, const float *b, uint32_t n)
+{
+	float s[8] = { 0 };
+	uint32_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		for (int j = 0; j < 8; j++)
+			s[j] += a[i + j] * b[i + j];
+	for (; i < n; i++)
+		s[i & 7] += a[i] * b[i];
+	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+struct linear_job {
+	const struct fllm_weight *w;
+	const float *x;		/* (cols) */
+	float *y;		/* (rows) */
+};
+
+/* Rows [part * rows / n, (part + 1) * rows / n) of one matmul. */
+static void linear_part(void *arg, uint32_t part, uint32_t n)
+{
+	const struct linear_job *j = arg;
+	uint32_t rows = j->w->rows, cols = j->w->cols;
+	uint32_t r0 = (uint32_t)((uint64_t)rows * part / n);
+	uint32_t r1 = (uint32_t)((uint64_t)rows * (part + 1) / n);
+
+	for (uint32_t r = r0; r < r1; r++)
+		j->y[r] = dot_f32(j->w->f32 + (size_t)r * cols, j->x, cols);
+}
+
+static void cpu_linear(struct fllm_exec *ex, const struct fllm_weight *w, const float *x,
+		       float *y)
+{
+	struct exec_cpu *c = (struct exec_cpu *)ex;
+	struct linear_job job = { w, x, y };
+
+	if ((uint64_t)w->rows * w->cols < CPU_PAR_MIN_MACS)
+		linear_part(&job, 0, 1);
+	else
+		fllm_threadpool_run(c->pool, linear_part, &job);
+}
+
+/* run.c's form: w[j] * (x[j] / rms). */
+static void cpu_rmsnorm(struct fllm_exec *ex, float *out, const float *x, const float *w,
+			uint32_t n, float eps)
+{
+	float ss = 0.0f;
+
+	for (uint32_t j = 0; j < n; j++)
+		ss += x[j] * x[j];
+	ss /= (float)n;
+	ss += eps;
+	ss = 1.0f / sqrtf(ss);
+	for (uint32_t j = 0; j < n; j++)
+		out[j] = w[j] * (ss * x[j]);
+}
+
+/* Adjacent pairs (x[2i], x[2i+1]) of every head turn by pos * theta^(-2i/hd). */
+static void cpu_rope(struct fllm_exec *ex, float *q, float *k, uint32_t pos)
+{
+	struct exec_cpu *c = (struct exec_cpu *)ex;
+	uint32_t hd = c->info->head_dim;
+	uint32_t dim = c->info->n_heads * hd, kv_dim = c->info->n_kv_heads * hd;
+
+	for (uint32_t i = 0; i < hd; i += 2) {
+		float val = (float)pos * c->inv_freq[i / 2];
+		float fcr = cosf(val), fci = sinf(val);
+
+		for (uint32_t h = 0; h < dim; h += hd) {
+			float v0 = q[h + i], v1 = q[h + i + 1];
+
+			q[h + i] = v0 * fcr - v1 * fci;
+			q[h + i + 1] = v0 * fci + v1 * fcr;
+		}
+		for (uint32_t h = 0; h < kv_dim; h += hd) {
+			float v0 = k[h + i], v1 = k[h + i + 1];
+
+			k[h + i] = v0 * fcr - v1 * fci;
+			k[h + i + 1] = v0 * fci + v1 * fcr;
+		}
+	}
+}
+
+/* In-place softmax of x (n), max-subtracted. */
+static void softmax_f32(float *x, uint32_t n)
+{
+	float max = x[0], sum = 0.0f;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (x[i] > max)
+			max = x[i];
+	for (uint32_t i = 0; i < n; i++) {
+		x[i] = expf(x[i] - max);
+		sum += x[i];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		x[i] /= sum;
+}
+
+/* Query head h reads kv head h / (n_heads / n_kv_heads): GQA, MQA and MHA. */
+static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t pos,
+				 const float *q, const float *k, const float *v, float *out)
+{
+	struct exec_cpu *c = (struct exec_cpu *)ex;
+	const fllm_model_info *i = c->info;
+	uint32_t hd = i->head_dim, kv_dim = i->n_kv_heads * hd;
+	uint32_t group = i->n_heads / i->n_kv_heads;
+	float scale = sqrtf((float)hd);
+
+	if (pos >= c->n_ctx)
+		return FLLM_E_STATE;
+	memcpy(fllm_kv_k(&c->kv, layer, pos), k, kv_dim * sizeof(float));
+	memcpy(fllm_kv_v(&c->kv, layer, pos), v, kv_dim * sizeof(float));
+	for (uint32_t h = 0; h < i->n_heads; h++) {
+		const float *qh = q + (size_t)h * hd;
+		float *att = c->att + (size_t)h * c->n_ctx;
+		float *oh = out + (size_t)h * hd;
+		uint32_t kvo = (h / group) * hd;
+
+		for (uint32_t t = 0; t <= pos; t++) {
+			const float *kt = fllm_kv_k(&c->kv, layer, t) + kvo;
+			float score = 0.0f;
+
+			for (uint32_t j = 0; j < hd; j++)
+				score += qh[j] * kt[j];
+			att[t] = score / scale;
+		}
+		softmax_f32(att, pos + 1);
+		memset(oh, 0, hd * sizeof(float));
+		for (uint32_t t = 0; t <= pos; t++) {
+			const float *vt = fllm_kv_v(&c->kv, layer, t) + kvo;
+
+			for (uint32_t j = 0; j < hd; j++)
+				oh[j] += att[t] * vt[j];
+		}
+	}
+	return FLLM_OK;
+}
+
+/* SiLU(g) * u, as run.c: g * (1 / (1 + e^-g)) * u. */
+static void cpu_swiglu(struct fllm_exec *ex, float *g, const float *u, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		float val = g[i];
+
+		val *= 1.0f / (1.0f + expf(-val));
+		g[i] = val * u[i];
+	}
+}
+
+static void cpu_add(struct fllm_exec *ex, float *x, const float *y, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		x[i] += y[i];
+}
+
+static void cpu_free(struct fllm_exec *ex)
+{
+	struct exec_cpu *c = (struct exec_cpu *)ex;
+
+	if (!c)
+		return;
+	fllm_threadpool_free(c->pool);
+	fllm_kv_cache_release(&c->kv);
+	free(c->att);
+	free(c->inv_freq);
+	free(c);
+}
+
+static const struct fllm_exec_ops cpu_ops = {
+	.name = "cpu",
+	.layer = NULL,
+	.linear = cpu_linear,
+	.rmsnorm = cpu_rmsnorm,
+	.rope = cpu_rope,
+	.attention = cpu_attention,
+	.swiglu = cpu_swiglu,
+	.add = cpu_add,
+	.free = cpu_free,
+};
+
+/* See executor.h. RoPE frequencies as run.c computes them. */
+fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n_threads,
+				 struct fllm_exec **out)
+{
+	const fllm_model_info *i = &m->info;
+	struct exec_cpu *c;
+	fllm_status st;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return FLLM_E_NO_MEMORY;
+	c->base.ops = &cpu_ops;
+	c->info = i;
+	c->n_ctx = n_ctx;
+	c->att = malloc((size_t)i->n_heads * n_ctx * sizeof(float));
+	c->inv_freq = malloc(i->head_dim / 2 * sizeof(float));
+	st = FLLM_E_NO_MEMORY;
+	if (!c->att || !c->inv_freq)
+		goto err_free;
+	for (uint32_t k = 0; k < i->head_dim; k += 2)
+		c->inv_freq[k / 2] = 1.0f / powf(i->rope_theta, (float)k / (float)i->head_dim);
+	st = fllm_kv_cache_init(&c->kv, i->n_layers, n_ctx, i->n_kv_heads * i->head_dim);
+	if (st)
+		goto err_free;
+	st = fllm_threadpool_create(n_threads, &c->pool);
+	if (st)
+		goto err_free;
+	*out = &c->base;
+	return FLLM_OK;
+
+err_free:
+	cpu_free(&c->base);
+	return st;
+}

@@ -1,0 +1,58 @@
+/*
+ * The executor seam: the operations of a decoder layer behind a table of
+ * functions, so each layer (and the output head) can be placed on the CPU
+ * or, later, on a card. The forward pass (forward.c) composes a layer from
+ * these operations, or hands the whole layer to `layer` when an executor
+ * runs layers in one piece (a card does: every host round trip costs
+ * microseconds). Each executor owns the KV cache of the layers it runs, so
+ * the CPU's contiguous fp32 cache and a card's paged cache sit behind the
+ * same `attention` call.
+ *
+ * Vectors are fp32 on the host; one token at a time.
+ */
+#ifndef FLLM_ENGINE_EXECUTOR_H
+#define FLLM_ENGINE_EXECUTOR_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+struct fllm_exec;
+
+struct fllm_exec_ops {
+	const char *name;
+	/*
+	 * Optional: run decoder layer `layer` on x (dim) at position pos in
+	 * place (attention and FFN with both residuals). NULL: the forward
+	 * pass composes the layer from the operations below.
+	 */
+	fllm_status (*layer)(struct fllm_exec *ex, uint32_t layer, float *x, uint32_t pos);
+	/* y (w->rows) = W (w->rows, w->cols) x (w->cols) */
+	void (*linear)(struct fllm_exec *ex, const struct fllm_weight *w, const float *x,
+		       float *y);
+	/* out (n) = w * x / sqrt(mean(x^2) + eps); out may be x */
+	void (*rmsnorm)(struct fllm_exec *ex, float *out, const float *x, const float *w,
+			uint32_t n, float eps);
+	/* rotate q (n_heads * head_dim) and k (n_kv_heads * head_dim) for pos */
+	void (*rope)(struct fllm_exec *ex, float *q, float *k, uint32_t pos);
+	/* store k, v (kv_dim) at (layer, pos), then out (n_heads * head_dim) =
+	 * causal softmax attention of q over positions 0..pos */
+	fllm_status (*attention)(struct fllm_exec *ex, uint32_t layer, uint32_t pos,
+				 const float *q, const float *k, const float *v, float *out);
+	/* g (n) = silu(g) * u */
+	void (*swiglu)(struct fllm_exec *ex, float *g, const float *u, uint32_t n);
+	/* x (n) += y (n) */
+	void (*add)(struct fllm_exec *ex, float *x, const float *y, uint32_t n);
+	void (*free)(struct fllm_exec *ex);
+};
+
+struct fllm_exec {
+	const struct fllm_exec_ops *ops;
+};
+
+/* The CPU executor (exec_cpu.c): n_threads for the matmuls, a KV cache of
+ * n_ctx positions for every layer of m. */
+fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n_threads,
+				 struct fllm_exec **out);
+
+#endif /* FLLM_ENGINE_EXECUTOR_H */

@@ -1,0 +1,90 @@
+/*
+ * The loaded model behind fllm_model: hyperparameters, the stored tensors
+ * (raw, as in the file) and the fp32 weights the CPU forward pass reads.
+ */
+#ifndef FLLM_ENGINE_MODEL_H
+#define FLLM_ENGINE_MODEL_H
+
+#include <stdint.h>
+
+#include "engine_error.h"
+#include "file_map.h"
+#include "fllm/fllm_model.h"
+#include "gguf.h"
+
+/* A stored tensor as the file holds it (fllm_tensor_desc's source). */
+struct fllm_tensor_rec {
+	char name[FLLM_GGUF_NAME_MAX];
+	uint32_t type;			/* fllm_tensor_type */
+	uint32_t n_dims;
+	uint64_t dims[FLLM_GGUF_MAX_DIMS];	/* dims[0] contiguous */
+	const uint8_t *data;		/* (bytes) in the mapping or synthetic buffer */
+	uint64_t bytes;
+};
+
+/* One weight in fp32 for the CPU path. */
+struct fllm_weight {
+	const float *f32;		/* (rows, cols) row-major fp32; vectors: rows 1 */
+	float *owned;			/* f32 when allocated here (dequantized), else NULL */
+	uint32_t rows, cols;
+	const struct fllm_tensor_rec *src;	/* stored form (raw blocks for Q4_0/Q8_0) */
+};
+
+/* One decoder layer's weights; matrices are (out, in). */
+struct fllm_layer_weights {
+	struct fllm_weight attn_norm;	/* (dim) */
+	struct fllm_weight wq;		/* (n_heads * head_dim, dim) */
+	struct fllm_weight wk;		/* (n_kv_heads * head_dim, dim) */
+	struct fllm_weight wv;		/* (n_kv_heads * head_dim, dim) */
+	struct fllm_weight wo;		/* (dim, n_heads * head_dim) */
+	struct fllm_weight ffn_norm;	/* (dim) */
+	struct fllm_weight w_gate;	/* (hidden_dim, dim), "w1" in llama2.c */
+	struct fllm_weight w_down;	/* (dim, hidden_dim), "w2" */
+	struct fllm_weight w_up;	/* (hidden_dim, dim), "w3" */
+};
+
+struct fllm_model {
+	fllm_model_info info;
+	struct fllm_file_map map;	/* the file; zeroed for the synthetic model */
+	struct fllm_gguf gguf;		/* GGUF index (tokenizer metadata), else empty */
+	int is_gguf;
+	struct fllm_tensor_rec *tensors;	/* (n_tensors) stored tensors */
+	uint32_t n_tensors;
+	struct fllm_weight tok_embd;	/* (vocab_size, dim) */
+	struct fllm_weight output_norm;	/* (dim) */
+	struct fllm_weight output;	/* (vocab_size, dim); tok_embd's data when tied */
+	struct fllm_layer_weights *layers;	/* (n_layers) */
+	uint8_t *synthetic;		/* synthetic model: its stored fp32 tensors */
+};
+
+/* Loaders fill a zeroed model from its image (model_gguf.c, model_llama2c.c,
+ * model_synthetic.c); on failure the caller frees it with fllm_model_free. */
+fllm_status fllm_model_load_gguf(fllm_model *m, struct fllm_err *err);
+fllm_status fllm_model_load_llama2c(fllm_model *m, struct fllm_err *err);
+fllm_status fllm_model_load_synthetic(fllm_model *m, uint64_t seed);
+
+/* Shared by the loaders (model_weights.c). */
+/* Check the hyperparameters in m->info are usable and within limits. */
+fllm_status fllm_model_check_hparams(const fllm_model *m, struct fllm_err *err);
+/* Bind w to tensor t, which must be (rows, cols); dequantize when needed and
+ * refuse non-finite values. */
+fllm_status fllm_weight_bind(struct fllm_weight *w, const struct fllm_tensor_rec *t,
+			     uint32_t rows, uint32_t cols, struct fllm_err *err);
+void fllm_weight_release(struct fllm_weight *w);
+/* Allocate m->layers and bind every weight by GGUF name from m->tensors;
+ * output.weight is optional (absent: tied to token_embd). */
+fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err);
+const struct fllm_tensor_rec *fllm_model_find_rec(const fllm_model *m, const char *name);
+
+/* Build a model from an in-memory image (no copy; data must outlive the
+ * model). Used by fllm_model_open and by the fuzzers. */
+fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model **out,
+				   struct fllm_err *err);
+
+/* Element conversion (tensor_convert.c). */
+float fllm_f16_to_f32(uint16_t h);
+float fllm_bf16_to_f32(uint16_t h);
+/* Dequantize n elements (a multiple of the type's block) of type at src. */
+void fllm_tensor_to_f32(uint32_t type, const uint8_t *src, uint64_t n, float *dst);
+
+#endif /* FLLM_ENGINE_MODEL_H */

@@ -1,0 +1,208 @@
+/*
+ * libfllm: models, tokenizers, inference contexts and samplers.
+ *
+ * Opaque handles and functions only, same conventions as fllm.h: every
+ * function returns fllm_status unless it is a plain getter; _free(NULL) is a
+ * no-op; a NULL handle where one is required trips an assertion.
+ *
+ * Functions that read something from outside (files, text) take an error
+ * buffer (err, err_size): on failure it receives one line of English naming
+ * the problem, e.g. "tensor 'blk.3.ffn_up.weight': data [1180000, 1190000)
+ * past end of file (1185376 bytes)". err may be NULL when err_size is 0. The
+ * library never prints.
+ *
+ * Compiles as C11 and as C++.
+ */
+#ifndef FLLM_FLLM_MODEL_H
+#define FLLM_FLLM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fllm/fllm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct fllm_model fllm_model;
+typedef struct fllm_tokenizer fllm_tokenizer;
+typedef struct fllm_context fllm_context;
+typedef struct fllm_sampler fllm_sampler;
+
+/* A size that holds every error line the library writes. */
+#define FLLM_ERROR_MAX 256
+
+/* ------------------------------------------------------------------ */
+/* Models                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum fllm_model_format {
+	FLLM_MODEL_GGUF = 1,		/* GGUF v2 or v3, architecture "llama" */
+	FLLM_MODEL_LLAMA2C = 2,		/* llama2.c legacy checkpoint (.bin) */
+	FLLM_MODEL_SYNTHETIC = 3,	/* built-in random model, meaningless text */
+} fllm_model_format;
+
+/* Tensor element types, numbered as GGUF numbers them. */
+typedef enum fllm_tensor_type {
+	FLLM_TENSOR_F32 = 0,
+	FLLM_TENSOR_F16 = 1,
+	FLLM_TENSOR_Q4_0 = 2,
+	FLLM_TENSOR_Q8_0 = 8,
+	FLLM_TENSOR_BF16 = 30,
+} fllm_tensor_type;
+
+/* Hyperparameters of a loaded Llama-family model. */
+typedef struct fllm_model_info {
+	fllm_model_format format;
+	uint32_t dim;			/* embedding length */
+	uint32_t hidden_dim;		/* feed-forward length */
+	uint32_t n_layers;
+	uint32_t n_heads;
+	uint32_t n_kv_heads;		/* == n_heads: MHA; 1: MQA; else GQA */
+	uint32_t head_dim;		/* dim / n_heads */
+	uint32_t vocab_size;
+	uint32_t context_length;	/* trained context, positions */
+	uint32_t tied_output;		/* 1: the classifier is token_embd */
+	float rms_eps;
+	float rope_theta;
+	uint64_t n_params;		/* weights in the model's matrices and vectors */
+	uint64_t file_bytes;		/* 0 for the synthetic model */
+	char name[FLLM_NAME_MAX];	/* general.name or the format's name */
+} fllm_model_info;
+
+/*
+ * Open a model file: GGUF (recognised by its magic) or a llama2.c legacy
+ * checkpoint (anything else; its 7-int32 header must imply exactly the file's
+ * size). The file is memory-mapped and stays mapped until fllm_model_free;
+ * every offset and size in it is checked before use. FLLM_E_FORMAT for a
+ * malformed or unsupported file, FLLM_E_IO when it cannot be read.
+ */
+fllm_status fllm_model_open(const char *path, fllm_model **out, char *err, size_t err_size);
+
+/*
+ * The built-in synthetic model: random weights from seed (same seed, same
+ * model), small dimensions, 259-entry byte vocabulary (<unk>, <s>, </s>,
+ * then one token per byte). Its generated text is meaningless; it exists to
+ * exercise the engine without a model file.
+ */
+fllm_status fllm_model_open_synthetic(uint64_t seed, fllm_model **out);
+void fllm_model_free(fllm_model *model);
+
+fllm_status fllm_model_info_get(const fllm_model *model, fllm_model_info *out);
+
+/* One tensor of the model as stored in its file (raw blocks for Q4_0/Q8_0). */
+typedef struct fllm_tensor_desc {
+	char name[FLLM_NAME_MAX];
+	fllm_tensor_type type;
+	uint32_t n_dims;
+	uint64_t dims[4];		/* GGUF order: dims[0] is the contiguous one */
+	const void *data;		/* the stored bytes, valid until model free */
+	uint64_t bytes;
+} fllm_tensor_desc;
+
+/* Number of stored tensors (GGUF: as listed; llama2.c: one per matrix kind
+ * and layer, named with GGUF's names). */
+uint32_t fllm_model_tensor_count(const fllm_model *model);
+/* Tensor by index (FLLM_E_INVALID_ARG past the end) or by name
+ * (FLLM_E_INVALID_ARG when absent). */
+fllm_status fllm_model_tensor_get(const fllm_model *model, uint32_t index, fllm_tensor_desc *out);
+fllm_status fllm_model_tensor_find(const fllm_model *model, const char *name,
+				   fllm_tensor_desc *out);
+
+/* ------------------------------------------------------------------ */
+/* Tokenizer (Llama SentencePiece-style BPE with byte fallback)       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Load a llama2.c tokenizer.bin. vocab_size, when not 0, is the model's
+ * vocabulary size, which the file must match exactly.
+ */
+fllm_status fllm_tokenizer_open(const char *path, uint32_t vocab_size, fllm_tokenizer **out,
+				char *err, size_t err_size);
+/* The tokenizer a model carries (GGUF metadata, or the synthetic model's
+ * bytes); FLLM_E_FORMAT when it has none or an unsupported one. */
+fllm_status fllm_tokenizer_from_model(const fllm_model *model, fllm_tokenizer **out, char *err,
+				      size_t err_size);
+void fllm_tokenizer_free(fllm_tokenizer *tok);
+
+uint32_t fllm_tokenizer_vocab_size(const fllm_tokenizer *tok);
+int32_t fllm_tokenizer_bos(const fllm_tokenizer *tok);
+int32_t fllm_tokenizer_eos(const fllm_tokenizer *tok);
+
+#define FLLM_ENCODE_BOS 1u		/* start with the BOS token */
+
+/*
+ * Encode len bytes of text as llama2.c does: optional BOS, a dummy-prefix
+ * space when the text is not empty, one piece per UTF-8 character (or
+ * <0xNN> byte pieces), then merges of the best-scoring adjacent pair.
+ * *n_ids receives the count; at most len + 2 ids are needed. When cap is too
+ * small, FLLM_E_INVALID_ARG and *n_ids says how many are needed.
+ */
+fllm_status fllm_tokenizer_encode(const fllm_tokenizer *tok, const char *text, size_t len,
+				  uint32_t flags, int32_t *ids, size_t cap, size_t *n_ids);
+
+/*
+ * The bytes token id stands for, given the token before it (prev, or -1):
+ * after BOS a leading space is dropped, <0xNN> gives the raw byte, control
+ * and unused tokens give nothing (an unknown token gives its piece).
+ * *piece points into the tokenizer (not NUL-terminated), valid until it is
+ * freed. FLLM_E_INVALID_ARG for an id out of range.
+ */
+fllm_status fllm_tokenizer_decode(const fllm_tokenizer *tok, int32_t prev, int32_t id,
+				  const char **piece, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Inference context: KV cache and activations for one sequence       */
+/* ------------------------------------------------------------------ */
+
+typedef struct fllm_context_params {
+	uint32_t n_threads;		/* matmul threads; 0 = 1 */
+	uint32_t n_ctx;			/* positions; 0 = the model's context length */
+	const char *device;		/* "cpu" or NULL; others: FLLM_E_UNSUPPORTED */
+} fllm_context_params;
+
+/* The model must outlive the context. params may be NULL for defaults. */
+fllm_status fllm_context_create(const fllm_model *model, const fllm_context_params *params,
+				fllm_context **out);
+void fllm_context_free(fllm_context *ctx);
+
+/*
+ * Run tokens[0..n) through the model at the next positions (token by token,
+ * each attending to every earlier position). Afterwards fllm_context_logits
+ * gives the last token's logits. FLLM_E_INVALID_ARG for an id outside the
+ * vocabulary (nothing is run), FLLM_E_STATE when the positions would pass
+ * n_ctx.
+ */
+fllm_status fllm_context_eval(fllm_context *ctx, const int32_t *tokens, size_t n);
+/* (vocab_size) fp32 logits of the last evaluated token; NULL before any. */
+const float *fllm_context_logits(const fllm_context *ctx);
+/* Positions used so far, and the capacity. */
+uint32_t fllm_context_pos(const fllm_context *ctx);
+uint32_t fllm_context_size(const fllm_context *ctx);
+/* Forget the sequence: the next eval starts at position 0. */
+void fllm_context_reset(fllm_context *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Sampler                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct fllm_sampler_params {
+	float temperature;		/* 0: greedy (argmax, ties to the lowest id) */
+	uint32_t top_k;			/* 0: off */
+	float top_p;			/* 1 or 0: off; else nucleus in (0, 1) */
+	uint64_t seed;			/* same seed and logits, same choices */
+} fllm_sampler_params;
+
+/* FLLM_E_INVALID_ARG for a negative or non-finite temperature or a top_p
+ * outside [0, 1]. */
+fllm_status fllm_sampler_create(const fllm_sampler_params *params, fllm_sampler **out);
+void fllm_sampler_free(fllm_sampler *s);
+/* Choose a token from (n) logits; FLLM_E_INVALID_ARG if n is 0. */
+fllm_status fllm_sampler_sample(fllm_sampler *s, const float *logits, size_t n, int32_t *id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLLM_FLLM_MODEL_H */

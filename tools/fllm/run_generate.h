@@ -1,0 +1,30 @@
+/*
+ * The generation loop of fllm run: prefill the prompt, then sample, print
+ * and feed back one token at a time, with timings for the statistics.
+ */
+#ifndef FLLM_CLI_RUN_GENERATE_H
+#define FLLM_CLI_RUN_GENERATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fllm/fllm_model.h"
+
+struct run_stats {
+	size_t prompt_tokens;		/* including BOS */
+	double prefill_s;
+	size_t new_tokens;
+	double decode_s;		/* sampling, printing and forward passes */
+	const char *stop;		/* why generation stopped */
+};
+
+/*
+ * Write prompt to out, evaluate its ids (n_ids, starting with BOS), then
+ * generate up to max_new tokens, streaming each piece to out (flushed);
+ * stops early at EOS or BOS or a full context. FLLM_OK or the failing status.
+ */
+fllm_status run_generate(fllm_context *ctx, const fllm_tokenizer *tok, fllm_sampler *smp,
+			 const char *prompt, const int32_t *ids, size_t n_ids, uint64_t max_new,
+			 FILE *out, struct run_stats *stats);
+
+#endif /* FLLM_CLI_RUN_GENERATE_H */

@@ -1,0 +1,67 @@
+/* fllm run's number, device and quantization option checks. */
+#include "run_options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int run_parse_float(const char *text, float min, float max, float *out)
+{
+	char *end;
+	double v;
+
+	if (!text || !*text || isspace((unsigned char)*text))
+		return -1;
+	errno = 0;
+	v = strtod(text, &end);
+	if (errno || *end || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = (float)v;
+	return 0;
+}
+
+/* All decimal digits, at least one. */
+static int run_all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* pci:N or pci:[DDDD:]BB:DD.F with hex digits. */
+static int run_pci_name(const char *s)
+{
+	if (run_all_digits(s))
+		return 1;
+	for (const char *p = s; *p; p++)
+		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+			return 0;
+	return strchr(s, ':') && strchr(s, '.');
+}
+
+enum run_device_kind run_device_classify(const char *name)
+{
+	if (!strcmp(name, "cpu"))
+		return RUN_DEVICE_CPU;
+	if (!strcmp(name, "emu") || !strcmp(name, "rtlsim"))
+		return RUN_DEVICE_CARD;
+	if (!strncmp(name, "emu:", 4) && run_all_digits(name + 4))
+		return RUN_DEVICE_CARD;
+	if (!strncmp(name, "rtlsim:", 7) && run_all_digits(name + 7))
+		return RUN_DEVICE_CARD;
+	if (!strncmp(name, "xrt:", 4) && run_all_digits(name + 4))
+		return RUN_DEVICE_CARD;
+	if (!strncmp(name, "pci:", 4) && run_pci_name(name + 4))
+		return RUN_DEVICE_CARD;
+	return RUN_DEVICE_UNKNOWN;
+}
+
+int run_group_valid(unsigned long long g)
+{
+	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
+}
