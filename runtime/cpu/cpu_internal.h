@@ -1,0 +1,119 @@
+/*
+ * Private state of the host kernels: the context, the thread pool, the jobs
+ * the front ends hand to the instruction-set variants, and the variants'
+ * entry points. Each variant lives in its own file compiled with its own
+ * target flags (sources.cmake); nothing here may use an ISA extension.
+ */
+#ifndef FLLM_CPU_INTERNAL_H
+#define FLLM_CPU_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fllm_cpu.h"
+#include "threadpool.h"
+#include "fllm_lutgemm.h"
+
+/* Rows the portable kernel shares one set of tables across (as the card's tile). */
+#define FLLM_CPU_TILE_ROWS 256u
+/* Bytes of zeros after each token's xq copy, so 64-byte loads never leave it. */
+#define FLLM_CPU_XQ_PAD 64u
+
+/* ---- per-thread scratch, sized for the limits at context creation ---- */
+
+struct fllm_cpu_scratch {
+	int16_t *tables;	/* (N_MAX, G_MAX/8, 256) LUT of the portable kernel */
+	int64_t *yacc;		/* (TILE_ROWS, N_MAX) row accumulators */
+	float *row;		/* (K_MAX) one dequantized row */
+};
+
+struct fllm_cpu_ctx {
+	enum fllm_cpu_isa isa;
+	uint32_t threads;
+	const struct fllm_cpu_kernels *kern;
+	struct fllm_threadpool *pool;
+	struct fllm_cpu_scratch *scratch;	/* (threads) */
+	int8_t *xq;		/* (N_MAX, xq_stride) zero-padded copy of the tokens */
+	size_t xq_stride;	/* bytes: K_MAX + FLLM_CPU_XQ_PAD */
+	int32_t *sums;		/* (N_MAX, GROUPS_MAX) S_G = sum of a group's xq */
+};
+
+/* ---- jobs ---- */
+
+/* One LUT-GEMM call, prepared by cpu_lutgemm.c for the variants. */
+struct fllm_cpu_lg_job {
+	const fllm_cpu_lutgemm_weights *w;
+	uint32_t n;		/* tokens */
+	uint32_t groups;	/* G */
+	uint32_t row_bytes;	/* bytes of one row record */
+	uint32_t planes_off;	/* offset of the bit-planes in a record */
+	const int8_t *xq;	/* (n, xq_stride) zero-padded: k >= K is 0 */
+	size_t xq_stride;	/* bytes, a multiple of 64 */
+	const int32_t *sums;	/* (n, groups) S_G */
+	const uint16_t *msx;	/* (n, groups) */
+	const int32_t *ex;	/* (n) */
+	float *y;		/* (n, y_stride) */
+	size_t y_stride;
+};
+
+/* One fp32 GEMV over rows of a row-major matrix. */
+struct fllm_cpu_f32_job {
+	uint32_t k, n;
+	const float *w;		/* (m, w_stride) */
+	size_t w_stride;
+	const float *x;		/* (n, x_stride) */
+	size_t x_stride;
+	float *y;		/* (n, y_stride) */
+	size_t y_stride;
+};
+
+/* Shape, flag and slice checks of a weight matrix: FLLM_E_INVALID_ARG if out of range. */
+fllm_status fllm_cpu_lg_weights_check(const fllm_cpu_lutgemm_weights *w);
+
+/* Record of row r (docs/numerics.md 5.2: slice r % slices, record r / slices). */
+static inline const uint8_t *fllm_cpu_lg_row(const fllm_cpu_lutgemm_weights *w,
+					     uint32_t row_bytes, uint32_t r)
+{
+	return w->slice[r % w->slices] + (size_t)(r / w->slices) * row_bytes;
+}
+
+/* Little-endian int16 at p (any alignment, any host byte order). */
+static inline int16_t fllm_cpu_rd_i16(const uint8_t *p /* (2) */)
+{
+	return (int16_t)(uint16_t)(p[0] | p[1] << 8);
+}
+
+/* ---- variants ---- */
+
+struct fllm_cpu_kernels {
+	enum fllm_cpu_isa isa;
+	/* LUT-GEMM of rows [r0, r1) for every token of job */
+	void (*lutgemm_rows)(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
+			     struct fllm_cpu_scratch *s);
+	/* fp32 GEMV of rows [r0, r1): y[n][r] = W[r] . x[n] */
+	void (*f32_rows)(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
+};
+
+/* One pair of entry points per variant file (cpu_<kernel>_<isa>.c). */
+void fllm_cpu_lutgemm_rows_portable(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
+				    struct fllm_cpu_scratch *s);
+void fllm_cpu_lutgemm_rows_avx2(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
+				struct fllm_cpu_scratch *s);
+void fllm_cpu_lutgemm_rows_avx512(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
+				  struct fllm_cpu_scratch *s);
+void fllm_cpu_f32_rows_portable(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
+void fllm_cpu_f32_rows_avx2(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
+void fllm_cpu_f32_rows_avx512(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
+
+/* The table of variant isa (which the caller checked is supported). */
+const struct fllm_cpu_kernels *fllm_cpu_kernels_get(enum fllm_cpu_isa isa);
+
+/* The part of [0, m) that thread index of count works on (row ranges, in order). */
+static inline void fllm_cpu_split(uint32_t m, uint32_t index, uint32_t count, uint32_t *r0,
+				  uint32_t *r1)
+{
+	*r0 = (uint32_t)((uint64_t)m * index / count);
+	*r1 = (uint32_t)((uint64_t)m * (index + 1) / count);
+}
+
+#endif /* FLLM_CPU_INTERNAL_H */

@@ -1,0 +1,98 @@
+/*
+ * LUT-GEMM front end: check the call, copy the tokens into zero-padded
+ * scratch (so inputs k >= K are 0 whatever the caller's array holds, and the
+ * variants may load whole vectors past a group's end), compute every group
+ * sum S_G once, then split the rows over the pool.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "cpu_internal.h"
+
+/* A group size the card accepts. */
+static int lg_group_ok(uint32_t g)
+{
+	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
+}
+
+/* The weight shape, flag and slice checks of docs/numerics.md 6. */
+fllm_status fllm_cpu_lg_weights_check(const fllm_cpu_lutgemm_weights *w)
+{
+	if (w->m == 0 || w->m > FLLM_LUTGEMM_M_MAX || w->k == 0 || w->k > FLLM_LUTGEMM_K_MAX ||
+	    !lg_group_ok(w->group) || w->planes == 0 || w->planes > FLLM_LUTGEMM_Q_MAX ||
+	    w->flags & ~FLLM_LUTGEMM_F_MASK || w->slices == 0 ||
+	    w->slices > FLLM_LUTGEMM_SLICES_MAX || w->slices > w->m)
+		return FLLM_E_INVALID_ARG;
+	return FLLM_OK;
+}
+
+/* Copy each token's xq (k < K) into scratch, zero the rest, sum every group. */
+static void lg_prepare(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+		       const fllm_cpu_lutgemm_acts *x, uint32_t groups)
+{
+	size_t padded = (size_t)groups * w->group;
+
+	for (uint32_t n = 0; n < x->n; n++) {
+		int8_t *dst = ctx->xq + n * ctx->xq_stride;	/* (groups * g + pad) */
+		int32_t *sum = ctx->sums + (size_t)n * groups;	/* (groups) */
+
+		memcpy(dst, x->xq + n * padded, w->k);
+		memset(dst + w->k, 0, padded - w->k + FLLM_CPU_XQ_PAD);
+		for (uint32_t grp = 0; grp < groups; grp++) {
+			int32_t s = 0;
+
+			for (uint32_t j = 0; j < w->group; j++)
+				s += dst[grp * w->group + j];
+			sum[grp] = s;
+		}
+	}
+}
+
+struct lg_task {
+	fllm_cpu_ctx *ctx;
+	const struct fllm_cpu_lg_job *job;
+};
+
+/* One thread's share of the rows. */
+static void lg_task_run(void *arg, uint32_t index, uint32_t count)
+{
+	struct lg_task *t = arg;
+	uint32_t r0, r1;
+
+	fllm_cpu_split(t->job->w->m, index, count, &r0, &r1);
+	if (r0 < r1)
+		t->ctx->kern->lutgemm_rows(t->job, r0, r1, &t->ctx->scratch[index]);
+}
+
+/* y = LUT-GEMM(w, x), bit for bit as the card computes it. */
+fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride)
+{
+	struct fllm_cpu_lg_job job;
+	struct lg_task task = { ctx, &job };
+	fllm_status st;
+
+	assert(ctx && w && x && y && w->slice && x->ex && x->msx && x->xq);
+	st = fllm_cpu_lg_weights_check(w);
+	if (st != FLLM_OK)
+		return st;
+	if (x->n == 0 || x->n > FLLM_LUTGEMM_N_MAX || y_stride < w->m)
+		return FLLM_E_INVALID_ARG;
+	job = (struct fllm_cpu_lg_job){
+		.w = w,
+		.n = x->n,
+		.groups = fllm_lutgemm_groups(w->k, w->group),
+		.row_bytes = fllm_lutgemm_row_bytes(w->k, w->group, w->planes),
+		.planes_off = fllm_lutgemm_row_planes_offset(w->k, w->group, w->planes),
+		.xq = ctx->xq,
+		.xq_stride = ctx->xq_stride,
+		.sums = ctx->sums,
+		.msx = x->msx,
+		.ex = x->ex,
+		.y = y,
+		.y_stride = y_stride,
+	};
+	lg_prepare(ctx, w, x, job.groups);
+	fllm_threadpool_run(ctx->pool, lg_task_run, &task);
+	return FLLM_OK;
+}

@@ -1,0 +1,211 @@
+/*
+ * fllm_cpu_lutgemm against the golden model (fllm_hls_lutgemm_unit, called
+ * directly) bit for bit: every variant, 1 and 2 threads, on random shapes,
+ * every g and q, with and without offsets, K = 172, M = 1, N = 1..32,
+ * extreme values at K = 65536, encoder-made data, unaligned records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_case.h"
+#include "cpu_tests.h"
+#include "test_main.h"
+
+static const uint32_t groups_all[] = { 16, 32, 64, 128, 256 };
+
+/* Run every context on case c; compare with the golden outputs; check nothing else written. */
+static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w, uint64_t seed)
+{
+	const size_t stride = c->s.m + 1;	/* one sentinel column */
+	float *y = malloc(c->s.n * stride * sizeof(*y));	/* (n, m + 1) */
+	fllm_cpu_lutgemm_acts x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+	cpu_case_acts(c, &x);
+	for (int isa = FLLM_CPU_ISA_PORTABLE; isa < FLLM_CPU_ISA_COUNT; isa++) {
+		for (uint32_t t = 1; t <= CPU_TEST_THREADS; t++) {
+			fllm_cpu_ctx *ctx = cpu_test_ctx((enum fllm_cpu_isa)isa, t);
+			char what[160];
+
+			if (!ctx)
+				continue;
+			memset(y, 0xa5, c->s.n * stride * sizeof(*y));
+			FLLM_ASSERT_STATUS(fllm_cpu_lutgemm(ctx, w, &x, y, stride), FLLM_OK);
+			snprintf(what, sizeof(what),
+				 "%s threads %u m %u k %u g %u q %u off %u n %u slices %u "
+				 "seed %llu",
+				 fllm_cpu_isa_name((enum fllm_cpu_isa)isa), t, c->s.m, c->s.k,
+				 c->s.g, c->s.q, c->s.flags, c->s.n, c->s.slices,
+				 (unsigned long long)seed);
+			CU_ASSERT_EQUAL(cpu_compare_bits(what, y, stride, c->gold, c->s.n, c->s.m),
+					0);
+			for (uint32_t n = 0; n < c->s.n; n++) {
+				uint32_t sentinel;
+
+				memcpy(&sentinel, &y[n * stride + c->s.m], 4);
+				FLLM_ASSERT_EQ_U64(sentinel, 0xa5a5a5a5u);
+			}
+		}
+	}
+	free(y);
+}
+
+/* Build, run the golden model, compare every context. */
+static void check_shape(const struct cpu_shape *s, enum cpu_fill fill, uint64_t seed)
+{
+	struct cpu_case c;
+	fllm_cpu_lutgemm_weights w;
+
+	CU_ASSERT_EQUAL_FATAL(cpu_case_init(&c, s, fill, seed), 0);
+	FLLM_ASSERT_EQ_U64(cpu_case_golden(&c), 0);
+	cpu_case_weights(&c, &w);
+	check_contexts(&c, &w, seed);
+	cpu_case_free(&c);
+}
+
+/* Every g, every q, with and without offsets; K not a multiple of g; N 1 or 16. */
+static void test_every_g_q(void)
+{
+	uint64_t st = 1;
+
+	for (uint32_t gi = 0; gi < 5; gi++) {
+		for (uint32_t q = 1; q <= 8; q++) {
+			for (uint32_t off = 0; off <= 1; off++) {
+				uint32_t g = groups_all[gi];
+				struct cpu_shape s = {
+					.m = 1 + (uint32_t)(cpu_rand(&st) % 40),
+					.k = g * (1 + (uint32_t)(cpu_rand(&st) % 3)) +
+					     (uint32_t)(cpu_rand(&st) % g),
+					.g = g, .q = q, .flags = off, .n = q % 2 ? 1 : 16,
+				};
+
+				s.slices = 1 + (uint32_t)(cpu_rand(&st) % (s.m < 4 ? s.m : 4));
+				check_shape(&s, CPU_FILL_RANDOM, cpu_rand(&st));
+			}
+		}
+	}
+}
+
+/* stories260K's hidden size: K = 172 is not a multiple of any g. */
+static void test_k172(void)
+{
+	for (uint32_t gi = 0; gi < 5; gi++) {
+		struct cpu_shape s = { 64, 172, groups_all[gi], 4, FLLM_LUTGEMM_F_OFFSET, 1, 1 };
+
+		check_shape(&s, CPU_FILL_FP32, 100 + gi);
+		s.n = 16;
+		s.flags = 0;
+		check_shape(&s, CPU_FILL_RANDOM, 200 + gi);
+	}
+}
+
+/* One row (fewer rows than threads), N = 1 and 32. */
+static void test_m1(void)
+{
+	struct cpu_shape s = { 1, 4096, 128, 3, FLLM_LUTGEMM_F_OFFSET, 1, 1 };
+
+	check_shape(&s, CPU_FILL_RANDOM, 7);
+	s.n = 32;
+	check_shape(&s, CPU_FILL_RANDOM, 8);
+}
+
+/* Every token-block split of the SIMD variants (8/4/2/1 and 4/2/1). */
+static void test_batches(void)
+{
+	static const uint32_t ns[] = { 1, 2, 3, 5, 7, 8, 13, 16, 31, 32 };
+
+	for (uint32_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		struct cpu_shape s = { 37, 300, 64, 3, FLLM_LUTGEMM_F_OFFSET, ns[i], 3 };
+
+		check_shape(&s, CPU_FILL_RANDOM, 300 + i);
+	}
+}
+
+/* The bounds of docs/numerics.md 4: K = 65536, q = 8, |xq| = 128, |a| = 2^15, msx = 65535. */
+static void test_extremes(void)
+{
+	for (uint32_t gi = 0; gi < 5; gi += 4) {
+		for (uint64_t seed = 0; seed < 4; seed++) {
+			struct cpu_shape s = { 3, FLLM_LUTGEMM_K_MAX, groups_all[gi], 8,
+					       (uint32_t)(seed & 1), 2, 1 };
+
+			check_shape(&s, CPU_FILL_EXTREME, 400 + seed);
+		}
+	}
+}
+
+/* Realistic data: fp32 scales through the encoder, fp32 activations through the quantizer. */
+static void test_encoded(void)
+{
+	uint64_t st = 99;
+
+	for (uint32_t i = 0; i < 12; i++) {
+		struct cpu_shape s = {
+			.m = 1 + (uint32_t)(cpu_rand(&st) % 300),
+			.k = 1 + (uint32_t)(cpu_rand(&st) % 2000),
+			.g = groups_all[cpu_rand(&st) % 5],
+			.q = 1 + (uint32_t)(cpu_rand(&st) % 8),
+			.flags = (uint32_t)(cpu_rand(&st) & 1),
+			.n = 1 + (uint32_t)(cpu_rand(&st) % 32),
+			.slices = 1,
+		};
+
+		check_shape(&s, CPU_FILL_FP32, cpu_rand(&st));
+	}
+}
+
+/* Records at every alignment: host slices copied to odd addresses. */
+static void test_unaligned(void)
+{
+	struct cpu_shape s = { 50, 1000, 128, 4, FLLM_LUTGEMM_F_OFFSET, 3, 5 };
+	const uint8_t *moved[FLLM_LUTGEMM_SLICES_MAX];
+	uint8_t *buf[FLLM_LUTGEMM_SLICES_MAX];
+	fllm_cpu_lutgemm_weights w;
+	struct cpu_case c;
+
+	CU_ASSERT_EQUAL_FATAL(cpu_case_init(&c, &s, CPU_FILL_RANDOM, 500), 0);
+	FLLM_ASSERT_EQ_U64(cpu_case_golden(&c), 0);
+	for (uint32_t i = 0; i < s.slices; i++) {
+		size_t len = (size_t)fllm_lutgemm_slice_rows(s.m, s.slices, i) * c.row_bytes;
+
+		buf[i] = malloc(len + 64);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf[i]);
+		memcpy(buf[i] + 1 + 13 * i, c.slice[i], len);
+		moved[i] = buf[i] + 1 + 13 * i;
+	}
+	cpu_case_weights(&c, &w);
+	w.slice = moved;
+	check_contexts(&c, &w, 500);
+	for (uint32_t i = 0; i < s.slices; i++)
+		free(buf[i]);
+	cpu_case_free(&c);
+}
+
+/* A larger matrix split over threads: row ranges meet without gaps or overlap. */
+static void test_many_rows(void)
+{
+	struct cpu_shape s = { 1029, 512, 128, 2, 0, 1, 7 };
+
+	check_shape(&s, CPU_FILL_RANDOM, 600);
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), cpu_test_ctx_count());
+}
+
+static CU_TestInfo lutgemm_tests[] = {
+	{ "every g and q, offsets or not", test_every_g_q },
+	{ "K = 172", test_k172 },
+	{ "M = 1", test_m1 },
+	{ "batches N = 1..32", test_batches },
+	{ "extremes at K = 65536", test_extremes },
+	{ "encoder-made data", test_encoded },
+	{ "unaligned records", test_unaligned },
+	{ "many rows over threads", test_many_rows },
+	CU_TEST_INFO_NULL,
+};
+
+/* Add this file's suite. */
+int cpu_test_register_lutgemm(void)
+{
+	return fllm_test_add_suite("cpu lutgemm vs golden", cpu_test_ctx_init, cpu_test_ctx_fini,
+				   lutgemm_tests);
+}
