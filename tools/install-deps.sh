@@ -35,6 +35,8 @@ fi
 # build and run: compiler, CMake, libpci (PCIe discovery) and pci.ids names;
 # CUnit too, because the default configuration builds the test programs
 pkgs="build-essential cmake pkg-config libpci-dev pciutils pci.ids libcunit1-dev"
+# zlib: crc32() for the model packages' checksums (docs/package-format.md)
+pkgs="$pkgs zlib1g-dev"
 # RV32 firmware cross-build (optional in CMake, installed so it is checked)
 pkgs="$pkgs gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf"
 if [ "$test_deps" -eq 1 ]; then

@@ -3,9 +3,11 @@
 
 extern const struct fllm_backend_ops fllm_backend_emu;
 extern const struct fllm_backend_ops fllm_backend_pci;
+extern const struct fllm_backend_ops fllm_backend_kmd;
 
 const struct fllm_backend_ops *const fllm_backends[] = {
 	&fllm_backend_emu,
 	&fllm_backend_pci,
+	&fllm_backend_kmd,
 	NULL,
 };

@@ -9,11 +9,20 @@
 #define EMU_SPEC "emu:0,mem=1G,channels=8"
 #define CHAN_SIZE ((1ull << 30) / 8)
 
+/* The device under test: $FLLM_TEST_DEVICE (e.g. "kmd:0" in the VM rig), else
+ * the emulated card. Tests of emu-only names and options keep using emu. */
+static const char *test_device(void)
+{
+	const char *d = getenv("FLLM_TEST_DEVICE");
+
+	return d && *d ? d : EMU_SPEC;
+}
+
 static fllm_device *dev;
 
 static int setup(void)
 {
-	return fllm_device_open(EMU_SPEC, &dev) != FLLM_OK;
+	return fllm_device_open(test_device(), &dev) != FLLM_OK;
 }
 
 static int teardown(void)
