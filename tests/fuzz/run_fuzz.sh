@@ -28,8 +28,12 @@ fi
 
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-	-I$src/runtime/include -I$src/runtime/engine -I$src/tests/engine"
-common="$src/runtime/engine/*.c $src/tests/engine/fuzz_inputs.c
+	-I$src/runtime/include -I$src/runtime/engine -I$src/tests/engine -I$src/runtime/core
+	-I$src/driver/include"
+# the engine plus the core pieces it uses: handle counters, status text and
+# the thread pool
+common="$src/runtime/engine/*.c $src/runtime/core/handles.c $src/runtime/core/status.c
+	$src/runtime/core/threadpool.c $src/tests/engine/fuzz_inputs.c
 	$src/tests/engine/model_writer.c $src/tests/engine/gguf_writer.c
 	$src/tests/engine/bytebuf.c"
 for h in model tokbin; do
