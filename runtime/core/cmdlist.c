@@ -201,9 +201,9 @@ fllm_status fllm_cmdlist_spin(fllm_cmdlist *cl, uint64_t cycles, uint32_t timeou
 	return record_test(cl, &t, timeout_us);
 }
 
-/* LUT-GEMM with its parameter block in params; the card checks the block's contents. */
-fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
-				 uint32_t bytes)
+/* A compute-unit command (struct fllm_cmd_cu) whose parameter block is in params. */
+static fllm_status record_cu(fllm_cmdlist *cl, uint16_t opcode, fllm_bo *params,
+			     uint64_t offset, uint32_t bytes)
 {
 	struct fllm_cmd_cu a = { 0 };
 	struct fllm_cmd *c;
@@ -215,7 +215,7 @@ fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t off
 		return st;
 	if (bytes > FLLM_CU_PARAMS_MAX || (params->card_addr + offset) & 63)
 		return FLLM_E_INVALID_ARG;
-	c = next_record(cl, FLLM_OP_LUTGEMM);
+	c = next_record(cl, opcode);
 	if (!c)
 		return FLLM_E_INVALID_ARG;
 	a.params = params->card_addr + offset;
@@ -223,6 +223,20 @@ fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t off
 	memcpy(c->arg, &a, sizeof(a));
 	cl->n++;
 	return FLLM_OK;
+}
+
+/* LUT-GEMM with its parameter block in params; the card checks the block's contents. */
+fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				 uint32_t bytes)
+{
+	return record_cu(cl, FLLM_OP_LUTGEMM, params, offset, bytes);
+}
+
+/* Vector op with its parameter block in params; the card checks the block's contents. */
+fllm_status fllm_cmdlist_vector(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				uint32_t bytes)
+{
+	return record_cu(cl, FLLM_OP_VECTOR, params, offset, bytes);
 }
 
 /* A record passed through unchecked, for card-side validation tests. */

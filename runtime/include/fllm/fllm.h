@@ -228,6 +228,17 @@ fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t off
 				 uint32_t bytes);
 
 /*
+ * Vector unit: one FLLM_OP_VECTOR command whose parameter block (struct
+ * fllm_vector_params of hls/include/fllm_vector.h, 128 bytes) lies at
+ * [offset, offset+bytes) of params. Checked here as for
+ * fllm_cmdlist_lutgemm(); the card checks the block (FLLM_E_CARD with the
+ * unit's code, docs/numerics.md "Vector unit: validation"). On success the
+ * command's result is the number of non-finite inputs the unit replaced.
+ */
+fllm_status fllm_cmdlist_vector(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				uint32_t bytes);
+
+/*
  * A raw 64-byte command record (struct fllm_cmd of fllm_card.h) passed to the
  * card unchanged except for seq, for validation suites that must send
  * malformed commands. Backends with a kernel driver may refuse it.

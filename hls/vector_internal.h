@@ -1,0 +1,113 @@
+/*
+ * Private helpers of the vector-unit files in hls/: fp32 input handling,
+ * the per-element operations, the operand sizes each op uses, and the
+ * field checks shared by the unit and the host-side block builder.
+ */
+#ifndef FLLM_VECTOR_INTERNAL_H
+#define FLLM_VECTOR_INTERNAL_H
+
+#include <stdint.h>
+#include "fllm_vector.h"
+#include "lutgemm_internal.h"
+
+/* fp32 bits as the unit uses them: finite values unchanged, Inf -> +-FLT_MAX, NaN -> +0. */
+static inline uint32_t fllm_vec_sanitize(uint32_t bits, uint64_t *nonfinite)
+{
+	if ((bits & 0x7f800000u) != 0x7f800000u)
+		return bits;
+	(*nonfinite)++;
+	if (bits & 0x007fffffu)
+		return 0;
+	return (bits & 0x80000000u) | 0x7f7fffffu;
+}
+
+/* round_half_away(m * 2^-t) for m >= 0, t >= 0: (m + 2^(t-1)) >> t, 0 for t >= 63. */
+static inline uint64_t fllm_vec_rha(uint64_t m, uint32_t t)
+{
+	if (t == 0)
+		return m;
+	if (t >= 63)
+		return 0;
+	return (m + ((uint64_t)1 << (t - 1))) >> t;
+}
+
+/* The value v split as fllm_vector_f32 as a signed mantissa. */
+static inline int64_t fllm_vec_signed(const struct fllm_vector_f32 *v)
+{
+	return v->neg ? -(int64_t)v->m : (int64_t)v->m;
+}
+
+/* fp32 bits of fllm_lutgemm_to_f32(acc, shift). */
+static inline uint32_t fllm_vec_to_bits(int64_t acc, int64_t shift)
+{
+	float y = fllm_lutgemm_to_f32(acc, shift);
+	uint32_t bits;
+
+	memcpy(&bits, &y, sizeof(bits));
+	return bits;
+}
+
+/* Per-element operations (vector_elem.c), fp32 bits in and out. */
+uint32_t fllm_vec_norm_elem(const struct fllm_vector_f32 *x, uint32_t r, int32_t e, int32_t ew,
+			    int16_t wm);
+void fllm_vec_rope_pair(const struct fllm_vector_f32 *x0, const struct fllm_vector_f32 *x1,
+			int32_t c, int32_t s, uint32_t *y0, uint32_t *y1);
+uint32_t fllm_vec_silu_mul(const struct fllm_vector_f32 *g, const struct fllm_vector_f32 *u);
+uint32_t fllm_vec_add(const struct fllm_vector_f32 *a, const struct fllm_vector_f32 *b);
+
+/*
+ * Quantize y (n fp32 bits, finite) with gmax (per group max |y| bits) into
+ * the activation record at card address rec (vector_quant.c).
+ */
+void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
+			  const uint32_t *y /* (n) */, const uint32_t *gmax /* (groups) */,
+			  uint32_t n, uint32_t g);
+
+/* The op reads in2 (SILU_MUL, ADD). */
+static inline int fllm_vec_uses_in2(uint32_t op)
+{
+	return op == FLLM_VECTOR_OP_SILU_MUL || op == FLLM_VECTOR_OP_ADD;
+}
+
+/* The op may write an activation record (F_QUANT allowed). */
+static inline int fllm_vec_may_quant(uint32_t op)
+{
+	return op == FLLM_VECTOR_OP_COPY || op == FLLM_VECTOR_OP_RMSNORM ||
+	       op == FLLM_VECTOR_OP_SILU_MUL;
+}
+
+/* The op uses activation records, so group must be valid. */
+static inline int fllm_vec_uses_group(const struct fllm_vector_params *p)
+{
+	return p->op == FLLM_VECTOR_OP_DEQUANT || (p->flags & FLLM_VECTOR_F_QUANT);
+}
+
+/* Bytes of one input row (fp32, or an activation record for DEQUANT). */
+static inline uint64_t fllm_vec_in_row_bytes(const struct fllm_vector_params *p)
+{
+	if (p->op == FLLM_VECTOR_OP_DEQUANT)
+		return fllm_lutgemm_act_bytes(p->n, p->group);
+	return fllm_vector_f32_row_bytes(p->n);
+}
+
+/* Bytes of one output row (fp32, or an activation record with F_QUANT). */
+static inline uint64_t fllm_vec_out_row_bytes(const struct fllm_vector_params *p)
+{
+	if (p->flags & FLLM_VECTOR_F_QUANT)
+		return fllm_lutgemm_act_bytes(p->n, p->group);
+	return fllm_vector_f32_row_bytes(p->n);
+}
+
+/* Bytes a region of rows rows of row_bytes, stride apart, spans (rows >= 1). */
+static inline uint64_t fllm_vec_span(uint32_t rows, uint64_t stride, uint64_t row_bytes)
+{
+	return (uint64_t)(rows - 1) * stride + row_bytes;
+}
+
+/*
+ * Checks 2-5 of docs/numerics.md "Vector unit: validation": everything
+ * that does not depend on addresses (vector_params.c).
+ */
+enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p);
+
+#endif /* FLLM_VECTOR_INTERNAL_H */

@@ -1,0 +1,142 @@
+/*
+ * Parameter-block validation of the vector unit (docs/numerics.md "Vector
+ * unit: validation"). It runs before the unit reads any data or writes
+ * anything, so a rejected block touches nothing.
+ */
+#include "vector_internal.h"
+
+/* g is one of the LUT-GEMM group sizes. */
+static int group_ok(uint32_t g)
+{
+	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
+}
+
+/* Fields the op does not use are all zero. */
+static int unused_zero(const struct fllm_vector_params *p)
+{
+	if (!fllm_vec_uses_group(p) && p->group)
+		return 0;
+	if (p->op != FLLM_VECTOR_OP_ROPE &&
+	    (p->head_dim || p->pos || p->table_addr || p->table_rows))
+		return 0;
+	if (p->op != FLLM_VECTOR_OP_RMSNORM && (p->eps || p->weight_addr))
+		return 0;
+	if (!fllm_vec_uses_in2(p->op) && (p->in2_addr || p->in2_stride))
+		return 0;
+	return 1;
+}
+
+/* Values of the fields the op uses. */
+static int used_ok(const struct fllm_vector_params *p)
+{
+	if (fllm_vec_uses_group(p) && !group_ok(p->group))
+		return 0;
+	if (p->op == FLLM_VECTOR_OP_ROPE) {
+		if (p->head_dim < 2 || p->head_dim > FLLM_VECTOR_HEAD_DIM_MAX ||
+		    p->head_dim % 2 || p->n % p->head_dim)
+			return 0;
+		if ((uint64_t)p->pos + p->rows > p->table_rows)
+			return 0;
+	}
+	/* eps: finite, sign bit clear */
+	if (p->op == FLLM_VECTOR_OP_RMSNORM && (p->eps >> 31 || (p->eps >> 23) == 0xffu))
+		return 0;
+	return 1;
+}
+
+/* Checks 2-5: identity, reserved fields and flags, shape, op-specific fields. */
+enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
+{
+	if (p->magic != FLLM_VECTOR_MAGIC || p->version != FLLM_VECTOR_VERSION)
+		return FLLM_CARD_ERR_PARAM;
+	if (p->flags & ~FLLM_VECTOR_F_MASK || p->reserved0 || p->reserved1)
+		return FLLM_CARD_ERR_FLAGS;
+	for (uint32_t i = 0; i < 3; i++)
+		if (p->reserved[i])
+			return FLLM_CARD_ERR_FLAGS;
+	if (p->op == 0 || p->op >= FLLM_VECTOR_OP_COUNT || p->n == 0 ||
+	    p->n > FLLM_VECTOR_N_MAX || p->rows == 0 || p->rows > FLLM_VECTOR_ROWS_MAX)
+		return FLLM_CARD_ERR_PARAM;
+	if ((p->flags & FLLM_VECTOR_F_QUANT) && !fllm_vec_may_quant(p->op))
+		return FLLM_CARD_ERR_FLAGS;
+	if (!unused_zero(p))
+		return FLLM_CARD_ERR_FLAGS;
+	if (!used_ok(p))
+		return FLLM_CARD_ERR_PARAM;
+	return FLLM_CARD_OK;
+}
+
+/* One operand region: address, stride, bytes of a row, rows. */
+struct region {
+	uint64_t addr, stride, row_bytes, len;
+	uint32_t rows;
+	int used;
+};
+
+/* The regions of p: in, in2, out, weight, table (unused ones have used = 0). */
+static void regions(const struct fllm_vector_params *p, struct region *rg /* (5) */)
+{
+	uint64_t tab_row = fllm_vector_rope_row_bytes(p->head_dim);
+
+	rg[0] = (struct region){ p->in_addr, p->in_stride, fllm_vec_in_row_bytes(p), 0,
+				 p->rows, 1 };
+	rg[1] = (struct region){ p->in2_addr, p->in2_stride, fllm_vector_f32_row_bytes(p->n), 0,
+				 p->rows, fllm_vec_uses_in2(p->op) };
+	rg[2] = (struct region){ p->out_addr, p->out_stride, fllm_vec_out_row_bytes(p), 0,
+				 p->rows, 1 };
+	rg[3] = (struct region){ p->weight_addr, 0, fllm_vector_weight_bytes(p->n), 0, 1,
+				 p->op == FLLM_VECTOR_OP_RMSNORM };
+	rg[4] = (struct region){ p->table_addr, tab_row, tab_row, 0, p->table_rows,
+				 p->op == FLLM_VECTOR_OP_ROPE };
+}
+
+/* out may coincide with the fp32 input region r exactly (in place), else not touch it. */
+static int out_clear_of(const struct fllm_vector_params *p, const struct region *out,
+			const struct region *r, int fp32_input)
+{
+	if (!r->used || !fllm_lg_overlap(out->addr, out->len, r->addr, r->len))
+		return 1;
+	return fp32_input && !(p->flags & FLLM_VECTOR_F_QUANT) && out->addr == r->addr &&
+	       out->stride == r->stride;
+}
+
+/* Checks 6-9: ALIGN, SIZE (strides), ADDR, then PARAM (overlaps). */
+static enum fllm_card_err check_memory(const struct fllm_vector_params *p, uint64_t mem_bytes)
+{
+	const uint64_t a = FLLM_VECTOR_ALIGN;
+	struct region rg[5];
+
+	regions(p, rg);
+	for (uint32_t i = 0; i < 5; i++)
+		if (rg[i].used && (rg[i].addr % a || rg[i].stride % a))
+			return FLLM_CARD_ERR_ALIGN;
+	for (uint32_t i = 0; i < 3; i++)
+		if (rg[i].used && rg[i].stride < rg[i].row_bytes)
+			return FLLM_CARD_ERR_SIZE;
+	for (uint32_t i = 0; i < 5; i++) {
+		if (!rg[i].used)
+			continue;
+		/* a stride within memory keeps the span below 2^64 (rows <= 2^16) */
+		if (rg[i].stride > mem_bytes)
+			return FLLM_CARD_ERR_ADDR;
+		rg[i].len = fllm_vec_span(rg[i].rows, rg[i].stride, rg[i].row_bytes);
+		if (!fllm_lg_range_ok(rg[i].addr, rg[i].len, mem_bytes))
+			return FLLM_CARD_ERR_ADDR;
+	}
+	if (!out_clear_of(p, &rg[2], &rg[0], p->op != FLLM_VECTOR_OP_DEQUANT) ||
+	    !out_clear_of(p, &rg[2], &rg[1], 1) || !out_clear_of(p, &rg[2], &rg[3], 0) ||
+	    !out_clear_of(p, &rg[2], &rg[4], 0))
+		return FLLM_CARD_ERR_PARAM;
+	return FLLM_CARD_OK;
+}
+
+/* Validate everything the unit relies on, except the block's own placement. */
+enum fllm_card_err fllm_vector_params_check(const struct fllm_vector_params *p,
+					    uint64_t mem_bytes)
+{
+	enum fllm_card_err err = fllm_vec_check_fields(p);
+
+	if (err != FLLM_CARD_OK)
+		return err;
+	return check_memory(p, mem_bytes);
+}
