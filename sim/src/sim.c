@@ -52,6 +52,9 @@ static int fllm_sim_step(struct fllm_sim *sim)
 {
 	int more = 0;
 
+	/* the cycle counter moves before anything this step posts, so a host
+	 * that sees a completion also sees the counter past its submission */
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_CYCLES_LO, fllm_sim_cycles(sim));
 	if (fllm_sim_reg_get(sim, FLLM_REG_CONTROL) & FLLM_CTRL_RESET) {
 		fllm_sim_reset(sim);
 		fllm_sim_reg_set(sim, FLLM_REG_RESET_COUNT,
