@@ -9,15 +9,16 @@
 
 struct fllm_context {
 	const fllm_model *model;
-	struct fllm_exec *cpu;		/* the executor every layer uses now */
+	struct fllm_exec *exec;		/* the executor every layer uses: CPU or card */
 	struct fllm_forward fwd;
 	uint32_t n_ctx;
 	uint32_t pos;			/* next position */
 	int has_logits;
+	uint64_t tokens;		/* positions evaluated, for the statistics */
 };
 
-/* Only the CPU runs models for now; other devices are refused here, so the
- * card executor slots in later without an API change. */
+/* "cpu" (or no device) places every layer on the CPU executor; any other
+ * name is a card, run by the card executor. */
 fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *params,
 				fllm_context **out)
 {
@@ -29,8 +30,6 @@ fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *
 	*out = NULL;
 	if (params)
 		p = *params;
-	if (p.device && strcmp(p.device, "cpu"))
-		return FLLM_E_UNSUPPORTED;
 	if (!p.n_threads)
 		p.n_threads = 1;
 	if (p.n_threads > FLLM_THREADS_MAX)
@@ -42,10 +41,13 @@ fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *
 		return FLLM_E_NO_MEMORY;
 	c->model = m;
 	c->n_ctx = p.n_ctx;
-	st = fllm_exec_cpu_create(m, p.n_ctx, p.n_threads, &c->cpu);
+	if (!p.device || !strcmp(p.device, "cpu"))
+		st = fllm_exec_cpu_create(m, p.n_ctx, p.n_threads, &c->exec);
+	else
+		st = fllm_exec_card_create(m, &p, p.n_ctx, &c->exec);
 	if (st)
 		goto err_free;
-	st = fllm_forward_init(&c->fwd, m, c->cpu);
+	st = fllm_forward_init(&c->fwd, m, c->exec);
 	if (st)
 		goto err_free_exec;
 	fllm_handle_add(FLLM_HANDLE_CONTEXT);
@@ -53,7 +55,7 @@ fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *
 	return FLLM_OK;
 
 err_free_exec:
-	c->cpu->ops->free(c->cpu);
+	c->exec->ops->free(c->exec);
 err_free:
 	free(c);
 	return st;
@@ -64,7 +66,7 @@ void fllm_context_free(fllm_context *c)
 	if (!c)
 		return;
 	fllm_forward_release(&c->fwd);
-	c->cpu->ops->free(c->cpu);
+	c->exec->ops->free(c->exec);
 	free(c);
 	fllm_handle_del(FLLM_HANDLE_CONTEXT);
 }
@@ -87,6 +89,7 @@ fllm_status fllm_context_eval(fllm_context *c, const int32_t *tokens, size_t n)
 			return st;
 		}
 		c->pos++;
+		c->tokens++;
 		c->has_logits = 1;
 	}
 	return FLLM_OK;
@@ -115,4 +118,15 @@ void fllm_context_reset(fllm_context *c)
 	assert(c);
 	c->pos = 0;
 	c->has_logits = 0;
+}
+
+/* Counters of the context, plus what its executor reports. */
+fllm_status fllm_context_stats_get(const fllm_context *c, fllm_context_stats *out)
+{
+	assert(c && out);
+	memset(out, 0, sizeof(*out));
+	out->tokens = c->tokens;
+	if (c->exec->ops->stats)
+		c->exec->ops->stats(c->exec, out);
+	return FLLM_OK;
 }

@@ -44,6 +44,16 @@ struct fllm_exec_ops {
 	/* x (n) += y (n) */
 	void (*add)(struct fllm_exec *ex, float *x, const float *y, uint32_t n);
 	void (*free)(struct fllm_exec *ex);
+	/*
+	 * Optional: the whole token in one call: x (dim) is the embedding row,
+	 * every layer and the head run, logits (vocab_size) are filled. A card
+	 * executor offers it so the residual stream stays on the card and the
+	 * layers share command lists; the forward pass uses it when every layer
+	 * and the head are placed on this executor.
+	 */
+	fllm_status (*token)(struct fllm_exec *ex, const float *x, uint32_t pos, float *logits);
+	/* Optional: fill this executor's fields of *out (card, bits, traffic). */
+	void (*stats)(struct fllm_exec *ex, fllm_context_stats *out);
 };
 
 struct fllm_exec {
@@ -54,5 +64,14 @@ struct fllm_exec {
  * n_ctx positions for every layer of m. */
 fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n_threads,
 				 struct fllm_exec **out);
+
+/*
+ * The card executor (exec_card.c, docs/decoder.md): the quantized decoder
+ * on the card p->device names, with p->bits / p->group (0: defaults or the
+ * package's) and n_ctx positions. Weights are quantized (unless m is a
+ * package) and uploaded here, once.
+ */
+fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params *p,
+				  uint32_t n_ctx, struct fllm_exec **out);
 
 #endif /* FLLM_ENGINE_EXECUTOR_H */

@@ -5,6 +5,7 @@
 
 #include "cursor.h"
 #include "internal.h"
+#include "fllm/fllm_package.h"
 #include "model.h"
 
 /* Sum of stored elements, for the info record. */
@@ -66,7 +67,8 @@ fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model 
 	return FLLM_OK;
 }
 
-/* Map the file, then load it; the message names the file. */
+/* Map the file, then load it (a model package goes to its own reader); the
+ * message names the file. */
 fllm_status fllm_model_open(const char *path, fllm_model **out, char *err_buf, size_t err_size)
 {
 	struct fllm_err err = { err_buf, err_size };
@@ -75,6 +77,8 @@ fllm_status fllm_model_open(const char *path, fllm_model **out, char *err_buf, s
 
 	assert(path && out);
 	*out = NULL;
+	if (fllm_package_probe(path))
+		return fllm_package_open(path, out, err_buf, err_size);
 	m = model_alloc();
 	if (!m)
 		return fllm_err_set(&err, FLLM_E_NO_MEMORY, "out of memory");
@@ -135,7 +139,7 @@ void fllm_model_free(fllm_model *m)
 	fllm_weight_release(&m->output_norm);
 	free(m->layers);
 	free(m->tensors);
-	free(m->synthetic);
+	free(m->owned);
 	fllm_gguf_release(&m->gguf);
 	fllm_file_map_close(&m->map);
 	free(m);

@@ -54,7 +54,9 @@ struct fllm_model {
 	struct fllm_weight output_norm;	/* (dim) */
 	struct fllm_weight output;	/* (vocab_size, dim); tok_embd's data when tied */
 	struct fllm_layer_weights *layers;	/* (n_layers) */
-	uint8_t *synthetic;		/* synthetic model: its stored fp32 tensors */
+	uint8_t *owned;			/* memory the model owns, freed with it: the
+					 * synthetic model's fp32 tensors, or a
+					 * package's decoded state (package_model.c) */
 };
 
 /* Loaders fill a zeroed model from its image (model_gguf.c, model_llama2c.c,

@@ -64,11 +64,11 @@ fllm_status fllm_model_load_synthetic(fllm_model *m, uint64_t seed)
 
 	for (int k = 0; k < 9; k++)
 		floats += (uint64_t)SYN_LAYERS * shape[k][0] * shape[k][1];
-	m->synthetic = malloc(floats * sizeof(float));
+	m->owned = malloc(floats * sizeof(float));
 	m->tensors = calloc(2 + 9 * SYN_LAYERS, sizeof(*m->tensors));
-	if (!m->synthetic || !m->tensors)
+	if (!m->owned || !m->tensors)
 		return FLLM_E_NO_MEMORY;
-	at = (float *)(void *)m->synthetic;
+	at = (float *)(void *)m->owned;
 	i->format = FLLM_MODEL_SYNTHETIC;
 	snprintf(i->name, sizeof(i->name), "synthetic");
 	i->dim = SYN_DIM;

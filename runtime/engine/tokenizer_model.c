@@ -11,6 +11,7 @@
 
 #include "cursor.h"
 #include "model.h"
+#include "fllm/fllm_package.h"
 #include "tokenizer.h"
 
 #define SP_SPACE "\xe2\x96\x81"	/* U+2581, SentencePiece's visible space */
@@ -235,6 +236,8 @@ fllm_status fllm_tokenizer_from_model(const fllm_model *m, fllm_tokenizer **out,
 	*out = NULL;
 	if (m->info.format == FLLM_MODEL_SYNTHETIC)
 		return tok_synthetic(m, out);
+	if (m->info.format == FLLM_MODEL_PACKAGE)
+		return fllm_package_tokenizer(m, out, err_buf, err_size);
 	if (!m->is_gguf)
 		return fllm_err_set(&err, FLLM_E_FORMAT,
 				    "a llama2.c checkpoint carries no tokenizer: give its "

@@ -35,11 +35,10 @@ cp "$TMP/out" "$TMP/t1"
 expect_rc 0 "$FLLM" run -n 30 --temp 0 --threads 2
 cmp -s "$TMP/out" "$TMP/t1" || fail "--threads 2 changed greedy output"
 
-usage_error "--device emu:0: not yet supported: the card decoder is a later step" \
-	--device emu:0
-usage_error "--device pci:0000:03:00.0: not yet supported" --device pci:0000:03:00.0
-usage_error "--device rtlsim: not yet supported" --device rtlsim
-usage_error "--device xrt:1: not yet supported" --device xrt:1
+# card devices run the quantized decoder (tests/decoder/cli_decoder.sh); one
+# that cannot be opened exits 3 with its name
+expect_rc 3 "$FLLM" run -n 1 --device xrt:1
+expect_in "$TMP/err" "--device xrt:1: cannot open the card"
 usage_error "unknown device 'gpu'" --device gpu
 usage_error "--temp: 'abc' is not a number" --temp abc
 usage_error "--temp: '-1' is not a number in [0, 100]" --temp=-1

@@ -1,14 +1,64 @@
 /*
  * Write the fuzzers' seed corpora: DIR/gguf (F32 and Q4_0 models),
- * DIR/llama2c and DIR/tokbin, made by the test writers (never the shared
- * model files).
+ * DIR/llama2c, DIR/tokbin and DIR/package (a q=2 and a q=4 package of a
+ * tiny model), made by the test writers (never the shared model files).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fllm/fllm_package.h"
 #include "fuzz_inputs.h"
+#include "model.h"
+#include "model_writer.h"
+#include "tokenizer.h"
+
+/* DIR/package/q2.fllm and q4.fllm of a one-layer model with K = 40 (a short group). */
+static int write_package_seeds(const char *dir)
+{
+	struct tm_spec s = tm_spec_default();
+	struct bytebuf bin, tb;
+	struct tm_weights w;
+	fllm_model *m = NULL;
+	fllm_tokenizer *t = NULL;
+	char path[4096];
+	int bad = 1;
+
+	s.dim = 16;
+	s.n_heads = 2;
+	s.n_kv_heads = 1;
+	s.hidden = 40;
+	s.n_layers = 1;
+	snprintf(path, sizeof(path), "%s/package", dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		perror(path);
+		return 1;
+	}
+	bb_init(&bin);
+	bb_init(&tb);
+	tm_weights_make(&s, &w);
+	tm_write_bin(&s, &w, &bin);
+	tm_weights_free(&w);
+	tm_write_tokbin(s.vocab, &tb);
+	if (!fllm_model_open_memory(bin.data, bin.len, &m, NULL) &&
+	    !fllm_tokenizer_load_bin(tb.data, tb.len, s.vocab, &t, NULL)) {
+		bad = 0;
+		for (uint32_t q = 2; q <= 4; q += 2) {
+			fllm_quant_params qp = { q, 16, 1, 4 };
+
+			snprintf(path, sizeof(path), "%s/package/q%u.fllm", dir, q);
+			bad |= fllm_package_write(m, t, &qp, NULL, NULL, path, NULL, 0) != FLLM_OK;
+		}
+	}
+	if (bad)
+		fprintf(stderr, "fuzz_seeds: writing the package seeds failed\n");
+	fllm_tokenizer_free(t);
+	fllm_model_free(m);
+	bb_free(&bin);
+	bb_free(&tb);
+	return bad;
+}
 
 /* Write one input as DIR/SUB/NAME. */
 static int write_seed(const char *dir, const char *sub, enum fuzz_input which)
@@ -48,5 +98,5 @@ int main(int argc, char **argv)
 	return write_seed(argv[1], "gguf", FUZZ_GGUF_F32) |
 	       write_seed(argv[1], "gguf", FUZZ_GGUF_Q4_0) |
 	       write_seed(argv[1], "llama2c", FUZZ_LLAMA2C) |
-	       write_seed(argv[1], "tokbin", FUZZ_TOKBIN);
+	       write_seed(argv[1], "tokbin", FUZZ_TOKBIN) | write_package_seeds(argv[1]);
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the engine's libFuzzer harnesses with clang and run each for a
 # bounded time: the GGUF loader, the llama2.c loader (same harness, own
-# corpus) and the tokenizer.bin loader. Exit 77 (ctest SKIP) when clang or
+# corpus), the tokenizer.bin loader and the model-package reader. Exit 77 (ctest SKIP) when clang or
 # its libFuzzer runtime is missing; 1 on any crash, leak or sanitizer report.
 # usage: run_fuzz.sh SOURCE_DIR WORK_DIR FUZZ_SEEDS_PROGRAM
 # FLLM_FUZZ_SECONDS sets the time per harness (default 20).
@@ -28,17 +28,22 @@ fi
 
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-	-I$src/runtime/include -I$src/runtime/engine -I$src/tests/engine -I$src/runtime/core
-	-I$src/driver/include"
-# the engine plus the core pieces it uses: handle counters, status text and
-# the thread pool
-common="$src/runtime/engine/*.c $src/runtime/core/handles.c $src/runtime/core/status.c
-	$src/runtime/core/threadpool.c $src/tests/engine/fuzz_inputs.c
+	-I$src/runtime/include -I$src/runtime/engine -I$src/tests/engine
+	-I$src/runtime/core -I$src/runtime/quant -I$src/hls/include -I$src/driver/include"
+# the engine without the card executor (fuzz_card_stub.c stands in for it),
+# plus what the parsers and the package reader use: handle counters, status
+# text, the thread pool, the BCQ quantizer and the LUT-GEMM record helpers
+engine=$(ls "$src"/runtime/engine/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
+	-e '/card_plan\.c$' -e '/card_token\.c$')
+common="$engine $src/runtime/core/handles.c $src/runtime/core/status.c
+	$src/runtime/core/threadpool.c $src/runtime/quant/*.c $src/hls/lutgemm_pack.c
+	$src/hls/lutgemm_params.c $src/tests/fuzz/fuzz_card_stub.c
+	$src/tests/engine/fuzz_inputs.c
 	$src/tests/engine/model_writer.c $src/tests/engine/gguf_writer.c
 	$src/tests/engine/bytebuf.c"
-for h in model tokbin; do
+for h in model tokbin package; do
 	# shellcheck disable=SC2086 # flag and file lists split into words
-	if ! "$CLANG" $flags $common "$src/tests/fuzz/fuzz_$h.c" -lm -lpthread \
+	if ! "$CLANG" $flags $common "$src/tests/fuzz/fuzz_$h.c" -lz -lm -lpthread \
 		-o "$work/fuzz_$h" 2>"$work/build_$h.log"; then
 		echo "FAIL: building fuzz_$h:"
 		cat "$work/build_$h.log"
@@ -49,7 +54,7 @@ rm -rf "$work/seeds"
 "$seeds" "$work/seeds" || exit 1
 
 status=0
-for run in gguf:model llama2c:model tokbin:tokbin; do
+for run in gguf:model llama2c:model tokbin:tokbin package:package; do
 	corpus=${run%%:*}
 	harness=${run#*:}
 	mkdir -p "$work/corpus_$corpus"

@@ -1,7 +1,8 @@
 /*
- * fllm run: generate text with a Llama model on the CPU. stdout carries
- * exactly the prompt followed by the generated text, streamed; statistics
- * and notes go to stderr.
+ * fllm run: generate text with a Llama model, in fp32 on the CPU or with
+ * the quantized decoder on a card. stdout carries exactly the prompt
+ * followed by the generated text, streamed; statistics and notes go to
+ * stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,9 @@
 #include "fllm/fllm_model.h"
 #include "run_command.h"
 #include "run_generate.h"
+#include "run_model.h"
 #include "run_options.h"
 
-#define RUN_SYNTHETIC_SEED 0x5eed5eedull	/* fixed: the built-in model never changes */
 #define RUN_SEED_UNSET UINT64_MAX	/* --seed not given: seed from the clock */
 
 struct run_opts {
@@ -50,9 +51,7 @@ static int run_check_opts(struct run_opts *o)
 	case RUN_DEVICE_CPU:
 		break;
 	case RUN_DEVICE_CARD:
-		fprintf(stderr, "fllm run: --device %s: not yet supported: the card decoder is "
-			"a later step (use --device cpu)\n", o->device);
-		return CLI_EXIT_USAGE;
+		return -1;
 	case RUN_DEVICE_UNKNOWN:
 		fprintf(stderr, "fllm run: --device: unknown device '%s' (cpu, emu[:N], "
 			"rtlsim[:N], pci:N, pci:BDF, xrt:N)\n", o->device);
@@ -64,75 +63,64 @@ static int run_check_opts(struct run_opts *o)
 	return -1;
 }
 
-/* tokenizer.bin in the model's folder, for llama2.c checkpoints. */
-static char *run_default_tokenizer(const char *model)
-{
-	const char *slash = strrchr(model, '/');
-	size_t dir = slash ? (size_t)(slash - model) + 1 : 0;
-	char *path = malloc(dir + sizeof("tokenizer.bin"));
-
-	if (path) {
-		memcpy(path, model, dir);
-		memcpy(path + dir, "tokenizer.bin", sizeof("tokenizer.bin"));
-	}
-	return path;
-}
-
-/* Open the model and its tokenizer as the options say; CLI exit status or -1. */
-static int run_load(const struct run_opts *o, fllm_model **model, fllm_tokenizer **tok)
-{
-	char err[FLLM_ERROR_MAX] = "";
-	fllm_model_info info;
-	char *path = NULL;
-	fllm_status st;
-
-	if (!o->model) {
-		fprintf(stderr, "fllm run: no -m given: using the built-in synthetic model "
-			"(random weights); its text is meaningless\n");
-		st = fllm_model_open_synthetic(RUN_SYNTHETIC_SEED, model);
-	} else {
-		st = fllm_model_open(o->model, model, err, sizeof(err));
-	}
-	if (st) {
-		fprintf(stderr, "fllm run: %s\n", err[0] ? err : fllm_status_str(st));
-		return CLI_EXIT_FAIL;
-	}
-	fllm_model_info_get(*model, &info);
-	if (o->tokenizer) {
-		st = fllm_tokenizer_open(o->tokenizer, info.vocab_size, tok, err, sizeof(err));
-	} else if (info.format == FLLM_MODEL_LLAMA2C) {
-		path = run_default_tokenizer(o->model);
-		if (!path)
-			st = FLLM_E_NO_MEMORY;
-		else
-			st = fllm_tokenizer_open(path, info.vocab_size, tok, err, sizeof(err));
-		if (st == FLLM_E_IO)
-			snprintf(err, sizeof(err), "no tokenizer: a llama2.c checkpoint needs -z "
-				 "TOKENIZER (%s cannot be read)", path);
-		free(path);
-	} else {
-		st = fllm_tokenizer_from_model(*model, tok, err, sizeof(err));
-	}
-	if (st) {
-		fprintf(stderr, "fllm run: %s\n", err[0] ? err : fllm_status_str(st));
-		fllm_model_free(*model);
-		*model = NULL;
-		return CLI_EXIT_FAIL;
-	}
-	return -1;
-}
-
 /* Rate with a guard against zero time. */
 static double run_rate(size_t n, double s)
 {
 	return s > 0 ? (double)n / s : 0.0;
 }
 
+/* The card's share of the statistics: commands and lists per token. */
+static void run_card_stats(const fllm_context *ctx)
+{
+	fllm_context_stats cs;
+
+	fllm_context_stats_get(ctx, &cs);
+	if (!cs.on_card || !cs.tokens)
+		return;
+	fprintf(stderr, "fllm run: card: %llu command lists and %llu commands for %llu tokens "
+		"(%.1f lists, %.1f commands per token)\n", (unsigned long long)cs.card_lists,
+		(unsigned long long)cs.card_commands, (unsigned long long)cs.tokens,
+		(double)cs.card_lists / (double)cs.tokens,
+		(double)cs.card_commands / (double)cs.tokens);
+}
+
+/*
+ * The context on the device the options name; on failure a message saying
+ * what went wrong and the exit status (3 when a card cannot be opened).
+ */
+static int run_context(const struct run_opts *o, const fllm_model *model, fllm_context **ctx)
+{
+	fllm_context_params cp = { .n_threads = (uint32_t)o->threads, .device = o->device,
+				   .bits = (uint32_t)o->bits, .group = (uint32_t)o->group };
+	fllm_context_stats cs;
+	fllm_status st = fllm_context_create(model, &cp, ctx);
+
+	if (st == FLLM_E_NO_DEVICE) {
+		fprintf(stderr, "fllm run: --device %s: cannot open the card: %s\n", o->device,
+			fllm_status_str(st));
+		return CLI_EXIT_NO_DEVICE;
+	}
+	if (st == FLLM_E_INVALID_ARG && (o->bits || o->group)) {
+		fprintf(stderr, "fllm run: --bits/--group differ from the package's quantization "
+			"(requantize with fllm quantize)\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (st) {
+		fprintf(stderr, "fllm run: --device %s: %s\n", o->device, fllm_status_str(st));
+		return CLI_EXIT_FAIL;
+	}
+	fllm_context_stats_get(*ctx, &cs);
+	if (cs.on_card)
+		fprintf(stderr, "fllm run: card %s: weights q<=%u g=%u quantized in %.1f ms, "
+			"%.2f MiB uploaded in %.1f ms\n", o->device, cs.bits, cs.group,
+			cs.quantize_s * 1e3, (double)cs.card_bytes / (1 << 20), cs.upload_s * 1e3);
+	return -1;
+}
+
 /* Encode, create context and sampler, generate, report. */
 static int run_model(const struct run_opts *o, fllm_model *model, const fllm_tokenizer *tok,
 		     double load_s)
 {
-	fllm_context_params cp = { .n_threads = (uint32_t)o->threads, .device = "cpu" };
 	fllm_sampler_params sp = {
 		.temperature = o->temperature, .top_k = (uint32_t)o->top_k,
 		.top_p = o->topp, .seed = o->seed,
@@ -154,8 +142,12 @@ static int run_model(const struct run_opts *o, fllm_model *model, const fllm_tok
 		fprintf(stderr, "fllm run: the tokenizer has no BOS token\n");
 		goto out_ids;
 	}
-	if (!st)
-		st = fllm_context_create(model, &cp, &ctx);
+	if (!st) {
+		rc = run_context(o, model, &ctx);
+		if (rc >= 0)
+			goto out_ids;
+		rc = CLI_EXIT_FAIL;
+	}
 	if (!st && n_ids > fllm_context_size(ctx)) {
 		fprintf(stderr, "fllm run: the prompt is %zu tokens, the context holds %u\n",
 			n_ids, fllm_context_size(ctx));
@@ -176,6 +168,7 @@ static int run_model(const struct run_opts *o, fllm_model *model, const fllm_tok
 		stats.new_tokens, stats.decode_s * 1e3, run_rate(stats.new_tokens, stats.decode_s),
 		stats.stop, (unsigned long long)o->threads, (double)o->temperature,
 		(unsigned long long)o->seed);
+	run_card_stats(ctx);
 	rc = CLI_EXIT_OK;
 out_smp:
 	fllm_sampler_free(smp);
@@ -191,8 +184,8 @@ int cli_cmd_run(int argc, char **argv)
 	struct run_opts o = { .device = "cpu", .n_new = 256, .threads = 1, .seed = RUN_SEED_UNSET,
 			      .temperature = 1.0f, .topp = 0.9f };
 	const struct cli_opt opts[] = {
-		{ "-m", CLI_OPT_STRING, &o.model, "PATH", "model: GGUF or llama2.c .bin "
-		  "(default: built-in synthetic model)", 0, 0 },
+		{ "-m", CLI_OPT_STRING, &o.model, "PATH", "model: GGUF, llama2.c .bin or fllm "
+		  "package (default: built-in synthetic model)", 0, 0 },
 		{ "--model", CLI_OPT_STRING, &o.model, "PATH", "same as -m", 0, 0 },
 		{ "-z", CLI_OPT_STRING, &o.tokenizer, "PATH", "llama2.c tokenizer.bin (default: "
 		  "the GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },
@@ -212,12 +205,12 @@ int cli_cmd_run(int argc, char **argv)
 		  "printed)", 0, UINT64_MAX - 1 },
 		{ "--threads", CLI_OPT_U64, &o.threads, "N", "matmul threads (default 1)", 1,
 		  256 },
-		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default); card devices come "
-		  "with the card decoder", 0, 0 },
-		{ "--bits", CLI_OPT_U64, &o.bits, "Q", "card weight bit-planes 1..8 (card "
-		  "decoder)", 1, 8 },
-		{ "--group", CLI_OPT_U64, &o.group, "G", "card weight group size 16..256 (card "
-		  "decoder)", 16, 256 },
+		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32) or a card: "
+		  "emu, emu:N[,opts] (quantized decoder)", 0, 0 },
+		{ "--bits", CLI_OPT_U64, &o.bits, "Q", "card weight bit-planes 1..8 (default 4, "
+		  "or the package's)", 1, 8 },
+		{ "--group", CLI_OPT_U64, &o.group, "G", "card weight group size 16..256 "
+		  "(default 32, or the package's)", 16, 256 },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	fllm_model *model = NULL;
@@ -227,8 +220,9 @@ int cli_cmd_run(int argc, char **argv)
 
 	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos,
 			      "[-m MODEL] [-z TOKENIZER] [-p PROMPT] [-n N] [options]",
-			      "Generate text with a Llama model on the CPU (fp32). stdout gets the "
-			      "prompt and the\ngenerated text; statistics go to stderr.");
+			      "Generate text with a Llama model: fp32 on the CPU, or quantized "
+			      "on a card (--device emu).\nstdout gets the prompt and the generated "
+			      "text; statistics go to stderr.");
 	if (rc >= 0)
 		return rc;
 	rc = run_check_opts(&o);
@@ -237,7 +231,7 @@ int cli_cmd_run(int argc, char **argv)
 	if (o.seed == RUN_SEED_UNSET)
 		o.seed = (uint64_t)time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = run_load(&o, &model, &tok);
+	rc = run_model_open("run", o.model, o.tokenizer, &model, &tok);
 	if (rc >= 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t1);

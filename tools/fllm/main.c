@@ -5,6 +5,8 @@
 #include "args.h"
 #include "commands.h"
 #include "fllm_card.h"
+#include "eval_command.h"
+#include "quantize_command.h"
 #include "run_command.h"
 
 const struct cli_command cli_commands[] = {
@@ -12,7 +14,10 @@ const struct cli_command cli_commands[] = {
 	{ "devices", cli_cmd_devices, "list fllm cards: emulated ones and PCIe devices" },
 	{ "examine", cli_cmd_examine, "show a card's identity, resources and live telemetry" },
 	{ "validate", cli_cmd_validate, "run the hardware-validation suite on a card" },
-	{ "run", cli_cmd_run, "generate text with a Llama model (GGUF or llama2.c) on the CPU" },
+	{ "run", cli_cmd_run, "generate text with a Llama model: fp32 on the CPU or quantized "
+	  "on a card" },
+	{ "quantize", cli_cmd_quantize, "quantize a model for the card into a model package" },
+	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ NULL, NULL, NULL },
 };
 

@@ -44,8 +44,28 @@ static int run_pci_name(const char *s)
 	return strchr(s, ':') && strchr(s, '.');
 }
 
+/* emu[:N] and rtlsim[:N] take options after a comma ("emu:0,channels=8"); the
+ * card checks the options themselves when it opens. */
+static enum run_device_kind run_device_with_options(const char *name, const char *comma)
+{
+	char base[32];
+	size_t len = (size_t)(comma - name);
+
+	if (len >= sizeof(base))
+		return RUN_DEVICE_UNKNOWN;
+	memcpy(base, name, len);
+	base[len] = 0;
+	if (strncmp(base, "emu", 3) && strncmp(base, "rtlsim", 6))
+		return RUN_DEVICE_UNKNOWN;
+	return run_device_classify(base);
+}
+
 enum run_device_kind run_device_classify(const char *name)
 {
+	const char *comma = strchr(name, ',');
+
+	if (comma)
+		return run_device_with_options(name, comma);
 	if (!strcmp(name, "cpu"))
 		return RUN_DEVICE_CPU;
 	if (!strcmp(name, "emu") || !strcmp(name, "rtlsim"))

@@ -8,7 +8,7 @@
 
 enum run_device_kind {
 	RUN_DEVICE_CPU,
-	RUN_DEVICE_CARD,	/* a card name the decoder will accept later */
+	RUN_DEVICE_CARD,	/* a card name: the quantized decoder runs there */
 	RUN_DEVICE_UNKNOWN,
 };
 
@@ -16,7 +16,8 @@ enum run_device_kind {
 int run_parse_float(const char *text, float min, float max, float *out);
 
 /* Classify a --device value: cpu, a card name (emu, emu:N, rtlsim,
- * rtlsim:N, pci:N or pci:BDF, xrt:N) or unknown. */
+ * rtlsim:N, each optionally followed by ",options"; pci:N or pci:BDF,
+ * xrt:N) or unknown. */
 enum run_device_kind run_device_classify(const char *name);
 
 /* The group sizes the card's LUT-GEMM supports (docs/numerics.md). */

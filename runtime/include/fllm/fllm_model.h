@@ -41,6 +41,7 @@ typedef enum fllm_model_format {
 	FLLM_MODEL_GGUF = 1,		/* GGUF v2 or v3, architecture "llama" */
 	FLLM_MODEL_LLAMA2C = 2,		/* llama2.c legacy checkpoint (.bin) */
 	FLLM_MODEL_SYNTHETIC = 3,	/* built-in random model, meaningless text */
+	FLLM_MODEL_PACKAGE = 4,		/* fllm model package (fllm_package.h) */
 } fllm_model_format;
 
 /* Tensor element types, numbered as GGUF numbers them. */
@@ -50,6 +51,9 @@ typedef enum fllm_tensor_type {
 	FLLM_TENSOR_Q4_0 = 2,
 	FLLM_TENSOR_Q8_0 = 8,
 	FLLM_TENSOR_BF16 = 30,
+	/* not a GGUF type: BCQ row records in card layout (packages only,
+	 * docs/package-format.md) */
+	FLLM_TENSOR_BCQ = 0x100,
 } fllm_tensor_type;
 
 /* Hyperparameters of a loaded Llama-family model. */
@@ -159,10 +163,23 @@ fllm_status fllm_tokenizer_decode(const fllm_tokenizer *tok, int32_t prev, int32
 typedef struct fllm_context_params {
 	uint32_t n_threads;		/* matmul threads; 0 = 1 */
 	uint32_t n_ctx;			/* positions; 0 = the model's context length */
-	const char *device;		/* "cpu" or NULL; others: FLLM_E_UNSUPPORTED */
+	/*
+	 * "cpu" or NULL: the fp32 forward pass. A card name as fllm_device_open
+	 * takes it ("emu", "emu:0,mem=1G"): the quantized decoder on that card
+	 * (docs/decoder.md); FLLM_E_NO_DEVICE when it cannot be opened.
+	 */
+	const char *device;
+	uint32_t bits;			/* card: bit-planes 1..8; 0 = 4, or the package's */
+	uint32_t group;			/* card: 16..256; 0 = 32, or the package's */
 } fllm_context_params;
 
-/* The model must outlive the context. params may be NULL for defaults. */
+/*
+ * The model must outlive the context. params may be NULL for defaults.
+ * A card context quantizes a GGUF or llama2.c model's linear layers first
+ * (fllm_package.h's quantizer; a package is used as stored, and bits/group
+ * other than the package's give FLLM_E_INVALID_ARG), then uploads every
+ * weight to the card once.
+ */
 fllm_status fllm_context_create(const fllm_model *model, const fllm_context_params *params,
 				fllm_context **out);
 void fllm_context_free(fllm_context *ctx);
@@ -182,6 +199,20 @@ uint32_t fllm_context_pos(const fllm_context *ctx);
 uint32_t fllm_context_size(const fllm_context *ctx);
 /* Forget the sequence: the next eval starts at position 0. */
 void fllm_context_reset(fllm_context *ctx);
+
+/* What a context did so far (all zero where it does not apply). */
+typedef struct fllm_context_stats {
+	uint32_t on_card;		/* 1: the quantized decoder on a card */
+	uint32_t bits, group;		/* card weights: largest q, and g */
+	double quantize_s;		/* quantizing at creation (not for packages) */
+	double upload_s;		/* weights and tables to the card */
+	uint64_t card_bytes;		/* card memory the context holds */
+	uint64_t tokens;		/* positions evaluated */
+	uint64_t card_lists;		/* command lists submitted */
+	uint64_t card_commands;		/* commands in them */
+} fllm_context_stats;
+
+fllm_status fllm_context_stats_get(const fllm_context *ctx, fllm_context_stats *out);
 
 /* ------------------------------------------------------------------ */
 /* Sampler                                                            */

@@ -1,0 +1,154 @@
+/*
+ * The card executor: the quantized decoder on a card (docs/decoder.md).
+ * Creation opens the device, checks it has the LUT-GEMM and vector units,
+ * brings every linear layer into card form and uploads it, lays out the
+ * activation buffers and parameter blocks, and records the per-token
+ * command lists. It runs whole tokens only (the `token` operation):
+ * attention stays on the host, in a CPU executor that also keeps the KV
+ * cache.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "card_exec.h"
+#include "package.h"
+
+/* The unit of type on the device, as its inventory lists it. */
+static int card_has_unit(const fllm_device_info *di, uint32_t type)
+{
+	for (uint32_t k = 0; k < di->cu_count && k < FLLM_CU_INFO_MAX; k++)
+		if (FLLM_CU_INFO_TYPE(di->cu_info[k]) == type)
+			return 1;
+	return 0;
+}
+
+/* The model's shapes within what the units accept. */
+static fllm_status card_shapes_ok(const fllm_model_info *i)
+{
+	if (i->dim > FLLM_LUTGEMM_K_MAX || i->hidden_dim > FLLM_LUTGEMM_K_MAX ||
+	    i->head_dim > FLLM_VECTOR_HEAD_DIM_MAX || i->vocab_size > FLLM_LUTGEMM_M_MAX)
+		return FLLM_E_UNSUPPORTED;
+	return FLLM_OK;
+}
+
+/* Quantization settings: the caller's, or a package's (which must agree). */
+static fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
+				       fllm_quant_params *qp)
+{
+	fllm_quant_params want = { p->bits, p->group, p->n_threads, 1 };
+
+	if (m->info.format == FLLM_MODEL_PACKAGE) {
+		fllm_package_quant_get(m, qp);
+		if ((p->bits && p->bits != qp->bits) || (p->group && p->group != qp->group))
+			return FLLM_E_INVALID_ARG;
+		return FLLM_OK;
+	}
+	return card_quant_params_resolve(&want, qp, NULL);
+}
+
+/* Undo whatever creation reached, in reverse: lists, BOs, matrices, host, device. */
+static void card_free(struct fllm_exec *ex)
+{
+	struct exec_card *c = (struct exec_card *)ex;
+	uint32_t n;
+
+	if (!c)
+		return;
+	n = c->info->n_layers * CARD_MATS + 1;
+	if (c->lists)
+		for (uint32_t l = 0; l <= c->info->n_layers; l++)
+			fllm_cmdlist_free(c->lists[l]);
+	free(c->lists);
+	fllm_bo_free(c->act);
+	if (c->wbo)
+		for (uint32_t ch = 0; ch < c->channels; ch++)
+			fllm_bo_free(c->wbo[ch]);
+	free(c->wbo);
+	if (c->w)
+		for (uint32_t k = 0; k < n; k++)
+			card_matrix_release(&c->w[k].cm);
+	free(c->w);
+	free(c->plan.layer);
+	free(c->tok_buf);
+	free(c->qkv);
+	free(c->att);
+	if (c->host)
+		c->host->ops->free(c->host);
+	fllm_device_close(c->dev);
+	free(c);
+}
+
+/* The card executor's share of fllm_context_stats. */
+static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
+{
+	struct exec_card *c = (struct exec_card *)ex;
+
+	out->on_card = 1;
+	out->bits = c->bits_max;
+	out->group = c->group;
+	out->quantize_s = c->quantize_s;
+	out->upload_s = c->upload_s;
+	out->card_bytes = c->card_bytes;
+	out->card_lists = c->lists_run;
+	out->card_commands = c->cmds_run;
+}
+
+/* Whole tokens only: the per-operation slots stay empty (docs/decoder.md). */
+static const struct fllm_exec_ops card_ops = {
+	.name = "card",
+	.free = card_free,
+	.token = card_token_run,
+	.stats = card_stats,
+};
+
+/* See executor.h. */
+fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params *p,
+				  uint32_t n_ctx, struct fllm_exec **out)
+{
+	fllm_quant_params qp;
+	fllm_device_info di;
+	struct exec_card *c;
+	fllm_status st;
+
+	*out = NULL;
+	st = card_shapes_ok(&m->info);
+	if (!st)
+		st = card_quant_settings(m, p, &qp);
+	if (st)
+		return st;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return FLLM_E_NO_MEMORY;
+	c->base.ops = &card_ops;
+	c->model = m;
+	c->info = &m->info;
+	c->n_ctx = n_ctx;
+	c->group = qp.group;
+	st = fllm_device_open(p->device, &c->dev);
+	if (st)
+		goto err_free;
+	st = fllm_device_info_get(c->dev, &di);
+	if (st)
+		goto err_free;
+	if (!card_has_unit(&di, FLLM_CU_LUTGEMM) || !card_has_unit(&di, FLLM_CU_VECTOR) ||
+	    !di.mem_channels) {
+		st = FLLM_E_UNSUPPORTED;
+		goto err_free;
+	}
+	c->channels = di.mem_channels;
+	c->lists = calloc(m->info.n_layers + 1, sizeof(*c->lists));
+	if (!c->lists) {
+		st = FLLM_E_NO_MEMORY;
+		goto err_free;
+	}
+	if ((st = fllm_exec_cpu_create(m, n_ctx, 1, &c->host)) ||
+	    (st = card_weights_prepare(c, &qp)) || (st = card_weights_upload(c)) ||
+	    (st = card_plan_build(c)) || (st = card_lists_record(c)))
+		goto err_free;
+	*out = &c->base;
+	return FLLM_OK;
+
+err_free:
+	card_free(&c->base);
+	return st;
+}
