@@ -212,6 +212,8 @@ struct bench_run {
 	const fllm_cpu_lutgemm_acts *acts;
 	const float *x;		/* (n, k) fp32 activations */
 	float *y;		/* (n, m) */
+	fllm_cpu_lutgemm_pack **packs;	/* (count) prepared matrices, or NULL: card records */
+	uint64_t read_bytes;	/* weight bytes one GEMV streams */
 };
 
 /* One GEMV on matrix i of the pool. */
@@ -223,6 +225,9 @@ static fllm_status bench_one(const struct bench_run *b, uint64_t i)
 
 	switch (b->kind) {
 	case BK_LUTGEMM:
+		if (b->packs)
+			return fllm_cpu_lutgemm_packed(b->ctx, b->packs[i], b->acts, b->y,
+						       b->shape.m);
 		return fllm_cpu_lutgemm(b->ctx, &w, b->acts, b->y, b->shape.m);
 	case BK_DEQUANT:
 		return fllm_cpu_dequant_gemv(b->ctx, &w, b->n, b->x, b->shape.k, b->y, b->shape.m);
@@ -402,7 +407,8 @@ static fllm_status bench_f32(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
 			     struct bench_base *base)
 {
 	struct bench_run b = { BK_F32, ctx, *s, 0, 0, (uint32_t)cfg->batch, NULL,
-			       (uint64_t)s->m * s->k * sizeof(float), 0, NULL, x, y };
+			       (uint64_t)s->m * s->k * sizeof(float), 0, NULL, x, y, NULL,
+			       (uint64_t)s->m * s->k * sizeof(float) };
 	uint64_t per_pass;
 	fllm_status st;
 
@@ -427,7 +433,7 @@ static fllm_status bench_f32(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
 		bj_double(&j, "ratio_to_stream", base->f32_gbps / base->stream_gbps);
 		bench_line_end(&j);
 	} else {
-		printf("%-9s %5u x %-5u %4s %5s %8s %9.1f %8.2f %7.2f %8s %8s  (%" PRIu64
+		printf("%-9s %5u x %-5u %4s %5s %10s %9.1f %8.2f %7.2f %8s %8s  (%" PRIu64
 		       " matrices)\n", "fp32", s->m, s->k, "32", "-", "-", base->f32_s * 1e6,
 		       base->f32_gbps, base->f32_gbps / base->stream_gbps, "1.00", "-", b.count);
 	}
@@ -438,7 +444,8 @@ static fllm_status bench_f32(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
 static void bench_print_lut(const struct bench_cfg *cfg, const struct bench_run *b,
 			    const struct bench_base *base, double secs)
 {
-	double gbps = (double)b->mat_bytes / secs / 1e9;
+	double gbps = (double)b->read_bytes / secs / 1e9;
+	double f32_bytes = 4.0 * b->shape.m * b->shape.k;
 	const char *isa = fllm_cpu_isa_name(fllm_cpu_ctx_isa(b->ctx));
 
 	if (cfg->json) {
@@ -446,23 +453,77 @@ static void bench_print_lut(const struct bench_cfg *cfg, const struct bench_run 
 
 		bench_line_begin(&j, "lutgemm_gemv", &b->shape, b->q, b->g,
 				 fllm_cpu_ctx_threads(b->ctx), isa, b->n);
-		bj_u64(&j, "weight_bytes", b->mat_bytes);
+		bj_str(&j, "layout", b->packs ? "tiled" : "card");
+		bj_u64(&j, "weight_bytes", b->read_bytes);
+		bj_u64(&j, "card_bytes", b->mat_bytes);
 		bj_u64(&j, "matrices", b->count);
 		bj_double(&j, "us", secs * 1e6);
 		bj_double(&j, "gbps", gbps);
 		bj_double(&j, "stream_gbps", base->stream_gbps);
 		bj_double(&j, "read_gbps", base->read_gbps);
 		bj_double(&j, "ratio_to_stream", gbps / base->stream_gbps);
+		bj_double(&j, "ratio_to_read", gbps / base->read_gbps);
 		bj_double(&j, "fp32_us", base->f32_s * 1e6);
 		bj_double(&j, "speedup_vs_fp32", base->f32_s / secs);
+		bj_double(&j, "bytes_ratio_vs_fp32", f32_bytes / (double)b->read_bytes);
 		bj_double(&j, "dequant_us", base->dequant_s * 1e6);
 		bj_double(&j, "speedup_vs_dequant", base->dequant_s / secs);
 		bench_line_end(&j);
 		return;
 	}
-	printf("%-9s %5u x %-5u %4u %5u %8s %9.1f %8.2f %7.2f %8.2f %8.1f\n", "lutgemm",
-	       b->shape.m, b->shape.k, b->q, b->g, isa, secs * 1e6, gbps, gbps / base->stream_gbps,
-	       base->f32_s / secs, base->dequant_s / secs);
+	printf("%-9s %5u x %-5u %4u %5u %10s %9.1f %8.2f %7.2f %8.2f %8.1f %6.2f\n",
+	       b->packs ? "lut-tiled" : "lutgemm", b->shape.m, b->shape.k, b->q, b->g, isa,
+	       secs * 1e6, gbps, gbps / base->stream_gbps, base->f32_s / secs,
+	       base->dequant_s / secs, f32_bytes / (double)b->read_bytes);
+}
+
+/* 1 when b->ctx's variant repacks the matrix (a pack of pool matrix 0 is a copy). */
+static int bench_repacks(const struct bench_run *b)
+{
+	const uint8_t *mat = b->pool;
+	fllm_cpu_lutgemm_weights w = { b->shape.m, b->shape.k, b->g, b->q, FLLM_LUTGEMM_F_OFFSET,
+				       1, &mat };
+	fllm_cpu_lutgemm_pack *pk;
+	int copy;
+
+	if (fllm_cpu_lutgemm_pack_create(b->ctx, &w, &pk) != FLLM_OK)
+		return 0;
+	copy = fllm_cpu_lutgemm_pack_is_copy(pk);
+	fllm_cpu_lutgemm_pack_free(pk);
+	return copy;
+}
+
+/*
+ * Replace the pool of card records by as many prepared (repacked) copies of
+ * matrix 0, so that the peak memory stays about one pool.
+ */
+static fllm_status bench_lut_packed(const struct bench_cfg *cfg, struct bench_run *b)
+{
+	const uint8_t *mat = b->pool;
+	fllm_cpu_lutgemm_weights w = { b->shape.m, b->shape.k, b->g, b->q, FLLM_LUTGEMM_F_OFFSET,
+				       1, &mat };
+	uint8_t *one;
+	fllm_status st = FLLM_E_NO_MEMORY;
+
+	(void)cfg;
+	one = aligned_alloc(64, b->mat_bytes);
+	b->packs = calloc(b->count, sizeof(*b->packs));
+	if (!one || !b->packs) {
+		free(one);
+		return st;
+	}
+	memcpy(one, b->pool, b->mat_bytes);
+	free(b->pool);
+	b->pool = one;		/* matrix 0 only, from here on */
+	mat = one;
+	for (uint64_t i = 0; i < b->count; i++) {
+		st = fllm_cpu_lutgemm_pack_create(b->ctx, &w, &b->packs[i]);
+		if (st != FLLM_OK)
+			break;
+	}
+	if (st == FLLM_OK)
+		b->read_bytes = fllm_cpu_lutgemm_pack_bytes(b->packs[0]);
+	return st;
 }
 
 /* Dequant baseline, then LUT-GEMM with every requested variant, on one pool. */
@@ -473,7 +534,7 @@ static fllm_status bench_lut(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx
 {
 	struct bench_run b = { BK_DEQUANT, base_ctx, *s, q, 128, (uint32_t)cfg->batch, NULL,
 			       (uint64_t)s->m * fllm_lutgemm_row_bytes(s->k, 128, q), 0, acts, x,
-			       y };
+			       y, NULL, (uint64_t)s->m * fllm_lutgemm_row_bytes(s->k, 128, q) };
 	uint64_t per_pass;
 	fllm_status st;
 	double secs;
@@ -493,11 +554,24 @@ static fllm_status bench_lut(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx
 		bench_line_end(&j);
 	}
 	b.kind = BK_LUTGEMM;
-	for (int i = 0; st == FLLM_OK && lut_ctx[i]; i++) {
-		b.ctx = lut_ctx[i];
-		st = bench_time(cfg, &b, &secs, &per_pass);
-		if (st == FLLM_OK)
-			bench_print_lut(cfg, &b, base, secs);
+	/* variants that read the card records first: the repacking ones free the pool */
+	for (int copies = 0; copies <= 1; copies++) {
+		for (int i = 0; st == FLLM_OK && lut_ctx[i]; i++) {
+			b.ctx = lut_ctx[i];
+			if (bench_repacks(&b) != copies)
+				continue;
+			st = copies ? bench_lut_packed(cfg, &b) : bench_time(cfg, &b, &secs,
+									      &per_pass);
+			if (st == FLLM_OK && copies)
+				st = bench_time(cfg, &b, &secs, &per_pass);
+			if (st == FLLM_OK)
+				bench_print_lut(cfg, &b, base, secs);
+			for (uint64_t m = 0; b.packs && m < b.count; m++)
+				fllm_cpu_lutgemm_pack_free(b.packs[m]);
+			free(b.packs);
+			b.packs = NULL;
+			b.read_bytes = b.mat_bytes;
+		}
 	}
 	free(b.pool);
 	return st;
@@ -606,8 +680,8 @@ static void bench_print_header(const struct bench_cfg *cfg, fllm_cpu_ctx *base_c
 	       cfg->repeats, cfg->smoke ? " (smoke)" : cfg->quick ? " (quick)" : "");
 	printf("memory    triad %.2f GB/s, read %.2f GB/s (%" PRIu64 " MiB)\n\n",
 	       base->stream_gbps, base->read_gbps, cfg->stream_bytes >> 20);
-	printf("%-9s %13s %4s %5s %8s %9s %8s %7s %8s %8s\n", "kernel", "m x k", "bits", "group",
-	       "isa", "us/GEMV", "GB/s", "/triad", "vs fp32", "vs deq");
+	printf("%-9s %13s %4s %5s %10s %9s %8s %7s %8s %8s %6s\n", "kernel", "m x k", "bits",
+	       "group", "isa", "us/GEMV", "GB/s", "/triad", "vs fp32", "vs deq", "bytes");
 }
 
 /* Contexts for the LUT-GEMM: one variant, or every supported one for "all". */

@@ -71,7 +71,10 @@ static fllm_status ctx_alloc_scratch(struct fllm_cpu_ctx *ctx)
 	ctx->sums = malloc((size_t)FLLM_LUTGEMM_N_MAX * FLLM_LUTGEMM_GROUPS_MAX *
 			   sizeof(*ctx->sums));
 	ctx->scratch = calloc(ctx->threads, sizeof(*ctx->scratch));
-	if (!ctx->xq || !ctx->sums || !ctx->scratch)
+	if (ctx->kern->lutgemm_tables)	/* 16 MiB, touched only as far as calls use it */
+		ctx->tabs = aligned_alloc(64, (size_t)FLLM_LUTGEMM_N_MAX *
+					  (FLLM_LUTGEMM_K_MAX / 32) * FLLM_CPU_LV_TAB_LINE);
+	if (!ctx->xq || !ctx->sums || !ctx->scratch || (ctx->kern->lutgemm_tables && !ctx->tabs))
 		goto err_free_shared;
 	for (i = 0; i < ctx->threads; i++) {
 		struct fllm_cpu_scratch *s = &ctx->scratch[i];
@@ -90,6 +93,7 @@ err_free_threads:
 	ctx->scratch = NULL;
 err_free_shared:
 	free(ctx->scratch);
+	free(ctx->tabs);
 	free(ctx->sums);
 	free(ctx->xq);
 	return FLLM_E_NO_MEMORY;
@@ -126,6 +130,7 @@ fllm_status fllm_cpu_ctx_create(const fllm_cpu_config *cfg, fllm_cpu_ctx **out)
 
 err_free_scratch:
 	ctx_free_scratch(ctx, ctx->threads);
+	free(ctx->tabs);
 	free(ctx->sums);
 	free(ctx->xq);
 err_free_ctx:
@@ -140,6 +145,7 @@ void fllm_cpu_ctx_free(fllm_cpu_ctx *ctx)
 		return;
 	fllm_threadpool_free(ctx->pool);
 	ctx_free_scratch(ctx, ctx->threads);
+	free(ctx->tabs);
 	free(ctx->sums);
 	free(ctx->xq);
 	free(ctx);

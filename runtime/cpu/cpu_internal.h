@@ -19,6 +19,39 @@
 /* Bytes of zeros after each token's xq copy, so 64-byte loads never leave it. */
 #define FLLM_CPU_XQ_PAD 64u
 
+/*
+ * Tiled layout of the avx512vbmi variant (fllm_cpu_lutgemm_pack_create).
+ * Rows go in tiles of FLLM_CPU_LV_ROWS; rows past m are all zero. With
+ * lines = ceil(G g / 32) (inputs zero-padded to whole 32-input lines) a tile
+ * is, from offset 0:
+ *   planes: (lines, q) units of 64 bytes; unit (L, i) holds plane i of inputs
+ *     32L..32L+31 for the 16 rows; byte 4j + u is row j's quad u: low nibble
+ *     the bits of inputs 32L + 4u + b (b = 0..3, bit b), high nibble those
+ *     of inputs 32L + 16 + 4u + b;
+ *   scales at scales_off, per group (FLLM_CPU_LV_SCALE(q) bytes each):
+ *     a (ceil(q / 2), 16, 2) int16: plane pairs per row (a_2p, a_2p+1; 0 past
+ *     q), rows in order, c (16) int32 = zq - sum_i a_i (zq = 0
+ *     without FLLM_LUTGEMM_F_OFFSET), d (16) uint8 = min(d, 62) for rows
+ *     0, 2, .., 14 then 1, 3, .., 15;
+ *   E_r (16) int16 at erow_off;
+ * and tile_bytes is a multiple of 64. Native byte order (x86 only).
+ */
+#define FLLM_CPU_LV_ROWS 16u
+#define FLLM_CPU_LV_SCALE(q) (64u * (((q) + 1) / 2) + 80u)
+#define FLLM_CPU_LV_C_OFF(q) (64u * (((q) + 1) / 2))	/* c in a group's scales */
+/* Bytes of lookup tables per token and 32-input line: TL, TH of both 16-input halves. */
+#define FLLM_CPU_LV_TAB_LINE 256u
+
+struct fllm_cpu_lutgemm_pack {
+	fllm_cpu_lutgemm_weights w;	/* shape; w.slice points at slices */
+	const uint8_t *slices[FLLM_LUTGEMM_SLICES_MAX];	/* the caller's card records */
+	enum fllm_cpu_isa isa;		/* variant it was made for */
+	uint8_t *tiles;			/* (n_tiles, tile_bytes) tiled copy, or NULL */
+	uint32_t n_tiles, lines, scales_off, erow_off;
+	size_t tile_bytes;
+	size_t bytes;			/* bytes one GEMV streams */
+};
+
 /* ---- per-thread scratch, sized for the limits at context creation ---- */
 
 struct fllm_cpu_scratch {
@@ -36,6 +69,7 @@ struct fllm_cpu_ctx {
 	int8_t *xq;		/* (N_MAX, xq_stride) zero-padded copy of the tokens */
 	size_t xq_stride;	/* bytes: K_MAX + FLLM_CPU_XQ_PAD */
 	int32_t *sums;		/* (N_MAX, GROUPS_MAX) S_G = sum of a group's xq */
+	uint8_t *tabs;		/* (N_MAX, K_MAX / 32, 256) tables of the tiled kernel, or NULL */
 };
 
 /* ---- jobs ---- */
@@ -54,6 +88,9 @@ struct fllm_cpu_lg_job {
 	const int32_t *ex;	/* (n) */
 	float *y;		/* (n, y_stride) */
 	size_t y_stride;
+	const struct fllm_cpu_lutgemm_pack *pk;	/* tiled layout, or NULL for card records */
+	uint8_t *tabs;		/* (n, tab_stride) tables of the tiled kernel */
+	size_t tab_stride;	/* bytes: (K_MAX / 32) * FLLM_CPU_LV_TAB_LINE */
 };
 
 /* One fp32 GEMV over rows of a row-major matrix. */
@@ -92,6 +129,10 @@ struct fllm_cpu_kernels {
 			     struct fllm_cpu_scratch *s);
 	/* fp32 GEMV of rows [r0, r1): y[n][r] = W[r] . x[n] */
 	void (*f32_rows)(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
+	/* optional (NULL: no layout of its own): build job->tabs for every token */
+	void (*lutgemm_tables)(const struct fllm_cpu_lg_job *job);
+	/* optional, with lutgemm_tables: tiles [t0, t1) of job->pk for every token */
+	void (*lutgemm_tiles)(const struct fllm_cpu_lg_job *job, uint32_t t0, uint32_t t1);
 };
 
 /* One pair of entry points per variant file (cpu_<kernel>_<isa>.c). */
@@ -101,6 +142,9 @@ void fllm_cpu_lutgemm_rows_avx2(const struct fllm_cpu_lg_job *job, uint32_t r0, 
 				struct fllm_cpu_scratch *s);
 void fllm_cpu_lutgemm_rows_avx512(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
 				  struct fllm_cpu_scratch *s);
+void fllm_cpu_lutgemm_tables_avx512vbmi(const struct fllm_cpu_lg_job *job);
+void fllm_cpu_lutgemm_tiles_avx512vbmi(const struct fllm_cpu_lg_job *job, uint32_t t0,
+				       uint32_t t1);
 void fllm_cpu_f32_rows_portable(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
 void fllm_cpu_f32_rows_avx2(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
 void fllm_cpu_f32_rows_avx512(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);

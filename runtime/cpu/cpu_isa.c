@@ -12,6 +12,7 @@ static const char *const isa_names[FLLM_CPU_ISA_COUNT] = {
 	[FLLM_CPU_ISA_PORTABLE] = "portable",
 	[FLLM_CPU_ISA_AVX2] = "avx2",
 	[FLLM_CPU_ISA_AVX512] = "avx512",
+	[FLLM_CPU_ISA_AVX512VBMI] = "avx512vbmi",
 };
 
 /* Name of a variant, "?" for values outside the enum. */
@@ -51,6 +52,11 @@ int fllm_cpu_isa_supported(enum fllm_cpu_isa isa)
 		       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
 		       __builtin_cpu_supports("fma") &&
 		       __builtin_cpu_supports("bmi2");
+	case FLLM_CPU_ISA_AVX512VBMI:
+		__builtin_cpu_init();
+		return fllm_cpu_isa_supported(FLLM_CPU_ISA_AVX512) &&
+		       __builtin_cpu_supports("avx512vbmi") &&
+		       __builtin_cpu_supports("avx512vnni");
 #endif
 	default:
 		return 0;
@@ -60,6 +66,8 @@ int fllm_cpu_isa_supported(enum fllm_cpu_isa isa)
 /* The widest supported variant. */
 enum fllm_cpu_isa fllm_cpu_isa_best(void)
 {
+	if (fllm_cpu_isa_supported(FLLM_CPU_ISA_AVX512VBMI))
+		return FLLM_CPU_ISA_AVX512VBMI;
 	if (fllm_cpu_isa_supported(FLLM_CPU_ISA_AVX512))
 		return FLLM_CPU_ISA_AVX512;
 	if (fllm_cpu_isa_supported(FLLM_CPU_ISA_AVX2))
@@ -69,13 +77,19 @@ enum fllm_cpu_isa fllm_cpu_isa_best(void)
 
 static const struct fllm_cpu_kernels kernels_portable = {
 	FLLM_CPU_ISA_PORTABLE, fllm_cpu_lutgemm_rows_portable, fllm_cpu_f32_rows_portable,
+	NULL, NULL,
 };
 #if defined(__x86_64__)
 static const struct fllm_cpu_kernels kernels_avx2 = {
-	FLLM_CPU_ISA_AVX2, fllm_cpu_lutgemm_rows_avx2, fllm_cpu_f32_rows_avx2,
+	FLLM_CPU_ISA_AVX2, fllm_cpu_lutgemm_rows_avx2, fllm_cpu_f32_rows_avx2, NULL, NULL,
 };
 static const struct fllm_cpu_kernels kernels_avx512 = {
-	FLLM_CPU_ISA_AVX512, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512,
+	FLLM_CPU_ISA_AVX512, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512, NULL, NULL,
+};
+/* card records go through the avx512 kernel; packed tiles through table lookups */
+static const struct fllm_cpu_kernels kernels_avx512vbmi = {
+	FLLM_CPU_ISA_AVX512VBMI, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512,
+	fllm_cpu_lutgemm_tables_avx512vbmi, fllm_cpu_lutgemm_tiles_avx512vbmi,
 };
 #endif
 
@@ -84,6 +98,8 @@ const struct fllm_cpu_kernels *fllm_cpu_kernels_get(enum fllm_cpu_isa isa)
 {
 	switch (isa) {
 #if defined(__x86_64__)
+	case FLLM_CPU_ISA_AVX512VBMI:
+		return &kernels_avx512vbmi;
 	case FLLM_CPU_ISA_AVX512:
 		return &kernels_avx512;
 	case FLLM_CPU_ISA_AVX2:

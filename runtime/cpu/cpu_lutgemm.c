@@ -2,7 +2,8 @@
  * LUT-GEMM front end: check the call, copy the tokens into zero-padded
  * scratch (so inputs k >= K are 0 whatever the caller's array holds, and the
  * variants may load whole vectors past a group's end), compute every group
- * sum S_G once, then split the rows over the pool.
+ * sum S_G once, build the lookup tables for a prepared (tiled) matrix, then
+ * split the rows (or 16-row tiles) over the pool.
  */
 #include <assert.h>
 #include <string.h>
@@ -53,26 +54,34 @@ struct lg_task {
 	const struct fllm_cpu_lg_job *job;
 };
 
-/* One thread's share of the rows. */
+/* One thread's share of the rows (card records) or of the tiles (packed). */
 static void lg_task_run(void *arg, uint32_t index, uint32_t count)
 {
 	struct lg_task *t = arg;
+	const struct fllm_cpu_lutgemm_pack *pk = t->job->pk;
 	uint32_t r0, r1;
 
+	if (pk) {
+		fllm_cpu_split(pk->n_tiles, index, count, &r0, &r1);
+		if (r0 < r1)
+			t->ctx->kern->lutgemm_tiles(t->job, r0, r1);
+		return;
+	}
 	fllm_cpu_split(t->job->w->m, index, count, &r0, &r1);
 	if (r0 < r1)
 		t->ctx->kern->lutgemm_rows(t->job, r0, r1, &t->ctx->scratch[index]);
 }
 
-/* y = LUT-GEMM(w, x), bit for bit as the card computes it. */
-fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
-			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride)
+/* Checks shared by both entry points, then the job: prepare, tables, split. */
+static fllm_status lg_run(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+			  const struct fllm_cpu_lutgemm_pack *pk, const fllm_cpu_lutgemm_acts *x,
+			  float *y, size_t y_stride)
 {
 	struct fllm_cpu_lg_job job;
 	struct lg_task task = { ctx, &job };
 	fllm_status st;
 
-	assert(ctx && w && x && y && w->slice && x->ex && x->msx && x->xq);
+	assert(x && y && x->ex && x->msx && x->xq);
 	st = fllm_cpu_lg_weights_check(w);
 	if (st != FLLM_OK)
 		return st;
@@ -91,8 +100,31 @@ fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *
 		.ex = x->ex,
 		.y = y,
 		.y_stride = y_stride,
+		.pk = pk,
+		.tabs = ctx->tabs,
+		.tab_stride = (size_t)(FLLM_LUTGEMM_K_MAX / 32) * FLLM_CPU_LV_TAB_LINE,
 	};
 	lg_prepare(ctx, w, x, job.groups);
+	if (pk)
+		ctx->kern->lutgemm_tables(&job);
 	fllm_threadpool_run(ctx->pool, lg_task_run, &task);
 	return FLLM_OK;
+}
+
+/* y = LUT-GEMM(w, x), bit for bit as the card computes it. */
+fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride)
+{
+	assert(ctx && w && w->slice);
+	return lg_run(ctx, w, NULL, x, y, y_stride);
+}
+
+/* The same on a prepared matrix: the tiled kernel, or the records it views. */
+fllm_status fllm_cpu_lutgemm_packed(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pack *pk,
+				    const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride)
+{
+	assert(ctx && pk);
+	if (pk->isa != ctx->isa)
+		return FLLM_E_INVALID_ARG;
+	return lg_run(ctx, &pk->w, pk->tiles ? pk : NULL, x, y, y_stride);
 }

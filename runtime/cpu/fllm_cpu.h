@@ -33,15 +33,16 @@ enum fllm_cpu_isa {
 	FLLM_CPU_ISA_PORTABLE = 1,	/* plain C (LUT-GEMM through 256-entry tables) */
 	FLLM_CPU_ISA_AVX2 = 2,		/* AVX2 + FMA + BMI2 */
 	FLLM_CPU_ISA_AVX512 = 3,	/* AVX-512 F, BW, VL, DQ (+ AVX2, FMA, BMI2) */
+	FLLM_CPU_ISA_AVX512VBMI = 4,	/* AVX512 + VBMI + VNNI: table lookups on packed rows */
 	FLLM_CPU_ISA_COUNT
 };
 
-/* Environment variable that forces a variant: portable, avx2, avx512 or auto. */
+/* Environment variable that forces a variant: portable, avx2, avx512, avx512vbmi or auto. */
 #define FLLM_CPU_ISA_ENV "FLLM_CPU_ISA"
 /* Most threads a context runs (callers included). */
 #define FLLM_CPU_THREADS_MAX 256u
 
-/* "portable", "avx2", "avx512" ("auto" for AUTO, "?" for others). */
+/* "portable", "avx2", "avx512", "avx512vbmi" ("auto" for AUTO, "?" for others). */
 const char *fllm_cpu_isa_name(enum fllm_cpu_isa isa);
 /* Parse one of the names above; FLLM_E_INVALID_ARG for anything else. */
 fllm_status fllm_cpu_isa_parse(const char *name, enum fllm_cpu_isa *out);
@@ -119,6 +120,41 @@ typedef struct fllm_cpu_lutgemm_acts {
  */
 fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
 			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride);
+
+/*
+ * A weight matrix prepared once (at upload time) for the context's variant.
+ * The avx512vbmi variant repacks the row records into its own layout (16-row
+ * tiles whose bit-planes interleave the rows, scales split out; see
+ * cpu_internal.h), about the size of the card records; every other variant
+ * keeps a view of the card records themselves. Either way
+ * fllm_cpu_lutgemm_packed() gives exactly fllm_cpu_lutgemm()'s (and so the
+ * card's) outputs for the same matrix.
+ */
+typedef struct fllm_cpu_lutgemm_pack fllm_cpu_lutgemm_pack;
+
+/*
+ * Prepare w for ctx's variant. The pack may refer to w's records (variants
+ * without a layout of their own): keep them alive and unchanged until
+ * fllm_cpu_lutgemm_pack_free(); w itself (the struct and the slice array)
+ * is copied. FLLM_E_INVALID_ARG for a shape, flag or slice count out of
+ * range, FLLM_E_NO_MEMORY when the repacked copy cannot be had.
+ */
+fllm_status fllm_cpu_lutgemm_pack_create(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+					 fllm_cpu_lutgemm_pack **out);
+/* Free a pack; NULL is a no-op. */
+void fllm_cpu_lutgemm_pack_free(fllm_cpu_lutgemm_pack *pk);
+/* Bytes of weights one GEMV on pk streams (repacked copy, or the card records). */
+size_t fllm_cpu_lutgemm_pack_bytes(const fllm_cpu_lutgemm_pack *pk);
+/* 1 when pk holds a repacked copy, 0 when it views the card records. */
+int fllm_cpu_lutgemm_pack_is_copy(const fllm_cpu_lutgemm_pack *pk);
+
+/*
+ * fllm_cpu_lutgemm() on a prepared matrix: same x, y, y_stride rules, same
+ * outputs bit for bit. pk must come from a context of the same variant
+ * (FLLM_E_INVALID_ARG otherwise).
+ */
+fllm_status fllm_cpu_lutgemm_packed(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pack *pk,
+				    const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride);
 
 /*
  * Naive baseline: dequantize each row record to fp32 (w = (sum_i a_i b_i +

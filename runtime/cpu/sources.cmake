@@ -9,8 +9,11 @@ set_source_files_properties(${FLLM_CPU_SOURCES} PROPERTIES COMPILE_OPTIONS -O2)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|amd64")
   file(GLOB FLLM_CPU_AVX2_SOURCES CONFIGURE_DEPENDS ${FLLM_CPU_DIR}/*_avx2.c)
   file(GLOB FLLM_CPU_AVX512_SOURCES CONFIGURE_DEPENDS ${FLLM_CPU_DIR}/*_avx512.c)
+  file(GLOB FLLM_CPU_VBMI_SOURCES CONFIGURE_DEPENDS ${FLLM_CPU_DIR}/*_avx512vbmi.c)
   set_source_files_properties(${FLLM_CPU_AVX2_SOURCES} PROPERTIES
     COMPILE_OPTIONS "-O2;-mavx2;-mfma;-mbmi2")
   set_source_files_properties(${FLLM_CPU_AVX512_SOURCES} PROPERTIES
     COMPILE_OPTIONS "-O2;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx2;-mfma;-mbmi2")
+  set_source_files_properties(${FLLM_CPU_VBMI_SOURCES} PROPERTIES COMPILE_OPTIONS
+    "-O2;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vbmi;-mavx512vnni;-mavx2;-mfma;-mbmi2")
 endif()

@@ -14,7 +14,12 @@
 
 static const uint32_t groups_all[] = { 16, 32, 64, 128, 256 };
 
-/* Run every context on case c; compare with the golden outputs; check nothing else written. */
+/*
+ * Run every context on case c, on the card records and on a pack made for
+ * that context (spoiling the records after packing when the pack is a copy,
+ * so it cannot read them); compare with the golden outputs; check nothing
+ * else is written.
+ */
 static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w, uint64_t seed)
 {
 	const size_t stride = c->s.m + 1;	/* one sentinel column */
@@ -25,26 +30,42 @@ static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w
 	cpu_case_acts(c, &x);
 	for (int isa = FLLM_CPU_ISA_PORTABLE; isa < FLLM_CPU_ISA_COUNT; isa++) {
 		for (uint32_t t = 1; t <= CPU_TEST_THREADS; t++) {
-			fllm_cpu_ctx *ctx = cpu_test_ctx((enum fllm_cpu_isa)isa, t);
-			char what[160];
+			for (int packed = 0; packed <= 1; packed++) {
+				fllm_cpu_ctx *ctx = cpu_test_ctx((enum fllm_cpu_isa)isa, t);
+				fllm_cpu_lutgemm_pack *pk = NULL;
+				char what[192];
 
-			if (!ctx)
-				continue;
-			memset(y, 0xa5, c->s.n * stride * sizeof(*y));
-			FLLM_ASSERT_STATUS(fllm_cpu_lutgemm(ctx, w, &x, y, stride), FLLM_OK);
-			snprintf(what, sizeof(what),
-				 "%s threads %u m %u k %u g %u q %u off %u n %u slices %u "
-				 "seed %llu",
-				 fllm_cpu_isa_name((enum fllm_cpu_isa)isa), t, c->s.m, c->s.k,
-				 c->s.g, c->s.q, c->s.flags, c->s.n, c->s.slices,
-				 (unsigned long long)seed);
-			CU_ASSERT_EQUAL(cpu_compare_bits(what, y, stride, c->gold, c->s.n, c->s.m),
-					0);
-			for (uint32_t n = 0; n < c->s.n; n++) {
-				uint32_t sentinel;
+				if (!ctx)
+					continue;
+				memset(y, 0xa5, c->s.n * stride * sizeof(*y));
+				if (packed) {
+					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_pack_create(ctx, w, &pk),
+							   FLLM_OK);
+					if (!pk)
+						continue;
+					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_packed(ctx, pk, &x, y,
+										   stride), FLLM_OK);
+				} else {
+					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm(ctx, w, &x, y, stride),
+							   FLLM_OK);
+				}
+				snprintf(what, sizeof(what),
+					 "%s%s threads %u m %u k %u g %u q %u off %u n %u "
+					 "slices %u seed %llu",
+					 fllm_cpu_isa_name((enum fllm_cpu_isa)isa),
+					 packed ? (fllm_cpu_lutgemm_pack_is_copy(pk) ? " tiled" :
+						   " pack-view") : "", t, c->s.m, c->s.k, c->s.g,
+					 c->s.q, c->s.flags, c->s.n, c->s.slices,
+					 (unsigned long long)seed);
+				fllm_cpu_lutgemm_pack_free(pk);
+				CU_ASSERT_EQUAL(cpu_compare_bits(what, y, stride, c->gold, c->s.n,
+								 c->s.m), 0);
+				for (uint32_t n = 0; n < c->s.n; n++) {
+					uint32_t sentinel;
 
-				memcpy(&sentinel, &y[n * stride + c->s.m], 4);
-				FLLM_ASSERT_EQ_U64(sentinel, 0xa5a5a5a5u);
+					memcpy(&sentinel, &y[n * stride + c->s.m], 4);
+					FLLM_ASSERT_EQ_U64(sentinel, 0xa5a5a5a5u);
+				}
 			}
 		}
 	}
@@ -191,7 +212,41 @@ static void test_many_rows(void)
 	FLLM_ASSERT_EQ_U64(fllm_live_handles(), cpu_test_ctx_count());
 }
 
+/* A pack only runs on a context of its own variant; bad shapes are refused. */
+static void test_pack_args(void)
+{
+	struct cpu_shape s = { 20, 300, 32, 3, FLLM_LUTGEMM_F_OFFSET, 1, 1 };
+	fllm_cpu_ctx *port = cpu_test_ctx(FLLM_CPU_ISA_PORTABLE, 1);
+	fllm_cpu_ctx *other = NULL;
+	fllm_cpu_lutgemm_pack *pk = NULL;
+	fllm_cpu_lutgemm_weights w;
+	fllm_cpu_lutgemm_acts x;
+	struct cpu_case c;
+	float y[20];
+
+	CU_ASSERT_EQUAL_FATAL(cpu_case_init(&c, &s, CPU_FILL_RANDOM, 700), 0);
+	cpu_case_weights(&c, &w);
+	cpu_case_acts(&c, &x);
+	for (int isa = FLLM_CPU_ISA_COUNT - 1; isa > FLLM_CPU_ISA_PORTABLE && !other; isa--)
+		other = cpu_test_ctx((enum fllm_cpu_isa)isa, 1);
+	FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_pack_create(port, &w, &pk), FLLM_OK);
+	CU_ASSERT_FALSE(fllm_cpu_lutgemm_pack_is_copy(pk));
+	FLLM_ASSERT_EQ_U64(fllm_cpu_lutgemm_pack_bytes(pk), (uint64_t)s.m * c.row_bytes);
+	if (other)
+		FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_packed(other, pk, &x, y, s.m),
+				   FLLM_E_INVALID_ARG);
+	FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_packed(port, pk, &x, y, s.m - 1), FLLM_E_INVALID_ARG);
+	fllm_cpu_lutgemm_pack_free(pk);
+	fllm_cpu_lutgemm_pack_free(NULL);
+	w.group = 48;
+	pk = NULL;
+	FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_pack_create(port, &w, &pk), FLLM_E_INVALID_ARG);
+	CU_ASSERT_PTR_NULL(pk);
+	cpu_case_free(&c);
+}
+
 static CU_TestInfo lutgemm_tests[] = {
+	{ "prepared matrix arguments", test_pack_args },
 	{ "every g and q, offsets or not", test_every_g_q },
 	{ "K = 172", test_k172 },
 	{ "M = 1", test_m1 },
