@@ -60,6 +60,8 @@ struct card_plan {
 	struct card_layer_params *layer;	/* (n_layers) */
 	uint32_t n_rope;		/* 1: q and k rotated by one command */
 	uint64_t bytes;			/* size of the BO */
+	uint64_t base;			/* address of offset 0 in the blocks: the BO's
+					 * card address, or 0 for a host image */
 };
 
 struct exec_card {
@@ -88,6 +90,14 @@ static inline struct card_weight *card_w(struct exec_card *c, uint32_t l, enum c
 				  &c->w[l * CARD_MATS + mat];
 }
 
+/* exec_card.c, shared with exec_hostq.c: FLLM_E_UNSUPPORTED when the model
+ * does not fit the LUT-GEMM and vector units; the quantization settings,
+ * the caller's (p->bits, p->group, defaults filled) or a package's (which
+ * p must not contradict: FLLM_E_INVALID_ARG). */
+fllm_status card_shapes_ok(const fllm_model_info *i);
+fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
+				fllm_quant_params *qp);
+
 /* card_weights.c: matrices in card form (quantizing unless a package) and
  * their slices in per-channel BOs. */
 fllm_status card_weights_prepare(struct exec_card *c, const fllm_quant_params *qp);
@@ -96,6 +106,12 @@ fllm_status card_weights_upload(struct exec_card *c);
 /* card_plan.c: lay out the activation BO, write norm records, the RoPE
  * table and every fixed parameter block. */
 fllm_status card_plan_build(struct exec_card *c);
+/* The two steps of card_plan_build, for executors that keep the image in
+ * host memory (exec_hostq.c): the layout with tok_buf, qkv and att, then
+ * the image's contents (img: plan.bytes, zeroed) with addresses from
+ * plan.base. The ROPE blocks go to tok_buf, not img. */
+fllm_status card_plan_layout(struct exec_card *c);
+fllm_status card_plan_fill(struct exec_card *c, uint8_t *img);
 
 /* card_token.c: record the per-token command lists once; run one token. */
 fllm_status card_lists_record(struct exec_card *c);

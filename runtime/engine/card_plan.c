@@ -72,7 +72,7 @@ static fllm_status plan_layout(struct exec_card *c)
 static void plan_vec(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t op, uint32_t flags,
 		     uint32_t n, uint64_t in, uint64_t in2, uint64_t out)
 {
-	uint64_t base = fllm_bo_card_addr(c->act);
+	uint64_t base = c->plan.base;
 	struct fllm_vector_params v;
 
 	/* shapes were checked against the unit's limits at creation; were one not,
@@ -98,7 +98,7 @@ static void plan_norm(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t i
 	memcpy(&v, img + at, sizeof(v));
 	memcpy(&eps, &c->info->rms_eps, sizeof(eps));
 	v.eps = eps;
-	v.weight_addr = fllm_bo_card_addr(c->act) + p->norms + idx * p->norm_bytes;
+	v.weight_addr = p->base + p->norms + idx * p->norm_bytes;
 	memcpy(img + at, &v, sizeof(v));
 }
 
@@ -106,7 +106,7 @@ static void plan_norm(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t i
 static void plan_lg(struct exec_card *c, uint8_t *img, uint64_t at, const struct card_weight *w,
 		    uint64_t act, uint64_t out)
 {
-	uint64_t base = fllm_bo_card_addr(c->act);
+	uint64_t base = c->plan.base;
 	struct fllm_lutgemm_params g;
 
 	memset(&g, 0, sizeof(g));	/* as in plan_vec: a bad shape is refused by the card */
@@ -135,14 +135,14 @@ static void plan_rope(struct exec_card *c)
 			 0, off[r]);
 		memcpy(&v, c->tok_buf + r * CARD_VEC_BYTES, sizeof(v));
 		v.head_dim = (uint16_t)i->head_dim;
-		v.table_addr = fllm_bo_card_addr(c->act) + p->table;
+		v.table_addr = p->base + p->table;
 		v.table_rows = c->n_ctx;
 		memcpy(c->tok_buf + r * CARD_VEC_BYTES, &v, sizeof(v));
 	}
 }
 
-/* Norm records, the RoPE table and every fixed block into the image img. */
-static fllm_status plan_fill(struct exec_card *c, uint8_t *img)
+/* See card_exec.h: norm records, the RoPE table and every fixed block into img. */
+fllm_status card_plan_fill(struct exec_card *c, uint8_t *img)
 {
 	const fllm_model *m = c->model;
 	const fllm_model_info *i = c->info;
@@ -184,6 +184,21 @@ static fllm_status plan_fill(struct exec_card *c, uint8_t *img)
 }
 
 /* See card_exec.h. */
+fllm_status card_plan_layout(struct exec_card *c)
+{
+	fllm_status st = plan_layout(c);
+
+	if (st)
+		return st;
+	c->tok_buf = calloc(1, c->plan.tok_bytes);
+	c->qkv = malloc(c->plan.qkv_bytes);
+	c->att = malloc(4ull * c->info->dim);
+	if (!c->tok_buf || !c->qkv || !c->att)
+		return FLLM_E_NO_MEMORY;
+	return FLLM_OK;
+}
+
+/* See card_exec.h. */
 fllm_status card_plan_build(struct exec_card *c)
 {
 	fllm_bo_params bp = { .align = FLLM_LUTGEMM_ALIGN, .channel = FLLM_BO_ANY_CHANNEL };
@@ -192,22 +207,18 @@ fllm_status card_plan_build(struct exec_card *c)
 	fllm_status st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	st = plan_layout(c);
+	st = card_plan_layout(c);
 	if (st)
 		return st;
-	c->tok_buf = calloc(1, c->plan.tok_bytes);
-	c->qkv = malloc(c->plan.qkv_bytes);
-	c->att = malloc(4ull * c->info->dim);
-	if (!c->tok_buf || !c->qkv || !c->att)
-		return FLLM_E_NO_MEMORY;
 	st = fllm_bo_alloc(c->dev, c->plan.bytes, &bp, &c->act);
 	if (st)
 		return st;
+	c->plan.base = fllm_bo_card_addr(c->act);
 	c->card_bytes += c->plan.bytes;
 	img = calloc(1, c->plan.bytes);
 	if (!img)
 		return FLLM_E_NO_MEMORY;
-	st = plan_fill(c, img);
+	st = card_plan_fill(c, img);
 	if (!st)
 		st = fllm_bo_write(c->act, 0, img, c->plan.bytes);
 	free(img);

@@ -17,7 +17,8 @@ struct fllm_context {
 	uint64_t tokens;		/* positions evaluated, for the statistics */
 };
 
-/* "cpu" (or no device) places every layer on the CPU executor; any other
+/* "cpu" (or no device) places every layer on the CPU executor, "cpu-q" on
+ * the CPU quantized executor (the card's arithmetic on the host); any other
  * name is a card, run by the card executor. */
 fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *params,
 				fllm_context **out)
@@ -43,6 +44,8 @@ fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *
 	c->n_ctx = p.n_ctx;
 	if (!p.device || !strcmp(p.device, "cpu"))
 		st = fllm_exec_cpu_create(m, p.n_ctx, p.n_threads, &c->exec);
+	else if (!strcmp(p.device, "cpu-q"))
+		st = fllm_exec_hostq_create(m, &p, p.n_ctx, &c->exec);
 	else
 		st = fllm_exec_card_create(m, &p, p.n_ctx, &c->exec);
 	if (st)

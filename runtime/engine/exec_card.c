@@ -22,8 +22,8 @@ static int card_has_unit(const fllm_device_info *di, uint32_t type)
 	return 0;
 }
 
-/* The model's shapes within what the units accept. */
-static fllm_status card_shapes_ok(const fllm_model_info *i)
+/* See card_exec.h: the model's shapes within what the units accept. */
+fllm_status card_shapes_ok(const fllm_model_info *i)
 {
 	if (i->dim > FLLM_LUTGEMM_K_MAX || i->hidden_dim > FLLM_LUTGEMM_K_MAX ||
 	    i->head_dim > FLLM_VECTOR_HEAD_DIM_MAX || i->vocab_size > FLLM_LUTGEMM_M_MAX)
@@ -31,8 +31,8 @@ static fllm_status card_shapes_ok(const fllm_model_info *i)
 	return FLLM_OK;
 }
 
-/* Quantization settings: the caller's, or a package's (which must agree). */
-static fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
+/* See card_exec.h: the caller's quantization settings, or a package's. */
+fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
 				       fllm_quant_params *qp)
 {
 	fllm_quant_params want = { p->bits, p->group, p->n_threads, 1 };

@@ -74,4 +74,14 @@ fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n
 fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params *p,
 				  uint32_t n_ctx, struct fllm_exec **out);
 
+/*
+ * The CPU quantized executor (exec_hostq.c, device "cpu-q"): the card
+ * executor's arithmetic on the host (the same quantized matrices and
+ * parameter blocks, runtime/cpu's integer LUT-GEMM, the vector unit's
+ * golden functions), so its logits are bit-identical to a card's with the
+ * same p->bits / p->group; p->n_threads threads for the LUT-GEMMs.
+ */
+fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_params *p,
+				   uint32_t n_ctx, struct fllm_exec **out);
+
 #endif /* FLLM_ENGINE_EXECUTOR_H */

@@ -53,7 +53,7 @@ static int run_check_opts(struct run_opts *o)
 	case RUN_DEVICE_CARD:
 		return -1;
 	case RUN_DEVICE_UNKNOWN:
-		fprintf(stderr, "fllm run: --device: unknown device '%s' (cpu, emu[:N], "
+		fprintf(stderr, "fllm run: --device: unknown device '%s' (cpu, cpu-q, emu[:N], "
 			"rtlsim[:N], pci:N, pci:BDF, xrt:N)\n", o->device);
 		return CLI_EXIT_USAGE;
 	}
@@ -205,8 +205,8 @@ int cli_cmd_run(int argc, char **argv)
 		  "printed)", 0, UINT64_MAX - 1 },
 		{ "--threads", CLI_OPT_U64, &o.threads, "N", "matmul threads (default 1)", 1,
 		  256 },
-		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32) or a card: "
-		  "emu, emu:N[,opts] (quantized decoder)", 0, 0 },
+		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32), cpu-q (the card's "
+		  "quantized arithmetic on the host) or a card: emu, emu:N[,opts]", 0, 0 },
 		{ "--bits", CLI_OPT_U64, &o.bits, "Q", "card weight bit-planes 1..8 (default 4, "
 		  "or the package's)", 1, 8 },
 		{ "--group", CLI_OPT_U64, &o.group, "G", "card weight group size 16..256 "

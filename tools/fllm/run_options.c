@@ -70,11 +70,16 @@ enum run_device_kind run_device_classify(const char *name)
 		return RUN_DEVICE_CPU;
 	if (!strcmp(name, "emu") || !strcmp(name, "rtlsim"))
 		return RUN_DEVICE_CARD;
+	/* the card's quantized decoder run on the host: --bits/--group apply */
+	if (!strcmp(name, "cpu-q"))
+		return RUN_DEVICE_CARD;
 	if (!strncmp(name, "emu:", 4) && run_all_digits(name + 4))
 		return RUN_DEVICE_CARD;
 	if (!strncmp(name, "rtlsim:", 7) && run_all_digits(name + 7))
 		return RUN_DEVICE_CARD;
 	if (!strncmp(name, "xrt:", 4) && run_all_digits(name + 4))
+		return RUN_DEVICE_CARD;
+	if (!strncmp(name, "kmd:", 4) && run_all_digits(name + 4))
 		return RUN_DEVICE_CARD;
 	if (!strncmp(name, "pci:", 4) && run_pci_name(name + 4))
 		return RUN_DEVICE_CARD;

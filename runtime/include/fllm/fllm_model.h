@@ -164,9 +164,11 @@ typedef struct fllm_context_params {
 	uint32_t n_threads;		/* matmul threads; 0 = 1 */
 	uint32_t n_ctx;			/* positions; 0 = the model's context length */
 	/*
-	 * "cpu" or NULL: the fp32 forward pass. A card name as fllm_device_open
-	 * takes it ("emu", "emu:0,mem=1G"): the quantized decoder on that card
-	 * (docs/decoder.md); FLLM_E_NO_DEVICE when it cannot be opened.
+	 * "cpu" or NULL: the fp32 forward pass. "cpu-q": the quantized decoder's
+	 * exact arithmetic on the host (bit-identical logits to a card). A card
+	 * name as fllm_device_open takes it ("emu", "emu:0,mem=1G"): the
+	 * quantized decoder on that card (docs/decoder.md); FLLM_E_NO_DEVICE when
+	 * it cannot be opened.
 	 */
 	const char *device;
 	uint32_t bits;			/* card: bit-planes 1..8; 0 = 4, or the package's */
