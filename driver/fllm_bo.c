@@ -31,6 +31,37 @@ void fllm_bo_put(struct fllm_bo *bo)
 		kref_put(&bo->ref, fllm_bo_release);
 }
 
+/* A BO of size bytes in card memory, with one reference and no handle; ERR_PTR on failure. */
+static struct fllm_bo *fllm_bo_new(struct fllm_dev *fdev, u64 size, u64 align, s32 channel)
+{
+	struct fllm_bo *bo;
+	int rc;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&bo->ref);
+	bo->fdev = fdev;
+	bo->size = size;
+	rc = fllm_mem_alloc(&fdev->mem, size, align, channel, &bo->card_addr, &bo->alloc_size);
+	if (rc) {
+		kfree(bo);
+		return ERR_PTR(rc);
+	}
+	bo->channel = (s32)div64_u64(bo->card_addr, fdev->mem.chan_size);
+	get_device(&fdev->dev);
+	return bo;
+}
+
+/*
+ * Card memory the driver itself owns (copies of checked parameter blocks):
+ * no file has a handle to it, so no user command can name it.
+ */
+struct fllm_bo *fllm_bo_alloc_kernel(struct fllm_dev *fdev, u64 size)
+{
+	return fllm_bo_new(fdev, size, 0, FLLM_UAPI_ANY_CHANNEL);
+}
+
 /* See struct fllm_uapi_bo_create; the request was checked for padding. */
 int fllm_bo_create(struct fllm_file *ffile, struct fllm_uapi_bo_create *req)
 {
@@ -46,18 +77,9 @@ int fllm_bo_create(struct fllm_file *ffile, struct fllm_uapi_bo_create *req)
 		return -EINVAL;
 	if (req->size > fdev->info.mem_size || req->align > fdev->info.mem_size)
 		return -ENOSPC;
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
-	if (!bo)
-		return -ENOMEM;
-	kref_init(&bo->ref);
-	bo->fdev = fdev;
-	bo->size = req->size;
-	rc = fllm_mem_alloc(&fdev->mem, req->size, req->align, req->channel, &bo->card_addr,
-			    &bo->alloc_size);
-	if (rc)
-		goto err_free_bo;
-	bo->channel = (s32)div64_u64(bo->card_addr, fdev->mem.chan_size);
-	get_device(&fdev->dev);
+	bo = fllm_bo_new(fdev, req->size, req->align, req->channel);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
 	mutex_lock(&ffile->lock);
 	rc = xa_alloc(&ffile->bos, &handle, bo, XA_LIMIT(1, INT_MAX), GFP_KERNEL);
 	mutex_unlock(&ffile->lock);
@@ -70,9 +92,6 @@ int fllm_bo_create(struct fllm_file *ffile, struct fllm_uapi_bo_create *req)
 
 err_put_bo:
 	fllm_bo_put(bo);
-	return rc;
-err_free_bo:
-	kfree(bo);
 	return rc;
 }
 

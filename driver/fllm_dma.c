@@ -17,6 +17,7 @@
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "fllm_drv.h"
 
@@ -150,27 +151,17 @@ static int fllm_dma_run(struct fllm_dev *fdev, u32 c, struct fllm_piece *p, int 
 	return -EIO;
 }
 
-/* Pin, map, run and release one piece of at most FLLM_XFER_PAGES pages. */
-static int fllm_dma_piece(struct fllm_dev *fdev, u32 c, struct page **pages, u64 card_addr,
-			  u64 uaddr, u64 len)
+/* Map len bytes at offset off of pages for the device and run them (ch->lock held). */
+static int fllm_dma_pages(struct fllm_dev *fdev, u32 c, struct page **pages, int npages,
+			  unsigned int off, u64 len, u64 card_addr)
 {
 	enum dma_data_direction dir = c == FLLM_DMA_H2C ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	unsigned int off = offset_in_page(uaddr);
-	int npages = DIV_ROUND_UP(off + len, PAGE_SIZE);
 	struct fllm_piece p = { .card_addr = card_addr };
-	int pinned, rc, gen;
+	int rc, gen;
 
-	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, npages,
-				     c == FLLM_DMA_C2H ? FOLL_WRITE : 0, pages);
-	if (pinned < 0)
-		return pinned;
-	if (pinned != npages) {
-		rc = -EFAULT;
-		goto err_unpin;
-	}
 	rc = sg_alloc_table_from_pages(&p.sgt, pages, npages, off, len, GFP_KERNEL);
 	if (rc)
-		goto err_unpin;
+		return rc;
 	rc = dma_map_sgtable(&fdev->pdev->dev, &p.sgt, dir, 0);
 	if (rc)
 		goto err_free_sgt;
@@ -185,8 +176,54 @@ static int fllm_dma_piece(struct fllm_dev *fdev, u32 c, struct page **pages, u64
 	dma_unmap_sgtable(&fdev->pdev->dev, &p.sgt, dir, 0);
 err_free_sgt:
 	sg_free_table(&p.sgt);
-err_unpin:
+	return rc;
+}
+
+/* Pin, map, run and release one piece of at most FLLM_XFER_PAGES pages. */
+static int fllm_dma_piece(struct fllm_dev *fdev, u32 c, struct page **pages, u64 card_addr,
+			  u64 uaddr, u64 len)
+{
+	unsigned int off = offset_in_page(uaddr);
+	int npages = DIV_ROUND_UP(off + len, PAGE_SIZE);
+	int pinned, rc;
+
+	pinned = pin_user_pages_fast(uaddr & PAGE_MASK, npages,
+				     c == FLLM_DMA_C2H ? FOLL_WRITE : 0, pages);
+	if (pinned < 0)
+		return pinned;
+	rc = pinned == npages ? fllm_dma_pages(fdev, c, pages, npages, off, len, card_addr) :
+				-EFAULT;
 	unpin_user_pages_dirty_lock(pages, pinned, c == FLLM_DMA_C2H && !rc);
+	return rc;
+}
+
+/*
+ * Move len bytes between the kernel buffer buf (kmalloc or vmalloc memory,
+ * not the stack) and card_addr on channel c, for the driver's own use.
+ */
+int fllm_dma_kbuf(struct fllm_dev *fdev, u32 c, u64 card_addr, void *buf, size_t len)
+{
+	unsigned int off = offset_in_page(buf);
+	int npages = DIV_ROUND_UP(off + len, PAGE_SIZE), i, rc;
+	u8 *page0 = (u8 *)buf - off;
+	struct page **pages;
+
+	if (!len)
+		return 0;
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++)
+		pages[i] = is_vmalloc_addr(buf) ? vmalloc_to_page(page0 + i * PAGE_SIZE) :
+						  virt_to_page(page0 + i * PAGE_SIZE);
+	if (mutex_lock_killable(&fdev->dma[c].lock)) {
+		kvfree(pages);
+		return -EINTR;
+	}
+	rc = READ_ONCE(fdev->gone) ? -ENODEV :
+				     fllm_dma_pages(fdev, c, pages, npages, off, len, card_addr);
+	mutex_unlock(&fdev->dma[c].lock);
+	kvfree(pages);
 	return rc;
 }
 

@@ -203,11 +203,27 @@ void fllm_job_free(struct fllm_job *job);
 void fllm_watch_arm(struct fllm_dev *fdev);
 void fllm_watch_fn(struct work_struct *work);
 
+/* One card range a command makes the card touch. */
+struct fllm_range {
+	u64 addr;
+	u64 len;
+};
+
+/* fllm_params.c: the card ranges inside a unit's parameter block. */
+#define FLLM_PARAMS_LG_BYTES	384u	/* struct fllm_lutgemm_params */
+#define FLLM_PARAMS_VEC_BYTES	128u	/* struct fllm_vector_params */
+#define FLLM_PARAMS_SLOT	384u	/* a block's slot in the driver's copy */
+#define FLLM_PARAMS_SLICES_MAX	32u
+#define FLLM_PARAMS_RANGES_MAX	(2 + FLLM_PARAMS_SLICES_MAX)
+int fllm_params_ranges(u16 opcode, const void *block, u64 params_bytes, struct fllm_range *r);
+
 /* fllm_check.c: SUBMIT's card range checks. */
+u32 fllm_check_bos_max(const struct fllm_cmd *cmds, u32 n);
 int fllm_check_cmds(struct fllm_file *ffile, struct fllm_cmd *cmds, struct fllm_job *job);
 
 /* fllm_dma.c: blocking DMA from and to pinned user pages. */
 int fllm_dma_xfer(struct fllm_dev *fdev, u32 ch, u64 card_addr, u64 uaddr, u64 len);
+int fllm_dma_kbuf(struct fllm_dev *fdev, u32 c, u64 card_addr, void *buf, size_t len);
 void fllm_dma_chan_init(struct fllm_dma_chan *c);
 
 /* fllm_mem.c: card memory. */
@@ -223,6 +239,7 @@ int fllm_bo_create(struct fllm_file *ffile, struct fllm_uapi_bo_create *req);
 int fllm_bo_free_handle(struct fllm_file *ffile, u32 handle);
 struct fllm_bo *fllm_bo_lookup(struct fllm_file *ffile, u32 handle);
 struct fllm_bo *fllm_bo_find_range(struct fllm_file *ffile, u64 addr, u64 len);
+struct fllm_bo *fllm_bo_alloc_kernel(struct fllm_dev *fdev, u64 size);
 void fllm_bo_get(struct fllm_bo *bo);
 void fllm_bo_put(struct fllm_bo *bo);
 void fllm_bo_release_file(struct fllm_file *ffile);

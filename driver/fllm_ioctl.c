@@ -21,7 +21,7 @@ static int fllm_ioc_query(struct fllm_file *ffile, void *arg)
 		return -EINVAL;
 	memset(q, 0, sizeof(*q));
 	q->uapi_version = FLLM_UAPI_VERSION;
-	q->caps = FLLM_UAPI_CAP_SUBMIT_CHECK;
+	q->caps = FLLM_UAPI_CAP_SUBMIT_CHECK | FLLM_UAPI_CAP_PARAMS_CHECK;
 	if (fdev->irq_mode != FLLM_UAPI_IRQ_POLL)
 		q->caps |= FLLM_UAPI_CAP_IRQ;
 	if (fdev->ivsh)
@@ -114,12 +114,15 @@ static int fllm_ioc_submit(struct fllm_file *ffile, void *arg)
 	}
 	job->n = s->count;
 	job->cpl = kvcalloc(job->n, sizeof(*job->cpl), GFP_KERNEL);
-	job->bos = kvcalloc(2 * job->n, sizeof(*job->bos), GFP_KERNEL);
+	job->bos = kvcalloc(fllm_check_bos_max(cmds, job->n), sizeof(*job->bos), GFP_KERNEL);
 	if (!job->cpl || !job->bos) {
 		rc = -ENOMEM;
 		goto err_free_job;
 	}
-	s->rejected = fllm_check_cmds(ffile, cmds, job);
+	rc = fllm_check_cmds(ffile, cmds, job);
+	if (rc < 0)
+		goto err_free_job;
+	s->rejected = rc;
 	rc = fllm_queue_submit(ffile, job, cmds);
 	if (rc)
 		goto err_free_job;

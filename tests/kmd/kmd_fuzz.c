@@ -10,6 +10,9 @@
  * values; its own live and stale handles, the victim's handle numbers and
  * card addresses; command records of known and unknown opcodes aimed at
  * everything; waits on jobs that are live, collected, foreign or invented;
+ * unit parameter blocks built valid in the fuzzer's own BO, then with fields
+ * mutated (addresses aimed at the victim, boundary strides and shapes, junk
+ * bytes), some rewritten right after SUBMIT while a SPIN holds the unit back;
  * and a second file closed with work in flight. It passes when the victim's
  * memory is intact afterwards (checked on the card by the victim itself),
  * the card still fills and checks a fresh BO, and every call returned
@@ -20,6 +23,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "fllm_lutgemm.h"
+#include "fllm_vector.h"
 #include "kmd_test.h"
 
 #define VICTIM_BOS 4
@@ -302,6 +307,103 @@ static void fuzz_regs(struct fuzz *f)
 	note(f, kmd_io(f->fd, FLLM_IOCTL_REG_WRITE, &r));
 }
 
+/* A valid LUT-GEMM (16 x 64, g 32, q 2, 2 slices) or vector ADD block over [a, a + 4096). */
+static void params_block(uint8_t *blk /* (384) */, int vector, uint64_t a)
+{
+	struct fllm_lutgemm_params lp = { 0 };
+	struct fllm_vector_params vp = { 0 };
+
+	memset(blk, 0, 384);
+	if (vector) {
+		vp.magic = FLLM_VECTOR_MAGIC;
+		vp.version = FLLM_VECTOR_VERSION;
+		vp.op = FLLM_VECTOR_OP_ADD;
+		vp.n = 16;
+		vp.rows = 1;
+		vp.in_addr = a + 512;
+		vp.in2_addr = a + 1024;
+		vp.out_addr = a + 1536;
+		vp.in_stride = vp.in2_stride = vp.out_stride = 64;
+		memcpy(blk, &vp, sizeof(vp));
+		return;
+	}
+	lp.magic = FLLM_LUTGEMM_MAGIC;
+	lp.version = FLLM_LUTGEMM_VERSION;
+	lp.m = 16;
+	lp.k = 64;
+	lp.group = 32;
+	lp.planes = 2;
+	lp.n_tokens = 1;
+	lp.slices = 2;
+	lp.row_bytes = fllm_lutgemm_row_bytes(64, 32, 2);
+	lp.act_addr = a + 512;
+	lp.act_stride = fllm_lutgemm_act_bytes(64, 32);
+	lp.out_addr = a + 1024;
+	lp.out_stride = 64;
+	lp.slice_addr[0] = a + 2048;
+	lp.slice_addr[1] = a + 3072;
+	memcpy(blk, &lp, sizeof(lp));
+}
+
+/*
+ * A unit record whose block, in one of our BOs, starts valid and gets up to
+ * three fields mutated; sometimes the block is rewritten again right after
+ * SUBMIT, aimed at the victim, while a SPIN holds the unit back.
+ */
+static void fuzz_params(struct fuzz *f)
+{
+	uint32_t i = (uint32_t)pick(f, OWN_MAX), nw, late = !pick(f, 4);
+	int vector = (int)pick(f, 2);
+	struct fllm_uapi_bo_xfer x = { 0 };
+	struct fllm_uapi_submit s = { 0 };
+	uint64_t blk[48], a = f->own_addr[i];
+	struct fllm_cmd c[2];
+
+	if (!f->own[i] || f->own_size[i] < 4096)
+		return;
+	params_block((uint8_t *)blk, vector, a);
+	nw = vector ? 16 : 48;
+	for (uint32_t k = (uint32_t)pick(f, 4); k; k--) {
+		uint32_t w = (uint32_t)pick(f, nw);
+
+		switch (pick(f, 3)) {
+		case 0:
+			blk[w] = card_addr(f);
+			break;
+		case 1:
+			blk[w] = boundary(f);
+			break;
+		default:
+			((uint8_t *)blk)[8 * w + pick(f, 8)] = (uint8_t)rnd(f);
+			break;
+		}
+	}
+	x.handle = f->own[i];
+	x.len = 8 * nw;
+	x.user_ptr = (uint64_t)(uintptr_t)blk;
+	if (note(f, kmd_io(f->fd, FLLM_IOCTL_BO_WRITE, &x)))
+		return;
+	c[0] = kmd_cmd_spin(late ? 2000000 : 1, 20000);
+	memset(&c[1], 0, sizeof(c[1]));
+	c[1].opcode = vector ? FLLM_OP_VECTOR : FLLM_OP_LUTGEMM;
+	c[1].arg[0] = a;
+	c[1].arg[1] = pick(f, 8) ? 8 * nw : boundary(f);
+	c[1].timeout_us = 20000;
+	s.cmds_ptr = (uint64_t)(uintptr_t)c;
+	s.count = 2;
+	if (note(f, kmd_io(f->fd, FLLM_IOCTL_SUBMIT, &s)))
+		return;
+	if (late) {
+		((uint64_t *)blk)[vector ? 8 : 6] = f->victim[pick(f, VICTIM_BOS)].addr;
+		note(f, kmd_io(f->fd, FLLM_IOCTL_BO_WRITE, &x));
+	}
+	{
+		struct fllm_uapi_wait w = { .job = s.job, .flags = FLLM_UAPI_WAIT_F_DISCARD };
+
+		kmd_io(f->fd, FLLM_IOCTL_WAIT, &w);
+	}
+}
+
 /* The second file: work in flight, then closed and opened again. */
 static void fuzz_second_file(struct fuzz *f)
 {
@@ -425,7 +527,7 @@ int main(int argc, char **argv)
 	}
 	end = now_ns() + seconds * SEC;
 	while (now_ns() < end) {
-		switch (pick(&f, 10)) {
+		switch (pick(&f, 11)) {
 		case 0:
 			fuzz_bo_create(&f);
 			break;
@@ -448,6 +550,9 @@ int main(int argc, char **argv)
 			break;
 		case 8:
 			fuzz_regs(&f);
+			break;
+		case 9:
+			fuzz_params(&f);
 			break;
 		default:
 			if (!pick(&f, 20))

@@ -99,13 +99,15 @@ copy_with_libs() {
 }
 progs=
 for p in fllm test_device test_bo test_cmdlist test_kmd_uapi test_kmd_ioctl test_kmd_backend \
-	kmd_fuzz kmd_stress bench_kmd bench_dma; do
+	test_kmd_units kmd_fuzz kmd_stress bench_kmd bench_dma; do
 	if [ -x "$build/bin/$p" ]; then
 		copy_with_libs "$build/bin/$p"
 		progs="$progs $p"
 	fi
 done
 echo "$build/bin" >"$root/etc/fllm-bin"
+# a suite's host side (suites/NAME.host) adds its files, or SKIPs
+[ -f "$here/suites/$suite.host" ] && . "$here/suites/$suite.host"
 (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initramfs.gz"
 echo "run-vm: kernel $kver, module and initramfs ($(du -k "$work/initramfs.gz" | cut -f1) KiB)" \
 	"ready in $(elapsed) s; programs:$progs"

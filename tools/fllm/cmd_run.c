@@ -53,7 +53,7 @@ static int run_check_opts(struct run_opts *o)
 	case RUN_DEVICE_CARD:
 		return -1;
 	case RUN_DEVICE_UNKNOWN:
-		fprintf(stderr, "fllm run: --device: unknown device '%s' (cpu, cpu-q, emu[:N], "
+		fprintf(stderr, "fllm run: --device: unknown device '%s' (cpu, cpu-q, emu[:N], kmd:N, "
 			"rtlsim[:N], pci:N, pci:BDF, xrt:N)\n", o->device);
 		return CLI_EXIT_USAGE;
 	}

@@ -29,7 +29,7 @@
 #include <linux/types.h>
 
 #define FLLM_UAPI_MAJOR		1
-#define FLLM_UAPI_MINOR		0
+#define FLLM_UAPI_MINOR		1
 #define FLLM_UAPI_VERSION	((FLLM_UAPI_MAJOR << 16) | FLLM_UAPI_MINOR)
 
 /* Not registered in Documentation/userspace-api/ioctl/ioctl-number.rst; free there in 6.1. */
@@ -44,6 +44,7 @@
 #define FLLM_UAPI_CAP_IRQ	(1u << 0)	/* completions are interrupt driven */
 #define FLLM_UAPI_CAP_SUBMIT_CHECK (1u << 1)	/* SUBMIT checks card ranges against BOs */
 #define FLLM_UAPI_CAP_SIMULATED	(1u << 2)	/* the card is a model behind ivshmem */
+#define FLLM_UAPI_CAP_PARAMS_CHECK (1u << 3)	/* SUBMIT checks inside unit parameter blocks (1.1) */
 
 /* fllm_uapi_query.irq_mode */
 #define FLLM_UAPI_IRQ_POLL	0	/* no interrupts: the driver polls */
@@ -121,7 +122,12 @@ struct fllm_uapi_bo_xfer {
  * and FLLM_UAPI_CPL_F_REJECTED. Other records, unknown opcodes included, go
  * to the card unchanged, which validates them itself. The BOs a job names
  * stay allocated in the card until the job completes, even if freed.
- * Not yet checked: the card addresses inside a unit's parameter block.
+ * Since 1.1 (FLLM_UAPI_CAP_PARAMS_CHECK) the driver also reads each LUTGEMM
+ * and VECTOR parameter block at SUBMIT, checks every card range inside it
+ * against the caller's BOs (a failure completes as above, or with the
+ * unit's FLLM_CARD_ERR_PARAM / _SIZE for a block it cannot interpret) and
+ * hands the unit its own copy, so later changes to the block do not reach
+ * the card; ATTENTION records are refused until their format is defined.
  */
 struct fllm_uapi_submit {
 	__u64 cmds_ptr;		/* In: (count) struct fllm_cmd, 64 bytes each */

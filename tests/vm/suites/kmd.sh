@@ -1,4 +1,5 @@
-# kmd: the driver's own ioctl tests, the uapi and backend checks, and the
+# kmd: the driver's own ioctl tests, the uapi and backend checks, the units'
+# parameter blocks through the driver (test_kmd_units), and the
 # interrupt fallback: the same ioctl tests with the driver forced to poll.
 B=$FLLM_BIN
 no_bos_left() {
@@ -8,6 +9,7 @@ run load load_fllm
 run test_kmd_uapi "$B/test_kmd_uapi"
 run test_kmd_backend "$B/test_kmd_backend"
 run test_kmd_ioctl "$B/test_kmd_ioctl"
+run test_kmd_units "$B/test_kmd_units"
 run no_bos_left no_bos_left
 run unload unload_fllm
 run load_poll load_fllm irq_mode=0
