@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "args.h"
 #include "fllm/fllm.h"
 #include "fllm/fllm_model.h"
@@ -54,30 +55,6 @@ static const struct bench_path bench_paths[] = {
 	{ "emu:0 q4 g32", "emu:0", 4, 32 },
 };
 #define BENCH_PATHS (sizeof(bench_paths) / sizeof(bench_paths[0]))
-
-/* Monotonic seconds. */
-static double bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* qsort order of doubles. */
-static int bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of v (n >= 1), sorting v. */
-static double bench_median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* Index of the largest logit (n), ties to the lowest id: the greedy rule. */
 static int32_t bench_argmax(const float *x, uint32_t n)
@@ -142,34 +119,12 @@ static fllm_status bench_path_run(const struct bench_cfg *cfg, const fllm_model 
 	return FLLM_OK;
 }
 
-/* First "model name" line of /proc/cpuinfo, or "unknown". */
-static void bench_cpu_model(char *buf, size_t len)
-{
-	char line[512];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	snprintf(buf, len, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon && !strncmp(line, "model name", 10)) {
-			colon += colon[1] == ' ' ? 2 : 1;
-			colon[strcspn(colon, "\n")] = 0;
-			snprintf(buf, len, "%s", colon);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 /* Machine and settings, as text or one JSON object. */
 static void bench_print_header(const struct bench_cfg *cfg, size_t n_prompt)
 {
 	char cpu[256];
 
-	bench_cpu_model(cpu, sizeof(cpu));
+	bench_cpuinfo("model name", cpu, sizeof(cpu));
 	if (cfg->json) {
 		printf("{\"bench\": \"machine\", \"cpu\": ");
 		cli_json_write_string(stdout, cpu);

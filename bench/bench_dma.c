@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "args.h"
 #include "fllm/fllm.h"
 #include "json.h"
@@ -23,54 +24,6 @@ struct bench_cfg {
 	int json;
 	int quick;
 };
-
-static double bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The q-quantile (0..1) of n samples, sorting them in place. */
-static double bench_quantile(double *v, size_t n, double q)
-{
-	size_t i;
-
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	i = (size_t)(q * (double)(n - 1) + 0.5);
-	return v[i < n ? i : n - 1];
-}
-
-/* CPU model from /proc/cpuinfo, or "unknown". */
-static void bench_cpu_model(char *buf, size_t len)
-{
-	char line[512], *colon;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	snprintf(buf, len, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "model name", 10))
-			continue;
-		colon = strchr(line, ':');
-		if (colon) {
-			colon += strspn(colon + 1, " \t") + 1;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(buf, len, "%s", colon);
-		}
-		break;
-	}
-	fclose(f);
-}
 
 enum bench_dir { BENCH_H2C, BENCH_C2H, BENCH_MEMCPY };
 
@@ -204,7 +157,7 @@ static void bench_print_header(const struct bench_cfg *cfg, const fllm_device_in
 {
 	char cpu[256];
 
-	bench_cpu_model(cpu, sizeof(cpu));
+	bench_cpuinfo("model name", cpu, sizeof(cpu));
 	if (cfg->json) {
 		printf("{\"bench\": \"machine\", \"cpu\": ");
 		cli_json_write_string(stdout, cpu);

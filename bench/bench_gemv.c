@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "args.h"
 #include "fllm_cpu.h"
 #include "fllm_lutgemm.h"
@@ -45,54 +46,6 @@ struct bench_base {
 	double f32_s, f32_gbps;		/* per GEMV */
 	double dequant_s;
 };
-
-/* Monotonic seconds. */
-static double bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* qsort order of doubles. */
-static int bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of n samples (sorted in place). */
-static double bench_median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), bench_cmp_double);
-	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* First line of /proc/cpuinfo's `key`, or "unknown". */
-static void bench_cpuinfo(const char *key, char *buf, size_t len)
-{
-	static char line[8192];	/* the flags line is long */
-	char *colon;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	snprintf(buf, len, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, strlen(key)))
-			continue;
-		colon = strchr(line, ':');
-		if (colon) {
-			colon += strspn(colon + 1, " \t") + 1;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(buf, len, "%s", colon);
-		}
-		break;
-	}
-	fclose(f);
-}
 
 /* Size of the last cache level cpu0 reports in sysfs ("unknown" if none). */
 static void bench_llc(char *buf, size_t len)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "args.h"
 #include "fllm/fllm.h"
 #include "json.h"
@@ -36,33 +37,6 @@ struct bench_side {
 	fllm_device *dev;
 	fllm_bo *bo;		/* (max_bytes) card memory */
 };
-
-/* CLOCK_MONOTONIC in seconds. */
-static double bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* qsort order of doubles. */
-static int bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The q-quantile (0..1) of n samples, sorting them in place. */
-static double bench_quantile(double *v, size_t n, double q)
-{
-	size_t i;
-
-	qsort(v, n, sizeof(*v), bench_cmp);
-	i = (size_t)(q * (double)(n - 1) + 0.5);
-	return v[i < n ? i : n - 1];
-}
 
 /* Median seconds of repeats transfers of bytes (write when h2c, else read). */
 static fllm_status bench_xfer(const struct bench_cfg *cfg, fllm_bo *bo, int h2c,

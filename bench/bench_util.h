@@ -1,0 +1,20 @@
+/*
+ * Small helpers every fllm benchmark uses: a monotonic clock, medians and
+ * quantiles of repeated samples, and the machine description printed with
+ * each result.
+ */
+#ifndef FLLM_BENCH_UTIL_H
+#define FLLM_BENCH_UTIL_H
+
+#include <stddef.h>
+
+/* Monotonic seconds. */
+double bench_now(void);
+/* The q-quantile (0..1, nearest rank) of n >= 1 samples; sorts v in place. */
+double bench_quantile(double *v, size_t n, double q);
+/* Median of n >= 1 samples (mean of the middle two for even n); sorts v. */
+double bench_median(double *v, size_t n);
+/* First value of /proc/cpuinfo's line `key` ("model name", "flags"), or "unknown". */
+void bench_cpuinfo(const char *key, char *buf, size_t len);
+
+#endif /* FLLM_BENCH_UTIL_H */
