@@ -37,6 +37,10 @@ fi
 pkgs="build-essential cmake pkg-config libpci-dev pciutils pci.ids libcunit1-dev"
 # zlib: crc32() for the model packages' checksums (docs/package-format.md)
 pkgs="$pkgs zlib1g-dev"
+# Verilator: builds the RTL compute units into the rtlsim backend (sim/rtl,
+# docs/rtl.md; optional in CMake, FLLM_RTL follows it; needs g++, which
+# build-essential brings)
+pkgs="$pkgs verilator"
 # RV32 firmware cross-build (optional in CMake, installed so it is checked)
 pkgs="$pkgs gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf"
 if [ "$test_deps" -eq 1 ]; then

@@ -2,11 +2,13 @@
 #include "backend.h"
 
 extern const struct fllm_backend_ops fllm_backend_emu;
+extern const struct fllm_backend_ops fllm_backend_rtlsim;
 extern const struct fllm_backend_ops fllm_backend_pci;
 extern const struct fllm_backend_ops fllm_backend_kmd;
 
 const struct fllm_backend_ops *const fllm_backends[] = {
 	&fllm_backend_emu,
+	&fllm_backend_rtlsim,
 	&fllm_backend_pci,
 	&fllm_backend_kmd,
 	NULL,

@@ -74,6 +74,35 @@ void fllm_sim_destroy(struct fllm_sim *sim);
 /* Models created and not yet destroyed in this process (for leak checks). */
 unsigned fllm_sim_live(void);
 
+struct fllm_cmd;
+
+/*
+ * A compute-unit implementation other than the built-in hls/ C model, e.g.
+ * the RTL unit simulated by Verilator (the rtlsim backend). For every
+ * command the unit receives (the firmware validated it for the unit's
+ * type), the card thread calls run with the card clock stopped: run
+ * executes the command on card memory and returns its enum fllm_card_err,
+ * the unit's cycles and the card-memory bytes it moved.
+ */
+struct fllm_sim_unit {
+	const char *name;	/* e.g. "rtl" */
+	void *ctx;
+	uint16_t (*run)(void *ctx, uint8_t *mem /* (mem_bytes) card memory */,
+			uint64_t mem_bytes, const struct fllm_cmd *cmd, uint64_t *cycles,
+			uint64_t *traffic);
+};
+
+/*
+ * Run the card's unit of type cu_type (FLLM_CU_*) through unit from now on;
+ * NULL gives it back to the hls/ C model. A run-time choice: unit must stay
+ * valid until replaced or the model is destroyed, and the call belongs
+ * where no command is in flight (the card thread reads the choice when a
+ * command starts). 0, or -EINVAL when the card has no unit of that type.
+ */
+int fllm_sim_unit_set(struct fllm_sim *sim, uint32_t cu_type, const struct fllm_sim_unit *unit);
+/* The implementation set for cu_type, or NULL for the hls/ C model (or no such unit). */
+const struct fllm_sim_unit *fllm_sim_unit_get(struct fllm_sim *sim, uint32_t cu_type);
+
 /* Host side of BAR0 (32-bit, 4-aligned offsets). Writes to RO registers are
  * ignored, as on the card; a write wakes the card thread. */
 uint32_t fllm_sim_reg_read(struct fllm_sim *sim, uint32_t off);

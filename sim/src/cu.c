@@ -11,11 +11,16 @@
  * the cycle model's duration plus the card thread's polling delay, and the
  * watchdog counts modeled time only. The test unit keeps the plain clock.
  *
+ * A unit can run through another implementation chosen at run time
+ * (fllm_sim_unit_set, e.g. the Verilated RTL unit of the rtlsim backend):
+ * it then runs with the clock stopped too and reports its own cycles.
+ *
  * The card's firmware polls a unit continuously, this thread every 100 us:
  * a unit whose modeled end lies past the firmware's watchdog deadline is
  * never reported done, so the watchdog fires as it would on the card even
  * when both moments passed between two polls.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fllm_hls_test.h"
@@ -126,10 +131,51 @@ static uint64_t cu_run_vector(struct fllm_sim *sim, struct fllm_sim_cu *u,
 	return fllm_vector_cycles(&p);
 }
 
+/* Run a command through unit i's implementation from fllm_sim_unit_set; returns its cycles. */
+static uint64_t cu_run_impl(struct fllm_sim *sim, struct fllm_sim_cu *u,
+			    const struct fllm_sim_unit *impl, const struct fllm_cmd *cmd)
+{
+	uint64_t t0 = fllm_sim_raw_cycles(sim), cycles = 0, traffic = 0;
+
+	u->status = impl->run(impl->ctx, sim->mem.base, sim->mem.size, cmd, &cycles, &traffic);
+	sim->cycle_base += fllm_sim_raw_cycles(sim) - t0;
+	sim->mem_bytes += traffic;
+	return cycles;
+}
+
+/* Index of the unit of type cu_type in the inventory, or FLLM_SIM_CU_COUNT. */
+static uint32_t cu_index(struct fllm_sim *sim, uint32_t cu_type)
+{
+	for (uint32_t i = 0; i < FLLM_SIM_CU_COUNT; i++)
+		if (FLLM_CU_INFO_TYPE(fllm_sim_reg_get(sim, FLLM_REG_CU_INFO(i))) == cu_type)
+			return i;
+	return FLLM_SIM_CU_COUNT;
+}
+
+/* See fllm_sim.h. */
+int fllm_sim_unit_set(struct fllm_sim *sim, uint32_t cu_type, const struct fllm_sim_unit *unit)
+{
+	uint32_t i = cu_index(sim, cu_type);
+
+	if (i == FLLM_SIM_CU_COUNT)
+		return -EINVAL;
+	atomic_store(&sim->unit_impl[i], unit);
+	return 0;
+}
+
+/* See fllm_sim.h. */
+const struct fllm_sim_unit *fllm_sim_unit_get(struct fllm_sim *sim, uint32_t cu_type)
+{
+	uint32_t i = cu_index(sim, cu_type);
+
+	return i == FLLM_SIM_CU_COUNT ? NULL : atomic_load(&sim->unit_impl[i]);
+}
+
 /* Start unit i on a command the firmware validated for its type. */
 void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *cmd)
 {
 	struct fllm_sim_cu *u = &sim->cu[i];
+	const struct fllm_sim_unit *impl;
 	uint64_t now = fllm_sim_cycles(sim);
 	uint64_t cycles;
 
@@ -140,7 +186,10 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	u->acct = now;
 	u->result = 0;
 	u->status = FLLM_CARD_OK;
-	if (i == FLLM_SIM_CU_TEST && cmd->opcode == FLLM_OP_TEST) {
+	impl = atomic_load(&sim->unit_impl[i]);
+	if (impl) {
+		cycles = cu_run_impl(sim, u, impl, cmd);
+	} else if (i == FLLM_SIM_CU_TEST && cmd->opcode == FLLM_OP_TEST) {
 		cycles = cu_run_test(sim, u, cmd);
 	} else if (i == FLLM_SIM_CU_LUTGEMM && cmd->opcode == FLLM_OP_LUTGEMM) {
 		cycles = cu_run_lutgemm(sim, u, cmd);

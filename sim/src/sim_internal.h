@@ -70,6 +70,8 @@ struct fllm_sim {
 	struct fllm_sim_mem mem;
 	struct fllm_sim_dma dma[FLLM_DMA_CHANNELS];
 	struct fllm_sim_cu cu[FLLM_SIM_CU_COUNT];
+	/* per unit: NULL = the hls/ C model (fllm_sim_unit_set); survives resets */
+	_Atomic(const struct fllm_sim_unit *) unit_impl[FLLM_SIM_CU_COUNT];
 	struct fllm_lutgemm_onchip lutgemm_onchip;	/* this card's LUT-GEMM unit memories */
 	struct fllm_vector_onchip vector_onchip;	/* this card's vector unit memories */
 	struct fllm_sim_power power;

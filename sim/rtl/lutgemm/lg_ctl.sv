@@ -1,0 +1,409 @@
+// Control block of the LUT-GEMM unit: the AXI4-Lite register slave, the
+// parameter-block fetch through the control read port, the block's
+// validation in the order of docs/numerics.md 6.1, and the start / done
+// handshake with the engines. Nothing is read beyond the block and nothing
+// is written before the block passed every check.
+//
+// Registers (32-bit, byte offsets):
+//   0x00 CTRL      W  bit 0: start (ignored while busy)
+//   0x04 STATUS    R  bit 0 done, bit 1 busy, bits 15:8 enum fllm_card_err
+//   0x08/0x0c      RW parameter block card address, low / high
+//   0x10/0x14      RW parameter block bytes, low / high
+//   0x18/0x1c      RW card memory bytes, low / high (the card build's constant)
+//   0x20/0x24      R  cycles of the last command, low / high
+//   0x28 ID        R  0x4c47 << 16 | engines
+module lg_ctl import lg_pkg::*; #(
+    parameter int unsigned NE = 32
+) (
+    input  logic clk,
+    input  logic rst,
+    // AXI4-Lite slave
+    input  logic        s_awvalid,
+    output logic        s_awready,
+    input  logic [7:0]  s_awaddr,
+    input  logic        s_wvalid,
+    output logic        s_wready,
+    input  logic [31:0] s_wdata,
+    output logic        s_bvalid,
+    input  logic        s_bready,
+    input  logic        s_arvalid,
+    output logic        s_arready,
+    input  logic [7:0]  s_araddr,
+    output logic        s_rvalid,
+    input  logic        s_rready,
+    output logic [31:0] s_rdata,
+    // control read port (AXI4, parameter block only)
+    output logic        c_arvalid,
+    input  logic        c_arready,
+    output logic [63:0] c_araddr,
+    output logic [7:0]  c_arlen,
+    input  logic        c_rvalid,
+    output logic        c_rready,
+    input  logic [511:0] c_rdata,
+    input  logic        c_rlast,
+    // engines
+    output logic        go,
+    output cfg_t        cfg,
+    output logic [31:0][63:0] slice_addr,
+    input  logic [NE-1:0] eng_busy,
+    output logic        irq
+);
+  typedef enum logic [3:0] {
+    S_IDLE, S_AR, S_R, S_FIELDS, S_DERIVE, S_ROWB, S_DIV, S_CHK, S_DECIDE, S_GO, S_RUN
+  } state_t;
+
+  state_t      st;
+  logic [63:0] params, params_bytes, mem;
+  logic [63:0] cycles, cyc_cnt;
+  logic        done, busy;
+  logic [7:0]  err;
+  logic [2:0]  beat;
+  logic [5:0][511:0] pb;      // the 384-byte block, beat by beat
+
+  // ---------------- AXI4-Lite slave ----------------
+  logic        aw_have, w_have;
+  logic [7:0]  aw_q;
+  logic [31:0] w_q;
+  logic        start_req;
+
+  assign s_awready = !aw_have && !s_bvalid;
+  assign s_wready  = !w_have && !s_bvalid;
+  assign s_arready = !s_rvalid;
+
+  always_ff @(posedge clk) begin
+    start_req <= 1'b0;
+    if (rst) begin
+      aw_have <= 1'b0;
+      w_have <= 1'b0;
+      s_bvalid <= 1'b0;
+      s_rvalid <= 1'b0;
+      params <= '0;
+      params_bytes <= '0;
+      mem <= '0;
+      aw_q <= '0;
+      w_q <= '0;
+      s_rdata <= '0;
+    end else begin
+      if (s_awvalid && s_awready) begin
+        aw_have <= 1'b1;
+        aw_q <= s_awaddr;
+      end
+      if (s_wvalid && s_wready) begin
+        w_have <= 1'b1;
+        w_q <= s_wdata;
+      end
+      if (aw_have && w_have) begin
+        aw_have <= 1'b0;
+        w_have <= 1'b0;
+        s_bvalid <= 1'b1;
+        case (aw_q)
+          8'h00: start_req <= w_q[0];
+          8'h08: params[31:0] <= w_q;
+          8'h0c: params[63:32] <= w_q;
+          8'h10: params_bytes[31:0] <= w_q;
+          8'h14: params_bytes[63:32] <= w_q;
+          8'h18: mem[31:0] <= w_q;
+          8'h1c: mem[63:32] <= w_q;
+          default: ;
+        endcase
+      end
+      if (s_bvalid && s_bready)
+        s_bvalid <= 1'b0;
+      if (s_arvalid && s_arready) begin
+        s_rvalid <= 1'b1;
+        case (s_araddr)
+          8'h04: s_rdata <= {16'h0, err, 6'h0, busy, done};
+          8'h08: s_rdata <= params[31:0];
+          8'h0c: s_rdata <= params[63:32];
+          8'h10: s_rdata <= params_bytes[31:0];
+          8'h14: s_rdata <= params_bytes[63:32];
+          8'h18: s_rdata <= mem[31:0];
+          8'h1c: s_rdata <= mem[63:32];
+          8'h20: s_rdata <= cycles[31:0];
+          8'h24: s_rdata <= cycles[63:32];
+          8'h28: s_rdata <= {16'h4c47, 16'(NE)};
+          default: s_rdata <= 32'h0;
+        endcase
+      end else if (s_rvalid && s_rready) begin
+        s_rvalid <= 1'b0;
+      end
+    end
+  end
+
+  // ---------------- parameter block fields ----------------
+  function automatic logic [63:0] fld(input logic [5:0][511:0] b, input int unsigned off,
+                                      input int unsigned bytes);
+    logic [3071:0] flat;
+    flat = b;
+    return 64'(flat[off * 8 +: 64]) & ((bytes == 8) ? 64'hffff_ffff_ffff_ffff :
+                                       ((64'd1 << (bytes * 8)) - 64'd1));
+  endfunction
+
+  logic [31:0] f_magic, f_version, f_m, f_k, f_rowb, f_res0;
+  logic [15:0] f_group, f_n, f_slices;
+  logic [7:0]  f_planes, f_flags;
+  logic [63:0] f_act, f_acts, f_out, f_outs;
+  logic        f_res_nz, f_unused_nz;
+
+  always_comb begin
+    f_magic   = 32'(fld(pb, 0, 4));
+    f_version = 32'(fld(pb, 4, 4));
+    f_m       = 32'(fld(pb, 8, 4));
+    f_k       = 32'(fld(pb, 12, 4));
+    f_group   = 16'(fld(pb, 16, 2));
+    f_planes  = 8'(fld(pb, 18, 1));
+    f_flags   = 8'(fld(pb, 19, 1));
+    f_n       = 16'(fld(pb, 20, 2));
+    f_slices  = 16'(fld(pb, 22, 2));
+    f_rowb    = 32'(fld(pb, 24, 4));
+    f_res0    = 32'(fld(pb, 28, 4));
+    f_act     = fld(pb, 32, 8);
+    f_acts    = fld(pb, 40, 8);
+    f_out     = fld(pb, 48, 8);
+    f_outs    = fld(pb, 56, 8);
+    for (int s = 0; s < 32; s++)
+      slice_addr[s] = fld(pb, 64 + 8 * s, 8);
+    f_res_nz = 1'b0;
+    for (int i = 0; i < 8; i++)
+      f_res_nz = f_res_nz | (fld(pb, 320 + 8 * i, 8) != 64'd0);
+    f_unused_nz = 1'b0;
+    for (int s = 0; s < 32; s++)
+      if (32'(s) >= 32'(f_slices) && slice_addr[s] != 64'd0)
+        f_unused_nz = 1'b1;
+  end
+
+  function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
+                                    input logic [63:0] mbytes);
+    return len <= mbytes && addr <= mbytes - len;
+  endfunction
+
+  function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
+                                   input logic [63:0] b, input logic [63:0] blen);
+    return a < b + blen && b < a + alen;
+  endfunction
+
+  // ---------------- derived shape ----------------
+  logic [3:0]  lgg;            // log2(g)
+  logic [12:0] d_groups;
+  logic [31:0] d_pl, d_rowb, d_xo, d_actb;
+  logic [63:0] act_len, out_len;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [24:0] div_rem;       // bit 24 stays 0: the remainder is below slices
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [24:0] div_quo;
+  logic [4:0]  div_step;
+  logic [5:0]  s_idx;
+  logic        bad_align, bad_addr, bad_ovl;
+  logic [63:0] s_bytes;
+
+  always_comb begin
+    case (f_group)
+      16'd16:  lgg = 4'd4;
+      16'd32:  lgg = 4'd5;
+      16'd64:  lgg = 4'd6;
+      16'd128: lgg = 4'd7;
+      default: lgg = 4'd8;
+    endcase
+    s_bytes = (64'(div_quo) + 64'(s_idx < div_rem[5:0])) * 64'(d_rowb);
+  end
+
+  // ---------------- command FSM ----------------
+  assign c_araddr = params;
+  assign c_arlen = 8'd5;
+  assign c_arvalid = (st == S_AR);
+  assign c_rready = (st == S_R);
+  assign go = (st == S_GO);
+  assign irq = done;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      st <= S_IDLE;
+      done <= 1'b0;
+      busy <= 1'b0;
+      err <= ERR_OK;
+      cycles <= '0;
+      cyc_cnt <= '0;
+      beat <= '0;
+      pb <= '0;
+      cfg <= '0;
+      d_groups <= '0;
+      d_pl <= '0;
+      d_rowb <= '0;
+      d_xo <= '0;
+      d_actb <= '0;
+      act_len <= '0;
+      out_len <= '0;
+      div_rem <= '0;
+      div_quo <= '0;
+      div_step <= '0;
+      s_idx <= '0;
+      bad_align <= 1'b0;
+      bad_addr <= 1'b0;
+      bad_ovl <= 1'b0;
+    end else begin
+      if (busy)
+        cyc_cnt <= cyc_cnt + 64'd1;
+      case (st)
+        S_IDLE: if (start_req) begin
+          logic [7:0] e1;
+          // numerics 6.1 step 1: the block's own size and placement
+          if (params_bytes != 64'(PARAM_BYTES))
+            e1 = ERR_SIZE;
+          else if (params[5:0] != 6'd0)
+            e1 = ERR_ALIGN;
+          else if (!range_ok(params, 64'(PARAM_BYTES), mem))
+            e1 = ERR_ADDR;
+          else
+            e1 = ERR_OK;
+          err <= e1;
+          beat <= '0;
+          cyc_cnt <= 64'd1;
+          if (e1 == ERR_OK) begin
+            done <= 1'b0;
+            busy <= 1'b1;
+            st <= S_AR;
+          end else begin
+            done <= 1'b1;
+            busy <= 1'b0;
+            cycles <= 64'd1;
+          end
+        end
+        S_AR: if (c_arready)
+          st <= S_R;
+        S_R: if (c_rvalid) begin
+          pb[beat] <= c_rdata;
+          beat <= beat + 3'd1;
+          if (c_rlast || beat == 3'd5)
+            st <= S_FIELDS;
+        end
+        S_FIELDS: begin
+          logic [7:0] e2;
+          // steps 2-4: identity, reserved fields, shape, unused slices
+          if (f_magic != 32'h4d45474c || f_version != 32'd1)
+            e2 = ERR_PARAM;
+          else if ((f_flags & 8'hfe) != 8'd0 || f_res0 != 32'd0 || f_res_nz)
+            e2 = ERR_FLAGS;
+          else if (f_m == 32'd0 || f_m > 32'h100_0000 || f_k == 32'd0 || f_k > 32'h1_0000 ||
+                   !(f_group == 16'd16 || f_group == 16'd32 || f_group == 16'd64 ||
+                     f_group == 16'd128 || f_group == 16'd256) ||
+                   f_planes == 8'd0 || f_planes > 8'd8 || f_n == 16'd0 || f_n > 16'd32 ||
+                   f_slices == 16'd0 || f_slices > 16'd32 || 32'(f_slices) > f_m)
+            e2 = ERR_PARAM;
+          else if (f_unused_nz)
+            e2 = ERR_FLAGS;
+          else
+            e2 = ERR_OK;
+          err <= e2;
+          // a rejected block goes to S_RUN with no engine started: done at once
+          st <= (e2 == ERR_OK) ? S_DERIVE : S_RUN;
+        end
+        S_DERIVE: begin
+          logic [12:0] gr;
+          logic [31:0] se, pl;
+          gr = 13'((f_k + 32'(f_group) - 32'd1) >> lgg);
+          se = 32'd4 + 32'(gr) * (32'd4 + 32'd2 * 32'(f_planes));
+          pl = (se + 32'd63) & ~32'd63;
+          d_groups <= gr;
+          d_pl <= pl;
+          d_rowb <= (pl + ((32'(gr) * 32'(f_planes)) << (lgg - 4'd3)) + 32'd63) & ~32'd63;
+          d_xo <= (32'd8 + 32'd2 * 32'(gr) + 32'd63) & ~32'd63;
+          d_actb <= (((32'd8 + 32'd2 * 32'(gr) + 32'd63) & ~32'd63) + (32'(gr) << lgg) +
+                     32'd63) & ~32'd63;
+          st <= S_ROWB;
+        end
+        S_ROWB: begin
+          if (f_rowb != d_rowb) begin
+            err <= ERR_PARAM;
+            st <= S_RUN;
+          end else begin
+            st <= S_DIV;
+          end
+          act_len <= (64'(f_n) - 64'd1) * f_acts + 64'(d_actb);
+          out_len <= (64'(f_n) - 64'd1) * f_outs + 64'd4 * 64'(f_m);
+          div_rem <= '0;
+          div_quo <= f_m[24:0];
+          div_step <= '0;
+          cfg.m <= f_m[24:0];
+          cfg.k <= f_k[16:0];
+          cfg.g <= f_group[8:0];
+          cfg.lgw <= 3'(lgg - 4'd3);
+          cfg.q <= f_planes[3:0];
+          cfg.offs <= f_flags[0];
+          cfg.n <= f_n[5:0];
+          cfg.slices <= f_slices[5:0];
+          cfg.groups <= d_groups;
+          cfg.ent <= 5'(8'd4 + 8'd2 * f_planes);
+          cfg.gb <= 6'(32 / int'(f_n));
+          cfg.row_bytes <= d_rowb;
+          cfg.pl_off <= d_pl;
+          cfg.xq_off <= d_xo;
+          cfg.act_addr <= f_act;
+          cfg.act_stride <= f_acts;
+          cfg.out_addr <= f_out;
+          cfg.out_stride <= f_outs;
+        end
+        S_DIV: begin
+          // restoring division m / slices, one quotient bit per cycle
+          logic [24:0] r;
+          r = {div_rem[23:0], div_quo[24]};
+          if (r >= 25'(f_slices)) begin
+            div_rem <= r - 25'(f_slices);
+            div_quo <= {div_quo[23:0], 1'b1};
+          end else begin
+            div_rem <= r;
+            div_quo <= {div_quo[23:0], 1'b0};
+          end
+          div_step <= div_step + 5'd1;
+          if (div_step == 5'd24) begin
+            st <= S_CHK;
+            s_idx <= '0;
+            bad_align <= 1'b0;
+            bad_addr <= 1'b0;
+            bad_ovl <= 1'b0;
+          end
+        end
+        S_CHK: begin
+          // steps 5, 7, 8 for slice s_idx; reported in priority order below
+          if (s_idx == 6'd0) begin
+            cfg.mq <= div_quo;
+            cfg.mr <= div_rem[5:0];
+          end
+          if (slice_addr[s_idx[4:0]][5:0] != 6'd0)
+            bad_align <= 1'b1;
+          if (!range_ok(slice_addr[s_idx[4:0]], s_bytes, mem))
+            bad_addr <= 1'b1;
+          if (overlap(cfg.out_addr, out_len, slice_addr[s_idx[4:0]], s_bytes))
+            bad_ovl <= 1'b1;
+          s_idx <= s_idx + 6'd1;
+          if (s_idx + 6'd1 == f_slices[5:0])
+            st <= S_DECIDE;
+        end
+        S_DECIDE: begin
+          st <= S_RUN;
+          if (bad_align || f_act[5:0] != 6'd0 || f_out[5:0] != 6'd0 || f_acts[5:0] != 6'd0 ||
+              f_outs[5:0] != 6'd0)
+            err <= ERR_ALIGN;
+          else if (f_acts < 64'(d_actb) || f_outs < 64'd4 * 64'(f_m))
+            err <= ERR_SIZE;
+          else if (f_acts > mem || f_outs > mem || !range_ok(f_act, act_len, mem) ||
+                   !range_ok(f_out, out_len, mem) || bad_addr)
+            err <= ERR_ADDR;
+          else if (overlap(f_out, out_len, f_act, act_len) || bad_ovl ||
+                   overlap(f_out, out_len, params, 64'(PARAM_BYTES)))
+            err <= ERR_PARAM;
+          else
+            st <= S_GO;
+        end
+        S_GO: st <= S_RUN;
+        S_RUN: if (eng_busy == '0) begin
+          st <= S_IDLE;
+          busy <= 1'b0;
+          done <= 1'b1;
+          cycles <= cyc_cnt;
+        end
+        default: st <= S_IDLE;
+      endcase
+    end
+  end
+
+endmodule

@@ -1,0 +1,100 @@
+// LUT-GEMM RTL: shared constants, the configuration the control block hands
+// to the engines, and the two rounding steps of docs/numerics.md (3, step 6
+// and 3.1) as functions. Error codes equal enum fllm_card_err of
+// driver/include/fllm_card.h (the harness tests check every one).
+package lg_pkg;
+
+  localparam int unsigned LANES      = 64;     // plane bytes looked up per cycle
+  localparam int unsigned TMEMS      = 32;     // table memories: lanes j and j+32 share one
+  localparam int unsigned TSLOT      = 32;     // half-tables per memory: (token, group) slots
+  localparam int unsigned TWORDS     = TSLOT * 8;  // 16 entries of 12 bits per word
+  localparam int unsigned RT         = 256;    // rows of a tile (y_acc kept on chip)
+  localparam int unsigned NMAX       = 32;     // tokens
+  localparam int unsigned PB         = 8;      // plane blocks (and groups) per cycle
+  localparam int unsigned ABUF_BEATS = 160;    // xq of one K-block, all tokens
+  localparam int unsigned PARAM_BYTES = 384;
+
+  // enum fllm_card_err
+  localparam logic [7:0] ERR_OK    = 8'd0;
+  localparam logic [7:0] ERR_FLAGS = 8'd2;
+  localparam logic [7:0] ERR_ADDR  = 8'd3;
+  localparam logic [7:0] ERR_ALIGN = 8'd4;
+  localparam logic [7:0] ERR_SIZE  = 8'd5;
+  localparam logic [7:0] ERR_PARAM = 8'd9;
+
+  // What every engine needs of one validated command (held stable while it runs).
+  typedef struct packed {
+    logic [24:0] m;           // rows
+    logic [16:0] k;           // inputs
+    logic [8:0]  g;           // group size
+    logic [2:0]  lgw;         // log2(g / 8): 1..5
+    logic [3:0]  q;           // planes 1..8
+    logic        offs;        // FLLM_LUTGEMM_F_OFFSET
+    logic [5:0]  n;           // tokens 1..32
+    logic [5:0]  slices;      // 1..32
+    logic [12:0] groups;      // G = ceil(k / g), <= 4096
+    logic [4:0]  ent;         // scale entry bytes 4 + 2q
+    logic [5:0]  gb;          // groups per K-block = 32 / n
+    logic [31:0] row_bytes;
+    logic [31:0] pl_off;      // P: planes offset in a row record
+    logic [31:0] xq_off;      // xq offset in an activation record
+    logic [63:0] act_addr;
+    logic [63:0] act_stride;
+    logic [63:0] out_addr;
+    logic [63:0] out_stride;
+    logic [24:0] mq;          // m / slices
+    logic [5:0]  mr;          // m % slices
+  } cfg_t;
+
+  // rshift_round(p, min(d, 62)): round to nearest, ties toward +infinity.
+  function automatic logic signed [63:0] rshift_round(input logic signed [63:0] p,
+                                                      input logic [7:0] d);
+    logic [5:0] s;
+    logic signed [63:0] half;
+    s = (d > 8'd62) ? 6'd62 : d[5:0];
+    if (s == 6'd0)
+      return p;
+    half = 64'sd1 <<< (s - 6'd1);
+    return (p + half) >>> s;
+  endfunction
+
+  // y_acc * 2^-shift as binary32: one round to 24 bits nearest-even, then
+  // flush below FLT_MIN to +0 and saturate above FLT_MAX (numerics 3.1).
+  function automatic logic [31:0] to_f32(input logic signed [63:0] acc,
+                                         input logic signed [35:0] shift);
+    logic [63:0] mag, rem, half, mant;
+    logic        sgn;
+    logic [6:0]  len;
+    logic [6:0]  sh;
+    logic signed [37:0] e;
+    if (acc == 64'sd0)
+      return 32'h0;
+    sgn = acc[63];
+    mag = sgn ? (64'd0 - acc) : acc;
+    len = 7'd0;
+    for (int b = 0; b < 64; b++)
+      if (mag[b])
+        len = 7'(b + 1);
+    if (len > 7'd24) begin
+      sh = len - 7'd24;
+      mant = mag >> sh;
+      half = 64'd1 << (sh - 7'd1);
+      rem = mag & ((64'd1 << sh) - 64'd1);
+      if (rem > half || (rem == half && mant[0]))
+        mant = mant + 64'd1;
+      if (mant == 64'h100_0000) begin
+        mant = mant >> 1;
+        len = len + 7'd1;
+      end
+    end else begin
+      mant = mag << (7'd24 - len);
+    end
+    e = 38'(len) - 38'sd1 - 38'(shift);
+    if (e < -38'sd126)
+      return 32'h0;
+    if (e > 38'sd127)
+      return {sgn, 31'h7f7fffff};
+    return {sgn, 8'(e + 38'sd127), mant[22:0]};
+  endfunction
+
+endpackage

@@ -1,0 +1,195 @@
+// The tables of one engine (docs/numerics.md 3, step 1) and what they are
+// built from. Per K-block it holds, for every (token, group) slot:
+//   - the 256-entry table of each 8-input chunk, stored as the half table
+//     m = 0..127 (table[255 - m] = -table[m]) in 12-bit entries;
+//   - msx of the group and S_G, the sum of its xq;
+// and ex of every token. TMEMS memories each hold the tables of one chunk
+// position c = p mod (g/8); lane j reads memory j mod 32, so the 64 lanes
+// get 64 reads per cycle from 32 dual-ported memories (lanes j and j+32
+// share one). A memory word is 16 entries, so the builder writes 16
+// entries per memory per cycle: one slot's tables in 8 cycles.
+module lg_tables import lg_pkg::*; (
+    input  logic        clk,
+    input  logic        rst,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  cfg_t        cfg,
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  logic [12:0] g0,           // the K-block being loaded / used
+    input  logic [12:0] g1,
+    input  logic [5:0]  xbase,        // byte of the block's first xq in its first beat
+    input  logic [15:0] wpt,          // xq beats per token in this block
+    // activation record beats (header: ex and msx; body: xq)
+    input  logic        hdr_we,
+    input  logic [15:0] hdr_rb,       // beat index in the record
+    input  logic [5:0]  hdr_n,
+    input  logic        hdr_ex,       // this beat holds ex (beat 0 of block 0)
+    input  logic [511:0] wdata,
+    input  logic        xq_we,
+    input  logic [7:0]  xq_widx,      // token * wpt + beat - x_lo
+    // builder
+    input  logic        build_go,
+    output logic        build_busy,
+    // lane lookups: issued at the engine's entry stage, value one cycle later
+    input  logic [LANES-1:0][7:0] ln_byte,
+    input  logic [LANES-1:0][4:0] ln_slot,
+    output logic signed [LANES-1:0][11:0] ln_val,
+    // slot and token reads for the group finalisation (combinational)
+    input  logic [PB-1:0][4:0] gs_slot,
+    output logic [PB-1:0][15:0] gs_msx,
+    output logic signed [PB-1:0][16:0] gs_sum,
+    input  logic [4:0]  ex_n,
+    output logic signed [31:0] ex_val
+);
+  /*verilator no_inline_module*/
+  logic [511:0] abuf [ABUF_BEATS];           // (token * wpt + beat) xq of the block
+  logic [15:0]  msx_s [TSLOT];               // (slot) msx of the group
+  logic signed [16:0] sum_s [TSLOT];         // (slot) S_G of the group
+  logic signed [31:0] ex_s [NMAX];           // (token) ex
+
+  // ---------------- stores from the activation records ----------------
+  always_ff @(posedge clk) begin
+    if (hdr_we) begin
+      if (hdr_ex)
+        ex_s[hdr_n[4:0]] <= wdata[31:0];
+      // msx[G] is at record byte 8 + 2G: field f of beat rb is G = 32 rb + f - 4
+      for (int f = 0; f < 32; f++) begin
+        logic signed [19:0] gg;
+        logic [12:0] gl;
+        gg = 20'(32'(hdr_rb) * 32 + f - 4);
+        gl = 13'(gg) - g0;
+        if (gg >= 20'sd0 && 13'(gg) >= g0 && 13'(gg) < g1)
+          msx_s[5'(32'(hdr_n) * 32'(cfg.gb) + 32'(gl))] <= wdata[f * 16 +: 16];
+      end
+    end
+    if (xq_we)
+      abuf[xq_widx] <= wdata;
+  end
+
+  assign ex_val = ex_s[ex_n];
+  always_comb
+    for (int j = 0; j < PB; j++) begin
+      gs_msx[j] = msx_s[gs_slot[j]];
+      gs_sum[j] = sum_s[gs_slot[j]];
+    end
+
+  // ---------------- builder ----------------
+  typedef enum logic [1:0] { B_IDLE, B_READ, B_PREP, B_BUILD } bst_t;
+  bst_t        bst;
+  logic [5:0]  bn;             // token
+  logic [12:0] bgl;            // group within the block
+  logic [2:0]  bw;             // beat of the slot being read (0..3)
+  logic [2:0]  bh;             // table word being written (m[6:4])
+  logic [3:0][511:0] stage;    // the slot's xq beats
+  logic [255:0][7:0] xs;       // the slot's g inputs, k >= K forced to 0
+  logic [4:0]  bslot;
+  logic [2:0]  nw;             // beats per slot
+  logic [17:0] woff;           // byte offset of the slot in the token's beats
+
+  assign build_busy = (bst != B_IDLE);
+  assign nw = (cfg.lgw >= 3'd3) ? 3'(4'd1 << (cfg.lgw - 3'd3)) : 3'd1;
+  assign bslot = 5'(32'(bn) * 32'(cfg.gb) + 32'(bgl));
+  assign woff = 18'(xbase) + (18'(bgl) << (4'(cfg.lgw) + 4'd3));
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      bst <= B_IDLE;
+      bn <= '0;
+      bgl <= '0;
+      bw <= '0;
+      bh <= '0;
+    end else begin
+      case (bst)
+        B_IDLE: if (build_go) begin
+          bn <= '0;
+          bgl <= '0;
+          bw <= '0;
+          bst <= B_READ;
+        end
+        B_READ: begin
+          stage[bw[1:0]] <= abuf[8'(32'(bn) * 32'(wpt) + 32'(woff[17:6]) + 32'(bw))];
+          bw <= bw + 3'd1;
+          if (bw + 3'd1 == nw)
+            bst <= B_PREP;
+        end
+        B_PREP: begin
+          logic [2047:0] flat;
+          logic [7:0]   sh;
+          logic signed [16:0] s;
+          flat = stage;
+          sh = (cfg.lgw >= 3'd3) ? 8'd0 : 8'(woff[5:0]);
+          s = '0;
+          for (int b = 0; b < 256; b++) begin
+            logic [7:0] x;
+            logic [17:0] kk;
+            x = (b < 256 - 32'(sh)) ? flat[(b + 32'(sh)) * 8 +: 8] : 8'd0;
+            kk = (18'(g0) + 18'(bgl)) * 18'(cfg.g) + 18'(b);
+            if (b >= 32'(cfg.g) || kk >= 18'(cfg.k))
+              x = 8'd0;
+            xs[b] <= x;
+            s = s + 17'(signed'(x));
+          end
+          sum_s[bslot] <= s;
+          bh <= '0;
+          bst <= B_BUILD;
+        end
+        B_BUILD: begin
+          bh <= bh + 3'd1;
+          if (bh == 3'd7) begin
+            bw <= '0;
+            if (bgl + 13'd1 < g1 - g0) begin
+              bgl <= bgl + 13'd1;
+              bst <= B_READ;
+            end else if (bn + 6'd1 < cfg.n) begin
+              bgl <= '0;
+              bn <= bn + 6'd1;
+              bst <= B_READ;
+            end else begin
+              bst <= B_IDLE;
+            end
+          end
+        end
+        default: bst <= B_IDLE;
+      endcase
+    end
+  end
+
+  // ---------------- table words of the slot being built ----------------
+  logic [TMEMS-1:0][191:0] bword;    // (memory) 16 entries with m[6:4] = bh
+  always_comb
+    for (int p = 0; p < TMEMS; p++) begin
+      logic [4:0] c;
+      logic signed [11:0] hi, lo;
+      c = 5'(p) & 5'((32'd1 << cfg.lgw) - 1);
+      // bit 7 of a half-table index is 0: input 7 always counts as -1
+      hi = -12'(signed'(xs[8 * c + 7]));
+      for (int j = 4; j < 7; j++)
+        hi = bh[j - 4] ? hi + 12'(signed'(xs[8 * c + j])) : hi - 12'(signed'(xs[8 * c + j]));
+      for (int e = 0; e < 16; e++) begin
+        lo = '0;
+        for (int j = 0; j < 4; j++)
+          lo = e[j] ? lo + 12'(signed'(xs[8 * c + j])) : lo - 12'(signed'(xs[8 * c + j]));
+        bword[p][e * 12 +: 12] = hi + lo;
+      end
+    end
+
+  // ---------------- the memories and the lane lookups ----------------
+  // memory p holds chunk p mod (g/8); it serves lanes p and p + 32 (two read ports)
+  for (genvar p = 0; p < TMEMS; p++) begin : g_mem
+    logic [191:0] mem [TWORDS];      // (slot * 8 + m[6:4]) 16 entries of 12 bits
+    always_ff @(posedge clk) begin
+      if (bst == B_BUILD)
+        mem[{bslot, bh}] <= bword[p];
+      for (int r = 0; r < 2; r++) begin
+        logic [7:0]  by;
+        logic [6:0]  mh;
+        logic [191:0] w;
+        logic signed [11:0] v;
+        by = ln_byte[p + 32 * r];
+        mh = by[7] ? ~by[6:0] : by[6:0];
+        w = mem[{ln_slot[p + 32 * r], mh[6:4]}];
+        v = w[32'(mh[3:0]) * 12 +: 12];
+        ln_val[p + 32 * r] <= by[7] ? -v : v;
+      end
+    end
+  end
+endmodule

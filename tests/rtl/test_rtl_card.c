@@ -1,0 +1,210 @@
+/*
+ * The RTL unit through the whole card command path: libfllm's rtlsim
+ * backend (emu card model, firmware, rings, DMA) with fllm_cmdlist_lutgemm.
+ * Outputs must equal the golden model's bit for bit, and a completion's
+ * cycles must be the RTL's own count for that command (plus only the card
+ * thread's polling delay): the same command on the harness directly, with
+ * the same card addresses, gives the lower bound.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fllm/fllm.h"
+#include "fllm_lutgemm_unit.h"
+#include "fllm_rtl.h"
+#include "lg_card.h"
+#include "test_main.h"
+
+#define RTL_CARD_SPEC	"rtlsim:0,mem=256M,channels=32"
+#define SLACK_US	20000u	/* polling delay allowed on a loaded machine */
+
+static fllm_device *dev;
+
+static int card_open(void)
+{
+	return fllm_device_open(RTL_CARD_SPEC, &dev) != FLLM_OK;
+}
+
+static int card_close(void)
+{
+	fllm_device_close(dev);
+	dev = NULL;
+	return fllm_live_handles() != 0;
+}
+
+/* The golden model's outputs of c: (n_tokens, m) fp32. */
+static float *golden(const struct lg_case *c)
+{
+	const struct fllm_lutgemm_params *p = &c->p;
+	uint8_t *mem = malloc(c->mem_bytes);
+	float *y = malloc(4ull * p->m * p->n_tokens);
+
+	if (!mem || !y)
+		goto err_free;
+	memcpy(mem, c->mem, c->mem_bytes);
+	if (fllm_hls_lutgemm_unit(mem, c->mem_bytes, 0, sizeof(*p)) != FLLM_CARD_OK)
+		goto err_free;
+	for (uint32_t n = 0; n < p->n_tokens; n++)
+		memcpy(y + (uint64_t)n * p->m, mem + p->out_addr + n * p->out_stride, 4ull * p->m);
+	free(mem);
+	return y;
+
+err_free:
+	free(mem);
+	free(y);
+	return NULL;
+}
+
+/*
+ * The RTL's cycles for k's command on an image of the card memory with the
+ * same addresses (records copied from the host case). 0 on failure.
+ */
+static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
+{
+	const struct lg_case *c = k->c;
+	const struct fllm_lutgemm_params *p = &k->p;
+	uint64_t params = fllm_bo_card_addr(k->params) + k->params_off;
+	uint32_t act = fllm_lutgemm_act_bytes(p->k, p->group);
+	struct fllm_rtl_timing t;
+	struct fllm_rtl_lutgemm *u;
+	struct fllm_rtl_stats st;
+	uint8_t *img = calloc(1, mem_size);	/* (mem_size) sparse card image */
+	uint16_t status = 1;
+	int rc;
+
+	if (!img)
+		return 0;
+	memcpy(img + params, p, sizeof(*p));
+	for (uint32_t n = 0; n < p->n_tokens; n++)
+		memcpy(img + p->act_addr + n * p->act_stride, c->mem + lg_case_act(c, n), act);
+	for (uint32_t r = 0; r < p->m; r++) {
+		uint64_t at = p->slice_addr[r % p->slices] + (uint64_t)(r / p->slices) * p->row_bytes;
+
+		memcpy(img + at, c->mem + lg_case_row(c, r), p->row_bytes);
+	}
+	fllm_rtl_timing_hbm(&t, 300000, 14375);
+	rc = fllm_rtl_lutgemm_create(&t, &u);
+	if (!rc)
+		rc = fllm_rtl_lutgemm_run(u, img, mem_size, params, sizeof(*p), 100000000, &status,
+					  &st);
+	fllm_rtl_lutgemm_destroy(u);
+	free(img);
+	return rc || status ? 0 : st.cycles;
+}
+
+/* One shape through the card: outputs bit for bit, completion cycles = RTL cycles. */
+static void card_case(const struct lg_shape *s, uint64_t seed, uint32_t offsets)
+{
+	fllm_device_info info;
+	fllm_cmd_result res;
+	struct lg_card k;
+	struct lg_case c;
+	uint64_t rng = seed ^ 0x5eed, rtl, slack;
+	uint8_t *out;
+	float *want;
+
+	CU_ASSERT_FATAL(fllm_device_info_get(dev, &info) == FLLM_OK);
+	CU_ASSERT_FATAL(lg_case_init(&c, s, seed) == 0);
+	lg_case_randomize(&c, &rng);
+	want = golden(&c);
+	CU_ASSERT_FATAL(want != NULL);
+	FLLM_ASSERT_STATUS(lg_card_init(&k, dev, &c, offsets), FLLM_OK);
+	FLLM_ASSERT_STATUS(lg_card_run(&k, sizeof(k.p), &res), FLLM_OK);
+	FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_OK);
+	out = malloc(k.out_len);
+	CU_ASSERT_FATAL(out != NULL);
+	FLLM_ASSERT_STATUS(lg_card_read_out(&k, out), FLLM_OK);
+	FLLM_ASSERT_EQ_U64(lg_card_compare(&k.p, out, want, 1, "rtlsim"), 0);
+	rtl = harness_cycles(&k, info.mem_size);
+	slack = (uint64_t)SLACK_US * info.clock_khz / 1000;
+	fprintf(stderr, "  M=%u K=%u q=%u N=%u slices=%u: RTL %" PRIu64 " cycles, completion %"
+		PRIu64 ", hls model %" PRIu64 "\n", s->m, s->k, s->q, s->n, s->slices, rtl,
+		res.cycles, fllm_lutgemm_cycles(&k.p));
+	CU_ASSERT(rtl != 0);
+	CU_ASSERT(res.cycles >= rtl);
+	CU_ASSERT(res.cycles <= rtl + slack);
+	free(out);
+	free(want);
+	lg_card_free(&k);
+	lg_case_free(&c);
+}
+
+/* rtlsim:0 is listed, openable, and has the LUT-GEMM unit. */
+static void test_card_listed(void)
+{
+	fllm_device_desc d[8];
+	fllm_device_info info;
+	size_t n = 0;
+	int found = 0, lutgemm = 0;
+
+	FLLM_ASSERT_STATUS(fllm_device_list(d, 8, &n), FLLM_OK);
+	for (size_t i = 0; i < n && i < 8; i++)
+		if (!strcmp(d[i].name, "rtlsim:0"))
+			found = d[i].openable;
+	CU_ASSERT(found);
+	FLLM_ASSERT_STATUS(fllm_device_info_get(dev, &info), FLLM_OK);
+	for (uint32_t i = 0; i < info.cu_count && i < FLLM_CU_INFO_MAX; i++)
+		lutgemm |= FLLM_CU_INFO_TYPE(info.cu_info[i]) == FLLM_CU_LUTGEMM;
+	CU_ASSERT(lutgemm);
+}
+
+static void test_card_shapes(void)
+{
+	static const struct lg_shape shapes[] = {
+		{ 1, 172, 32, 4, 1, 1, 1 },
+		{ 300, 4096, 128, 4, 1, 1, 32 },
+		{ 130, 172, 16, 3, 0, 16, 5 },
+		{ 70, 9000, 128, 3, 1, 2, 8 },
+	};
+
+	for (uint32_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		card_case(&shapes[i], 600 + i, i % 2);
+}
+
+/* A block the RTL rejects completes with its code through the card, and writes nothing. */
+static void test_card_rejected(void)
+{
+	struct lg_shape s = { 20, 300, 32, 3, 1, 2, 3 };
+	fllm_cmd_result res;
+	struct lg_card k;
+	struct lg_case c;
+	uint8_t *out;
+	uint64_t rng = 3, changed = 0;
+
+	CU_ASSERT_FATAL(lg_case_init(&c, &s, 77) == 0);
+	lg_case_randomize(&c, &rng);
+	FLLM_ASSERT_STATUS(lg_card_init(&k, dev, &c, 0), FLLM_OK);
+	k.p.reserved0 = 1;
+	FLLM_ASSERT_STATUS(lg_card_store_params(&k), FLLM_OK);
+	FLLM_ASSERT_STATUS(lg_card_run(&k, sizeof(k.p), &res), FLLM_E_CARD);
+	FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_ERR_FLAGS);
+	out = malloc(k.out_len);
+	CU_ASSERT_FATAL(out != NULL);
+	FLLM_ASSERT_STATUS(lg_card_read_out(&k, out), FLLM_OK);
+	for (uint64_t i = 0; i < k.out_len; i++)
+		changed += out[i] != LG_SENTINEL;
+	FLLM_ASSERT_EQ_U64(changed, 0);
+	free(out);
+	lg_card_free(&k);
+	lg_case_free(&c);
+}
+
+static CU_TestInfo rtl_card_tests[] = {
+	{ "rtlsim:0 listed, with a LUT-GEMM unit", test_card_listed },
+	{ "shapes: golden outputs, RTL cycles in completions", test_card_shapes },
+	{ "rejected block: unit's code, nothing written", test_card_rejected },
+	CU_TEST_INFO_NULL,
+};
+
+int fllm_test_register(void)
+{
+	const char *why = fllm_rtl_lutgemm_unavailable();
+
+	if (why) {
+		printf("SKIP: %s\n", why);
+		exit(77);
+	}
+	return fllm_test_add_suite("rtlsim card", card_open, card_close, rtl_card_tests);
+}
