@@ -34,7 +34,7 @@ flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 # plus what the parsers and the package reader use: handle counters, status
 # text, the thread pool, the BCQ quantizer and the LUT-GEMM record helpers
 engine=$(ls "$src"/runtime/engine/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
-	-e '/card_plan\.c$' -e '/card_token\.c$')
+	-e '/card_plan\.c$' -e '/card_token\.c$' -e '/exec_hostq\.c$')
 common="$engine $src/runtime/core/handles.c $src/runtime/core/status.c
 	$src/runtime/core/threadpool.c $src/runtime/quant/*.c $src/hls/lutgemm_pack.c
 	$src/hls/lutgemm_params.c $src/tests/fuzz/fuzz_card_stub.c
