@@ -41,6 +41,13 @@ uint64_t lg_case_act(const struct lg_case *c, uint32_t n);
 /* Random records with exponents drawn so most outputs are normal (see .c). */
 void lg_case_randomize(struct lg_case *c, uint64_t *rng);
 
+/*
+ * The largest magnitudes the arithmetic must carry: 3 rows x K = 65536, q = 8,
+ * 3 tokens with xq = +127 / -127 / -128, mantissas +-32767 and -32768 with
+ * matching plane bits, msx = 65535, d = 0 (shrink: 40..42). 0 or -1.
+ */
+int lg_case_init_extreme(struct lg_case *c, uint32_t g, uint32_t shrink);
+
 void lg_case_free(struct lg_case *c);
 
 #endif /* FLLM_LUTGEMM_CASE_H */

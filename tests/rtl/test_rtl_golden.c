@@ -68,37 +68,9 @@ static void test_golden_edges(void)
  */
 static void rtl_extreme(uint32_t g, uint32_t shrink)
 {
-	struct lg_shape s = { 3, FLLM_LUTGEMM_K_MAX, g, 8, 1, 3, 2 };
-	uint32_t groups = fllm_lutgemm_groups(s.k, g);
-	uint32_t xo = fllm_lutgemm_act_xq_offset(s.k, g);
-	uint32_t pl = fllm_lutgemm_row_planes_offset(s.k, g, s.q);
-	static const int mant[3] = { 32767, -32767, -32768 };
 	struct lg_case c;
 
-	CU_ASSERT_FATAL(lg_case_init(&c, &s, 9000 + g + shrink) == 0);
-	for (uint32_t n = 0; n < s.n; n++) {
-		uint8_t *act = c.mem + lg_case_act(&c, n);
-		int32_t ex = shrink ? 0 : 80;
-
-		memcpy(act, &ex, 4);
-		for (uint32_t grp = 0; grp < groups; grp++)
-			put16(act + 8 + 2 * grp, 65535);
-		memset(act + xo, n == 0 ? 127 : n == 1 ? 0x81 : 0x80, s.k);
-	}
-	for (uint32_t r = 0; r < s.m; r++) {
-		uint8_t *rec = c.mem + lg_case_row(&c, r);
-
-		put16(rec, 0);
-		for (uint32_t grp = 0; grp < groups; grp++) {
-			uint8_t *se = rec + fllm_lutgemm_row_scale_offset(s.q, grp);
-
-			se[0] = (uint8_t)(shrink ? 42 - grp % 3 : 0);
-			put16(se + 2, mant[r]);
-			for (uint32_t i = 0; i < s.q; i++)
-				put16(se + 4 + 2 * i, mant[r]);
-		}
-		memset(rec + pl, mant[r] > 0 ? 0xff : 0x00, (uint64_t)groups * s.q * g / 8);
-	}
+	CU_ASSERT_FATAL(lg_case_init_extreme(&c, g, shrink) == 0);
 	CU_ASSERT(rtl_diff(&c, shrink ? "extreme, d = 40..42" : "extreme, d = 0", NULL,
 			   NULL) == 0);
 	lg_case_free(&c);
