@@ -41,6 +41,8 @@ struct result {
 	uint64_t port_bytes;		/* the busiest port */
 	uint64_t stream_cycles;		/* its first to last beat */
 	uint64_t write_beats;		/* output beats, all ports */
+	uint64_t first_beat;		/* start to the first read beat of any port */
+	uint64_t tail;			/* the last read beat of any port to done */
 	double sim_s;
 };
 
@@ -58,11 +60,11 @@ static void fill_random(uint8_t *p, uint64_t len, uint64_t seed)
 }
 
 /* Lay out one GEMV (block at 0, activations, outputs, slices) and run it on u. */
-static int run_shape(struct fllm_rtl_lutgemm *u, const struct shape *s, struct result *r)
+static int run_shape(struct fllm_rtl_unit *u, const struct shape *s, struct result *r)
 {
 	struct fllm_lutgemm_params p;
 	struct fllm_rtl_stats st;
-	uint64_t top, mem_bytes;
+	uint64_t top, mem_bytes, arg[FLLM_RTL_ARGS], result = 0;
 	uint16_t status = 0;
 	uint8_t *mem;
 	double t0;
@@ -87,7 +89,8 @@ static int run_shape(struct fllm_rtl_lutgemm *u, const struct shape *s, struct r
 	fill_random(mem, mem_bytes, (uint64_t)s->m * s->k + s->q);
 	memcpy(mem, &p, sizeof(p));
 	t0 = bench_now();
-	rc = fllm_rtl_lutgemm_run(u, mem, mem_bytes, 0, sizeof(p), 1ull << 40, &status, &st);
+	fllm_rtl_cu_arg(arg, 0, sizeof(p));
+	rc = fllm_rtl_unit_run(u, mem, mem_bytes, arg, 1ull << 40, &status, &result, &st);
 	r->sim_s = bench_now() - t0;
 	free(mem);
 	if (rc || status) {
@@ -102,7 +105,13 @@ static int run_shape(struct fllm_rtl_lutgemm *u, const struct shape *s, struct r
 	r->weight_bytes = (uint64_t)s->m * p.row_bytes;
 	r->write_beats = st.write_beats;
 	r->port_bytes = 0;
-	for (uint32_t e = 0; e < st.engines; e++) {
+	r->first_beat = UINT64_MAX;
+	r->tail = st.cycles;
+	for (uint32_t e = 0; e < st.ports; e++) {
+		if (st.port_read_bytes[e] && st.port_first_beat[e] < r->first_beat)
+			r->first_beat = st.port_first_beat[e];
+		if (st.port_read_bytes[e] && st.cycles - st.port_last_beat[e] < r->tail)
+			r->tail = st.cycles - st.port_last_beat[e];
 		if (st.port_read_bytes[e] > r->port_bytes) {
 			r->port_bytes = st.port_read_bytes[e];
 			r->stream_cycles = st.port_last_beat[e] - st.port_first_beat[e] + 1;
@@ -124,20 +133,23 @@ static void print_result(const struct bench_cfg *cfg, const struct result *r, do
 		       ", \"port_bytes_per_cycle\": %.3f, \"port_peak_bytes_per_cycle\": %.3f, "
 		       "\"ratio_to_port_peak\": %.4f, \"ratio_to_port_peak_streaming\": %.4f, "
 		       "\"ideal_cycles\": %.0f, \"hls_model_cycles\": %" PRIu64
-		       ", \"write_beats\": %" PRIu64 ", \"sim_seconds\": %.3f, "
+		       ", \"write_beats\": %" PRIu64 ", \"first_beat_cycles\": %" PRIu64
+		       ", \"tail_cycles\": %" PRIu64 ", \"sim_seconds\": %.3f, "
 		       "\"sim_cycles_per_second\": %.0f}%s\n",
 		       r->s.m, r->s.k, r->s.q, r->s.slices, r->cycles, r->bytes, r->weight_bytes,
 		       (double)r->bytes / (double)r->cycles, r->port_bytes, bpc, peak, bpc / peak,
 		       (double)r->port_bytes / (double)r->stream_cycles / peak, ideal,
-		       r->model_cycles, r->write_beats, r->sim_s, (double)r->cycles / r->sim_s,
+		       r->model_cycles, r->write_beats, r->first_beat, r->tail, r->sim_s,
+		       (double)r->cycles / r->sim_s,
 		       last ? "" : ",");
 		return;
 	}
 	printf("%5ux%-5u q%u slices %2u: %8" PRIu64 " cycles, %10" PRIu64 " B, busiest port "
 	       "%6.2f B/cycle = %.3f of peak (streaming %.3f); ideal %.0f, hls model %" PRIu64
-	       "; sim %.2f s (%.0f cycles/s)\n", r->s.m, r->s.k, r->s.q, r->s.slices, r->cycles,
-	       r->bytes, bpc, bpc / peak, (double)r->port_bytes / (double)r->stream_cycles / peak,
-	       ideal, r->model_cycles, r->sim_s, (double)r->cycles / r->sim_s);
+	       "; first beat at %" PRIu64 ", %" PRIu64 " after the last; sim %.2f s (%.0f "
+	       "cycles/s)\n", r->s.m, r->s.k, r->s.q, r->s.slices, r->cycles, r->bytes, bpc,
+	       bpc / peak, (double)r->port_bytes / (double)r->stream_cycles / peak, ideal,
+	       r->model_cycles, r->first_beat, r->tail, r->sim_s, (double)r->cycles / r->sim_s);
 }
 
 /* Find the result of shape (m, k, q) among n; NULL if it was not run. */
@@ -208,8 +220,8 @@ int main(int argc, char **argv)
 	struct shape shapes[16];
 	struct result rs[16];
 	struct fllm_rtl_timing t;
-	struct fllm_rtl_lutgemm *u;
-	const char *why = fllm_rtl_lutgemm_unavailable();
+	struct fllm_rtl_unit *u;
+	const char *why = fllm_rtl_unavailable();
 	int npos = 0, ns = 0, nr = 0, rc;
 
 	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos, "[--json] [--quick] ...",
@@ -223,7 +235,7 @@ int main(int argc, char **argv)
 	fllm_rtl_timing_hbm(&t, (uint32_t)cfg.clock_khz, (uint32_t)cfg.chan_mbps);
 	t.latency = (uint32_t)cfg.latency;
 	t.max_outstanding = (uint32_t)cfg.outstanding;
-	if (fllm_rtl_lutgemm_create(&t, &u)) {
+	if (fllm_rtl_unit_create(FLLM_CU_LUTGEMM, &t, &u)) {
 		fprintf(stderr, "bench_rtl: cannot create the RTL unit\n");
 		return 1;
 	}
@@ -243,12 +255,12 @@ int main(int argc, char **argv)
 	if (cfg.json)
 		printf("{\n  \"bench\": \"rtl\", \"engines\": %u, \"clock_khz\": %" PRIu64
 		       ", \"chan_mbps\": %" PRIu64 ", \"latency\": %u, \"outstanding\": %u, "
-		       "\"n\": 1, \"g\": 128,\n  \"shapes\": [\n", FLLM_RTL_ENGINES_MAX,
+		       "\"n\": 1, \"g\": 128,\n  \"shapes\": [\n", FLLM_RTL_PORTS_MAX,
 		       cfg.clock_khz, cfg.chan_mbps, t.latency, t.max_outstanding);
 	else
 		printf("RTL LUT-GEMM unit, %u engines; channel %.2f B/cycle (%" PRIu64 " MB/s at "
 		       "%" PRIu64 " kHz), latency %u, %u bursts in flight; N = 1, g = 128\n",
-		       FLLM_RTL_ENGINES_MAX, t.bytes_per_cycle, cfg.chan_mbps, cfg.clock_khz,
+		       FLLM_RTL_PORTS_MAX, t.bytes_per_cycle, cfg.chan_mbps, cfg.clock_khz,
 		       t.latency, t.max_outstanding);
 	for (int i = 0; i < ns; i++) {
 		if (run_shape(u, &shapes[i], &rs[nr]))
@@ -265,6 +277,6 @@ int main(int argc, char **argv)
 	project(&cfg, rs, nr, 4);
 	if (cfg.json)
 		printf("\n  ]\n}\n");
-	fllm_rtl_lutgemm_destroy(u);
+	fllm_rtl_unit_destroy(u);
 	return nr == ns ? 0 : 1;
 }

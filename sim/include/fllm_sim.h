@@ -82,14 +82,16 @@ struct fllm_cmd;
  * command the unit receives (the firmware validated it for the unit's
  * type), the card thread calls run with the card clock stopped: run
  * executes the command on card memory and returns its enum fllm_card_err,
- * the unit's cycles and the card-memory bytes it moved.
+ * the command's result (fllm_cpl.result), the unit's cycles and the
+ * card-memory bytes it moved. cycles = UINT64_MAX: the unit never finishes
+ * (the firmware's watchdog resets it).
  */
 struct fllm_sim_unit {
 	const char *name;	/* e.g. "rtl" */
 	void *ctx;
 	uint16_t (*run)(void *ctx, uint8_t *mem /* (mem_bytes) card memory */,
-			uint64_t mem_bytes, const struct fllm_cmd *cmd, uint64_t *cycles,
-			uint64_t *traffic);
+			uint64_t mem_bytes, const struct fllm_cmd *cmd, uint64_t *result,
+			uint64_t *cycles, uint64_t *traffic);
 };
 
 /*

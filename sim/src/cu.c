@@ -137,7 +137,8 @@ static uint64_t cu_run_impl(struct fllm_sim *sim, struct fllm_sim_cu *u,
 {
 	uint64_t t0 = fllm_sim_raw_cycles(sim), cycles = 0, traffic = 0;
 
-	u->status = impl->run(impl->ctx, sim->mem.base, sim->mem.size, cmd, &cycles, &traffic);
+	u->status = impl->run(impl->ctx, sim->mem.base, sim->mem.size, cmd, &u->result, &cycles,
+			      &traffic);
 	sim->cycle_base += fllm_sim_raw_cycles(sim) - t0;
 	sim->mem_bytes += traffic;
 	return cycles;

@@ -8,11 +8,11 @@
 
 #include "fllm_lutgemm_unit.h"
 
-struct fllm_rtl_lutgemm *rtl_unit;
+struct fllm_rtl_unit *rtl_unit;
 
 void rtl_skip_unless_built(void)
 {
-	const char *why = fllm_rtl_lutgemm_unavailable();
+	const char *why = fllm_rtl_unavailable();
 
 	if (why) {
 		printf("SKIP: %s\n", why);
@@ -26,15 +26,15 @@ int rtl_unit_open(void)
 	int rc;
 
 	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	rc = fllm_rtl_lutgemm_create(&t, &rtl_unit);
+	rc = fllm_rtl_unit_create(FLLM_CU_LUTGEMM, &t, &rtl_unit);
 	if (rc)
-		fprintf(stderr, "fllm_rtl_lutgemm_create: %d\n", rc);
+		fprintf(stderr, "fllm_rtl_unit_create: %d\n", rc);
 	return rc ? -1 : 0;
 }
 
 void rtl_unit_close(void)
 {
-	fllm_rtl_lutgemm_destroy(rtl_unit);
+	fllm_rtl_unit_destroy(rtl_unit);
 	rtl_unit = NULL;
 }
 
@@ -97,6 +97,7 @@ int rtl_diff_at(struct lg_case *c, uint64_t params, uint64_t params_bytes, const
 	uint8_t *rtl = malloc(c->mem_bytes);
 	struct fllm_rtl_stats s;
 	enum fllm_card_err gold_err;
+	uint64_t arg[FLLM_RTL_ARGS], result = 0;
 	uint16_t rtl_err = 0;
 	int rc, bad = 0;
 
@@ -105,15 +106,17 @@ int rtl_diff_at(struct lg_case *c, uint64_t params, uint64_t params_bytes, const
 	memset(&s, 0, sizeof(s));
 	memcpy(rtl, c->mem, c->mem_bytes);
 	gold_err = fllm_hls_lutgemm_unit(c->mem, c->mem_bytes, params, params_bytes);
-	rc = fllm_rtl_lutgemm_run(rtl_unit, rtl, c->mem_bytes, params, params_bytes,
-				  rtl_max_cycles(&c->p), &rtl_err, &s);
+	fllm_rtl_cu_arg(arg, params, params_bytes);
+	rc = fllm_rtl_unit_run(rtl_unit, rtl, c->mem_bytes, arg, rtl_max_cycles(&c->p), &rtl_err,
+			       &result, &s);
 	if (rc) {
 		print_shape(c, what);
 		fprintf(stderr, "  the unit did not finish: %d\n", rc);
 		bad = 1;
-	} else if (rtl_err != gold_err) {
+	} else if (rtl_err != gold_err || result) {
 		print_shape(c, what);
-		fprintf(stderr, "  status: rtl %u golden %u\n", rtl_err, gold_err);
+		fprintf(stderr, "  status: rtl %u golden %u, result %" PRIu64 " (must be 0)\n",
+			rtl_err, gold_err, result);
 		bad = 1;
 	} else if (memcmp(rtl, c->mem, c->mem_bytes)) {
 		print_shape(c, what);

@@ -15,7 +15,7 @@
 #include "lutgemm_case.h"
 
 /* The unit of the running test program (created by rtl_suite_init). */
-extern struct fllm_rtl_lutgemm *rtl_unit;
+extern struct fllm_rtl_unit *rtl_unit;
 
 /* Exit 77 (SKIP) with the reason when the build has no RTL model. */
 void rtl_skip_unless_built(void);

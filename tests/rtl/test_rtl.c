@@ -1,6 +1,7 @@
 /*
  * The rtl test program: the Verilated LUT-GEMM unit against the golden
- * model (hls/lutgemm.c) bit for bit, and its parameter-block validation.
+ * model (hls/lutgemm.c) bit for bit, and its parameter-block validation;
+ * the Verilated test unit against hls/test_unit.c.
  * Exits 77 (SKIP) when the build has no RTL model. With FLLM_RTL_TEST=long
  * (ctest test_rtl_long, label rtl-long) it runs the long suites instead,
  * and only when FLLM_RTL_LONG=1 (opt-in; SKIP otherwise).
@@ -49,5 +50,8 @@ int fllm_test_register(void)
 		err = fllm_test_add_suite("rtl params", rtl_init, rtl_fini, rtl_param_tests);
 	if (!err)
 		err = fllm_test_add_suite("rtl random", rtl_init, rtl_fini, rtl_random_tests);
+	if (!err)
+		err = fllm_test_add_suite("rtl test unit", rtl_test_unit_open,
+					  rtl_test_unit_close, rtl_test_unit_tests);
 	return err;
 }

@@ -1,6 +1,7 @@
 /*
- * The RTL unit through the whole card command path: libfllm's rtlsim
- * backend (emu card model, firmware, rings, DMA) with fllm_cmdlist_lutgemm.
+ * The RTL units through the whole card command path: libfllm's rtlsim
+ * backend (emu card model, firmware, rings, DMA) with fllm_cmdlist_fill,
+ * _check and _lutgemm.
  * Outputs must equal the golden model's bit for bit, and a completion's
  * cycles must be the RTL's own count for that command (plus only the card
  * thread's polling delay): the same command on the harness directly, with
@@ -13,6 +14,7 @@
 
 #include "fllm/fllm.h"
 #include "fllm_lutgemm_unit.h"
+#include "fllm_pattern.h"
 #include "fllm_rtl.h"
 #include "lg_card.h"
 #include "test_main.h"
@@ -68,9 +70,10 @@ static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
 	uint64_t params = fllm_bo_card_addr(k->params) + k->params_off;
 	uint32_t act = fllm_lutgemm_act_bytes(p->k, p->group);
 	struct fllm_rtl_timing t;
-	struct fllm_rtl_lutgemm *u;
+	struct fllm_rtl_unit *u;
 	struct fllm_rtl_stats st;
 	uint8_t *img = calloc(1, mem_size);	/* (mem_size) sparse card image */
+	uint64_t arg[FLLM_RTL_ARGS], result;
 	uint16_t status = 1;
 	int rc;
 
@@ -85,11 +88,11 @@ static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
 		memcpy(img + at, c->mem + lg_case_row(c, r), p->row_bytes);
 	}
 	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	rc = fllm_rtl_lutgemm_create(&t, &u);
+	rc = fllm_rtl_unit_create(FLLM_CU_LUTGEMM, &t, &u);
+	fllm_rtl_cu_arg(arg, params, sizeof(*p));
 	if (!rc)
-		rc = fllm_rtl_lutgemm_run(u, img, mem_size, params, sizeof(*p), 100000000, &status,
-					  &st);
-	fllm_rtl_lutgemm_destroy(u);
+		rc = fllm_rtl_unit_run(u, img, mem_size, arg, 100000000, &status, &result, &st);
+	fllm_rtl_unit_destroy(u);
 	free(img);
 	return rc || status ? 0 : st.cycles;
 }
@@ -191,7 +194,66 @@ static void test_card_rejected(void)
 	lg_case_free(&c);
 }
 
+/* Submit cl, wait, and fetch the results of its first two commands. */
+static void run_two(fllm_cmdlist *cl, fllm_cmd_result *r0, fllm_cmd_result *r1)
+{
+	fllm_event *ev = NULL;
+
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 60000000000ull), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, r0), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, r1), FLLM_OK);
+	fllm_event_free(ev);
+	fllm_cmdlist_reset(cl);
+}
+
+/*
+ * The test unit on the card is the RTL one: FILL writes the pattern, CHECK
+ * counts a word broken by DMA, and a FILL's completion takes at least the
+ * RTL's channel-paced 1.35 cycles per beat, where the hls cycle model would
+ * report 64 + 1 per beat (plus the same polling delay, 0.1-0.3 ms here,
+ * against the 0.3 ms that separate the two on 16 MiB).
+ */
+static void test_card_test_unit(void)
+{
+	const uint64_t size = 16u << 20, off = 8, len = size - 16, beats = size / 64;
+	fllm_cmd_result fill, check;
+	fllm_cmdlist *cl;
+	uint64_t *back, bad = 0, word;
+	fllm_bo *bo;
+
+	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, size, NULL, &bo), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, off, len, FLLM_PATTERN_PRNG, 42), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, off, len, FLLM_PATTERN_PRNG, 42), FLLM_OK);
+	run_two(cl, &fill, &check);
+	FLLM_ASSERT_EQ_U64(check.result, 0);
+	fprintf(stderr, "  FILL of 16 MiB: %" PRIu64 " cycles (%.2f per beat)\n", fill.cycles,
+		(double)fill.cycles / (double)beats);
+	/* a completion is never early: the RTL's count is a lower bound */
+	CU_ASSERT(fill.cycles >= beats * 13 / 10);
+	back = malloc(len);
+	CU_ASSERT_FATAL(back != NULL);
+	FLLM_ASSERT_STATUS(fllm_bo_read(bo, off, back, len), FLLM_OK);
+	for (uint64_t i = 0; i < len / 8; i++)
+		bad += back[i] != fllm_pattern_word(FLLM_PAT_PRNG, 42, i,
+						    fllm_bo_card_addr(bo) + off + 8 * i);
+	FLLM_ASSERT_EQ_U64(bad, 0);
+	/* one broken word: CHECK finds it; another seed differs everywhere */
+	word = ~back[1000];
+	FLLM_ASSERT_STATUS(fllm_bo_write(bo, off + 8000, &word, 8), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, off, len, FLLM_PATTERN_PRNG, 42), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 8000, FLLM_PATTERN_PRNG, 43), FLLM_OK);
+	run_two(cl, &check, &fill);
+	FLLM_ASSERT_EQ_U64(check.result, 1);
+	CU_ASSERT(fill.result >= 999);
+	free(back);
+	fllm_cmdlist_free(cl);
+	fllm_bo_free(bo);
+}
+
 static CU_TestInfo rtl_card_tests[] = {
+	{ "test unit: FILL and CHECK on the RTL", test_card_test_unit },
 	{ "rtlsim:0 listed, with a LUT-GEMM unit", test_card_listed },
 	{ "shapes: golden outputs, RTL cycles in completions", test_card_shapes },
 	{ "rejected block: unit's code, nothing written", test_card_rejected },
@@ -200,7 +262,7 @@ static CU_TestInfo rtl_card_tests[] = {
 
 int fllm_test_register(void)
 {
-	const char *why = fllm_rtl_lutgemm_unavailable();
+	const char *why = fllm_rtl_unavailable();
 
 	if (why) {
 		printf("SKIP: %s\n", why);

@@ -9,45 +9,31 @@
 #include "vector_case.h"
 #include "vector_tests.h"
 
-/* Sizes every op is run at: 1 and the stories260K sizes among them. */
-static const uint32_t sizes[] = { 1, 2, 7, 16, 63, 64, 65, 172, 256, 1000, 4096 };
-#define N_SIZES (sizeof(sizes) / sizeof(sizes[0]))
-
 /* Run op with flags at every size and distribution; count the mismatching cases. */
 static void sweep(uint32_t op, uint32_t flags, uint64_t seed)
 {
-	static const uint32_t groups[] = { 16, 32, 64, 128, 256 };
-	char what[96];
 	uint32_t bad = 0, runs = 0;
 
-	for (uint32_t s = 0; s < N_SIZES; s++) {
+	for (uint32_t s = 0; s < VCASE_SWEEP_SIZES; s++) {
 		for (uint32_t d = 0; d < VC_DIST_COUNT; d++) {
-			uint64_t sd = seed * 1000003 + s * 101 + d;
-			uint32_t n = sizes[s], rows = 1 + (uint32_t)(sd % 3);
-			uint32_t g = groups[sd % 5], hd = 0;
 			struct vcase c;
+			char what[96];
+			uint64_t sd;
 
-			if (op == FLLM_VECTOR_OP_ROPE) {
-				hd = n == 1 ? 2 : n % 8 == 0 ? 8 : 2;
-				if (n % 128 == 0 && sd % 2)
-					hd = 128;
-				n = n % 2 ? n + 1 : n;
-			}
-			snprintf(what, sizeof(what), "op %u flags %u n %u dist %u seed %llu", op,
-				 flags, n, d, (unsigned long long)sd);
-			if (vcase_make(&c, op, flags, n, rows, g, hd, (enum vcase_dist)d,
-				       (int)(sd % 4 == 1), sd)) {
-				printf("\n  %s: the builder made an invalid block\n", what);
+			if (vcase_sweep_make(&c, op, flags, seed, s, d, &sd)) {
+				printf("\n  op %u size %u: the builder made an invalid block\n", op, s);
 				bad++;
 				continue;
 			}
+			snprintf(what, sizeof(what), "op %u flags %u n %u dist %u seed %llu", op,
+				 flags, c.p.n, d, (unsigned long long)sd);
 			bad += (uint32_t)vcase_compare(&c, what);
 			runs++;
 			vcase_free(&c);
 		}
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
-	CU_ASSERT(runs == N_SIZES * VC_DIST_COUNT);
+	CU_ASSERT(runs == VCASE_SWEEP_SIZES * VC_DIST_COUNT);
 }
 
 static void test_copy(void)

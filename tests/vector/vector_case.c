@@ -211,6 +211,28 @@ int vcase_make(struct vcase *c, uint32_t op, uint32_t flags, uint32_t n, uint32_
 	return fllm_vector_params_check(p, c->mem_bytes) == FLLM_CARD_OK ? 0 : -1;
 }
 
+int vcase_sweep_make(struct vcase *c, uint32_t op, uint32_t flags, uint64_t seed, uint32_t s,
+		     uint32_t d, uint64_t *case_seed)
+{
+	/* 1 and the stories260K sizes among them */
+	static const uint32_t sizes[VCASE_SWEEP_SIZES] = { 1, 2, 7, 16, 63, 64, 65, 172, 256,
+							   1000, 4096 };
+	static const uint32_t groups[] = { 16, 32, 64, 128, 256 };
+	uint64_t sd = seed * 1000003 + s * 101 + d;
+	uint32_t n = sizes[s % VCASE_SWEEP_SIZES], rows = 1 + (uint32_t)(sd % 3);
+	uint32_t g = groups[sd % 5], hd = 0;
+
+	if (op == FLLM_VECTOR_OP_ROPE) {
+		hd = n == 1 ? 2 : n % 8 == 0 ? 8 : 2;
+		if (n % 128 == 0 && sd % 2)
+			hd = 128;
+		n = n % 2 ? n + 1 : n;
+	}
+	*case_seed = sd;
+	return vcase_make(c, op, flags, n, rows, g, hd, (enum vcase_dist)d, (int)(sd % 4 == 1),
+			  sd);
+}
+
 void vcase_free(struct vcase *c)
 {
 	free(c->mem);

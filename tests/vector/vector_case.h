@@ -42,6 +42,16 @@ int vcase_make(struct vcase *c, uint32_t op, uint32_t flags, uint32_t n, uint32_
 	       uint32_t group, uint32_t head_dim, enum vcase_dist dist, int in_place,
 	       uint64_t seed);
 
+/*
+ * The differential sweeps: case (size s, distribution d) of the sweep of op
+ * with flags and seed: n from VCASE_SWEEP_SIZES (made even for ROPE, whose
+ * head_dim is 2, 8 or 128), 1-3 rows, a group size and in-place choice
+ * drawn from the case seed *case_seed. Returns vcase_make's result.
+ */
+#define VCASE_SWEEP_SIZES 11u
+int vcase_sweep_make(struct vcase *c, uint32_t op, uint32_t flags, uint64_t seed, uint32_t s,
+		     uint32_t d, uint64_t *case_seed);
+
 /* Store c->p into the image again (after a test changed it). */
 void vcase_store_params(struct vcase *c);
 

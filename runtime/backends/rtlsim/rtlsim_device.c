@@ -1,18 +1,29 @@
 /*
  * The rtlsim backend's table. A device is an emu device (the emu backend's
  * open, rings, DMA, queues and registers, called through its table and
- * exported functions, not copied) whose card model runs FLLM_CU_LUTGEMM
- * through the Verilated RTL: fllm_sim_unit_set() after the card is up,
- * before any command can reach it. Without the RTL model in the build the
- * device is listed as not openable, with the reason, and open() returns
- * FLLM_E_UNSUPPORTED.
+ * exported functions, not copied) whose card model runs every compute unit
+ * (test, LUT-GEMM, vector) through the Verilated RTL: fllm_sim_unit_set()
+ * after the card is up, before any command can reach it. Without the RTL
+ * models in the build the device is listed as not openable, with the
+ * reason, and open() returns FLLM_E_UNSUPPORTED.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "rtlsim.h"
 
-/* Open an emu card from spec ("0,mem=1G,..." as for emu), then give it the RTL unit. */
+/* Give the card's units back to the C models and free the RTL ones. */
+static void rtlsim_units_free(struct emu_dev *e)
+{
+	for (uint32_t i = 0; i < RTLSIM_UNITS; i++) {
+		const struct fllm_sim_unit *u = fllm_sim_unit_get(e->sim, rtlsim_unit_types[i]);
+
+		fllm_sim_unit_set(e->sim, rtlsim_unit_types[i], NULL);
+		rtlsim_unit_destroy(u ? u->ctx : NULL);
+	}
+}
+
+/* Open an emu card from spec ("0,mem=1G,..." as for emu), then give it the RTL units. */
 static fllm_status rtlsim_open(const char *spec, void **priv)
 {
 	struct rtlsim_unit *r;
@@ -20,44 +31,53 @@ static fllm_status rtlsim_open(const char *spec, void **priv)
 	void *dev;
 	fllm_status st;
 
-	if (fllm_rtl_lutgemm_unavailable())
+	if (fllm_rtl_unavailable())
 		return FLLM_E_UNSUPPORTED;
 	st = fllm_backend_emu.open(spec, &dev);
 	if (st)
 		return st;
 	e = dev;
-	st = rtlsim_unit_create(emu_rd(e, FLLM_REG_CLOCK_KHZ), emu_rd(e, FLLM_REG_MEM_CHAN_MBPS),
-				&r);
-	if (st)
-		goto err_close_emu;
-	if (fllm_sim_unit_set(e->sim, FLLM_CU_LUTGEMM, &r->unit)) {
-		st = FLLM_E_FORMAT;	/* the card has no LUT-GEMM unit */
-		goto err_free_unit;
+	for (uint32_t i = 0; i < RTLSIM_UNITS; i++) {
+		st = rtlsim_unit_create(rtlsim_unit_types[i], emu_rd(e, FLLM_REG_CLOCK_KHZ),
+					emu_rd(e, FLLM_REG_MEM_CHAN_MBPS), &r);
+		if (st)
+			goto err;
+		if (fllm_sim_unit_set(e->sim, rtlsim_unit_types[i], &r->unit)) {
+			rtlsim_unit_destroy(r);
+			st = FLLM_E_FORMAT;	/* the card lacks the unit */
+			goto err;
+		}
 	}
 	*priv = dev;
 	return FLLM_OK;
 
-err_free_unit:
-	rtlsim_unit_destroy(r);
-err_close_emu:
+err:
+	/* no command has run yet: the units can go before the card */
+	rtlsim_units_free(e);
 	fllm_backend_emu.close(dev);
 	return st;
 }
 
-/* Close the card (its thread stops first), then free the unit it used. */
+/* Close the card (its thread stops first), then free the units it used. */
 static void rtlsim_close(void *priv)
 {
 	struct emu_dev *e = priv;
-	const struct fllm_sim_unit *u = fllm_sim_unit_get(e->sim, FLLM_CU_LUTGEMM);
+	struct rtlsim_unit *r[RTLSIM_UNITS];
 
+	for (uint32_t i = 0; i < RTLSIM_UNITS; i++) {
+		const struct fllm_sim_unit *u = fllm_sim_unit_get(e->sim, rtlsim_unit_types[i]);
+
+		r[i] = u ? u->ctx : NULL;
+	}
 	fllm_backend_emu.close(priv);
-	rtlsim_unit_destroy(u ? u->ctx : NULL);
+	for (uint32_t i = 0; i < RTLSIM_UNITS; i++)
+		rtlsim_unit_destroy(r[i]);
 }
 
 /* One RTL card, openable when the model is built in. */
 static fllm_status rtlsim_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 {
-	const char *why = fllm_rtl_lutgemm_unavailable();
+	const char *why = fllm_rtl_unavailable();
 
 	if (*n < cap) {
 		fllm_device_desc *d = &out[*n];
@@ -67,11 +87,11 @@ static fllm_status rtlsim_enumerate(fllm_device_desc *out, size_t cap, size_t *n
 		snprintf(d->backend, sizeof(d->backend), "rtlsim");
 		if (why)
 			snprintf(d->description, sizeof(d->description),
-				 "emulated card with RTL LUT-GEMM: not built (no Verilator)");
+				 "emulated card with RTL compute units: not built (no Verilator)");
 		else
 			snprintf(d->description, sizeof(d->description),
-				 "emulated card, LUT-GEMM unit in Verilator RTL (test, vector "
-				 "units: C models)");
+				 "emulated card, test, LUT-GEMM and vector units in Verilator "
+				 "RTL");
 		d->openable = !why;
 		d->pci.numa_node = -1;
 	}

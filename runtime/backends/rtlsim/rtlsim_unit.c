@@ -1,8 +1,8 @@
 /*
- * The rtlsim card's LUT-GEMM unit: each FLLM_OP_LUTGEMM command the card
- * model's firmware hands to the unit runs on the Verilated RTL
- * (sim/rtl), on the card's own memory, and completes with the cycles the
- * RTL took. Called on the card thread with the card clock stopped.
+ * The rtlsim card's compute units: each command the card model's firmware
+ * hands to the test, LUT-GEMM or vector unit runs on that unit's Verilated
+ * RTL (sim/rtl), on the card's own memory, and completes with the cycles
+ * the RTL took. Called on the card thread with the card clock stopped.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,41 +10,79 @@
 
 #include "fllm_card.h"
 #include "fllm_lutgemm_unit.h"
+#include "fllm_vector.h"
 #include "rtlsim.h"
 
-/*
- * Cycle limit of one command: far above what a valid block needs (64 x N x
- * the hls cycle model), so only a hang hits it.
- */
-static uint64_t rtlsim_max_cycles(const uint8_t *mem, uint64_t mem_bytes, uint64_t params,
-				  uint64_t params_bytes)
-{
-	struct fllm_lutgemm_params p;
+const uint32_t rtlsim_unit_types[RTLSIM_UNITS] = { FLLM_CU_TEST, FLLM_CU_LUTGEMM,
+						   FLLM_CU_VECTOR };
 
-	if (params_bytes != sizeof(p) || params > mem_bytes || mem_bytes - params < sizeof(p))
-		return RTLSIM_REJECT_LIMIT;
-	memcpy(&p, mem + params, sizeof(p));
-	if (fllm_lutgemm_params_check(&p, mem_bytes) != FLLM_CARD_OK)
-		return RTLSIM_REJECT_LIMIT;
-	/* the RTL is lookup-bound at N > 1 (64 lookups per engine and cycle) */
-	return RTLSIM_HANG_FACTOR * p.n_tokens * fllm_lutgemm_cycles(&p) + RTLSIM_REJECT_LIMIT;
+/* The block of a CU command, when it lies in memory; 0 or -1. */
+static int rtlsim_block(const uint8_t *mem, uint64_t mem_bytes, const uint64_t *arg, void *p,
+			uint64_t bytes)
+{
+	if (arg[1] != bytes || arg[0] > mem_bytes || mem_bytes - arg[0] < bytes)
+		return -1;
+	memcpy(p, mem + arg[0], bytes);
+	return 0;
 }
 
-/* struct fllm_sim_unit.run for FLLM_CU_LUTGEMM. */
-static uint16_t rtlsim_lutgemm_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
-				   const struct fllm_cmd *cmd, uint64_t *cycles, uint64_t *traffic)
+/*
+ * Cycle limit of one command: far above what a valid command needs, so
+ * only a hang hits it. *never: a SPIN the unit is not expected to finish.
+ */
+static uint64_t rtlsim_max_cycles(uint32_t cu_type, const uint8_t *mem, uint64_t mem_bytes,
+				  const uint64_t *arg, int *never)
+{
+	struct fllm_lutgemm_params lp;
+	struct fllm_vector_params vp;
+
+	*never = 0;
+	switch (cu_type) {
+	case FLLM_CU_TEST:
+		if (arg[0] == FLLM_TEST_SPIN) {
+			*never = arg[4] > RTLSIM_SPIN_CAP;
+			return *never ? RTLSIM_SPIN_CAP : arg[4] + RTLSIM_REJECT_LIMIT;
+		}
+		/* about 1.3 cycles per beat at HBM rate; the firmware bounded bytes */
+		return RTLSIM_REJECT_LIMIT + 64 * (arg[2] / 64 + 2);
+	case FLLM_CU_LUTGEMM:
+		if (rtlsim_block(mem, mem_bytes, arg, &lp, sizeof(lp)) ||
+		    fllm_lutgemm_params_check(&lp, mem_bytes) != FLLM_CARD_OK)
+			return RTLSIM_REJECT_LIMIT;
+		/* the RTL is lookup-bound at N > 1 (64 lookups per engine and cycle) */
+		return RTLSIM_HANG_FACTOR * lp.n_tokens * fllm_lutgemm_cycles(&lp) +
+		       RTLSIM_REJECT_LIMIT;
+	default:
+		if (rtlsim_block(mem, mem_bytes, arg, &vp, sizeof(vp)) ||
+		    fllm_vector_params_check(&vp, mem_bytes) != FLLM_CARD_OK)
+			return RTLSIM_REJECT_LIMIT;
+		return RTLSIM_REJECT_LIMIT +
+		       (uint64_t)RTLSIM_VECTOR_ELEM_LIMIT * vp.rows * ((uint64_t)vp.n + 64);
+	}
+}
+
+/* struct fllm_sim_unit.run of every unit. */
+static uint16_t rtlsim_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
+			   const struct fllm_cmd *cmd, uint64_t *result, uint64_t *cycles,
+			   uint64_t *traffic)
 {
 	struct rtlsim_unit *r = ctx;
+	uint64_t arg[FLLM_RTL_ARGS], limit;
 	struct fllm_rtl_stats st;
-	struct fllm_cmd_cu args;
-	uint64_t limit;
 	uint16_t status = FLLM_CARD_ERR_INTERNAL;
-	int rc;
+	int rc, never;
 
-	memcpy(&args, cmd->arg, sizeof(args));
-	limit = rtlsim_max_cycles(mem, mem_bytes, args.params, args.params_bytes);
-	rc = fllm_rtl_lutgemm_run(r->rtl, mem, mem_bytes, args.params, args.params_bytes, limit,
-				  &status, &st);
+	memcpy(arg, cmd->arg, sizeof(arg));
+	*result = 0;
+	limit = rtlsim_max_cycles(r->cu_type, mem, mem_bytes, arg, &never);
+	rc = fllm_rtl_unit_run(r->rtl, mem, mem_bytes, arg, limit, &status, result, &st);
+	r->commands++;
+	if (rc == -ETIMEDOUT && never) {
+		/* still spinning, as asked: the watchdog will end it */
+		*cycles = UINT64_MAX;
+		*traffic = 0;
+		return FLLM_CARD_OK;
+	}
 	if (rc) {
 		/* the RTL hung (a bug in it): the watchdog's code, after the time it ran */
 		*cycles = limit;
@@ -53,11 +91,11 @@ static uint16_t rtlsim_lutgemm_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
 	}
 	*cycles = st.cycles;
 	*traffic = st.read_bytes + st.write_bytes + st.ctl_bytes;
-	r->commands++;
 	return status;
 }
 
-fllm_status rtlsim_unit_create(uint32_t clock_khz, uint32_t chan_mbps, struct rtlsim_unit **out)
+fllm_status rtlsim_unit_create(uint32_t cu_type, uint32_t clock_khz, uint32_t chan_mbps,
+			       struct rtlsim_unit **out)
 {
 	struct fllm_rtl_timing t;
 	struct rtlsim_unit *r;
@@ -67,14 +105,15 @@ fllm_status rtlsim_unit_create(uint32_t clock_khz, uint32_t chan_mbps, struct rt
 	if (!r)
 		return FLLM_E_NO_MEMORY;
 	fllm_rtl_timing_hbm(&t, clock_khz, chan_mbps);
-	rc = fllm_rtl_lutgemm_create(&t, &r->rtl);
+	rc = fllm_rtl_unit_create(cu_type, &t, &r->rtl);
 	if (rc) {
 		free(r);
 		return rc == -ENOMEM ? FLLM_E_NO_MEMORY : FLLM_E_UNSUPPORTED;
 	}
+	r->cu_type = cu_type;
 	r->unit.name = "rtl";
 	r->unit.ctx = r;
-	r->unit.run = rtlsim_lutgemm_run;
+	r->unit.run = rtlsim_run;
 	*out = r;
 	return FLLM_OK;
 }
@@ -83,6 +122,6 @@ void rtlsim_unit_destroy(struct rtlsim_unit *r)
 {
 	if (!r)
 		return;
-	fllm_rtl_lutgemm_destroy(r->rtl);
+	fllm_rtl_unit_destroy(r->rtl);
 	free(r);
 }

@@ -1,15 +1,16 @@
 /*
- * The RTL LUT-GEMM unit (sim/rtl/lutgemm, SystemVerilog) simulated by
- * Verilator, behind a small C API. The unit's AXI ports are connected to a
- * card memory through an HBM-like timing model: every engine port and the
- * control port sit on their own channel with a peak bandwidth in bytes per
- * cycle, a latency from request to first beat, and a limit on bursts in
- * flight. docs/rtl.md describes the unit and the model.
+ * The card's compute units in RTL (sim/rtl: test unit, LUT-GEMM unit,
+ * vector unit; SystemVerilog) simulated by Verilator, behind a small C API.
+ * A unit's AXI ports are connected to a card memory through an HBM-like
+ * timing model: every memory port and the control port sit on their own
+ * channel with a peak bandwidth in bytes per cycle, a latency from request
+ * to first beat, and a limit on bursts in flight. docs/rtl.md describes the
+ * units and the model.
  *
  * Without Verilator at configure time (FLLM_RTL=OFF) the same functions
- * exist and fllm_rtl_lutgemm_create() returns -ENOSYS;
- * fllm_rtl_lutgemm_unavailable() says why. One instance must be driven by
- * one thread at a time; separate instances are independent.
+ * exist and fllm_rtl_unit_create() returns -ENOSYS; fllm_rtl_unavailable()
+ * says why. One instance must be driven by one thread at a time; separate
+ * instances are independent.
  */
 #ifndef FLLM_RTL_H
 #define FLLM_RTL_H
@@ -20,7 +21,8 @@
 extern "C" {
 #endif
 
-#define FLLM_RTL_ENGINES_MAX	32u	/* engines (ports) of the unit */
+#define FLLM_RTL_PORTS_MAX	32u	/* memory ports of a unit (LUT-GEMM: one per engine) */
+#define FLLM_RTL_ARGS		6u	/* 64-bit words of a command's argument */
 
 /* Timing of every channel behind a port. */
 struct fllm_rtl_timing {
@@ -32,21 +34,21 @@ struct fllm_rtl_timing {
 /* What one command did, from its start to done. */
 struct fllm_rtl_stats {
 	uint64_t cycles;		/* the unit's own count: start accepted to done */
-	uint32_t engines;		/* engine ports of the unit */
-	uint64_t read_bytes;		/* all engine ports (activations and weights) */
-	uint64_t write_bytes;		/* bytes written (strobed), all engine ports */
+	uint32_t ports;			/* memory ports of the unit */
+	uint64_t read_bytes;		/* all memory ports */
+	uint64_t write_bytes;		/* bytes written (strobed), all memory ports */
 	uint64_t write_beats;
 	uint64_t ctl_bytes;		/* control port (the parameter block) */
-	uint64_t port_read_bytes[FLLM_RTL_ENGINES_MAX];
-	uint64_t port_first_beat[FLLM_RTL_ENGINES_MAX];	/* cycle after start; 0 if none */
-	uint64_t port_last_beat[FLLM_RTL_ENGINES_MAX];
+	uint64_t port_read_bytes[FLLM_RTL_PORTS_MAX];
+	uint64_t port_first_beat[FLLM_RTL_PORTS_MAX];	/* cycle after start; 0 if none */
+	uint64_t port_last_beat[FLLM_RTL_PORTS_MAX];
 	uint64_t bad_accesses;		/* AXI accesses outside card memory (must be 0) */
 };
 
-struct fllm_rtl_lutgemm;
+struct fllm_rtl_unit;
 
-/* NULL when the RTL model is built in; otherwise the reason it is not. */
-const char *fllm_rtl_lutgemm_unavailable(void);
+/* NULL when the RTL models are built in; otherwise the reason they are not. */
+const char *fllm_rtl_unavailable(void);
 
 /*
  * Timing of one HBM pseudo-channel of a card with the given kernel clock and
@@ -55,39 +57,60 @@ const char *fllm_rtl_lutgemm_unavailable(void);
  */
 void fllm_rtl_timing_hbm(struct fllm_rtl_timing *t, uint32_t clock_khz, uint32_t chan_mbps);
 
-/* 0, -ENOSYS (not built), -EINVAL (timing out of range), -ENOMEM. */
-int fllm_rtl_lutgemm_create(const struct fllm_rtl_timing *t, struct fllm_rtl_lutgemm **out);
+/*
+ * The unit of type cu_type (FLLM_CU_TEST, FLLM_CU_LUTGEMM, FLLM_CU_VECTOR).
+ * 0, -ENOSYS (not built), -EINVAL (unknown type, timing out of range),
+ * -ENOMEM.
+ */
+int fllm_rtl_unit_create(uint32_t cu_type, const struct fllm_rtl_timing *t,
+			 struct fllm_rtl_unit **out);
 /* NULL is a no-op. */
-void fllm_rtl_lutgemm_destroy(struct fllm_rtl_lutgemm *u);
+void fllm_rtl_unit_destroy(struct fllm_rtl_unit *u);
 
 /* Reset the unit and empty the channel models (a command in flight is dropped). */
-void fllm_rtl_lutgemm_reset(struct fllm_rtl_lutgemm *u);
+void fllm_rtl_unit_reset(struct fllm_rtl_unit *u);
 
 /*
- * Start the FLLM_OP_LUTGEMM whose parameter block is at card address
- * params (params_bytes long) on card memory mem (mem_bytes). The unit
- * checks the block itself. 0, or -EBUSY while a command runs.
+ * Start a command on card memory mem (mem_bytes): arg is the command's
+ * 48-byte argument as six words (struct fllm_cmd_cu: the parameter block's
+ * address and size; struct fllm_cmd_test for the test unit). The LUT-GEMM
+ * and vector units check their block themselves; the test unit trusts the
+ * firmware's checks, as on the card. 0, or -EBUSY while a command runs.
  */
-int fllm_rtl_lutgemm_start(struct fllm_rtl_lutgemm *u, uint8_t *mem /* (mem_bytes) */,
-			   uint64_t mem_bytes, uint64_t params, uint64_t params_bytes);
+int fllm_rtl_unit_start(struct fllm_rtl_unit *u, uint8_t *mem /* (mem_bytes) */,
+			uint64_t mem_bytes, const uint64_t arg[FLLM_RTL_ARGS]);
 
 /* Clock up to `cycles` cycles; stops at done. 1 once done, else 0. */
-int fllm_rtl_lutgemm_step(struct fllm_rtl_lutgemm *u, uint64_t cycles);
+int fllm_rtl_unit_step(struct fllm_rtl_unit *u, uint64_t cycles);
 
 /* Cycles clocked since create or reset. */
-uint64_t fllm_rtl_lutgemm_cycle(const struct fllm_rtl_lutgemm *u);
-
-/* After done: the unit's status (enum fllm_card_err) and the command's stats. */
-void fllm_rtl_lutgemm_result(struct fllm_rtl_lutgemm *u, uint16_t *status,
-			     struct fllm_rtl_stats *st /* or NULL */);
+uint64_t fllm_rtl_unit_cycle(const struct fllm_rtl_unit *u);
 
 /*
- * start, then step until done or max_cycles: 0 (status and *st filled),
- * -EBUSY, or -ETIMEDOUT (the unit is then reset).
+ * After done: the unit's status (enum fllm_card_err), its result (test
+ * CHECK: mismatching words; vector: non-finite inputs; else 0) and the
+ * command's stats.
  */
-int fllm_rtl_lutgemm_run(struct fllm_rtl_lutgemm *u, uint8_t *mem /* (mem_bytes) */,
-			 uint64_t mem_bytes, uint64_t params, uint64_t params_bytes,
-			 uint64_t max_cycles, uint16_t *status, struct fllm_rtl_stats *st);
+void fllm_rtl_unit_result(struct fllm_rtl_unit *u, uint16_t *status, uint64_t *result,
+			  struct fllm_rtl_stats *st /* or NULL */);
+
+/*
+ * start, then step until done or max_cycles: 0 (status, result and *st
+ * filled), -EBUSY, or -ETIMEDOUT (the unit is then reset).
+ */
+int fllm_rtl_unit_run(struct fllm_rtl_unit *u, uint8_t *mem /* (mem_bytes) */,
+		      uint64_t mem_bytes, const uint64_t arg[FLLM_RTL_ARGS], uint64_t max_cycles,
+		      uint16_t *status, uint64_t *result, struct fllm_rtl_stats *st);
+
+/* arg of a command with a parameter block (FLLM_OP_LUTGEMM, FLLM_OP_VECTOR). */
+static inline void fllm_rtl_cu_arg(uint64_t arg[FLLM_RTL_ARGS], uint64_t params,
+				   uint64_t params_bytes)
+{
+	for (unsigned i = 0; i < FLLM_RTL_ARGS; i++)
+		arg[i] = 0;
+	arg[0] = params;
+	arg[1] = params_bytes;
+}
 
 #ifdef __cplusplus
 }

@@ -4,14 +4,8 @@
 // handshake with the engines. Nothing is read beyond the block and nothing
 // is written before the block passed every check.
 //
-// Registers (32-bit, byte offsets):
-//   0x00 CTRL      W  bit 0: start (ignored while busy)
-//   0x04 STATUS    R  bit 0 done, bit 1 busy, bits 15:8 enum fllm_card_err
-//   0x08/0x0c      RW parameter block card address, low / high
-//   0x10/0x14      RW parameter block bytes, low / high
-//   0x18/0x1c      RW card memory bytes, low / high (the card build's constant)
-//   0x20/0x24      R  cycles of the last command, low / high
-//   0x28 ID        R  0x4c47 << 16 | engines
+// Registers: sim/rtl/common/cu_regs.sv (argument 0 = the block's card
+// address, argument 1 = its size; ID = 0x4c47 << 16 | engines).
 module lg_ctl import lg_pkg::*; #(
     parameter int unsigned NE = 32
 ) (
@@ -54,81 +48,24 @@ module lg_ctl import lg_pkg::*; #(
 
   state_t      st;
   logic [63:0] params, params_bytes, mem;
-  logic [63:0] cycles, cyc_cnt;
-  logic        done, busy;
   logic [7:0]  err;
   logic [2:0]  beat;
   logic [5:0][511:0] pb;      // the 384-byte block, beat by beat
 
-  // ---------------- AXI4-Lite slave ----------------
-  logic        aw_have, w_have;
-  logic [7:0]  aw_q;
-  logic [31:0] w_q;
-  logic        start_req;
+  // ---------------- registers ----------------
+  logic        start_req, finish;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [5:0][63:0] arg;      // words 2-5 are zero for FLLM_OP_LUTGEMM
+  /* verilator lint_on UNUSEDSIGNAL */
 
-  assign s_awready = !aw_have && !s_bvalid;
-  assign s_wready  = !w_have && !s_bvalid;
-  assign s_arready = !s_rvalid;
-
-  always_ff @(posedge clk) begin
-    start_req <= 1'b0;
-    if (rst) begin
-      aw_have <= 1'b0;
-      w_have <= 1'b0;
-      s_bvalid <= 1'b0;
-      s_rvalid <= 1'b0;
-      params <= '0;
-      params_bytes <= '0;
-      mem <= '0;
-      aw_q <= '0;
-      w_q <= '0;
-      s_rdata <= '0;
-    end else begin
-      if (s_awvalid && s_awready) begin
-        aw_have <= 1'b1;
-        aw_q <= s_awaddr;
-      end
-      if (s_wvalid && s_wready) begin
-        w_have <= 1'b1;
-        w_q <= s_wdata;
-      end
-      if (aw_have && w_have) begin
-        aw_have <= 1'b0;
-        w_have <= 1'b0;
-        s_bvalid <= 1'b1;
-        case (aw_q)
-          8'h00: start_req <= w_q[0];
-          8'h08: params[31:0] <= w_q;
-          8'h0c: params[63:32] <= w_q;
-          8'h10: params_bytes[31:0] <= w_q;
-          8'h14: params_bytes[63:32] <= w_q;
-          8'h18: mem[31:0] <= w_q;
-          8'h1c: mem[63:32] <= w_q;
-          default: ;
-        endcase
-      end
-      if (s_bvalid && s_bready)
-        s_bvalid <= 1'b0;
-      if (s_arvalid && s_arready) begin
-        s_rvalid <= 1'b1;
-        case (s_araddr)
-          8'h04: s_rdata <= {16'h0, err, 6'h0, busy, done};
-          8'h08: s_rdata <= params[31:0];
-          8'h0c: s_rdata <= params[63:32];
-          8'h10: s_rdata <= params_bytes[31:0];
-          8'h14: s_rdata <= params_bytes[63:32];
-          8'h18: s_rdata <= mem[31:0];
-          8'h1c: s_rdata <= mem[63:32];
-          8'h20: s_rdata <= cycles[31:0];
-          8'h24: s_rdata <= cycles[63:32];
-          8'h28: s_rdata <= {16'h4c47, 16'(NE)};
-          default: s_rdata <= 32'h0;
-        endcase
-      end else if (s_rvalid && s_rready) begin
-        s_rvalid <= 1'b0;
-      end
-    end
-  end
+  cu_regs #(.ID({16'h4c47, 16'(NE)})) regs (
+    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
+    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
+    .irq, .start(start_req), .arg, .mem_bytes(mem), .finish, .finish_err(err),
+    .finish_result(64'd0)
+  );
+  assign params = arg[0];
+  assign params_bytes = arg[1];
 
   // ---------------- parameter block fields ----------------
   function automatic logic [63:0] fld(input logic [5:0][511:0] b, input int unsigned off,
@@ -194,7 +131,7 @@ module lg_ctl import lg_pkg::*; #(
   logic [4:0]  div_step;
   logic [5:0]  s_idx;
   logic        bad_align, bad_addr, bad_ovl;
-  logic [63:0] s_bytes;
+  logic [3:0][63:0] s_bytes;  // the bytes of slices s_idx .. s_idx + 3
 
   always_comb begin
     case (f_group)
@@ -204,7 +141,8 @@ module lg_ctl import lg_pkg::*; #(
       16'd128: lgg = 4'd7;
       default: lgg = 4'd8;
     endcase
-    s_bytes = (64'(div_quo) + 64'(s_idx < div_rem[5:0])) * 64'(d_rowb);
+    for (int j = 0; j < 4; j++)
+      s_bytes[j] = (64'(div_quo) + 64'(s_idx + 6'(j) < div_rem[5:0])) * 64'(d_rowb);
   end
 
   // ---------------- command FSM ----------------
@@ -213,16 +151,12 @@ module lg_ctl import lg_pkg::*; #(
   assign c_arvalid = (st == S_AR);
   assign c_rready = (st == S_R);
   assign go = (st == S_GO);
-  assign irq = done;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       st <= S_IDLE;
-      done <= 1'b0;
-      busy <= 1'b0;
+      finish <= 1'b0;
       err <= ERR_OK;
-      cycles <= '0;
-      cyc_cnt <= '0;
       beat <= '0;
       pb <= '0;
       cfg <= '0;
@@ -241,8 +175,7 @@ module lg_ctl import lg_pkg::*; #(
       bad_addr <= 1'b0;
       bad_ovl <= 1'b0;
     end else begin
-      if (busy)
-        cyc_cnt <= cyc_cnt + 64'd1;
+      finish <= 1'b0;
       case (st)
         S_IDLE: if (start_req) begin
           logic [7:0] e1;
@@ -257,16 +190,10 @@ module lg_ctl import lg_pkg::*; #(
             e1 = ERR_OK;
           err <= e1;
           beat <= '0;
-          cyc_cnt <= 64'd1;
-          if (e1 == ERR_OK) begin
-            done <= 1'b0;
-            busy <= 1'b1;
+          if (e1 == ERR_OK)
             st <= S_AR;
-          end else begin
-            done <= 1'b1;
-            busy <= 1'b0;
-            cycles <= 64'd1;
-          end
+          else
+            finish <= 1'b1;
         end
         S_AR: if (c_arready)
           st <= S_R;
@@ -343,18 +270,22 @@ module lg_ctl import lg_pkg::*; #(
           cfg.out_stride <= f_outs;
         end
         S_DIV: begin
-          // restoring division m / slices, one quotient bit per cycle
-          logic [24:0] r;
-          r = {div_rem[23:0], div_quo[24]};
-          if (r >= 25'(f_slices)) begin
-            div_rem <= r - 25'(f_slices);
-            div_quo <= {div_quo[23:0], 1'b1};
-          end else begin
-            div_rem <= r;
-            div_quo <= {div_quo[23:0], 1'b0};
+          // restoring division m / slices, five quotient bits per cycle
+          logic [24:0] r, q;
+          r = div_rem;
+          q = div_quo;
+          for (int i = 0; i < 5; i++) begin
+            r = {r[23:0], q[24]};
+            q = {q[23:0], 1'b0};
+            if (r >= 25'(f_slices)) begin
+              r = r - 25'(f_slices);
+              q[0] = 1'b1;
+            end
           end
+          div_rem <= r;
+          div_quo <= q;
           div_step <= div_step + 5'd1;
-          if (div_step == 5'd24) begin
+          if (div_step == 5'd4) begin
             st <= S_CHK;
             s_idx <= '0;
             bad_align <= 1'b0;
@@ -363,19 +294,25 @@ module lg_ctl import lg_pkg::*; #(
           end
         end
         S_CHK: begin
-          // steps 5, 7, 8 for slice s_idx; reported in priority order below
+          // steps 5, 7, 8 for slices s_idx .. s_idx + 3; reported in priority order below
           if (s_idx == 6'd0) begin
             cfg.mq <= div_quo;
             cfg.mr <= div_rem[5:0];
           end
-          if (slice_addr[s_idx[4:0]][5:0] != 6'd0)
-            bad_align <= 1'b1;
-          if (!range_ok(slice_addr[s_idx[4:0]], s_bytes, mem))
-            bad_addr <= 1'b1;
-          if (overlap(cfg.out_addr, out_len, slice_addr[s_idx[4:0]], s_bytes))
-            bad_ovl <= 1'b1;
-          s_idx <= s_idx + 6'd1;
-          if (s_idx + 6'd1 == f_slices[5:0])
+          for (int j = 0; j < 4; j++) begin
+            logic [5:0] si;
+            si = s_idx + 6'(j);
+            if (si < f_slices[5:0]) begin
+              if (slice_addr[si[4:0]][5:0] != 6'd0)
+                bad_align <= 1'b1;
+              if (!range_ok(slice_addr[si[4:0]], s_bytes[j], mem))
+                bad_addr <= 1'b1;
+              if (overlap(cfg.out_addr, out_len, slice_addr[si[4:0]], s_bytes[j]))
+                bad_ovl <= 1'b1;
+            end
+          end
+          s_idx <= s_idx + 6'd4;
+          if (s_idx + 6'd4 >= f_slices[5:0])
             st <= S_DECIDE;
         end
         S_DECIDE: begin
@@ -397,9 +334,7 @@ module lg_ctl import lg_pkg::*; #(
         S_GO: st <= S_RUN;
         S_RUN: if (eng_busy == '0) begin
           st <= S_IDLE;
-          busy <= 1'b0;
-          done <= 1'b1;
-          cycles <= cyc_cnt;
+          finish <= 1'b1;
         end
         default: st <= S_IDLE;
       endcase

@@ -270,7 +270,7 @@ module lg_engine import lg_pkg::*; #(
     .hdr_ex(wb_bf && rb == 16'd0), .wdata(rf_data),
     .xq_we(act_go && rb >= 16'(cfg.xq_off >> 6)),
     .xq_widx(8'(32'(wb_n) * (32'(wb_x_hi) - 32'(wb_x_lo)) + 32'(rb) - 32'(wb_x_lo))),
-    .build_go, .build_busy, .ln_byte, .ln_slot, .ln_val, .gs_slot, .gs_msx, .gs_sum,
+    .build_go, .build_busy, .ln_en(pl_go), .ln_byte, .ln_slot, .ln_val, .gs_slot, .gs_msx, .gs_sum,
     .ex_n, .ex_val
   );
 

@@ -4,6 +4,9 @@
 // driver/include/fllm_card.h (the harness tests check every one).
 package lg_pkg;
 
+  // the LUT-GEMM unit's shape; other units importing the package for its
+  // functions and error codes leave these unused
+  /* verilator lint_off UNUSEDPARAM */
   localparam int unsigned LANES      = 64;     // plane bytes looked up per cycle
   localparam int unsigned TMEMS      = 32;     // table memories: lanes j and j+32 share one
   localparam int unsigned TSLOT      = 32;     // half-tables per memory: (token, group) slots
@@ -13,6 +16,7 @@ package lg_pkg;
   localparam int unsigned PB         = 8;      // plane blocks (and groups) per cycle
   localparam int unsigned ABUF_BEATS = 160;    // xq of one K-block, all tokens
   localparam int unsigned PARAM_BYTES = 384;
+  /* verilator lint_on UNUSEDPARAM */
 
   // enum fllm_card_err
   localparam logic [7:0] ERR_OK    = 8'd0;

@@ -29,7 +29,9 @@ module lg_tables import lg_pkg::*; (
     // builder
     input  logic        build_go,
     output logic        build_busy,
-    // lane lookups: issued at the engine's entry stage, value one cycle later
+    // lane lookups: issued at the engine's entry stage when ln_en (a plane
+    // beat enters the pipeline), value one cycle later; held otherwise
+    input  logic        ln_en,
     input  logic [LANES-1:0][7:0] ln_byte,
     input  logic [LANES-1:0][4:0] ln_slot,
     output logic signed [LANES-1:0][11:0] ln_val,
@@ -179,17 +181,18 @@ module lg_tables import lg_pkg::*; (
     always_ff @(posedge clk) begin
       if (bst == B_BUILD)
         mem[{bslot, bh}] <= bword[p];
-      for (int r = 0; r < 2; r++) begin
-        logic [7:0]  by;
-        logic [6:0]  mh;
-        logic [191:0] w;
-        logic signed [11:0] v;
-        by = ln_byte[p + 32 * r];
-        mh = by[7] ? ~by[6:0] : by[6:0];
-        w = mem[{ln_slot[p + 32 * r], mh[6:4]}];
-        v = w[32'(mh[3:0]) * 12 +: 12];
-        ln_val[p + 32 * r] <= by[7] ? -v : v;
-      end
+      if (ln_en)
+        for (int r = 0; r < 2; r++) begin
+          logic [7:0]  by;
+          logic [6:0]  mh;
+          logic [191:0] w;
+          logic signed [11:0] v;
+          by = ln_byte[p + 32 * r];
+          mh = by[7] ? ~by[6:0] : by[6:0];
+          w = mem[{ln_slot[p + 32 * r], mh[6:4]}];
+          v = w[32'(mh[3:0]) * 12 +: 12];
+          ln_val[p + 32 * r] <= by[7] ? -v : v;
+        end
     end
   end
 endmodule

@@ -1,0 +1,1248 @@
+// The vector unit (FLLM_CU_VECTOR, FLLM_OP_VECTOR): bit-exact with the
+// golden model hls/vector*.c (docs/numerics.md "Vector unit"). One FSM
+// runs the command: the block's placement checks, its fetch over the
+// control port, its validation in the C's order, then row after row:
+// load, compute, store. Row buffers x and y are 512-bit words (16 fp32
+// elements each), read one word per cycle through registered read ports;
+// every division goes through the one vu_div. docs/rtl-vector.md has the
+// block diagram, the states and the cycle counts.
+module vu_top import lg_pkg::*; (
+    input  logic clk,
+    input  logic rst,
+    // AXI4-Lite control slave (cu_regs)
+    input  logic        s_awvalid,
+    output logic        s_awready,
+    input  logic [7:0]  s_awaddr,
+    input  logic        s_wvalid,
+    output logic        s_wready,
+    input  logic [31:0] s_wdata,
+    output logic        s_bvalid,
+    input  logic        s_bready,
+    input  logic        s_arvalid,
+    output logic        s_arready,
+    input  logic [7:0]  s_araddr,
+    output logic        s_rvalid,
+    input  logic        s_rready,
+    output logic [31:0] s_rdata,
+    output logic        irq,
+    // control read port: the 128-byte parameter block
+    output logic        c_arvalid,
+    input  logic        c_arready,
+    output logic [63:0] c_araddr,
+    output logic [7:0]  c_arlen,
+    input  logic        c_rvalid,
+    output logic        c_rready,
+    input  logic [511:0] c_rdata,
+    input  logic        c_rlast,
+    // the one memory port: every operand is read and written here
+    output logic [0:0]        m_arvalid,
+    input  logic [0:0]        m_arready,
+    output logic [0:0][63:0]  m_araddr,
+    output logic [0:0][7:0]   m_arlen,
+    input  logic [0:0]        m_rvalid,
+    output logic [0:0]        m_rready,
+    input  logic [0:0][511:0] m_rdata,
+    output logic [0:0]        m_awvalid,
+    input  logic [0:0]        m_awready,
+    output logic [0:0][63:0]  m_awaddr,
+    output logic [0:0]        m_wvalid,
+    input  logic [0:0]        m_wready,
+    output logic [0:0][511:0] m_wdata,
+    output logic [0:0][63:0]  m_wstrb,
+    input  logic [0:0]        m_bvalid,
+    output logic [0:0]        m_bready
+);
+  // enum fllm_vector_op
+  localparam logic [7:0] OP_COPY = 8'd1, OP_DEQUANT = 8'd2, OP_RMSNORM = 8'd3,
+                         OP_ROPE = 8'd4, OP_SILU_MUL = 8'd5, OP_ADD = 8'd6;
+  localparam logic [31:0] MAGIC = 32'h5443_4556;   // "VECT"
+  localparam logic signed [63:0] LOG2E_Q30 = 64'sd1549082005;
+
+  // ------------------------------------------------------------------
+  // Register block
+  // ------------------------------------------------------------------
+  logic             start, finish;
+  logic [7:0]       finish_err;
+  logic [63:0]      finish_result, reg_mem;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [5:0][63:0] arg;      // words 2..5 are 0 for FLLM_OP_VECTOR, unused
+  logic             rlast_unused;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [63:0]      params, params_bytes, mem_bytes;   // latched at start
+  assign rlast_unused = c_rlast;
+
+  cu_regs #(.ID(32'h5655_0001)) regs (
+    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
+    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
+    .irq, .start, .arg, .mem_bytes(reg_mem), .finish, .finish_err, .finish_result
+  );
+
+  // the command's argument and the memory size stay as they were at start,
+  // whatever the host writes to the registers meanwhile
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      params <= '0;
+      params_bytes <= '0;
+      mem_bytes <= '0;
+    end else if (start) begin
+      params <= arg[0];
+      params_bytes <= arg[1];
+      mem_bytes <= reg_mem;
+    end
+  end
+
+  // ------------------------------------------------------------------
+  // Arithmetic helpers (hls/vector_math.c, vector_internal.h)
+  // ------------------------------------------------------------------
+  // fllm_vector_f32 of sanitized bits; f in [-172, 104]
+  typedef struct packed {
+    logic        neg;
+    logic [23:0] m;
+    logic [9:0]  f;     // two's complement
+  } spl_t;
+
+  function automatic logic nonfin(input logic [7:0] e);
+    return e == 8'hff;
+  endfunction
+
+  // Inf -> +-FLT_MAX, NaN -> +0
+  function automatic logic [31:0] sanitize(input logic [31:0] b);
+    if (!nonfin(b[30:23]))
+      return b;
+    if (b[22:0] != 23'd0)
+      return 32'h0;
+    return {b[31], 31'h7f7fffff};
+  endfunction
+
+  function automatic spl_t split(input logic [31:0] b);
+    spl_t v;
+    int   top;
+    v.neg = b[31];
+    if (b[30:0] == 31'd0) begin
+      v.m = '0;
+      v.f = '0;
+    end else if (b[30:23] == 8'd0) begin
+      // subnormal: move the top bit of the fraction to bit 23
+      top = 0;
+      for (int k = 0; k < 23; k++)
+        if (b[k])
+          top = k;
+      v.m = 24'({1'b0, b[22:0]} << (23 - top));
+      v.f = 10'(-149 - (23 - top));
+    end else begin
+      v.m = {1'b1, b[22:0]};
+      v.f = 10'(int'({1'b0, b[30:23]}) - 150);
+    end
+    return v;
+  endfunction
+
+  function automatic int fexp(input logic [9:0] f);
+    return int'($signed(f));
+  endfunction
+
+  // the signed mantissa (fllm_vec_signed)
+  function automatic longint sgn(input logic neg, input logic [23:0] m);
+    return neg ? -longint'({40'd0, m}) : longint'({40'd0, m});
+  endfunction
+
+  // round_half_away(m / 2^t), 0 for t >= 63 (fllm_vec_rha)
+  function automatic logic [63:0] rha(input logic [63:0] m, input int t);
+    if (t <= 0)
+      return m;
+    if (t >= 63)
+      return 64'd0;
+    return (m + (64'd1 << (t - 1))) >> t;
+  endfunction
+
+  function automatic int bitlen(input logic [63:0] x);
+    int len;
+    len = 0;
+    for (int k = 0; k < 64; k++)
+      if (x[k])
+        len = k + 1;
+    return len;
+  endfunction
+
+  // to_f32 with the wide shifts of this unit: beyond +-4096 the result is
+  // +0 or +-FLT_MAX whatever the exact shift (|acc| < 2^64)
+  function automatic logic [31:0] f32(input longint acc, input longint sh);
+    logic signed [35:0] s;
+    if (sh > 64'sd4096)
+      s = 36'sd4096;
+    else if (sh < -64'sd4096)
+      s = -36'sd4096;
+    else
+      s = 36'(sh);
+    return to_f32(acc, s);
+  endfunction
+
+  function automatic logic [63:0] align64(input logic [63:0] b);
+    return (b + 64'd63) & ~64'd63;
+  endfunction
+
+  function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
+                                    input logic [63:0] mbytes);
+    return len <= mbytes && addr <= mbytes - len;
+  endfunction
+
+  function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
+                                   input logic [63:0] b, input logic [63:0] blen);
+    return a < b + blen && b < a + alen;
+  endfunction
+
+  // ------------------------------------------------------------------
+  // Parameter block fields (struct fllm_vector_params)
+  // ------------------------------------------------------------------
+  logic [1:0][511:0] pb;
+  logic [1023:0]     pbf;
+  logic [31:0] f_magic, f_version, f_n, f_rows, f_pos, f_eps, f_trows, f_res1;
+  logic [7:0]  f_op, f_flags;
+  logic [15:0] f_group, f_hd, f_res0;
+  logic [63:0] f_in, f_ins, f_in2, f_in2s, f_out, f_outs, f_w, f_tab;
+  logic        f_res_nz;
+
+  always_comb begin
+    pbf = pb;
+    f_magic   = pbf[0 +: 32];
+    f_version = pbf[32 +: 32];
+    f_op      = pbf[64 +: 8];
+    f_flags   = pbf[72 +: 8];
+    f_group   = pbf[80 +: 16];
+    f_n       = pbf[96 +: 32];
+    f_rows    = pbf[128 +: 32];
+    f_hd      = pbf[160 +: 16];
+    f_res0    = pbf[176 +: 16];
+    f_pos     = pbf[192 +: 32];
+    f_eps     = pbf[224 +: 32];
+    f_in      = pbf[256 +: 64];
+    f_ins     = pbf[320 +: 64];
+    f_in2     = pbf[384 +: 64];
+    f_in2s    = pbf[448 +: 64];
+    f_out     = pbf[512 +: 64];
+    f_outs    = pbf[576 +: 64];
+    f_w       = pbf[640 +: 64];
+    f_tab     = pbf[704 +: 64];
+    f_trows   = pbf[768 +: 32];
+    f_res1    = pbf[800 +: 32];
+    f_res_nz  = pbf[1023:832] != '0;
+  end
+
+  // Shapes derived from the fields (meaningful once the fields passed)
+  logic [3:0]  lgg;           // log2(group)
+  logic [12:0] n_groups;      // G = ceil(n / g)
+  logic [63:0] d_xo, d_actb, d_f32b, d_inb, d_outb, d_wb, d_tabb;
+  logic        u_quant, u_in2, u_group, u_norm, u_rope;
+
+  always_comb begin
+    case (f_group)
+      16'd16:  lgg = 4'd4;
+      16'd32:  lgg = 4'd5;
+      16'd64:  lgg = 4'd6;
+      16'd128: lgg = 4'd7;
+      default: lgg = 4'd8;
+    endcase
+    n_groups = 13'((33'(f_n) + 33'(f_group) - 33'd1) >> lgg);
+    d_xo   = align64(64'd8 + 64'd2 * 64'(n_groups));
+    d_actb = d_xo + align64(64'(n_groups) << lgg);
+    d_f32b = 64'd4 * 64'(f_n);
+    u_quant = f_flags[0];
+    u_in2   = f_op == OP_SILU_MUL || f_op == OP_ADD;
+    u_group = f_op == OP_DEQUANT || u_quant;
+    u_norm  = f_op == OP_RMSNORM;
+    u_rope  = f_op == OP_ROPE;
+    d_inb  = (f_op == OP_DEQUANT) ? d_actb : d_f32b;
+    d_outb = u_quant ? d_actb : d_f32b;
+    d_wb   = 64'd64 + align64(64'd2 * 64'(f_n));
+    d_tabb = align64(64'd4 * 64'(f_hd));
+  end
+
+  // ------------------------------------------------------------------
+  // Validation: fllm_vector_params_check, then the out-over-block check
+  // ------------------------------------------------------------------
+  logic [31:0] n_mod_hd;      // n % head_dim from the divider (head_dim 0: unused)
+  logic [7:0]  chk_err;
+
+  function automatic logic [63:0] span(input logic [31:0] rows, input logic [63:0] stride,
+                                       input logic [63:0] rowb);
+    return 64'(32'(rows - 32'd1)) * stride + rowb;
+  endfunction
+
+  always_comb begin
+    logic [4:0][63:0] ra, rs, rb, rl;
+    logic [4:0][31:0] rr;
+    logic [4:0]       ru;
+    logic             bad_al, bad_sz, bad_ad, may_q, unused_nz, used_bad, ovl;
+    logic             gok;
+
+    // the regions of vector_params.c regions(): in, in2, out, weight, table
+    ra = {f_tab, f_w, f_out, f_in2, f_in};
+    rs = {d_tabb, 64'd0, f_outs, f_in2s, f_ins};
+    rb = {d_tabb, d_wb, d_outb, d_f32b, d_inb};
+    rr = {f_trows, 32'd1, f_rows, f_rows, f_rows};
+    ru = {u_rope, u_norm, 1'b1, u_in2, 1'b1};
+    for (int i = 0; i < 5; i++)
+      rl[i] = span(rr[i], rs[i], rb[i]);
+
+    gok = f_group == 16'd16 || f_group == 16'd32 || f_group == 16'd64 ||
+          f_group == 16'd128 || f_group == 16'd256;
+    may_q = f_op == OP_COPY || f_op == OP_RMSNORM || f_op == OP_SILU_MUL;
+    unused_nz = (!u_group && f_group != 16'd0) ||
+                (!u_rope && (f_hd != 16'd0 || f_pos != 32'd0 || f_tab != 64'd0 ||
+                             f_trows != 32'd0)) ||
+                (!u_norm && (f_eps != 32'd0 || f_w != 64'd0)) ||
+                (!u_in2 && (f_in2 != 64'd0 || f_in2s != 64'd0));
+    used_bad = (u_group && !gok) ||
+               (u_rope && (f_hd < 16'd2 || f_hd > 16'd512 || f_hd[0] || n_mod_hd != 32'd0 ||
+                           33'(f_pos) + 33'(f_rows) > 33'(f_trows))) ||
+               (u_norm && (f_eps[31] || f_eps[30:23] == 8'hff));
+
+    bad_al = 1'b0;
+    bad_sz = 1'b0;
+    bad_ad = 1'b0;
+    for (int i = 0; i < 5; i++) begin
+      if (ru[i] && (ra[i][5:0] != 6'd0 || rs[i][5:0] != 6'd0))
+        bad_al = 1'b1;
+      if (i < 3 && ru[i] && rs[i] < rb[i])
+        bad_sz = 1'b1;
+      if (ru[i] && (rs[i] > mem_bytes || !range_ok(ra[i], rl[i], mem_bytes)))
+        bad_ad = 1'b1;
+    end
+    // out_clear_of: only an fp32 input region with the same address and
+    // stride may be shared (in place)
+    ovl = 1'b0;
+    for (int i = 0; i < 5; i++)
+      if (i != 2 && ru[i] && overlap(ra[2], rl[2], ra[i], rl[i]) &&
+          !(((i == 0 && f_op != OP_DEQUANT) || i == 1) && !u_quant && ra[2] == ra[i] &&
+            rs[2] == rs[i]))
+        ovl = 1'b1;
+
+    if (f_magic != MAGIC || f_version != 32'd1)
+      chk_err = ERR_PARAM;
+    else if (f_flags[7:1] != 7'd0 || f_res0 != 16'd0 || f_res1 != 32'd0 || f_res_nz)
+      chk_err = ERR_FLAGS;
+    else if (f_op == 8'd0 || f_op > OP_ADD || f_n == 32'd0 || f_n > 32'h1_0000 ||
+             f_rows == 32'd0 || f_rows > 32'h1_0000)
+      chk_err = ERR_PARAM;
+    else if (u_quant && !may_q)
+      chk_err = ERR_FLAGS;
+    else if (unused_nz)
+      chk_err = ERR_FLAGS;
+    else if (used_bad)
+      chk_err = ERR_PARAM;
+    else if (bad_al)
+      chk_err = ERR_ALIGN;
+    else if (bad_sz)
+      chk_err = ERR_SIZE;
+    else if (bad_ad)
+      chk_err = ERR_ADDR;
+    else if (ovl || overlap(f_out, rl[2], params, 64'd128))
+      chk_err = ERR_PARAM;
+    else
+      chk_err = ERR_OK;
+  end
+
+  // ------------------------------------------------------------------
+  // Divider, 2^x table
+  // ------------------------------------------------------------------
+  logic        div_go, div_busy, div_done;
+  logic [63:0] div_num, div_den, div_quo;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [63:0] div_rem;       // only n % head_dim (< 2^32) is read
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [6:0]  div_steps;
+
+  vu_div div (
+    .clk, .rst, .go(div_go), .num(div_num), .den(div_den), .steps(div_steps),
+    .busy(div_busy), .done(div_done), .quo(div_quo), .rem(div_rem)
+  );
+
+  logic [7:0]  ex_j;
+  logic [31:0] ex_lo, ex_hi;
+  vu_exp2 exp2 (.j(ex_j), .lo(ex_lo), .hi(ex_hi));
+
+  // ------------------------------------------------------------------
+  // On-chip memories: x, y rows (16 elements a word), group maxima / msx,
+  // the RoPE table row
+  // ------------------------------------------------------------------
+  logic [511:0] xb [4096];
+  logic [511:0] yb [4096];
+  logic [31:0]  gmax [4096];
+  logic [511:0] tabb [32];
+  logic [11:0]  xra, yra, gra;     // read addresses (combinational from the state)
+  logic [511:0] xw, yw;            // registered read data
+  logic [31:0]  gq;
+
+  always_ff @(posedge clk) begin
+    xw <= xb[xra];
+    yw <= yb[yra];
+    gq <= gmax[gra];
+  end
+
+  // ------------------------------------------------------------------
+  // Command FSM
+  // ------------------------------------------------------------------
+  typedef enum logic [5:0] {
+    S_IDLE, S_PLACE, S_PAR_AR, S_PAR_R, S_PAR_DIV, S_PAR_CHK, S_ROW, S_LOAD, S_ZERO,
+    S_SSQ_RD, S_SSQ_OP, S_SC_DIV1, S_SC_CALC, S_SC_SQRT, S_SC_DIV2, S_W_HDR, S_N_RD,
+    S_N_OP, S_R_RD, S_R_OP, S_B_RD, S_B_OP, S_B_DIV, S_B_FIN, S_D_MRD, S_D_MOP, S_D_RD,
+    S_D_OP, S_ST, S_ST_RD, S_ST_PUSH, S_QG_RD, S_QG_OP, S_QE, S_QM_RD, S_QM_OP, S_QM_DIV,
+    S_QM_PUT, S_QX_RD, S_QX_OP, S_QX_DIV, S_QX_PUT, S_ROW_END, S_DRAIN, S_FIN
+  } state_t;
+
+  // what a load writes where
+  typedef enum logic [2:0] { LK_X, LK_XY, LK_IN2, LK_REC, LK_TAB } load_t;
+
+  state_t      st;
+  load_t       lk;
+  logic [7:0]  err;
+  logic [63:0] nf;                  // non-finite inputs read
+  logic [31:0] row;
+  logic [63:0] in_r, in2_r, out_r;  // this row's operand addresses
+  logic [16:0] ei;                  // element (or pair, group, record byte) index
+  logic [12:0] bi;                  // beat index of a pass
+  logic [12:0] nbeats;              // ceil(n / 16)
+
+  // read stream: bursts requested by ar_*, beats taken by the state that loads
+  logic [63:0] ar_addr;
+  logic [12:0] ar_left, ld_beat, ld_total;
+  logic [7:0]  ar_len;
+
+  // write port: one pending beat, B responses counted
+  logic         wq_valid, aw_ok, w_ok;
+  logic [63:0]  wq_addr, wq_strb;
+  logic [511:0] wq_data;
+  logic [31:0]  wr_issued, wr_acked;
+
+  // per-row scalars
+  logic        fmax_v;
+  logic [9:0]  fmax;                // largest f of the nonzero x (RMSNORM)
+  logic [63:0] ssq;                 // sum of squares
+  logic [6:0]  sc_k;                // leading zeros of ssq
+  logic [63:0] sq_u, sq_root;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [63:0] sq_rem;              // below 2^34
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [5:0]  sq_cnt;
+  logic [31:0] rms_r;
+  int          rms_e, ew, dq_ex, q_ex;
+  logic [511:0] wbeat;              // current weight beat (32 wm)
+  logic [7:0]  rj;                  // RoPE pair index in the head
+  logic [6:0]  sig_sh;              // sigmoid exponent sh
+  logic [15:0] dq_msx;
+  logic [31:0] gcur, amax;          // quantizer: running group max, row max
+  logic [511:0] hb;                 // record beat being assembled
+  logic [7:0]  q_mag;
+  logic        q_neg;
+  logic [15:0] q_msx;
+
+  assign m_arvalid[0] = ar_left != 13'd0;
+  assign m_araddr[0]  = ar_addr;
+  assign m_arlen[0]   = ar_len - 8'd1;
+  assign m_awvalid[0] = wq_valid && !aw_ok;
+  assign m_awaddr[0]  = wq_addr;
+  assign m_wvalid[0]  = wq_valid && !w_ok;
+  assign m_wdata[0]   = wq_data;
+  assign m_wstrb[0]   = wq_strb;
+  assign m_bready[0]  = 1'b1;
+  assign c_arvalid = st == S_PAR_AR;
+  assign c_araddr  = params;
+  assign c_arlen   = 8'd1;
+  assign c_rready  = st == S_PAR_R;
+
+  // burst length: up to 64 beats, never across a 4 KB boundary
+  always_comb begin
+    logic [12:0] room;
+    room = 13'((13'h1000 - 13'(ar_addr[11:0])) >> 6);
+    ar_len = 8'(ar_left < 13'd64 ? ar_left : 13'd64);
+    if (13'(ar_len) > room)
+      ar_len = 8'(room);
+  end
+
+  // the states that take read beats
+  assign m_rready[0] = st == S_LOAD || st == S_W_HDR ||
+                       (st == S_N_RD && ei[4:0] == 5'd0);
+
+  // read addresses of the buffers
+  always_comb begin
+    xra = ei[15:4];
+    yra = ei[15:4];
+    gra = ei[11:0];
+    case (st)
+      S_SSQ_RD, S_ST_RD, S_QG_RD: begin
+        xra = bi[11:0];
+        yra = bi[11:0];
+      end
+      S_D_MRD: xra = 12'((17'd8 + ((ei >> lgg) << 1)) >> 6);
+      S_D_RD, S_D_OP: xra = 12'((d_xo + 64'(ei)) >> 6);
+      S_QX_RD: gra = 12'(ei >> lgg);
+      default: ;
+    endcase
+  end
+
+  // ------------------------------------------------------------------
+  // Combinational datapath of the element states
+  // ------------------------------------------------------------------
+  logic [15:0][31:0] rd_lanes, xw_l, yw_l;
+  logic [4:0]        rd_nf;       // non-finite lanes among the valid ones of a beat
+  logic              rd_fv;       // a valid lane of the beat is nonzero,
+  logic [9:0]        rd_f;        // and the largest f of those
+  logic [15:0]       bvalid_l;    // lanes of beat bi / ld_beat below n
+
+  assign rd_lanes = m_rdata[0];
+  assign xw_l = xw;
+  assign yw_l = yw;
+
+  always_comb begin
+    logic [12:0] b;
+    b = (st == S_LOAD) ? ld_beat : bi;
+    for (int l = 0; l < 16; l++)
+      bvalid_l[l] = {b, 4'(l)} < 17'(f_n);
+    rd_nf = '0;
+    rd_fv = 1'b0;
+    rd_f = '0;
+    for (int l = 0; l < 16; l++) begin
+      /* verilator lint_off UNUSEDSIGNAL */
+      spl_t v;   // magnitude only
+      /* verilator lint_on UNUSEDSIGNAL */
+      v = split(sanitize(rd_lanes[l]));
+      if (bvalid_l[l]) begin
+        rd_nf = rd_nf + 5'(nonfin(rd_lanes[l][30:23]));
+        if (v.m != 24'd0 && (!rd_fv || fexp(v.f) > int'($signed(rd_f)))) begin
+          rd_fv = 1'b1;
+          rd_f = v.f;
+        end
+      end
+    end
+  end
+
+  // sum of squares of one word of x (RMSNORM step 2)
+  logic [63:0] ssq_beat;
+  always_comb begin
+    ssq_beat = '0;
+    for (int l = 0; l < 16; l++) begin
+      /* verilator lint_off UNUSEDSIGNAL */
+      spl_t v;   // magnitude only
+      /* verilator lint_on UNUSEDSIGNAL */
+      logic [63:0] a;
+      v = split(xw_l[l]);
+      a = (v.m != 24'd0) ? rha(64'(v.m), int'($signed(fmax)) - fexp(v.f)) : 64'd0;
+      if (bvalid_l[l])
+        ssq_beat = ssq_beat + a * a;
+    end
+  end
+
+  // largest magnitude of one word of y (quantizer)
+  logic [31:0] ymax_beat;
+  always_comb begin
+    ymax_beat = '0;
+    for (int l = 0; l < 16; l++)
+      if (bvalid_l[l] && {1'b0, yw_l[l][30:0]} > ymax_beat)
+        ymax_beat = {1'b0, yw_l[l][30:0]};
+  end
+
+  // the element (x, and y / in2) of index ei in the read words
+  spl_t ex_x, ex_y, ex_x1;
+  assign ex_x  = split(xw_l[ei[3:0]]);
+  assign ex_x1 = split(xw_l[{ei[3:1], 1'b1}]);
+  assign ex_y  = split(yw_l[ei[3:0]]);
+
+  // RMSNORM step 7
+  logic [31:0] norm_y;
+  always_comb begin
+    logic signed [15:0] wm;
+    longint c;
+    wm = $signed(wbeat[{ei[4:0], 4'd0} +: 16]);
+    c = rshift_round(longint'({32'd0, rms_r}) * longint'(wm), 8'd15);
+    norm_y = f32(sgn(ex_x.neg, ex_x.m) * c, 64'sd16 + longint'(rms_e) + longint'(ew) -
+                 longint'(fexp(ex_x.f)));
+  end
+
+  // RoPE pair (fllm_vec_rope_pair)
+  logic [31:0] rope_y0, rope_y1;
+  always_comb begin
+    logic [63:0] ent;
+    longint cq, sq, a0, a1;
+    int fe;
+    ent = tabb[rj[7:3]][{rj[2:0], 6'd0} +: 64];
+    cq = longint'($signed(ent[31:0]));
+    sq = longint'($signed(ent[63:32]));
+    if (cq > 64'sd1073741824) cq = 64'sd1073741824;
+    if (cq < -64'sd1073741824) cq = -64'sd1073741824;
+    if (sq > 64'sd1073741824) sq = 64'sd1073741824;
+    if (sq < -64'sd1073741824) sq = -64'sd1073741824;
+    if (ex_x.m == 24'd0)
+      fe = fexp(ex_x1.f);
+    else if (ex_x1.m == 24'd0)
+      fe = fexp(ex_x.f);
+    else
+      fe = fexp(ex_x.f) > fexp(ex_x1.f) ? fexp(ex_x.f) : fexp(ex_x1.f);
+    a0 = align7(ex_x, fe);
+    a1 = align7(ex_x1, fe);
+    if (ex_x.m == 24'd0 && ex_x1.m == 24'd0) begin
+      rope_y0 = 32'd0;
+      rope_y1 = 32'd0;
+    end else begin
+      rope_y0 = f32(a0 * cq - a1 * sq, 64'sd37 - longint'(fe));
+      rope_y1 = f32(a0 * sq + a1 * cq, 64'sd37 - longint'(fe));
+    end
+  end
+
+  // m at exponent f moved to exponent fe - 7 (fe >= f), signed; 0 for m = 0
+  function automatic longint align7(input spl_t v, input int fe);
+    int t;
+    logic [63:0] a;
+    t = fe - fexp(v.f);
+    if (v.m == 24'd0)
+      return 64'sd0;
+    a = (t <= 7) ? (64'(v.m) << (7 - t)) : rha(64'(v.m), t - 7);
+    return v.neg ? -longint'(a) : longint'(a);
+  endfunction
+
+  // ADD (fllm_vec_add)
+  logic [31:0] add_y;
+  always_comb begin
+    spl_t hi, lo;
+    int d;
+    hi = ex_x;
+    lo = ex_y;
+    if (hi.m == 24'd0 || (lo.m != 24'd0 && fexp(lo.f) > fexp(hi.f))) begin
+      hi = ex_y;
+      lo = ex_x;
+    end
+    d = fexp(hi.f) - fexp(lo.f);
+    if (ex_x.m == 24'd0 && ex_y.m == 24'd0)
+      add_y = 32'd0;
+    else if (lo.m == 24'd0 || d > 32)
+      add_y = f32(sgn(hi.neg, hi.m), -longint'(fexp(hi.f)));
+    else
+      add_y = f32(sgn(hi.neg, hi.m) * (64'sd1 <<< d) + sgn(lo.neg, lo.m),
+                  -longint'(fexp(lo.f)));
+  end
+
+  // sigmoid: T = -g * log2(e) in Q.24 (fllm_vector_sigmoid), split into
+  // its fraction (the 2^x table's input) and integer part
+  logic [23:0] sig_fr;
+  longint      sig_i;
+  always_comb begin
+    int e;
+    logic [63:0] mag;
+    longint gq_s, t;
+    e = fexp(ex_x.f) + 24;
+    if (ex_x.m == 24'd0)
+      mag = 64'd0;
+    else if (e >= 7)
+      mag = 64'h4000_0000;
+    else if (e >= 0)
+      mag = 64'(ex_x.m) << e;
+    else
+      mag = rha(64'(ex_x.m), -e);
+    gq_s = ex_x.neg ? -longint'(mag) : longint'(mag);
+    t = rshift_round(-gq_s * LOG2E_Q30, 8'd30);
+    sig_fr = t[23:0];
+    sig_i = t >>> 24;
+  end
+  assign ex_j = sig_fr[23:16];
+
+  // the denominator Dm = 1 + 2^T as a mantissa, and the exponent sh
+  logic [63:0] sig_dm;
+  logic [6:0]  sig_sh_c;
+  always_comb begin
+    logic [31:0] p;
+    logic [47:0] stepw;
+    stepw = 48'(32'(ex_hi - ex_lo)) * 48'(sig_fr[15:0]);
+    p = ex_lo + 32'((stepw + 48'h8000) >> 16);
+    if (sig_i >= 0) begin
+      sig_dm = 64'(p) + rha(64'h4000_0000, int'(sig_i));
+      sig_sh_c = 7'(sig_i);
+    end else begin
+      sig_dm = 64'h4000_0000 + rha(64'(p), int'(-sig_i));
+      sig_sh_c = 7'd0;
+    end
+  end
+
+  // SILU_MUL after the division (fllm_vec_silu_mul)
+  logic [31:0] silu_y;
+  always_comb begin
+    longint a1, acc;
+    a1 = rshift_round(longint'(64'(ex_x.m) * div_quo), 8'd24);
+    acc = a1 * longint'({40'd0, ex_y.m});
+    if (ex_x.neg != ex_y.neg)
+      acc = -acc;
+    silu_y = f32(acc, 64'sd8 + longint'({57'd0, sig_sh}) - longint'(fexp(ex_x.f)) -
+                 longint'(fexp(ex_y.f)));
+  end
+
+  // DEQUANT element
+  logic [31:0] dq_y;
+  always_comb begin
+    logic signed [7:0] xq;
+    xq = $signed(xw[{ei[5:0], 3'd0} +: 8]);
+    dq_y = f32(longint'(xq) * longint'({48'd0, dq_msx}), longint'(dq_ex));
+  end
+
+  // the element of the quantizer: s = -(f + ex)
+  int qx_s;
+  assign qx_s = -(fexp(ex_y.f) + q_ex);
+
+  // ------------------------------------------------------------------
+  // The FSM proper
+  // ------------------------------------------------------------------
+  always_ff @(posedge clk) begin
+    finish <= 1'b0;
+    div_go <= 1'b0;
+    if (rst) begin
+      st <= S_IDLE;
+      lk <= LK_X;
+      err <= ERR_OK;
+      finish_err <= ERR_OK;
+      finish_result <= '0;
+      pb <= '0;
+      nf <= '0;
+      row <= '0;
+      in_r <= '0;
+      in2_r <= '0;
+      out_r <= '0;
+      ei <= '0;
+      bi <= '0;
+      nbeats <= '0;
+      ar_addr <= '0;
+      ar_left <= '0;
+      ld_beat <= '0;
+      ld_total <= '0;
+      wq_valid <= 1'b0;
+      aw_ok <= 1'b0;
+      w_ok <= 1'b0;
+      wq_addr <= '0;
+      wq_strb <= '0;
+      wq_data <= '0;
+      wr_issued <= '0;
+      wr_acked <= '0;
+      n_mod_hd <= '0;
+      div_num <= '0;
+      div_den <= '0;
+      div_steps <= '0;
+      fmax_v <= 1'b0;
+      fmax <= '0;
+      ssq <= '0;
+      sc_k <= '0;
+      sq_u <= '0;
+      sq_rem <= '0;
+      sq_root <= '0;
+      sq_cnt <= '0;
+      rms_r <= '0;
+      rms_e <= 0;
+      ew <= 0;
+      dq_ex <= 0;
+      q_ex <= 0;
+      wbeat <= '0;
+      rj <= '0;
+      sig_sh <= '0;
+      dq_msx <= '0;
+      gcur <= '0;
+      amax <= '0;
+      hb <= '0;
+      q_mag <= '0;
+      q_neg <= 1'b0;
+      q_msx <= '0;
+    end else begin
+      // read bursts go out while ar_left beats remain to be requested
+      if (m_arvalid[0] && m_arready[0]) begin
+        ar_addr <= ar_addr + 64'({ar_len, 6'd0});
+        ar_left <= ar_left - 13'(ar_len);
+      end
+      // the pending write beat: address and data handshakes, then free
+      if (wq_valid) begin
+        logic a_done, d_done;
+        a_done = aw_ok || m_awready[0];
+        d_done = w_ok || m_wready[0];
+        if (a_done && d_done) begin
+          wq_valid <= 1'b0;
+          aw_ok <= 1'b0;
+          w_ok <= 1'b0;
+        end else begin
+          aw_ok <= a_done;
+          w_ok <= d_done;
+        end
+      end
+      if (m_bvalid[0])
+        wr_acked <= wr_acked + 32'd1;
+
+      case (st)
+        S_IDLE: if (start) begin
+          nf <= '0;
+          ld_beat <= '0;
+          st <= S_PLACE;
+        end
+        S_PLACE: begin
+          // the block's own size and placement, before anything is read
+          logic [7:0] e1;
+          if (params_bytes != 64'd128)
+            e1 = ERR_SIZE;
+          else if (params[5:0] != 6'd0)
+            e1 = ERR_ALIGN;
+          else if (!range_ok(params, 64'd128, mem_bytes))
+            e1 = ERR_ADDR;
+          else
+            e1 = ERR_OK;
+          err <= e1;
+          st <= (e1 == ERR_OK) ? S_PAR_AR : S_FIN;
+        end
+        S_PAR_AR: if (c_arready)
+          st <= S_PAR_R;
+        S_PAR_R: if (c_rvalid) begin
+          pb[ld_beat[0]] <= c_rdata;
+          ld_beat <= ld_beat + 13'd1;
+          if (ld_beat[0])
+            st <= S_PAR_DIV;
+        end
+        S_PAR_DIV: begin
+          // n % head_dim for the ROPE check
+          div_go <= 1'b1;
+          div_num <= 64'(f_n);
+          div_den <= (f_hd == 16'd0) ? 64'd1 : 64'(f_hd);
+          div_steps <= 7'd32;
+          st <= S_PAR_CHK;
+        end
+        S_PAR_CHK: begin
+          if (div_done)
+            n_mod_hd <= div_rem[31:0];
+          // chk_err uses n_mod_hd: decide the cycle after the division
+          if (!div_go && !div_busy && !div_done) begin
+            err <= chk_err;
+            row <= '0;
+            in_r <= f_in;
+            in2_r <= f_in2;
+            out_r <= f_out;
+            nbeats <= 13'((f_n + 32'd15) >> 4);
+            st <= (chk_err == ERR_OK) ? S_ROW : S_FIN;
+          end
+        end
+
+        // ---------------- one row ----------------
+        S_ROW: begin
+          ld_beat <= '0;
+          ar_addr <= in_r;
+          fmax_v <= 1'b0;
+          ssq <= '0;
+          if (f_op == OP_DEQUANT) begin
+            lk <= LK_REC;
+            ar_left <= 13'(d_actb >> 6);
+            ld_total <= 13'(d_actb >> 6);
+          end else begin
+            lk <= (f_op == OP_COPY) ? LK_XY : LK_X;
+            ar_left <= nbeats;
+            ld_total <= nbeats;
+          end
+          st <= S_LOAD;
+        end
+        S_LOAD: if (m_rvalid[0]) begin
+          logic [511:0] san;
+          for (int l = 0; l < 16; l++)
+            san[l * 32 +: 32] = sanitize(rd_lanes[l]);
+          case (lk)
+            LK_X: xb[ld_beat[11:0]] <= san;
+            LK_XY, LK_IN2: yb[ld_beat[11:0]] <= san;
+            LK_REC: xb[ld_beat[11:0]] <= m_rdata[0];
+            default: tabb[ld_beat[4:0]] <= m_rdata[0];
+          endcase
+          if (lk == LK_REC && ld_beat == 13'd0)
+            dq_ex <= int'($signed(m_rdata[0][31:0]));
+          if (lk == LK_X || lk == LK_XY || lk == LK_IN2)
+            nf <= nf + 64'(rd_nf);
+          if (lk == LK_X && rd_fv && (!fmax_v || $signed(rd_f) > $signed(fmax))) begin
+            fmax_v <= 1'b1;
+            fmax <= rd_f;
+          end
+          ld_beat <= ld_beat + 13'd1;
+          if (ld_beat + 13'd1 == ld_total) begin
+            ei <= '0;
+            bi <= '0;
+            rj <= '0;
+            ld_beat <= '0;
+            case (f_op)
+              OP_COPY: st <= S_ST;
+              OP_DEQUANT: st <= S_D_MRD;
+              OP_RMSNORM: st <= (fmax_v || rd_fv) ? S_SSQ_RD : S_ZERO;
+              OP_ROPE: begin
+                if (lk == LK_X) begin
+                  // the table row of position pos + r
+                  lk <= LK_TAB;
+                  ar_addr <= f_tab + 64'(33'(33'(f_pos) + 33'(row))) * d_tabb;
+                  ar_left <= 13'(d_tabb >> 6);
+                  ld_total <= 13'(d_tabb >> 6);
+                end else begin
+                  st <= S_R_RD;
+                end
+              end
+              default: begin
+                if (lk == LK_X) begin
+                  lk <= LK_IN2;
+                  ar_addr <= in2_r;
+                  ar_left <= nbeats;
+                  ld_total <= nbeats;
+                end else begin
+                  st <= S_B_RD;
+                end
+              end
+            endcase
+          end
+        end
+
+        // ---------------- RMSNORM ----------------
+        S_ZERO: begin
+          // every x is zero: every y is +0
+          yb[bi[11:0]] <= '0;
+          bi <= bi + 13'd1;
+          if (bi + 13'd1 == nbeats)
+            st <= S_ST;
+        end
+        S_SSQ_RD: st <= S_SSQ_OP;
+        S_SSQ_OP: begin
+          ssq <= ssq + ssq_beat;
+          bi <= bi + 13'd1;
+          st <= (bi + 13'd1 == nbeats) ? S_SC_DIV1 : S_SSQ_RD;
+        end
+        S_SC_DIV1: begin
+          // A = (S << k) / n
+          logic [6:0] k;
+          k = 7'(64 - bitlen(ssq));
+          sc_k <= k;
+          div_go <= 1'b1;
+          div_num <= ssq << k;
+          div_den <= 64'(f_n);
+          div_steps <= 7'd64;
+          st <= S_SC_CALC;
+        end
+        S_SC_CALC: if (div_done) begin
+          // steps 4-5: A and eps cut to 62 bits, added, placed at an even exponent
+          logic [63:0] ma, me, m, u;
+          int qa, qe, p, len, b, la;
+          /* verilator lint_off UNUSEDSIGNAL */
+          spl_t ev;   // magnitude only
+          /* verilator lint_on UNUSEDSIGNAL */
+          la = bitlen(div_quo);
+          qa = 2 * int'($signed(fmax)) - int'(sc_k);
+          if (la > 62) begin
+            ma = div_quo >> (la - 62);
+            qa = qa + la - 62;
+          end else begin
+            ma = div_quo << (62 - la);
+            qa = qa - (62 - la);
+          end
+          ev = split(f_eps);
+          me = '0;
+          qe = 0;
+          p = qa;
+          if (ev.m != 24'd0) begin
+            me = 64'(ev.m) << 38;        // bit length 24 -> 62
+            qe = fexp(ev.f) - 38;
+            if (qe > p)
+              p = qe;
+          end
+          m = ((p - qa >= 64) ? 64'd0 : ma >> (p - qa)) +
+              ((ev.m == 24'd0 || p - qe >= 64) ? 64'd0 : me >> (p - qe));
+          len = bitlen(m);
+          b = len - 1 + p;
+          rms_e <= (b - (b & 1)) / 2;
+          u = m << (63 - len + (b & 1));
+          sq_u <= u;
+          sq_rem <= '0;
+          sq_root <= '0;
+          sq_cnt <= '0;
+          st <= S_SC_SQRT;
+        end
+        S_SC_SQRT: begin
+          // floor(sqrt(U)), two bits per cycle (fllm_vector_isqrt)
+          logic [63:0] rem, root, trial;
+          rem = {sq_rem[61:0], sq_u[63:62]};   // rem < 2^34: nothing lost
+          root = sq_root << 1;
+          trial = {root[62:0], 1'b1};
+          if (rem >= trial) begin
+            rem = rem - trial;
+            root = root | 64'd1;
+          end
+          sq_rem <= rem;
+          sq_root <= root;
+          sq_u <= sq_u << 2;
+          sq_cnt <= sq_cnt + 6'd1;
+          if (sq_cnt == 6'd31) begin
+            // r = 2^62 / isqrt(U): isqrt >= 2^31, so r < 2^32
+            div_go <= 1'b1;
+            div_num <= 64'h4000_0000_0000_0000;
+            div_den <= root;
+            div_steps <= 7'd32;
+            st <= S_SC_DIV2;
+          end
+        end
+        S_SC_DIV2: if (div_done) begin
+          rms_r <= div_quo[31:0];
+          ar_addr <= f_w;
+          ar_left <= 13'(d_wb >> 6);
+          st <= S_W_HDR;
+        end
+        S_W_HDR: if (m_rvalid[0]) begin
+          ew <= int'($signed(m_rdata[0][31:0]));
+          ei <= '0;
+          st <= S_N_RD;
+        end
+        S_N_RD: begin
+          // a new beat of 32 weights every 32 elements
+          if (ei[4:0] != 5'd0) begin
+            st <= S_N_OP;
+          end else if (m_rvalid[0]) begin
+            wbeat <= m_rdata[0];
+            st <= S_N_OP;
+          end
+        end
+        S_N_OP: begin
+          // the next element of the same x word needs no read cycle
+          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= norm_y;
+          ei <= ei + 17'd1;
+          if (ei + 17'd1 == 17'(f_n))
+            st <= S_ST;
+          else if (ei[3:0] == 4'd15)
+            st <= S_N_RD;
+        end
+
+        // ---------------- ROPE ----------------
+        S_R_RD: st <= S_R_OP;
+        S_R_OP: begin
+          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= rope_y0;
+          yb[ei[15:4]][{ei[3:0] | 4'd1, 5'd0} +: 32] <= rope_y1;
+          rj <= (rj + 8'd1 == 8'(f_hd >> 1)) ? 8'd0 : rj + 8'd1;
+          ei <= ei + 17'd2;
+          if (ei + 17'd2 == 17'(f_n))
+            st <= S_ST;
+          else if (ei[3:1] == 3'd7)
+            st <= S_R_RD;
+        end
+
+        // ---------------- SILU_MUL, ADD ----------------
+        S_B_RD: st <= S_B_OP;
+        S_B_OP: begin
+          if (f_op == OP_ADD || ex_x.m == 24'd0 || ex_y.m == 24'd0) begin
+            yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= (f_op == OP_ADD) ? add_y : 32'd0;
+            ei <= ei + 17'd1;
+            if (ei + 17'd1 == 17'(f_n))
+              st <= S_ST;
+            else if (ei[3:0] == 4'd15)
+              st <= S_B_RD;
+          end else begin
+            // sigmoid: R = 2^62 / Dm, Dm >= 2^30 so R <= 2^32
+            div_go <= 1'b1;
+            div_num <= 64'h4000_0000_0000_0000;
+            div_den <= sig_dm;
+            div_steps <= 7'd33;
+            sig_sh <= sig_sh_c;
+            st <= S_B_DIV;
+          end
+        end
+        S_B_DIV: if (div_done)
+          st <= S_B_FIN;
+        S_B_FIN: begin
+          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= silu_y;
+          ei <= ei + 17'd1;
+          if (ei + 17'd1 == 17'(f_n))
+            st <= S_ST;
+          else
+            st <= (ei[3:0] == 4'd15) ? S_B_RD : S_B_OP;
+        end
+
+        // ---------------- DEQUANT ----------------
+        S_D_MRD: st <= S_D_MOP;
+        S_D_MOP: begin
+          // msx of the group: halfword (8 + 2 G) / 2 of the record
+          logic [4:0] hw;
+          hw = 5'(5'd4 + 5'(ei >> lgg));     // halfword (8 + 2 G) / 2 of its word
+          dq_msx <= xw[{hw, 4'd0} +: 16];
+          st <= S_D_RD;
+        end
+        S_D_RD: st <= S_D_OP;
+        S_D_OP: begin
+          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= dq_y;
+          ei <= ei + 17'd1;
+          if (ei + 17'd1 == 17'(f_n))
+            st <= S_ST;
+          else if (((ei + 17'd1) & ((17'd1 << lgg) - 17'd1)) == 17'd0)
+            st <= S_D_MRD;
+          else if (ei[5:0] == 6'd63)
+            st <= S_D_RD;
+        end
+
+        // ---------------- store ----------------
+        S_ST: begin
+          bi <= '0;
+          ei <= '0;
+          amax <= '0;
+          st <= u_quant ? S_QG_RD : S_ST_RD;
+        end
+        S_ST_RD: st <= S_ST_PUSH;
+        S_ST_PUSH: if (!wq_valid) begin
+          logic [4:0] last;
+          last = 5'(f_n[3:0]);
+          wq_valid <= 1'b1;
+          wq_addr <= out_r + 64'({bi, 6'd0});
+          wq_data <= yw;
+          wq_strb <= (bi + 13'd1 == nbeats && last != 5'd0) ?
+                     ((64'd1 << {last, 2'd0}) - 64'd1) : '1;
+          wr_issued <= wr_issued + 32'd1;
+          bi <= bi + 13'd1;
+          st <= (bi + 13'd1 == nbeats) ? S_ROW_END : S_ST_RD;
+        end
+
+        // quantizer: group maxima (a group is whole words: g >= 16)
+        S_QG_RD: st <= S_QG_OP;
+        S_QG_OP: begin
+          logic [31:0] g;
+          logic [16:0] e0;
+          e0 = {bi, 4'd0};
+          // the first word of a group starts its maximum
+          g = ((e0 & ((17'd1 << lgg) - 17'd1)) == 17'd0 || ymax_beat > gcur) ?
+              ymax_beat : gcur;
+          gcur <= g;
+          gmax[12'(e0 >> lgg)] <= g;
+          if (ymax_beat > amax)
+            amax <= ymax_beat;
+          bi <= bi + 13'd1;
+          st <= (bi + 13'd1 == nbeats) ? S_QE : S_QG_RD;
+        end
+        S_QE: begin
+          // ex from the row's largest magnitude; the first beat starts with ex
+          /* verilator lint_off UNUSEDSIGNAL */
+          spl_t v;   // magnitude only
+          /* verilator lint_on UNUSEDSIGNAL */
+          int ex;
+          v = split(amax);
+          ex = 0;
+          if (amax != 32'd0)
+            ex = (v.m <= 24'd16645890) ? -1 - fexp(v.f) : -2 - fexp(v.f);
+          q_ex <= ex;
+          hb <= {480'd0, 32'(ex)};
+          ei <= '0;
+          st <= S_QM_RD;
+        end
+        // msx per group, written into the record header as they come
+        S_QM_RD: st <= S_QM_OP;
+        S_QM_OP: begin
+          /* verilator lint_off UNUSEDSIGNAL */
+          spl_t v;   // magnitude only
+          /* verilator lint_on UNUSEDSIGNAL */
+          int s;
+          v = split(gq);
+          s = -(fexp(v.f) + q_ex);
+          if (gq == 32'd0) begin
+            q_msx <= '0;
+            st <= S_QM_PUT;
+          end else if (s < 0 || s >= 40) begin
+            q_msx <= 16'd1;
+            st <= S_QM_PUT;
+          end else begin
+            // ceil(m / (127 << s)) <= 2^24 / 254 + 1 < 2^17 (s >= 1)
+            div_go <= 1'b1;
+            div_num <= 64'(v.m) + (64'd127 << s) - 64'd1;
+            div_den <= 64'd127 << s;
+            div_steps <= 7'd17;
+            st <= S_QM_DIV;
+          end
+        end
+        S_QM_DIV: if (div_done) begin
+          q_msx <= div_quo[15:0];
+          st <= S_QM_PUT;
+        end
+        S_QM_PUT: begin
+          logic [13:0] off;
+          logic [511:0] h;
+          logic flush;
+          off = 14'd8 + {ei[12:0], 1'b0};
+          h = hb;
+          h[{off[5:1], 4'd0} +: 16] = q_msx;
+          flush = off[5:0] == 6'd62 || ei + 17'd1 == 17'(n_groups);
+          if (!flush || !wq_valid) begin
+            gmax[ei[11:0]] <= {16'd0, q_msx};
+            if (flush) begin
+              wq_valid <= 1'b1;
+              wq_addr <= out_r + 64'({off[13:6], 6'd0});
+              wq_data <= h;
+              wq_strb <= '1;
+              wr_issued <= wr_issued + 32'd1;
+              hb <= '0;
+            end else begin
+              hb <= h;
+            end
+            if (ei + 17'd1 == 17'(n_groups)) begin
+              ei <= '0;
+              st <= S_QX_RD;
+            end else begin
+              ei <= ei + 17'd1;
+              st <= S_QM_RD;
+            end
+          end
+        end
+        // xq per element, 64 a beat; padding of the last beat stays 0
+        S_QX_RD: st <= S_QX_OP;
+        S_QX_OP: begin
+          q_neg <= ex_y.neg;
+          if (ei < 17'(f_n) && gq[15:0] != 16'd0 && ex_y.m != 24'd0 && qx_s >= 0 &&
+              qx_s < 40) begin
+            // round(m / D) = (2m + D) / 2D, D = msx << s: |y| <= the group's
+            // max, so m / D <= 127 by msx's choice and 8 quotient bits hold it
+            div_go <= 1'b1;
+            div_num <= 64'({ex_y.m, 1'b0}) + (64'(gq[15:0]) << qx_s);
+            div_den <= 64'(gq[15:0]) << (qx_s + 1);
+            div_steps <= 7'd8;
+            st <= S_QX_DIV;
+          end else begin
+            q_mag <= '0;
+            st <= S_QX_PUT;
+          end
+        end
+        S_QX_DIV: if (div_done) begin
+          q_mag <= (div_quo > 64'd127) ? 8'd127 : div_quo[7:0];
+          st <= S_QX_PUT;
+        end
+        S_QX_PUT: begin
+          logic [511:0] h;
+          logic flush;
+          logic [16:0] total;
+          total = 17'(18'(n_groups) << lgg);
+          h = hb;
+          h[{ei[5:0], 3'd0} +: 8] = q_neg ? 8'(-q_mag) : q_mag;
+          flush = ei[5:0] == 6'd63 || ei + 17'd1 == total;
+          if (!flush || !wq_valid) begin
+            if (flush) begin
+              wq_valid <= 1'b1;
+              wq_addr <= out_r + d_xo + 64'({ei[16:6], 6'd0});
+              wq_data <= h;
+              wq_strb <= '1;
+              wr_issued <= wr_issued + 32'd1;
+              hb <= '0;
+            end else begin
+              hb <= h;
+            end
+            ei <= ei + 17'd1;
+            st <= (ei + 17'd1 == total) ? S_ROW_END : S_QX_RD;
+          end
+        end
+
+        // ---------------- rows, end ----------------
+        S_ROW_END: begin
+          row <= row + 32'd1;
+          in_r <= in_r + f_ins;
+          in2_r <= in2_r + f_in2s;
+          out_r <= out_r + f_outs;
+          st <= (row + 32'd1 == f_rows) ? S_DRAIN : S_ROW;
+        end
+        S_DRAIN: if (!wq_valid && wr_issued == wr_acked)
+          st <= S_FIN;
+        S_FIN: begin
+          finish <= 1'b1;
+          finish_err <= err;
+          finish_result <= (err == ERR_OK) ? nf : 64'd0;
+          st <= S_IDLE;
+        end
+        default: st <= S_IDLE;
+      endcase
+    end
+  end
+
+endmodule

@@ -1,0 +1,427 @@
+/*
+ * The RTL vector unit (sim/rtl/vector, Verilated) against the golden model
+ * fllm_hls_vector_unit() bit for bit: every sweep of
+ * tests/vector/test_vector_diff.c (every op, size and input distribution,
+ * in-place rows) and every parameter-block error of
+ * tests/vector/test_vector_params.c run on two copies of one card image;
+ * status, non-finite count and the whole images must agree, and the unit
+ * must never touch memory outside the card. Exits 77 (SKIP) when the build
+ * has no RTL model.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fllm_card.h"
+#include "fllm_rtl.h"
+#include "fllm_vector.h"
+#include "test_main.h"
+#include "vector_bad.h"
+#include "vector_case.h"
+
+static struct fllm_rtl_unit *unit;
+
+/* Cycles of the last successful command (for the cycle report). */
+static uint64_t last_cycles;
+
+/* FLLM_RTL_SEED=k runs the sweeps on other seeds (0: test_vector_diff.c's own cases). */
+static uint64_t seed_shift;
+
+static int vu_init(void)
+{
+	struct fllm_rtl_timing t;
+	int rc;
+
+	fllm_rtl_timing_hbm(&t, 300000, 14375);
+	rc = fllm_rtl_unit_create(FLLM_CU_VECTOR, &t, &unit);
+	if (rc)
+		fprintf(stderr, "fllm_rtl_unit_create(FLLM_CU_VECTOR): %d\n", rc);
+	return rc ? -1 : 0;
+}
+
+static int vu_fini(void)
+{
+	fllm_rtl_unit_destroy(unit);
+	unit = NULL;
+	return 0;
+}
+
+/* Cycle limit of one command: generous (the slowest op is about 70 cycles an element). */
+static uint64_t max_cycles(const struct fllm_vector_params *p)
+{
+	uint64_t n = p->n <= FLLM_VECTOR_N_MAX ? p->n : FLLM_VECTOR_N_MAX;
+	uint64_t rows = p->rows <= FLLM_VECTOR_ROWS_MAX ? p->rows : FLLM_VECTOR_ROWS_MAX;
+
+	return 100000 + rows * (200 * n + 20000);
+}
+
+/* Which operand region (row r) byte off of the image falls in, as text. */
+static void region_of(const struct vcase *c, uint64_t off, char *buf, size_t len)
+{
+	const struct fllm_vector_params *p = &c->p;
+	struct {
+		const char *name;
+		uint64_t addr, stride, bytes;
+		uint32_t rows;
+	} rg[5] = {
+		{ "in", p->in_addr, p->in_stride, p->in_stride, p->rows },
+		{ "in2", p->in2_addr, p->in2_stride, p->in2_stride, p->in2_stride ? p->rows : 0 },
+		{ "out", p->out_addr, p->out_stride, p->out_stride, p->rows },
+		{ "weight", p->weight_addr, 0, fllm_vector_weight_bytes(p->n),
+		  p->op == FLLM_VECTOR_OP_RMSNORM },
+		{ "table", p->table_addr, fllm_vector_rope_row_bytes(p->head_dim),
+		  fllm_vector_rope_row_bytes(p->head_dim), p->table_rows },
+	};
+
+	/* out first: in place rows are out rows */
+	for (int k = 0; k < 5; k++) {
+		int i = k == 0 ? 2 : k == 2 ? 0 : k;
+
+		for (uint32_t r = 0; r < rg[i].rows; r++) {
+			uint64_t a = rg[i].addr + r * rg[i].stride;
+
+			if (off >= a && off < a + rg[i].bytes) {
+				snprintf(buf, len, "%s row %u byte %" PRIu64, rg[i].name, r, off - a);
+				return;
+			}
+		}
+	}
+	if (off >= c->p_addr && off < c->p_addr + sizeof(c->p))
+		snprintf(buf, len, "the parameter block");
+	else
+		snprintf(buf, len, "no operand");
+}
+
+/*
+ * Run the command at params (params_bytes) of c on the golden model and on
+ * the unit, each with its own copy of the image: 0 when status, result,
+ * and every byte agree and the unit made no bad access. What, dist and seed
+ * describe the case for the reproduction printed on a mismatch.
+ */
+static int diff_at(const struct vcase *c, uint64_t params, uint64_t params_bytes,
+		   const char *what, int dist, uint64_t seed)
+{
+	uint8_t *gold = malloc(c->mem_bytes), *rtl = malloc(c->mem_bytes);
+	uint64_t arg[FLLM_RTL_ARGS], nf = 0, result = ~0ull;
+	struct fllm_rtl_stats st;
+	enum fllm_card_err err;
+	uint16_t status = 0xffff;
+	int rc, bad = 0;
+
+	if (!gold || !rtl)
+		abort();
+	memcpy(gold, c->mem, c->mem_bytes);
+	memcpy(rtl, c->mem, c->mem_bytes);
+	memset(&st, 0, sizeof(st));
+	err = fllm_hls_vector_unit(gold, c->mem_bytes, params, params_bytes, &nf);
+	if (err != FLLM_CARD_OK)
+		nf = 0;
+	fllm_rtl_cu_arg(arg, params, params_bytes);
+	rc = fllm_rtl_unit_run(unit, rtl, c->mem_bytes, arg, max_cycles(&c->p), &status, &result,
+			       &st);
+	if (rc) {
+		printf("\n  the unit did not finish: %d", rc);
+		bad = 1;
+	} else if (status != err || result != nf || st.bad_accesses) {
+		printf("\n  status rtl %u golden %d, non-finite rtl %" PRIu64 " golden %" PRIu64
+		       ", bad accesses %" PRIu64, status, err, result, nf, st.bad_accesses);
+		bad = 1;
+	}
+	for (uint64_t i = 0; i < c->mem_bytes; i++) {
+		char where[96];
+
+		if (gold[i] == rtl[i])
+			continue;
+		region_of(c, i, where, sizeof(where));
+		printf("\n  first difference at byte %" PRIu64 " (%s): rtl 0x%02x golden 0x%02x", i,
+		       where, rtl[i], gold[i]);
+		if (i + 4 <= c->mem_bytes) {
+			uint32_t a, b;
+
+			memcpy(&a, rtl + (i & ~3ull), 4);
+			memcpy(&b, gold + (i & ~3ull), 4);
+			printf(" (word rtl 0x%08x golden 0x%08x)", a, b);
+		}
+		bad = 1;
+		break;
+	}
+	if (bad)
+		printf("\n  reproduce (%s): op %u flags %u n %u rows %u group %u head_dim %u dist %d "
+		       "seed %" PRIu64 " params %" PRIu64 "/%" PRIu64 "\n", what, c->p.op,
+		       c->p.flags, c->p.n, c->p.rows, c->p.group, c->p.head_dim, dist, seed,
+		       params, params_bytes);
+	else
+		last_cycles = st.cycles;
+	free(gold);
+	free(rtl);
+	return bad;
+}
+
+static int diff(const struct vcase *c, const char *what, int dist, uint64_t seed)
+{
+	return diff_at(c, c->p_addr, sizeof(c->p), what, dist, seed);
+}
+
+/* ------------------------------------------------------------------ */
+/* The sweeps of tests/vector/test_vector_diff.c                      */
+/* ------------------------------------------------------------------ */
+
+/* The same cases as test_vector_diff.c's sweep(), with FLLM_RTL_SEED's shift. */
+static void sweep(uint32_t op, uint32_t flags, uint64_t seed)
+{
+	uint32_t bad = 0, runs = 0;
+
+	seed += 10 * seed_shift;
+	for (uint32_t s = 0; s < VCASE_SWEEP_SIZES; s++) {
+		for (uint32_t d = 0; d < VC_DIST_COUNT; d++) {
+			struct vcase c;
+			uint64_t sd;
+
+			if (vcase_sweep_make(&c, op, flags, seed, s, d, &sd)) {
+				printf("\n  op %u size %u: the builder made an invalid block\n", op, s);
+				bad++;
+				continue;
+			}
+			bad += (uint32_t)diff(&c, c.p.out_addr == c.p.in_addr ? "sweep, in place" :
+					      "sweep", (int)d, sd);
+			runs++;
+			vcase_free(&c);
+		}
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+	CU_ASSERT(runs == VCASE_SWEEP_SIZES * VC_DIST_COUNT);
+}
+
+static void test_copy(void)
+{
+	sweep(FLLM_VECTOR_OP_COPY, 0, 1);
+}
+
+static void test_quant(void)
+{
+	sweep(FLLM_VECTOR_OP_COPY, FLLM_VECTOR_F_QUANT, 2);
+}
+
+static void test_dequant(void)
+{
+	sweep(FLLM_VECTOR_OP_DEQUANT, 0, 3);
+}
+
+static void test_rmsnorm(void)
+{
+	sweep(FLLM_VECTOR_OP_RMSNORM, 0, 4);
+}
+
+static void test_rmsnorm_quant(void)
+{
+	sweep(FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT, 5);
+}
+
+static void test_rope(void)
+{
+	sweep(FLLM_VECTOR_OP_ROPE, 0, 6);
+}
+
+static void test_silu_mul(void)
+{
+	sweep(FLLM_VECTOR_OP_SILU_MUL, 0, 7);
+}
+
+static void test_silu_mul_quant(void)
+{
+	sweep(FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT, 8);
+}
+
+static void test_add(void)
+{
+	sweep(FLLM_VECTOR_OP_ADD, 0, 9);
+}
+
+/* The largest row: n = 65536 of +-FLT_MAX (the on-chip buffers full, S at its bound). */
+static void test_largest_row(void)
+{
+	struct vcase c;
+
+	CU_ASSERT_FATAL(vcase_make(&c, FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT,
+				   FLLM_VECTOR_N_MAX, 1, 256, 0, VC_NORMAL, 0, 77) == 0);
+	for (uint32_t i = 0; i < FLLM_VECTOR_N_MAX; i++) {
+		uint32_t bits = 0x7f7fffffu | (i & 1u) << 31;	/* +-FLT_MAX */
+
+		memcpy(c.mem + c.p.in_addr + 4ull * i, &bits, 4);
+	}
+	FLLM_ASSERT_EQ_U64(diff(&c, "n 65536 of +-FLT_MAX", VC_NORMAL, 77), 0);
+	vcase_free(&c);
+}
+
+/*
+ * Shapes at the unit's limits the sweeps do not reach: 4096 groups of 16
+ * (the largest record header), head_dim 512 (the whole table buffer), rows
+ * of 65536 for DEQUANT and SILU_MUL + F_QUANT.
+ */
+static void test_limits(void)
+{
+	static const struct {
+		uint32_t op, flags, n, rows, group, hd;
+	} t[] = {
+		{ FLLM_VECTOR_OP_COPY, FLLM_VECTOR_F_QUANT, 65536, 1, 16, 0 },
+		{ FLLM_VECTOR_OP_DEQUANT, 0, 65536, 1, 16, 0 },
+		{ FLLM_VECTOR_OP_DEQUANT, 0, 65520, 2, 256, 0 },
+		{ FLLM_VECTOR_OP_ROPE, 0, 1024, 3, 0, 512 },
+		{ FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT, 65536, 1, 128, 0 },
+		{ FLLM_VECTOR_OP_ADD, 0, 65535, 1, 0, 0 },
+	};
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct vcase c;
+		uint64_t seed = 4242 + i;
+
+		CU_ASSERT_FATAL(vcase_make(&c, t[i].op, t[i].flags, t[i].n, t[i].rows, t[i].group,
+					   t[i].hd, VC_WIDE, 0, seed) == 0);
+		bad += (uint32_t)diff(&c, "limits", VC_WIDE, seed);
+		vcase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The error cases of tests/vector/test_vector_params.c               */
+/* ------------------------------------------------------------------ */
+
+/* Each broken block: the golden model's code, the same from the unit, image untouched. */
+static void test_each_field(void)
+{
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < vbad_count; i++) {
+		const struct vbad *b = &vbad_cases[i];
+		uint64_t nf = 0;
+		struct vcase c;
+		uint8_t *before;
+
+		CU_ASSERT_FATAL(vbad_make(&c, b->op, b->flags) == 0);
+		vbad_apply(&c, b);
+		vcase_store_params(&c);
+		before = malloc(c.mem_bytes);
+		CU_ASSERT_FATAL(before != NULL);
+		memcpy(before, c.mem, c.mem_bytes);
+		/* the golden model's code is the list's */
+		if (fllm_hls_vector_unit(before, c.mem_bytes, c.p_addr, sizeof(c.p), &nf) != b->err) {
+			printf("\n  %s: the golden model disagrees with the list\n", b->what);
+			bad++;
+		}
+		/* diff_at compares the unit with the golden model and the images */
+		if (diff_at(&c, c.p_addr, sizeof(c.p), b->what, VC_NORMAL, 99 + b->op))
+			bad++;
+		free(before);
+		vcase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* The block's own size, alignment and placement (nothing fetched on failure). */
+static void test_block_placement(void)
+{
+	struct vcase c;
+	struct {
+		uint64_t at, bytes;
+	} t[6];
+	uint32_t bad = 0;
+
+	CU_ASSERT_FATAL(vbad_make(&c, FLLM_VECTOR_OP_COPY, 0) == 0);
+	t[0].at = 0, t[0].bytes = 127;
+	t[1].at = 0, t[1].bytes = 129;
+	t[2].at = 8, t[2].bytes = 128;
+	t[3].at = c.mem_bytes & ~63ull, t[3].bytes = 128;
+	t[4].at = ~63ull, t[4].bytes = 128;
+	t[5].at = 0, t[5].bytes = 128;
+	for (int i = 0; i < 6; i++)
+		bad += (uint32_t)diff_at(&c, t[i].at, t[i].bytes, "block placement", VC_NORMAL,
+					 99 + FLLM_VECTOR_OP_COPY);
+	FLLM_ASSERT_EQ_U64(bad, 0);
+	vcase_free(&c);
+}
+
+/*
+ * Cycles per element of each op on 4 rows of 4096 (informational, also
+ * checked against the golden model), next to the hls cycle model's.
+ */
+static void test_report_cycles(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t op, flags;
+	} ops[] = {
+		{ "COPY", FLLM_VECTOR_OP_COPY, 0 },
+		{ "COPY+QUANT", FLLM_VECTOR_OP_COPY, FLLM_VECTOR_F_QUANT },
+		{ "DEQUANT", FLLM_VECTOR_OP_DEQUANT, 0 },
+		{ "RMSNORM", FLLM_VECTOR_OP_RMSNORM, 0 },
+		{ "RMSNORM+QUANT", FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT },
+		{ "ROPE", FLLM_VECTOR_OP_ROPE, 0 },
+		{ "SILU_MUL", FLLM_VECTOR_OP_SILU_MUL, 0 },
+		{ "SILU_MUL+QUANT", FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT },
+		{ "ADD", FLLM_VECTOR_OP_ADD, 0 },
+	};
+	const uint32_t n = 4096, rows = 4;
+	uint32_t bad = 0;
+
+	printf("\n    %-15s %12s %12s\n", "op (4 x 4096)", "rtl cyc/el", "hls cyc/el");
+	for (uint32_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct vcase c;
+
+		CU_ASSERT_FATAL(vcase_make(&c, ops[i].op, ops[i].flags, n, rows, 64, 128,
+					   VC_NORMAL, 0, 1234 + i) == 0);
+		last_cycles = 0;
+		bad += (uint32_t)diff(&c, ops[i].name, VC_NORMAL, 1234 + i);
+		printf("    %-15s %12.2f %12.3f\n", ops[i].name,
+		       (double)last_cycles / (n * rows),
+		       (double)fllm_vector_cycles(&c.p) / (n * rows));
+		vcase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+static CU_TestInfo sweep_tests[] = {
+	{ "COPY", test_copy },
+	{ "COPY + F_QUANT (quantize)", test_quant },
+	{ "DEQUANT", test_dequant },
+	{ "RMSNORM", test_rmsnorm },
+	{ "RMSNORM + F_QUANT", test_rmsnorm_quant },
+	{ "ROPE", test_rope },
+	{ "SILU_MUL", test_silu_mul },
+	{ "SILU_MUL + F_QUANT", test_silu_mul_quant },
+	{ "ADD", test_add },
+	{ "largest row at FLT_MAX", test_largest_row },
+	{ "shapes at the limits", test_limits },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo other_tests[] = {
+	{ "each bad field: same code, nothing written", test_each_field },
+	{ "block size, alignment, placement", test_block_placement },
+	{ "cycles per element on 4 x 4096 (report)", test_report_cycles },
+	CU_TEST_INFO_NULL,
+};
+
+int fllm_test_register(void)
+{
+	const char *why = fllm_rtl_unavailable();
+	const char *env = getenv("FLLM_RTL_SEED");
+	int err;
+
+	if (why) {
+		printf("SKIP: %s\n", why);
+		exit(77);
+	}
+	if (env) {
+		seed_shift = strtoull(env, NULL, 0);
+		printf("sweep seeds shifted by FLLM_RTL_SEED=%" PRIu64 "\n", seed_shift);
+	}
+	err = fllm_test_add_suite("rtl vector: unit vs golden", vu_init, vu_fini, sweep_tests);
+	if (!err)
+		err = fllm_test_add_suite("rtl vector: parameter block, cycles", vu_init, vu_fini,
+					  other_tests);
+	return err;
+}
