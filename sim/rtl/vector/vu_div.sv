@@ -1,8 +1,10 @@
-// The vector unit's one divider: restoring radix-2 division of 64-bit
-// unsigned integers, one quotient bit per cycle. The caller gives the
-// number of quotient bits `steps` (1..64) it needs: the result is
-// floor(num / den) whenever num < den * 2^steps, which each use guarantees
-// by its bounds (docs/rtl-vector.md lists them); fewer steps, fewer cycles.
+// The vector unit's sequential divider, for the divisions done once a
+// command or a row (the per-element ones are on vu_pdiv): restoring
+// radix-2 division of 64-bit unsigned integers, one quotient bit per
+// cycle. The caller gives the number of quotient bits `steps` (1..64) it
+// needs: the result is floor(num / den) whenever num < den * 2^steps,
+// which each use guarantees by its bounds (docs/rtl.md section 5 lists
+// them); fewer steps, fewer cycles.
 module vu_div (
     input  logic        clk,
     input  logic        rst,

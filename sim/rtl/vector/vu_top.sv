@@ -3,9 +3,12 @@
 // runs the command: the block's placement checks, its fetch over the
 // control port, its validation in the C's order, then row after row:
 // load, compute, store. Row buffers x and y are 512-bit words (16 fp32
-// elements each), read one word per cycle through registered read ports;
-// every division goes through the one vu_div. docs/rtl-vector.md has the
-// block diagram, the states and the cycle counts.
+// elements each), read one word per cycle through registered read ports
+// whose address is the word of the next cycle's elements, so a pass takes
+// VL elements a cycle with no read cycle per word. The per-element
+// divisions (sigmoid, quantizer) are pipelined (vu_pdiv); the per-command
+// and per-row ones share the sequential vu_div.
+// docs/rtl.md section 5 has the block diagram, the states and the cycles.
 module vu_top import lg_pkg::*; (
     input  logic clk,
     input  logic rst,
@@ -57,6 +60,11 @@ module vu_top import lg_pkg::*; (
                          OP_ROPE = 8'd4, OP_SILU_MUL = 8'd5, OP_ADD = 8'd6;
   localparam logic [31:0] MAGIC = 32'h5443_4556;   // "VECT"
   localparam logic signed [63:0] LOG2E_Q30 = 64'sd1549082005;
+  // elements a cycle of the ADD, SILU_MUL (a sigmoid and a divider each),
+  // ROPE (VL / 2 pairs), DEQUANT and RMSNORM product passes, and of the
+  // quantizer's xq pass (a divider each): a power of 2, 2 to 16
+  localparam int VL = 4;
+  localparam int QL = 4;
 
   // ------------------------------------------------------------------
   // Register block
@@ -342,7 +350,7 @@ module vu_top import lg_pkg::*; (
   end
 
   // ------------------------------------------------------------------
-  // Divider, 2^x table
+  // Divider (the per-command and per-row divisions)
   // ------------------------------------------------------------------
   logic        div_go, div_busy, div_done;
   logic [63:0] div_num, div_den, div_quo;
@@ -355,10 +363,6 @@ module vu_top import lg_pkg::*; (
     .clk, .rst, .go(div_go), .num(div_num), .den(div_den), .steps(div_steps),
     .busy(div_busy), .done(div_done), .quo(div_quo), .rem(div_rem)
   );
-
-  logic [7:0]  ex_j;
-  logic [31:0] ex_lo, ex_hi;
-  vu_exp2 exp2 (.j(ex_j), .lo(ex_lo), .hi(ex_hi));
 
   // ------------------------------------------------------------------
   // On-chip memories: x, y rows (16 elements a word), group maxima / msx,
@@ -384,9 +388,9 @@ module vu_top import lg_pkg::*; (
   typedef enum logic [5:0] {
     S_IDLE, S_PLACE, S_PAR_AR, S_PAR_R, S_PAR_DIV, S_PAR_CHK, S_ROW, S_LOAD, S_ZERO,
     S_SSQ_RD, S_SSQ_OP, S_SC_DIV1, S_SC_CALC, S_SC_SQRT, S_SC_DIV2, S_W_HDR, S_N_RD,
-    S_N_OP, S_R_RD, S_R_OP, S_B_RD, S_B_OP, S_B_DIV, S_B_FIN, S_D_MRD, S_D_MOP, S_D_RD,
-    S_D_OP, S_ST, S_ST_RD, S_ST_PUSH, S_QG_RD, S_QG_OP, S_QE, S_QM_RD, S_QM_OP, S_QM_DIV,
-    S_QM_PUT, S_QX_RD, S_QX_OP, S_QX_DIV, S_QX_PUT, S_ROW_END, S_DRAIN, S_FIN
+    S_N_OP, S_R_RD, S_R_OP, S_B_RD, S_B_OP, S_B_WAIT, S_D_MRD, S_D_MOP, S_D_OP, S_ST,
+    S_ST_RD, S_ST_PUSH, S_QG_RD, S_QG_OP, S_QE, S_QM_RD, S_QM_OP, S_QM_WAIT, S_QX_RD,
+    S_QX_OP, S_QX_WAIT, S_ROW_END, S_DRAIN, S_FIN
   } state_t;
 
   // what a load writes where
@@ -427,13 +431,13 @@ module vu_top import lg_pkg::*; (
   int          rms_e, ew, dq_ex, q_ex;
   logic [511:0] wbeat;              // current weight beat (32 wm)
   logic [7:0]  rj;                  // RoPE pair index in the head
-  logic [6:0]  sig_sh;              // sigmoid exponent sh
   logic [15:0] dq_msx;
   logic [31:0] gcur, amax;          // quantizer: running group max, row max
   logic [511:0] hb;                 // record beat being assembled
-  logic [7:0]  q_mag;
-  logic        q_neg;
-  logic [15:0] q_msx;
+  logic         wq_free;            // the write buffer takes a beat this cycle
+
+  // a beat whose handshakes both end this cycle frees the buffer for the next
+  assign wq_free = !wq_valid || ((aw_ok || m_awready[0]) && (w_ok || m_wready[0]));
 
   assign m_arvalid[0] = ar_left != 13'd0;
   assign m_araddr[0]  = ar_addr;
@@ -459,10 +463,22 @@ module vu_top import lg_pkg::*; (
   end
 
   // the states that take read beats
-  assign m_rready[0] = st == S_LOAD || st == S_W_HDR ||
-                       (st == S_N_RD && ei[4:0] == 5'd0);
+  assign m_rready[0] = st == S_LOAD || st == S_W_HDR || st == S_N_RD;
 
-  // read addresses of the buffers
+  // read addresses of the buffers: a pass that moves on this cycle reads
+  // the word of its next element, so the registered data is there in time
+  function automatic logic [11:0] dq_msx_word(input logic [16:0] e, input logic [3:0] lg);
+    return 12'((17'd8 + ((e >> lg) << 1)) >> 6);
+  endfunction
+
+  logic [16:0] ei1, eiv, eiq;
+  logic [12:0] bi1;
+  logic        qm_en, qx_en;          // the quantizer pipelines move (no stall)
+  assign ei1 = ei + 17'd1;
+  assign eiv = ei + 17'(VL);
+  assign eiq = ei + 17'(QL);
+  assign bi1 = bi + 13'd1;
+
   always_comb begin
     xra = ei[15:4];
     yra = ei[15:4];
@@ -472,9 +488,32 @@ module vu_top import lg_pkg::*; (
         xra = bi[11:0];
         yra = bi[11:0];
       end
-      S_D_MRD: xra = 12'((17'd8 + ((ei >> lgg) << 1)) >> 6);
-      S_D_RD, S_D_OP: xra = 12'((d_xo + 64'(ei)) >> 6);
+      S_SSQ_OP, S_QG_OP: begin
+        xra = bi1[11:0];
+        yra = bi1[11:0];
+      end
+      S_ST_PUSH: yra = wq_free ? bi1[11:0] : bi[11:0];
+      S_N_OP: xra = eiv[15:4];
+      S_B_OP: begin
+        xra = eiv[15:4];
+        yra = eiv[15:4];
+      end
+      S_R_OP: xra = eiv[15:4];
+      S_D_MRD: xra = dq_msx_word(ei, lgg);
+      S_D_MOP: xra = 12'((d_xo + 64'(ei)) >> 6);
+      S_D_OP: begin
+        // the next elements start a group: its msx word first
+        if ((eiv & ((17'd1 << lgg) - 17'd1)) == 17'd0)
+          xra = dq_msx_word(eiv, lgg);
+        else
+          xra = 12'((d_xo + 64'(eiv)) >> 6);
+      end
+      S_QM_OP: gra = qm_en ? ei1[11:0] : ei[11:0];
       S_QX_RD: gra = 12'(ei >> lgg);
+      S_QX_OP: begin
+        yra = qx_en ? eiq[15:4] : ei[15:4];
+        gra = 12'((qx_en ? eiq : ei) >> lgg);
+      end
       default: ;
     endcase
   end
@@ -541,49 +580,71 @@ module vu_top import lg_pkg::*; (
   end
 
   // the element (x, and y / in2) of index ei in the read words
-  spl_t ex_x, ex_y, ex_x1;
-  assign ex_x  = split(xw_l[ei[3:0]]);
-  assign ex_x1 = split(xw_l[{ei[3:1], 1'b1}]);
-  assign ex_y  = split(yw_l[ei[3:0]]);
+  // the lanes of the VL-element passes: elements ei .. ei + VL - 1, in one
+  // x (y) word, one weight beat, one quantization group (VL <= 16 <= g)
+  spl_t [VL-1:0] lx, ly;
+  logic [VL-1:0] lv;             // below n
+  always_comb
+    for (int k = 0; k < VL; k++) begin
+      lx[k] = split(xw_l[4'(ei[3:0] + 4'(k))]);
+      ly[k] = split(yw_l[4'(ei[3:0] + 4'(k))]);
+      lv[k] = ei + 17'(k) < 17'(f_n);
+    end
 
   // RMSNORM step 7
-  logic [31:0] norm_y;
-  always_comb begin
-    logic signed [15:0] wm;
-    longint c;
-    wm = $signed(wbeat[{ei[4:0], 4'd0} +: 16]);
-    c = rshift_round(longint'({32'd0, rms_r}) * longint'(wm), 8'd15);
-    norm_y = f32(sgn(ex_x.neg, ex_x.m) * c, 64'sd16 + longint'(rms_e) + longint'(ew) -
-                 longint'(fexp(ex_x.f)));
-  end
+  logic [VL-1:0][31:0] norm_y;
+  always_comb
+    for (int k = 0; k < VL; k++) begin
+      logic signed [15:0] wm;
+      longint c;
+      wm = $signed(wbeat[{5'(ei[4:0] + 5'(k)), 4'd0} +: 16]);
+      c = rshift_round(longint'({32'd0, rms_r}) * longint'(wm), 8'd15);
+      norm_y[k] = f32(sgn(lx[k].neg, lx[k].m) * c, 64'sd16 + longint'(rms_e) +
+                      longint'(ew) - longint'(fexp(lx[k].f)));
+    end
 
-  // RoPE pair (fllm_vec_rope_pair)
-  logic [31:0] rope_y0, rope_y1;
+  // RoPE, VL / 2 pairs a cycle (fllm_vec_rope_pair): pair p is lanes 2p,
+  // 2p + 1 and the table entry rj + p, modulo head_dim / 2
+  logic [VL/2-1:0][7:0]  rjp;
+  logic [7:0]            rj_nx;        // rj of the next cycle's first pair
+  logic [VL-1:0][31:0]   rope_y;
   always_comb begin
-    logic [63:0] ent;
-    longint cq, sq, a0, a1;
-    int fe;
-    ent = tabb[rj[7:3]][{rj[2:0], 6'd0} +: 64];
-    cq = longint'($signed(ent[31:0]));
-    sq = longint'($signed(ent[63:32]));
-    if (cq > 64'sd1073741824) cq = 64'sd1073741824;
-    if (cq < -64'sd1073741824) cq = -64'sd1073741824;
-    if (sq > 64'sd1073741824) sq = 64'sd1073741824;
-    if (sq < -64'sd1073741824) sq = -64'sd1073741824;
-    if (ex_x.m == 24'd0)
-      fe = fexp(ex_x1.f);
-    else if (ex_x1.m == 24'd0)
-      fe = fexp(ex_x.f);
-    else
-      fe = fexp(ex_x.f) > fexp(ex_x1.f) ? fexp(ex_x.f) : fexp(ex_x1.f);
-    a0 = align7(ex_x, fe);
-    a1 = align7(ex_x1, fe);
-    if (ex_x.m == 24'd0 && ex_x1.m == 24'd0) begin
-      rope_y0 = 32'd0;
-      rope_y1 = 32'd0;
-    end else begin
-      rope_y0 = f32(a0 * cq - a1 * sq, 64'sd37 - longint'(fe));
-      rope_y1 = f32(a0 * sq + a1 * cq, 64'sd37 - longint'(fe));
+    logic [7:0] r;
+    r = rj;
+    for (int p = 0; p < VL / 2; p++) begin
+      rjp[p] = r;
+      r = (r + 8'd1 == 8'(f_hd >> 1)) ? 8'd0 : r + 8'd1;
+    end
+    rj_nx = r;
+    for (int p = 0; p < VL / 2; p++) begin
+      logic [63:0] ent;
+      longint cq, sq, a0, a1;
+      int fe;
+      spl_t x0, x1;
+      x0 = lx[2 * p];
+      x1 = lx[2 * p + 1];
+      ent = tabb[rjp[p][7:3]][{rjp[p][2:0], 6'd0} +: 64];
+      cq = longint'($signed(ent[31:0]));
+      sq = longint'($signed(ent[63:32]));
+      if (cq > 64'sd1073741824) cq = 64'sd1073741824;
+      if (cq < -64'sd1073741824) cq = -64'sd1073741824;
+      if (sq > 64'sd1073741824) sq = 64'sd1073741824;
+      if (sq < -64'sd1073741824) sq = -64'sd1073741824;
+      if (x0.m == 24'd0)
+        fe = fexp(x1.f);
+      else if (x1.m == 24'd0)
+        fe = fexp(x0.f);
+      else
+        fe = fexp(x0.f) > fexp(x1.f) ? fexp(x0.f) : fexp(x1.f);
+      a0 = align7(x0, fe);
+      a1 = align7(x1, fe);
+      if (x0.m == 24'd0 && x1.m == 24'd0) begin
+        rope_y[2 * p] = 32'd0;
+        rope_y[2 * p + 1] = 32'd0;
+      end else begin
+        rope_y[2 * p] = f32(a0 * cq - a1 * sq, 64'sd37 - longint'(fe));
+        rope_y[2 * p + 1] = f32(a0 * sq + a1 * cq, 64'sd37 - longint'(fe));
+      end
     end
   end
 
@@ -599,90 +660,219 @@ module vu_top import lg_pkg::*; (
   endfunction
 
   // ADD (fllm_vec_add)
-  logic [31:0] add_y;
-  always_comb begin
+  function automatic logic [31:0] add_f(input spl_t a, input spl_t b);
     spl_t hi, lo;
     int d;
-    hi = ex_x;
-    lo = ex_y;
+    hi = a;
+    lo = b;
     if (hi.m == 24'd0 || (lo.m != 24'd0 && fexp(lo.f) > fexp(hi.f))) begin
-      hi = ex_y;
-      lo = ex_x;
+      hi = b;
+      lo = a;
     end
     d = fexp(hi.f) - fexp(lo.f);
-    if (ex_x.m == 24'd0 && ex_y.m == 24'd0)
-      add_y = 32'd0;
-    else if (lo.m == 24'd0 || d > 32)
-      add_y = f32(sgn(hi.neg, hi.m), -longint'(fexp(hi.f)));
-    else
-      add_y = f32(sgn(hi.neg, hi.m) * (64'sd1 <<< d) + sgn(lo.neg, lo.m),
-                  -longint'(fexp(lo.f)));
-  end
+    if (a.m == 24'd0 && b.m == 24'd0)
+      return 32'd0;
+    if (lo.m == 24'd0 || d > 32)
+      return f32(sgn(hi.neg, hi.m), -longint'(fexp(hi.f)));
+    return f32(sgn(hi.neg, hi.m) * (64'sd1 <<< d) + sgn(lo.neg, lo.m),
+               -longint'(fexp(lo.f)));
+  endfunction
 
-  // sigmoid: T = -g * log2(e) in Q.24 (fllm_vector_sigmoid), split into
-  // its fraction (the 2^x table's input) and integer part
-  logic [23:0] sig_fr;
-  longint      sig_i;
-  always_comb begin
-    int e;
-    logic [63:0] mag;
-    longint gq_s, t;
-    e = fexp(ex_x.f) + 24;
-    if (ex_x.m == 24'd0)
-      mag = 64'd0;
-    else if (e >= 7)
-      mag = 64'h4000_0000;
-    else if (e >= 0)
-      mag = 64'(ex_x.m) << e;
-    else
-      mag = rha(64'(ex_x.m), -e);
-    gq_s = ex_x.neg ? -longint'(mag) : longint'(mag);
-    t = rshift_round(-gq_s * LOG2E_Q30, 8'd30);
-    sig_fr = t[23:0];
-    sig_i = t >>> 24;
-  end
-  assign ex_j = sig_fr[23:16];
+  logic [VL-1:0][31:0] add_y;
+  always_comb
+    for (int k = 0; k < VL; k++)
+      add_y[k] = add_f(lx[k], ly[k]);
 
-  // the denominator Dm = 1 + 2^T as a mantissa, and the exponent sh
-  logic [63:0] sig_dm;
-  logic [6:0]  sig_sh_c;
-  always_comb begin
-    logic [31:0] p;
-    logic [47:0] stepw;
-    stepw = 48'(32'(ex_hi - ex_lo)) * 48'(sig_fr[15:0]);
-    p = ex_lo + 32'((stepw + 48'h8000) >> 16);
-    if (sig_i >= 0) begin
-      sig_dm = 64'(p) + rha(64'h4000_0000, int'(sig_i));
-      sig_sh_c = 7'(sig_i);
-    end else begin
-      sig_dm = 64'h4000_0000 + rha(64'(p), int'(-sig_i));
-      sig_sh_c = 7'd0;
+  // SILU_MUL, VL lanes: the sigmoid's front end, then R = 2^62 / Dm on a
+  // 33-stage pipeline (Dm >= 2^30, so R <= 2^32); the tag carries the rest
+  // of the element to the back end, which writes y as it comes out
+  typedef struct packed {
+    logic               live;   // below n
+    logic               zero;   // g or u is 0: y = +0
+    logic [15:0]        idx;    // of lane 0
+    logic [23:0]        xm, ym;
+    logic               neg;
+    logic signed [11:0] sh;     // 8 + sh - f_g - f_u, in [-200, 444]
+  } sd_tag_t;
+  sd_tag_t [VL-1:0]     sd_out;
+  logic [VL-1:0][32:0]  sd_quo;
+  logic [VL-1:0][31:0]  silu_y;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [VL-1:0]        sd_v, sd_b;   // the lanes move together: lane 0's are read
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic                 sd_valid, sd_busy;
+
+  for (genvar k = 0; k < VL; k++) begin : g_sl
+    spl_t        x, y;
+    logic [23:0] fr;           // T's fraction: the 2^x table's input
+    longint      ti;           // and its integer part
+    logic [31:0] lo, hi, dm;   // table entries j, j + 1; Dm in [2^30, 3 * 2^30)
+    logic [6:0]  sh;
+    sd_tag_t     tin;
+
+    assign x = lx[k];
+    assign y = ly[k];
+
+    // T = -g * log2(e) in Q.24 (fllm_vector_sigmoid)
+    always_comb begin
+      int e;
+      logic [63:0] mag;
+      longint gq_s, t;
+      e = fexp(x.f) + 24;
+      if (x.m == 24'd0)
+        mag = 64'd0;
+      else if (e >= 7)
+        mag = 64'h4000_0000;
+      else if (e >= 0)
+        mag = 64'(x.m) << e;
+      else
+        mag = rha(64'(x.m), -e);
+      gq_s = x.neg ? -longint'(mag) : longint'(mag);
+      t = rshift_round(-gq_s * LOG2E_Q30, 8'd30);
+      fr = t[23:0];
+      ti = t >>> 24;
+    end
+
+    vu_exp2 exp2 (.j(fr[23:16]), .lo, .hi);
+
+    // the denominator Dm = 1 + 2^T as a mantissa, and the exponent sh
+    always_comb begin
+      logic [31:0] p;
+      logic [47:0] stepw;
+      stepw = 48'(32'(hi - lo)) * 48'(fr[15:0]);
+      p = lo + 32'((stepw + 48'h8000) >> 16);
+      if (ti >= 0) begin
+        dm = 32'(64'(p) + rha(64'h4000_0000, int'(ti)));
+        sh = 7'(ti);
+      end else begin
+        dm = 32'(64'h4000_0000 + rha(64'(p), int'(-ti)));
+        sh = 7'd0;
+      end
+    end
+
+    assign tin.live = lv[k];
+    assign tin.zero = x.m == 24'd0 || y.m == 24'd0;
+    assign tin.idx  = ei[15:0];
+    assign tin.xm   = x.m;
+    assign tin.ym   = y.m;
+    assign tin.neg  = x.neg != y.neg;
+    assign tin.sh   = 12'(14'sd8 + 14'(sh) - 14'($signed(x.f)) - 14'($signed(y.f)));
+
+    vu_pdiv #(.NW(63), .DW(32), .STEPS(33), .PW($bits(sd_tag_t))) sdiv (
+      .clk, .rst, .en(1'b1), .in_valid(st == S_B_OP && f_op == OP_SILU_MUL),
+      .num(63'h4000_0000_0000_0000), .den(dm), .in_tag(tin),
+      .out_valid(sd_v[k]), .quo(sd_quo[k]), .out_tag(sd_out[k]), .busy(sd_b[k])
+    );
+
+    // after the division (fllm_vec_silu_mul)
+    always_comb begin
+      longint a1, acc;
+      a1 = rshift_round(longint'(64'(sd_out[k].xm) * 64'(sd_quo[k])), 8'd24);
+      acc = a1 * longint'({40'd0, sd_out[k].ym});
+      if (sd_out[k].neg)
+        acc = -acc;
+      silu_y[k] = sd_out[k].zero ? 32'd0 : f32(acc, longint'($signed(sd_out[k].sh)));
     end
   end
+  assign sd_valid = sd_v[0];
+  assign sd_busy = sd_b[0];
 
-  // SILU_MUL after the division (fllm_vec_silu_mul)
-  logic [31:0] silu_y;
+  // DEQUANT elements
+  logic [VL-1:0][31:0] dq_y;
+  always_comb
+    for (int k = 0; k < VL; k++) begin
+      logic signed [7:0] xq;
+      xq = $signed(xw[{6'(ei[5:0] + 6'(k)), 3'd0} +: 8]);
+      dq_y[k] = f32(longint'(xq) * longint'({48'd0, dq_msx}), longint'(dq_ex));
+    end
+
+  // quantizer, msx per group: ceil(m / (127 << s)) <= 2^24 / 254 + 1 < 2^17
+  // (s >= 1), 17 stages, a group a cycle; the C keeps the low 16 bits
+  typedef struct packed {
+    logic        zero;     // group max 0: msx 0
+    logic        one;      // s out of [0, 40): msx 1
+    logic [11:0] idx;
+  } qm_tag_t;
+  qm_tag_t     qm_in, qm_out;
+  logic        qm_valid, qm_busy;
+  logic [47:0] qm_num, qm_den;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [16:0] qm_quo;     // bit 16 dropped as by the C's uint16_t
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [15:0] qm_msx;
   always_comb begin
-    longint a1, acc;
-    a1 = rshift_round(longint'(64'(ex_x.m) * div_quo), 8'd24);
-    acc = a1 * longint'({40'd0, ex_y.m});
-    if (ex_x.neg != ex_y.neg)
-      acc = -acc;
-    silu_y = f32(acc, 64'sd8 + longint'({57'd0, sig_sh}) - longint'(fexp(ex_x.f)) -
-                 longint'(fexp(ex_y.f)));
+    /* verilator lint_off UNUSEDSIGNAL */
+    spl_t v;   // magnitude only
+    /* verilator lint_on UNUSEDSIGNAL */
+    int s;
+    v = split(gq);
+    s = -(fexp(v.f) + q_ex);
+    qm_in.zero = gq == 32'd0;
+    qm_in.one = s < 0 || s >= 40;
+    qm_in.idx = ei[11:0];
+    qm_den = (qm_in.one || qm_in.zero) ? 48'd1 : 48'd127 << s;
+    qm_num = 48'(v.m) + qm_den - 48'd1;
   end
 
-  // DEQUANT element
-  logic [31:0] dq_y;
-  always_comb begin
-    logic signed [7:0] xq;
-    xq = $signed(xw[{ei[5:0], 3'd0} +: 8]);
-    dq_y = f32(longint'(xq) * longint'({48'd0, dq_msx}), longint'(dq_ex));
-  end
+  vu_pdiv #(.NW(48), .DW(48), .STEPS(17), .PW($bits(qm_tag_t))) qmdiv (
+    .clk, .rst, .en(qm_en), .in_valid(st == S_QM_OP), .num(qm_num), .den(qm_den),
+    .in_tag(qm_in), .out_valid(qm_valid), .quo(qm_quo), .out_tag(qm_out), .busy(qm_busy)
+  );
+  assign qm_msx = qm_out.zero ? 16'd0 : qm_out.one ? 16'd1 : qm_quo[15:0];
 
-  // the element of the quantizer: s = -(f + ex)
-  int qx_s;
-  assign qx_s = -(fexp(ex_y.f) + q_ex);
+  // msx goes into the header beat at byte 8 + 2 grp; a full beat (or the
+  // last group) is written out, and the pipeline waits while the buffer is busy
+  logic [13:0] qm_off;
+  logic        qm_flush;
+  assign qm_off = 14'd8 + {1'b0, qm_out.idx, 1'b0};
+  assign qm_flush = qm_off[5:0] == 6'd62 || 13'(qm_out.idx) + 13'd1 == n_groups;
+  assign qm_en = !(qm_valid && qm_flush && wq_valid);
+
+  // quantizer, xq per element, QL lanes: round(m / D) = (2m + D) / 2D,
+  // D = msx << s: |y| <= its group's max, so m / D <= 127 by msx's choice
+  // and 8 stages hold the quotient
+  typedef struct packed {
+    logic        zero;     // past n, msx 0, y 0 or s out of [0, 40): xq 0
+    logic        neg;
+    logic        last;     // the row's last bytes of xq
+    logic [15:0] idx;      // of lane 0
+  } qx_tag_t;
+  qx_tag_t [QL-1:0]    qx_in, qx_out;
+  logic [QL-1:0][57:0] qx_num, qx_den;
+  logic [QL-1:0][7:0]  qx_quo, qx_mag;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [QL-1:0]       qx_v, qx_b;   // the lanes move together: lane 0's are read
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic                qx_valid, qx_busy, qx_flush;
+  logic [16:0]         qx_total;     // xq bytes: whole groups
+  assign qx_total = 17'(18'(n_groups) << lgg);
+
+  for (genvar k = 0; k < QL; k++) begin : g_qx
+    spl_t v;
+    int   s;
+    assign v = split(yw_l[4'(ei[3:0] + 4'(k))]);
+    assign s = -(fexp(v.f) + q_ex);
+    always_comb begin
+      qx_in[k].zero = !(ei + 17'(k) < 17'(f_n) && gq[15:0] != 16'd0 && v.m != 24'd0 &&
+                        s >= 0 && s < 40);
+      qx_in[k].neg = v.neg;
+      qx_in[k].last = eiq == qx_total;
+      qx_in[k].idx = ei[15:0];
+      qx_den[k] = qx_in[k].zero ? 58'd1 : 58'(gq[15:0]) << (s + 1);
+      qx_num[k] = qx_in[k].zero ? 58'd0 : 58'({v.m, 1'b0}) + (58'(gq[15:0]) << s);
+    end
+
+    vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qx_tag_t))) qxdiv (
+      .clk, .rst, .en(qx_en), .in_valid(st == S_QX_OP), .num(qx_num[k]), .den(qx_den[k]),
+      .in_tag(qx_in[k]), .out_valid(qx_v[k]), .quo(qx_quo[k]), .out_tag(qx_out[k]),
+      .busy(qx_b[k])
+    );
+    assign qx_mag[k] = qx_out[k].zero ? 8'd0 : qx_quo[k][7] ? 8'd127 : qx_quo[k];
+  end
+  assign qx_valid = qx_v[0];
+  assign qx_busy = qx_b[0];
+  assign qx_flush = qx_out[0].idx[5:0] == 6'(64 - QL) || qx_out[0].last;
+  assign qx_en = !(qx_valid && qx_flush && wq_valid);
 
   // ------------------------------------------------------------------
   // The FSM proper
@@ -736,14 +926,10 @@ module vu_top import lg_pkg::*; (
       q_ex <= 0;
       wbeat <= '0;
       rj <= '0;
-      sig_sh <= '0;
       dq_msx <= '0;
       gcur <= '0;
       amax <= '0;
       hb <= '0;
-      q_mag <= '0;
-      q_neg <= 1'b0;
-      q_msx <= '0;
     end else begin
       // read bursts go out while ar_left beats remain to be requested
       if (m_arvalid[0] && m_arready[0]) begin
@@ -766,6 +952,46 @@ module vu_top import lg_pkg::*; (
       end
       if (m_bvalid[0])
         wr_acked <= wr_acked + 32'd1;
+
+      // the ends of the division pipelines
+      if (sd_valid)
+        for (int k = 0; k < VL; k++)
+          if (sd_out[k].live)
+            yb[sd_out[0].idx[15:4]][{4'(sd_out[0].idx[3:0] + 4'(k)), 5'd0} +: 32] <=
+                silu_y[k];
+      if (qm_valid && qm_en) begin
+        logic [511:0] h;
+        h = hb;
+        h[{qm_off[5:1], 4'd0} +: 16] = qm_msx;
+        gmax[qm_out.idx] <= {16'd0, qm_msx};
+        if (qm_flush) begin
+          wq_valid <= 1'b1;
+          wq_addr <= out_r + 64'({qm_off[13:6], 6'd0});
+          wq_data <= h;
+          wq_strb <= '1;
+          wr_issued <= wr_issued + 32'd1;
+          hb <= '0;
+        end else begin
+          hb <= h;
+        end
+      end
+      if (qx_valid && qx_en) begin
+        logic [511:0] h;
+        h = hb;
+        for (int k = 0; k < QL; k++)
+          h[{6'(qx_out[0].idx[5:0] + 6'(k)), 3'd0} +: 8] =
+              qx_out[k].neg ? 8'(-qx_mag[k]) : qx_mag[k];
+        if (qx_flush) begin
+          wq_valid <= 1'b1;
+          wq_addr <= out_r + d_xo + 64'({qx_out[0].idx[15:6], 6'd0});
+          wq_data <= h;
+          wq_strb <= '1;
+          wr_issued <= wr_issued + 32'd1;
+          hb <= '0;
+        end else begin
+          hb <= h;
+        end
+      end
 
       case (st)
         S_IDLE: if (start) begin
@@ -899,8 +1125,9 @@ module vu_top import lg_pkg::*; (
         S_SSQ_RD: st <= S_SSQ_OP;
         S_SSQ_OP: begin
           ssq <= ssq + ssq_beat;
-          bi <= bi + 13'd1;
-          st <= (bi + 13'd1 == nbeats) ? S_SC_DIV1 : S_SSQ_RD;
+          bi <= bi1;
+          if (bi1 == nbeats)
+            st <= S_SC_DIV1;
         end
         S_SC_DIV1: begin
           // A = (S << k) / n
@@ -987,66 +1214,49 @@ module vu_top import lg_pkg::*; (
         end
         S_N_RD: begin
           // a new beat of 32 weights every 32 elements
-          if (ei[4:0] != 5'd0) begin
-            st <= S_N_OP;
-          end else if (m_rvalid[0]) begin
+          if (m_rvalid[0]) begin
             wbeat <= m_rdata[0];
             st <= S_N_OP;
           end
         end
         S_N_OP: begin
-          // the next element of the same x word needs no read cycle
-          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= norm_y;
-          ei <= ei + 17'd1;
-          if (ei + 17'd1 == 17'(f_n))
+          for (int k = 0; k < VL; k++)
+            if (lv[k])
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= norm_y[k];
+          ei <= eiv;
+          if (eiv >= 17'(f_n))
             st <= S_ST;
-          else if (ei[3:0] == 4'd15)
-            st <= S_N_RD;
+          else if (eiv[4:0] == 5'd0)
+            st <= S_N_RD;    // the next weight beat
         end
 
         // ---------------- ROPE ----------------
         S_R_RD: st <= S_R_OP;
         S_R_OP: begin
-          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= rope_y0;
-          yb[ei[15:4]][{ei[3:0] | 4'd1, 5'd0} +: 32] <= rope_y1;
-          rj <= (rj + 8'd1 == 8'(f_hd >> 1)) ? 8'd0 : rj + 8'd1;
-          ei <= ei + 17'd2;
-          if (ei + 17'd2 == 17'(f_n))
+          // n is a multiple of head_dim: whole pairs
+          for (int k = 0; k < VL; k++)
+            if (lv[k])
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= rope_y[k];
+          rj <= rj_nx;
+          ei <= eiv;
+          if (eiv >= 17'(f_n))
             st <= S_ST;
-          else if (ei[3:1] == 3'd7)
-            st <= S_R_RD;
         end
 
         // ---------------- SILU_MUL, ADD ----------------
         S_B_RD: st <= S_B_OP;
         S_B_OP: begin
-          if (f_op == OP_ADD || ex_x.m == 24'd0 || ex_y.m == 24'd0) begin
-            yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= (f_op == OP_ADD) ? add_y : 32'd0;
-            ei <= ei + 17'd1;
-            if (ei + 17'd1 == 17'(f_n))
-              st <= S_ST;
-            else if (ei[3:0] == 4'd15)
-              st <= S_B_RD;
-          end else begin
-            // sigmoid: R = 2^62 / Dm, Dm >= 2^30 so R <= 2^32
-            div_go <= 1'b1;
-            div_num <= 64'h4000_0000_0000_0000;
-            div_den <= sig_dm;
-            div_steps <= 7'd33;
-            sig_sh <= sig_sh_c;
-            st <= S_B_DIV;
-          end
+          // ADD here; SILU_MUL enters the divider, written as it comes out
+          if (f_op == OP_ADD)
+            for (int k = 0; k < VL; k++)
+              if (lv[k])
+                yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= add_y[k];
+          ei <= eiv;
+          if (eiv >= 17'(f_n))
+            st <= (f_op == OP_ADD) ? S_ST : S_B_WAIT;
         end
-        S_B_DIV: if (div_done)
-          st <= S_B_FIN;
-        S_B_FIN: begin
-          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= silu_y;
-          ei <= ei + 17'd1;
-          if (ei + 17'd1 == 17'(f_n))
-            st <= S_ST;
-          else
-            st <= (ei[3:0] == 4'd15) ? S_B_RD : S_B_OP;
-        end
+        S_B_WAIT: if (!sd_busy)
+          st <= S_ST;
 
         // ---------------- DEQUANT ----------------
         S_D_MRD: st <= S_D_MOP;
@@ -1055,18 +1265,17 @@ module vu_top import lg_pkg::*; (
           logic [4:0] hw;
           hw = 5'(5'd4 + 5'(ei >> lgg));     // halfword (8 + 2 G) / 2 of its word
           dq_msx <= xw[{hw, 4'd0} +: 16];
-          st <= S_D_RD;
+          st <= S_D_OP;
         end
-        S_D_RD: st <= S_D_OP;
         S_D_OP: begin
-          yb[ei[15:4]][{ei[3:0], 5'd0} +: 32] <= dq_y;
-          ei <= ei + 17'd1;
-          if (ei + 17'd1 == 17'(f_n))
+          for (int k = 0; k < VL; k++)
+            if (lv[k])
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= dq_y[k];
+          ei <= eiv;
+          if (eiv >= 17'(f_n))
             st <= S_ST;
-          else if (((ei + 17'd1) & ((17'd1 << lgg) - 17'd1)) == 17'd0)
-            st <= S_D_MRD;
-          else if (ei[5:0] == 6'd63)
-            st <= S_D_RD;
+          else if ((eiv & ((17'd1 << lgg) - 17'd1)) == 17'd0)
+            st <= S_D_MOP;   // its msx word is being read
         end
 
         // ---------------- store ----------------
@@ -1077,7 +1286,7 @@ module vu_top import lg_pkg::*; (
           st <= u_quant ? S_QG_RD : S_ST_RD;
         end
         S_ST_RD: st <= S_ST_PUSH;
-        S_ST_PUSH: if (!wq_valid) begin
+        S_ST_PUSH: if (wq_free) begin
           logic [4:0] last;
           last = 5'(f_n[3:0]);
           wq_valid <= 1'b1;
@@ -1087,7 +1296,8 @@ module vu_top import lg_pkg::*; (
                      ((64'd1 << {last, 2'd0}) - 64'd1) : '1;
           wr_issued <= wr_issued + 32'd1;
           bi <= bi + 13'd1;
-          st <= (bi + 13'd1 == nbeats) ? S_ROW_END : S_ST_RD;
+          if (bi1 == nbeats)
+            st <= S_ROW_END;
         end
 
         // quantizer: group maxima (a group is whole words: g >= 16)
@@ -1103,8 +1313,9 @@ module vu_top import lg_pkg::*; (
           gmax[12'(e0 >> lgg)] <= g;
           if (ymax_beat > amax)
             amax <= ymax_beat;
-          bi <= bi + 13'd1;
-          st <= (bi + 13'd1 == nbeats) ? S_QE : S_QG_RD;
+          bi <= bi1;
+          if (bi1 == nbeats)
+            st <= S_QE;
         end
         S_QE: begin
           // ex from the row's largest magnitude; the first beat starts with ex
@@ -1121,108 +1332,27 @@ module vu_top import lg_pkg::*; (
           ei <= '0;
           st <= S_QM_RD;
         end
-        // msx per group, written into the record header as they come
+        // msx per group into the pipeline, a group a cycle; its end writes
+        // them into gmax and the record header
         S_QM_RD: st <= S_QM_OP;
-        S_QM_OP: begin
-          /* verilator lint_off UNUSEDSIGNAL */
-          spl_t v;   // magnitude only
-          /* verilator lint_on UNUSEDSIGNAL */
-          int s;
-          v = split(gq);
-          s = -(fexp(v.f) + q_ex);
-          if (gq == 32'd0) begin
-            q_msx <= '0;
-            st <= S_QM_PUT;
-          end else if (s < 0 || s >= 40) begin
-            q_msx <= 16'd1;
-            st <= S_QM_PUT;
-          end else begin
-            // ceil(m / (127 << s)) <= 2^24 / 254 + 1 < 2^17 (s >= 1)
-            div_go <= 1'b1;
-            div_num <= 64'(v.m) + (64'd127 << s) - 64'd1;
-            div_den <= 64'd127 << s;
-            div_steps <= 7'd17;
-            st <= S_QM_DIV;
-          end
+        S_QM_OP: if (qm_en) begin
+          ei <= ei1;
+          if (ei1 == 17'(n_groups))
+            st <= S_QM_WAIT;
         end
-        S_QM_DIV: if (div_done) begin
-          q_msx <= div_quo[15:0];
-          st <= S_QM_PUT;
+        S_QM_WAIT: if (!qm_busy) begin
+          ei <= '0;
+          st <= S_QX_RD;
         end
-        S_QM_PUT: begin
-          logic [13:0] off;
-          logic [511:0] h;
-          logic flush;
-          off = 14'd8 + {ei[12:0], 1'b0};
-          h = hb;
-          h[{off[5:1], 4'd0} +: 16] = q_msx;
-          flush = off[5:0] == 6'd62 || ei + 17'd1 == 17'(n_groups);
-          if (!flush || !wq_valid) begin
-            gmax[ei[11:0]] <= {16'd0, q_msx};
-            if (flush) begin
-              wq_valid <= 1'b1;
-              wq_addr <= out_r + 64'({off[13:6], 6'd0});
-              wq_data <= h;
-              wq_strb <= '1;
-              wr_issued <= wr_issued + 32'd1;
-              hb <= '0;
-            end else begin
-              hb <= h;
-            end
-            if (ei + 17'd1 == 17'(n_groups)) begin
-              ei <= '0;
-              st <= S_QX_RD;
-            end else begin
-              ei <= ei + 17'd1;
-              st <= S_QM_RD;
-            end
-          end
-        end
-        // xq per element, 64 a beat; padding of the last beat stays 0
+        // xq per element, a beat per 64; padding of the last beat stays 0
         S_QX_RD: st <= S_QX_OP;
-        S_QX_OP: begin
-          q_neg <= ex_y.neg;
-          if (ei < 17'(f_n) && gq[15:0] != 16'd0 && ex_y.m != 24'd0 && qx_s >= 0 &&
-              qx_s < 40) begin
-            // round(m / D) = (2m + D) / 2D, D = msx << s: |y| <= the group's
-            // max, so m / D <= 127 by msx's choice and 8 quotient bits hold it
-            div_go <= 1'b1;
-            div_num <= 64'({ex_y.m, 1'b0}) + (64'(gq[15:0]) << qx_s);
-            div_den <= 64'(gq[15:0]) << (qx_s + 1);
-            div_steps <= 7'd8;
-            st <= S_QX_DIV;
-          end else begin
-            q_mag <= '0;
-            st <= S_QX_PUT;
-          end
+        S_QX_OP: if (qx_en) begin
+          ei <= eiq;
+          if (eiq == qx_total)
+            st <= S_QX_WAIT;
         end
-        S_QX_DIV: if (div_done) begin
-          q_mag <= (div_quo > 64'd127) ? 8'd127 : div_quo[7:0];
-          st <= S_QX_PUT;
-        end
-        S_QX_PUT: begin
-          logic [511:0] h;
-          logic flush;
-          logic [16:0] total;
-          total = 17'(18'(n_groups) << lgg);
-          h = hb;
-          h[{ei[5:0], 3'd0} +: 8] = q_neg ? 8'(-q_mag) : q_mag;
-          flush = ei[5:0] == 6'd63 || ei + 17'd1 == total;
-          if (!flush || !wq_valid) begin
-            if (flush) begin
-              wq_valid <= 1'b1;
-              wq_addr <= out_r + d_xo + 64'({ei[16:6], 6'd0});
-              wq_data <= h;
-              wq_strb <= '1;
-              wr_issued <= wr_issued + 32'd1;
-              hb <= '0;
-            end else begin
-              hb <= h;
-            end
-            ei <= ei + 17'd1;
-            st <= (ei + 17'd1 == total) ? S_ROW_END : S_QX_RD;
-          end
-        end
+        S_QX_WAIT: if (!qx_busy)
+          st <= S_ROW_END;
 
         // ---------------- rows, end ----------------
         S_ROW_END: begin
