@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fllm_lutgemm_unit.h"
+#include "rtl_tests.h"
 
 struct fllm_rtl_unit *rtl_unit;
 
@@ -22,14 +23,7 @@ void rtl_skip_unless_built(void)
 
 int rtl_unit_open(void)
 {
-	struct fllm_rtl_timing t;
-	int rc;
-
-	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	rc = fllm_rtl_unit_create(FLLM_CU_LUTGEMM, &t, &rtl_unit);
-	if (rc)
-		fprintf(stderr, "fllm_rtl_unit_create: %d\n", rc);
-	return rc ? -1 : 0;
+	return rtl_ref_unit(FLLM_CU_LUTGEMM, &rtl_unit) ? -1 : 0;
 }
 
 void rtl_unit_close(void)

@@ -1,8 +1,16 @@
-/* The suites of the rtl test programs, one array per source file. */
+/*
+ * The suites of the rtl test programs, one array per source file, and the
+ * one way they make a unit: with the reference card's channel timing.
+ */
 #ifndef FLLM_RTL_TESTS_H
 #define FLLM_RTL_TESTS_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #include <CUnit/CUnit.h>
+
+#include "fllm_rtl.h"
 
 extern CU_TestInfo rtl_golden_tests[];
 extern CU_TestInfo rtl_golden_long_tests[];
@@ -14,5 +22,22 @@ extern CU_TestInfo rtl_test_unit_tests[];
 /* The test unit's own instance (test_rtl_test_unit.c). */
 int rtl_test_unit_open(void);
 int rtl_test_unit_close(void);
+
+/*
+ * The RTL unit of cu_type (FLLM_CU_*) behind the HBM channels of the
+ * reference card (300 MHz, 14.375 GB/s a pseudo-channel); 0, or the
+ * create call's error, said on stderr.
+ */
+static inline int rtl_ref_unit(uint32_t cu_type, struct fllm_rtl_unit **u)
+{
+	struct fllm_rtl_timing t;
+	int rc;
+
+	fllm_rtl_timing_hbm(&t, 300000, 14375);
+	rc = fllm_rtl_unit_create(cu_type, &t, u);
+	if (rc)
+		fprintf(stderr, "fllm_rtl_unit_create(cu type %u): %d\n", cu_type, rc);
+	return rc;
+}
 
 #endif /* FLLM_RTL_TESTS_H */

@@ -17,6 +17,7 @@
 #include "fllm_pattern.h"
 #include "fllm_rtl.h"
 #include "lg_card.h"
+#include "rtl_tests.h"
 #include "test_main.h"
 
 #define RTL_CARD_SPEC	"rtlsim:0,mem=256M,channels=32"
@@ -69,7 +70,6 @@ static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
 	const struct fllm_lutgemm_params *p = &k->p;
 	uint64_t params = fllm_bo_card_addr(k->params) + k->params_off;
 	uint32_t act = fllm_lutgemm_act_bytes(p->k, p->group);
-	struct fllm_rtl_timing t;
 	struct fllm_rtl_unit *u;
 	struct fllm_rtl_stats st;
 	uint8_t *img = calloc(1, mem_size);	/* (mem_size) sparse card image */
@@ -87,8 +87,7 @@ static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
 
 		memcpy(img + at, c->mem + lg_case_row(c, r), p->row_bytes);
 	}
-	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	rc = fllm_rtl_unit_create(FLLM_CU_LUTGEMM, &t, &u);
+	rc = rtl_ref_unit(FLLM_CU_LUTGEMM, &u);
 	fllm_rtl_cu_arg(arg, params, sizeof(*p));
 	if (!rc)
 		rc = fllm_rtl_unit_run(u, img, mem_size, arg, 100000000, &status, &result, &st);

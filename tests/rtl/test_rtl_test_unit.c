@@ -21,10 +21,7 @@ static struct fllm_rtl_unit *tu;
 
 static int tu_open(void)
 {
-	struct fllm_rtl_timing t;
-
-	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	return fllm_rtl_unit_create(FLLM_CU_TEST, &t, &tu) ? -1 : 0;
+	return rtl_ref_unit(FLLM_CU_TEST, &tu) ? -1 : 0;
 }
 
 static int tu_close(void)
@@ -47,12 +44,24 @@ static void tu_fill_random(uint8_t *mem, uint64_t bytes, uint64_t seed)
 	}
 }
 
+/* A card image of random bytes from seed; the caller frees it. */
+static uint8_t *tu_image(uint64_t seed)
+{
+	uint8_t *img = malloc(TU_MEM);
+
+	if (img)
+		tu_fill_random(img, TU_MEM, seed);
+	return img;
+}
+
 /*
- * Run args on the golden model and on the RTL on copies of one random
- * image; 0 when the images, the results and the status agree. *cycles: the
- * RTL's count.
+ * Run args on the golden model and on the RTL, each on its own copy of img
+ * (TU_MEM bytes, which may be NULL after a failed allocation: a failure);
+ * 0 when the images, the results and the status agree. *cycles: the RTL's
+ * count; *result: the command's result.
  */
-static int tu_diff(const struct fllm_cmd_test *a, uint64_t img_seed, uint64_t *cycles)
+static int tu_diff(const struct fllm_cmd_test *a, const uint8_t *img, uint64_t *cycles,
+		   uint64_t *result)
 {
 	uint8_t *gold = malloc(TU_MEM), *rtl = malloc(TU_MEM);
 	uint64_t arg[FLLM_RTL_ARGS] = { a->op, a->addr, a->bytes, a->pattern, a->seed, 0 };
@@ -61,10 +70,10 @@ static int tu_diff(const struct fllm_cmd_test *a, uint64_t img_seed, uint64_t *c
 	uint16_t status = 1;
 	int bad = 1, rc;
 
-	if (!gold || !rtl)
+	if (!img || !gold || !rtl)
 		goto out;
-	tu_fill_random(gold, TU_MEM, img_seed);
-	memcpy(rtl, gold, TU_MEM);
+	memcpy(gold, img, TU_MEM);
+	memcpy(rtl, img, TU_MEM);
 	fllm_hls_test_unit((uint64_t *)gold, a, &gres);
 	rc = fllm_rtl_unit_run(tu, rtl, TU_MEM, arg, 10000000, &status, &rres, &st);
 	if (rc || status || rres != gres || st.bad_accesses || memcmp(gold, rtl, TU_MEM)) {
@@ -85,10 +94,22 @@ static int tu_diff(const struct fllm_cmd_test *a, uint64_t img_seed, uint64_t *c
 	}
 	if (cycles)
 		*cycles = st.cycles;
+	if (result)
+		*result = rres;
 	bad = 0;
 out:
 	free(gold);
 	free(rtl);
+	return bad;
+}
+
+/* tu_diff on a random image from img_seed. */
+static int tu_diff_random(const struct fllm_cmd_test *a, uint64_t img_seed, uint64_t *cycles)
+{
+	uint8_t *img = tu_image(img_seed);
+	int bad = tu_diff(a, img, cycles, NULL);
+
+	free(img);
 	return bad;
 }
 
@@ -109,7 +130,7 @@ static void test_fill(void)
 						   .bytes = ranges[r].bytes, .pattern = pat,
 						   .seed = 0x1234567890abcdefull * (r + 1) };
 
-			bad += (uint32_t)tu_diff(&a, r * 7 + pat, NULL);
+			bad += (uint32_t)tu_diff_random(&a, r * 7 + pat, NULL);
 		}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -124,36 +145,25 @@ static void test_check(void)
 			struct fllm_cmd_test a = { .op = FLLM_TEST_CHECK, .addr = ranges[r].addr,
 						   .bytes = ranges[r].bytes, .pattern = pat,
 						   .seed = 99 + r };
-			uint8_t *gold = malloc(TU_MEM), *rtl = malloc(TU_MEM);
-			uint64_t arg[FLLM_RTL_ARGS] = { FLLM_TEST_CHECK, a.addr, a.bytes, pat,
-							a.seed, 0 };
-			uint64_t gres = 0, rres = 0, fill_res;
 			struct fllm_cmd_test f = a;
-			struct fllm_rtl_stats st;
-			uint16_t status = 1;
-			int rc;
+			uint8_t *img = tu_image(r);
+			uint64_t fill_res, mismatches = 0;
 
-			CU_ASSERT_FATAL(gold && rtl);
-			tu_fill_random(gold, TU_MEM, r);
+			CU_ASSERT_FATAL(img != NULL);
 			f.op = FLLM_TEST_FILL;
-			fllm_hls_test_unit((uint64_t *)gold, &f, &fill_res);
+			fllm_hls_test_unit((uint64_t *)img, &f, &fill_res);
 			/* break one word in three of the first few, and the last */
 			for (uint64_t w = 0; w < a.bytes / 8 && w < 12; w += 3)
-				gold[a.addr + 8 * w + (w % 8)] ^= 0x40;
+				img[a.addr + 8 * w + (w % 8)] ^= 0x40;
 			if (a.bytes)
-				gold[a.addr + a.bytes - 1] ^= 1;
-			memcpy(rtl, gold, TU_MEM);
-			fllm_hls_test_unit((uint64_t *)gold, &a, &gres);
-			rc = fllm_rtl_unit_run(tu, rtl, TU_MEM, arg, 10000000, &status, &rres, &st);
-			if (rc || status || rres != gres || st.bad_accesses ||
-			    memcmp(gold, rtl, TU_MEM) || (a.bytes >= 8 && !gres)) {
+				img[a.addr + a.bytes - 1] ^= 1;
+			if (tu_diff(&a, img, NULL, &mismatches) || (a.bytes >= 8 && !mismatches)) {
 				printf("\n  CHECK pattern %" PRIu64 " addr %" PRIu64 " bytes %" PRIu64
-				       ": rc %d status %u mismatches rtl %" PRIu64 " golden %" PRIu64
-				       "\n", pat, a.addr, a.bytes, rc, status, rres, gres);
+				       ": %" PRIu64 " mismatches\n", pat, a.addr, a.bytes,
+				       mismatches);
 				bad++;
 			}
-			free(gold);
-			free(rtl);
+			free(img);
 		}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -165,13 +175,13 @@ static void test_rate(void)
 				   .pattern = FLLM_PAT_PRNG, .seed = 5 };
 	uint64_t cycles = 0, beats = TU_MEM / 64;
 
-	CU_ASSERT_FATAL(tu_diff(&a, 1, &cycles) == 0);
+	CU_ASSERT_FATAL(tu_diff_random(&a, 1, &cycles) == 0);
 	printf("\n  FILL of %u KiB: %" PRIu64 " cycles (%.2f per beat)", TU_MEM / 1024, cycles,
 	       (double)cycles / (double)beats);
 	/* the channel gives 47.9 B/cycle: 1.34 cycles per beat, plus latency */
 	CU_ASSERT(cycles >= beats && cycles < beats * 3 / 2 + 200);
 	a.op = FLLM_TEST_CHECK;
-	CU_ASSERT_FATAL(tu_diff(&a, 1, &cycles) == 0);
+	CU_ASSERT_FATAL(tu_diff_random(&a, 1, &cycles) == 0);
 	CU_ASSERT(cycles >= beats && cycles < beats * 3 / 2 + 200);
 }
 
@@ -193,7 +203,7 @@ static void test_spin(void)
 	arg[4] = UINT64_MAX;
 	CU_ASSERT(fllm_rtl_unit_run(tu, mem, sizeof(mem), arg, 200000, &status, &res, &st) ==
 		  -ETIMEDOUT);
-	CU_ASSERT(tu_diff(&a, 3, NULL) == 0);
+	CU_ASSERT(tu_diff_random(&a, 3, NULL) == 0);
 }
 
 CU_TestInfo rtl_test_unit_tests[] = {

@@ -17,6 +17,7 @@
 #include "fllm_card.h"
 #include "fllm_rtl.h"
 #include "fllm_vector.h"
+#include "rtl_tests.h"
 #include "test_main.h"
 #include "vector_bad.h"
 #include "vector_case.h"
@@ -31,14 +32,7 @@ static uint64_t seed_shift;
 
 static int vu_init(void)
 {
-	struct fllm_rtl_timing t;
-	int rc;
-
-	fllm_rtl_timing_hbm(&t, 300000, 14375);
-	rc = fllm_rtl_unit_create(FLLM_CU_VECTOR, &t, &unit);
-	if (rc)
-		fprintf(stderr, "fllm_rtl_unit_create(FLLM_CU_VECTOR): %d\n", rc);
-	return rc ? -1 : 0;
+	return rtl_ref_unit(FLLM_CU_VECTOR, &unit) ? -1 : 0;
 }
 
 static int vu_fini(void)

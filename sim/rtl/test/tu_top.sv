@@ -125,6 +125,14 @@ module tu_top (
     end
   end
 
+  // FILL: a beat leaves once its address and its data are both taken; a
+  // write response retires one
+  logic aw_ok, w_ok, beat_sent, b_in;
+  assign aw_ok = aw_done || m_awready[0];
+  assign w_ok = w_done || m_wready[0];
+  assign beat_sent = st == T_FILL && wa != end64 && aw_ok && w_ok;
+  assign b_in = m_bvalid[0] && pending != 64'd0;
+
   // CHECK's next burst: up to 64 beats, never across a 4 KB boundary
   logic [63:0] left, to4k;
   logic [7:0]  blen;
@@ -162,8 +170,7 @@ module tu_top (
       w_done <= 1'b0;
       result <= '0;
     end else begin
-      if (m_bvalid[0] && pending != 64'd0)
-        pending <= pending - 64'd1;
+      pending <= pending + 64'(beat_sent) - 64'(b_in);
       case (st)
         T_IDLE: if (start) begin
           lo <= arg[1];
@@ -185,22 +192,18 @@ module tu_top (
           endcase
         end
         T_FILL: begin
-          logic a, w;
-          a = aw_done || m_awready[0];
-          w = w_done || m_wready[0];
           if (wa == end64) begin
             st <= T_DRAIN;
-          end else if (a && w) begin
+          end else if (beat_sent) begin
             wa <= wa + 64'd64;
             aw_done <= 1'b0;
             w_done <= 1'b0;
-            pending <= pending + 64'd1 - 64'(m_bvalid[0] && pending != 64'd0);
           end else begin
-            aw_done <= a;
-            w_done <= w;
+            aw_done <= aw_ok;
+            w_done <= w_ok;
           end
         end
-        T_DRAIN: if (pending == 64'd0 || (pending == 64'd1 && m_bvalid[0]))
+        T_DRAIN: if (pending - 64'(b_in) == 64'd0)
           st <= T_DONE;
         T_CHECK: begin
           if (m_arvalid[0] && m_arready[0])

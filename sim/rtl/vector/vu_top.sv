@@ -959,31 +959,28 @@ module vu_top import lg_pkg::*; (
           if (sd_out[k].live)
             yb[sd_out[0].idx[15:4]][{4'(sd_out[0].idx[3:0] + 4'(k)), 5'd0} +: 32] <=
                 silu_y[k];
-      if (qm_valid && qm_en) begin
+      // the quantizer pipelines' ends fill the record beat in hb (the msx
+      // pass and the xq pass never overlap); a full beat goes to the buffer
+      if ((qm_valid && qm_en) || (qx_valid && qx_en)) begin
         logic [511:0] h;
+        logic [63:0]  at;
+        logic         flush;
         h = hb;
-        h[{qm_off[5:1], 4'd0} +: 16] = qm_msx;
-        gmax[qm_out.idx] <= {16'd0, qm_msx};
-        if (qm_flush) begin
-          wq_valid <= 1'b1;
-          wq_addr <= out_r + 64'({qm_off[13:6], 6'd0});
-          wq_data <= h;
-          wq_strb <= '1;
-          wr_issued <= wr_issued + 32'd1;
-          hb <= '0;
+        if (qm_valid && qm_en) begin
+          h[{qm_off[5:1], 4'd0} +: 16] = qm_msx;
+          gmax[qm_out.idx] <= {16'd0, qm_msx};
+          flush = qm_flush;
+          at = out_r + 64'({qm_off[13:6], 6'd0});
         end else begin
-          hb <= h;
+          for (int k = 0; k < QL; k++)
+            h[{6'(qx_out[0].idx[5:0] + 6'(k)), 3'd0} +: 8] =
+                qx_out[k].neg ? 8'(-qx_mag[k]) : qx_mag[k];
+          flush = qx_flush;
+          at = out_r + d_xo + 64'({qx_out[0].idx[15:6], 6'd0});
         end
-      end
-      if (qx_valid && qx_en) begin
-        logic [511:0] h;
-        h = hb;
-        for (int k = 0; k < QL; k++)
-          h[{6'(qx_out[0].idx[5:0] + 6'(k)), 3'd0} +: 8] =
-              qx_out[k].neg ? 8'(-qx_mag[k]) : qx_mag[k];
-        if (qx_flush) begin
+        if (flush) begin
           wq_valid <= 1'b1;
-          wq_addr <= out_r + d_xo + 64'({qx_out[0].idx[15:6], 6'd0});
+          wq_addr <= at;
           wq_data <= h;
           wq_strb <= '1;
           wr_issued <= wr_issued + 32'd1;
