@@ -1,6 +1,6 @@
 /*
- * The backend table: what a backend (emu, rtlsim, kmd, xrt) must and may
- * implement. Private to libfllm.
+ * The backend table: what a backend (emu, rtlsim, kmd; pci only lists
+ * devices) must and may implement. Private to libfllm.
  *
  * Core code (runtime/core) validates every argument that comes from the
  * public API (handles, ranges, flags) before it calls a backend, builds card

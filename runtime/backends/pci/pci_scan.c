@@ -1,6 +1,7 @@
 /*
  * The pci backend: finds fllm and Alveo cards on the PCI bus through libpci.
- * It only lists them (openable = 0) until the kernel-driver backend lands.
+ * It only lists them (openable = 0): a card bound to fllm.ko is opened
+ * through its /dev/fllmN node by the kmd backend ("kmd:N").
  *
  * FLLM_PCI_ACCESS selects where libpci looks, for tests: "dump:FILE" (an
  * lspci -x style dump) or "sysfs:DIR" (a sysfs-like tree with DIR/devices);
