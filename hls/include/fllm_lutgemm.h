@@ -87,7 +87,7 @@ static inline float fllm_lutgemm_to_f32(int64_t acc, int64_t shift)
 }
 
 /* ------------------------------------------------------------------ */
-/* Parameter block check and the golden model                        */
+/* Parameter block check and the golden model                         */
 /* ------------------------------------------------------------------ */
 
 /*
