@@ -20,6 +20,7 @@
 #include "bench_util.h"
 #include "args.h"
 #include "fllm_cpu.h"
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 
 #define BENCH_REPEATS_MAX 64

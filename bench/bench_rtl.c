@@ -17,6 +17,7 @@
 
 #include "bench_util.h"
 #include "args.h"
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_rtl.h"
 

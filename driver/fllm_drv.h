@@ -29,7 +29,11 @@
 #include <linux/xarray.h>
 
 #include "fllm_card.h"
+#include "fllm_card_lutgemm.h"
 #include "uapi/fllm_uapi.h"
+
+/* The uapi cannot include the card headers; what it restates must agree. */
+static_assert(FLLM_UAPI_CU_MAX == FLLM_CU_MAX);
 
 #define FLLM_DRV_NAME		"fllm"
 #define FLLM_MAX_CARDS		64
@@ -210,11 +214,8 @@ struct fllm_range {
 };
 
 /* fllm_params.c: the card ranges inside a unit's parameter block. */
-#define FLLM_PARAMS_LG_BYTES	384u	/* struct fllm_lutgemm_params */
-#define FLLM_PARAMS_VEC_BYTES	128u	/* struct fllm_vector_params */
 #define FLLM_PARAMS_SLOT	384u	/* a block's slot in the driver's copy */
-#define FLLM_PARAMS_SLICES_MAX	32u
-#define FLLM_PARAMS_RANGES_MAX	(2 + FLLM_PARAMS_SLICES_MAX)
+#define FLLM_PARAMS_RANGES_MAX	(2 + FLLM_LUTGEMM_SLICES_MAX)
 int fllm_params_ranges(u16 opcode, const void *block, u64 params_bytes, struct fllm_range *r);
 
 /* fllm_check.c: SUBMIT's card range checks. */

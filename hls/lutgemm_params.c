@@ -5,12 +5,6 @@
  */
 #include "lutgemm_internal.h"
 
-/* g is one of the supported group sizes. */
-static int group_ok(uint32_t g)
-{
-	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
-}
-
 /* Field checks: PARAM for identity and values, FLAGS for reserved bits, in the doc's order. */
 enum fllm_card_err fllm_lg_check_fields(const struct fllm_lutgemm_params *p)
 {
@@ -22,7 +16,7 @@ enum fllm_card_err fllm_lg_check_fields(const struct fllm_lutgemm_params *p)
 		if (p->reserved[i])
 			return FLLM_CARD_ERR_FLAGS;
 	if (p->m == 0 || p->m > FLLM_LUTGEMM_M_MAX || p->k == 0 || p->k > FLLM_LUTGEMM_K_MAX ||
-	    !group_ok(p->group) || p->planes == 0 || p->planes > FLLM_LUTGEMM_Q_MAX ||
+	    !fllm_lutgemm_group_ok(p->group) || p->planes == 0 || p->planes > FLLM_LUTGEMM_Q_MAX ||
 	    p->n_tokens == 0 || p->n_tokens > FLLM_LUTGEMM_N_MAX || p->slices == 0 ||
 	    p->slices > FLLM_LUTGEMM_SLICES_MAX || p->slices > p->m)
 		return FLLM_CARD_ERR_PARAM;

@@ -29,9 +29,9 @@ uint64_t fllm_vector_cycles(const struct fllm_vector_params *p)
 /* Bytes read and written by one command with a valid block p. */
 uint64_t fllm_vector_traffic(const struct fllm_vector_params *p)
 {
-	uint64_t row = fllm_vec_in_row_bytes(p) + fllm_vec_out_row_bytes(p);
+	uint64_t row = fllm_vector_in_row_bytes(p) + fllm_vector_out_row_bytes(p);
 
-	if (fllm_vec_uses_in2(p->op))
+	if (fllm_vector_uses_in2(p->op))
 		row += fllm_vector_f32_row_bytes(p->n);
 	if (p->op == FLLM_VECTOR_OP_RMSNORM)
 		row += fllm_vector_weight_bytes(p->n);

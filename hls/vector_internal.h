@@ -63,41 +63,6 @@ void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
 			  const uint32_t *y /* (n) */, const uint32_t *gmax /* (groups) */,
 			  uint32_t n, uint32_t g);
 
-/* The op reads in2 (SILU_MUL, ADD). */
-static inline int fllm_vec_uses_in2(uint32_t op)
-{
-	return op == FLLM_VECTOR_OP_SILU_MUL || op == FLLM_VECTOR_OP_ADD;
-}
-
-/* The op may write an activation record (F_QUANT allowed). */
-static inline int fllm_vec_may_quant(uint32_t op)
-{
-	return op == FLLM_VECTOR_OP_COPY || op == FLLM_VECTOR_OP_RMSNORM ||
-	       op == FLLM_VECTOR_OP_SILU_MUL;
-}
-
-/* The op uses activation records, so group must be valid. */
-static inline int fllm_vec_uses_group(const struct fllm_vector_params *p)
-{
-	return p->op == FLLM_VECTOR_OP_DEQUANT || (p->flags & FLLM_VECTOR_F_QUANT);
-}
-
-/* Bytes of one input row (fp32, or an activation record for DEQUANT). */
-static inline uint64_t fllm_vec_in_row_bytes(const struct fllm_vector_params *p)
-{
-	if (p->op == FLLM_VECTOR_OP_DEQUANT)
-		return fllm_lutgemm_act_bytes(p->n, p->group);
-	return fllm_vector_f32_row_bytes(p->n);
-}
-
-/* Bytes of one output row (fp32, or an activation record with F_QUANT). */
-static inline uint64_t fllm_vec_out_row_bytes(const struct fllm_vector_params *p)
-{
-	if (p->flags & FLLM_VECTOR_F_QUANT)
-		return fllm_lutgemm_act_bytes(p->n, p->group);
-	return fllm_vector_f32_row_bytes(p->n);
-}
-
 /* Bytes a region of rows rows of row_bytes, stride apart, spans (rows >= 1). */
 static inline uint64_t fllm_vec_span(uint32_t rows, uint64_t stride, uint64_t row_bytes)
 {

@@ -5,23 +5,17 @@
  */
 #include "vector_internal.h"
 
-/* g is one of the LUT-GEMM group sizes. */
-static int group_ok(uint32_t g)
-{
-	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
-}
-
 /* Fields the op does not use are all zero. */
 static int unused_zero(const struct fllm_vector_params *p)
 {
-	if (!fllm_vec_uses_group(p) && p->group)
+	if (!fllm_vector_uses_group(p) && p->group)
 		return 0;
 	if (p->op != FLLM_VECTOR_OP_ROPE &&
 	    (p->head_dim || p->pos || p->table_addr || p->table_rows))
 		return 0;
 	if (p->op != FLLM_VECTOR_OP_RMSNORM && (p->eps || p->weight_addr))
 		return 0;
-	if (!fllm_vec_uses_in2(p->op) && (p->in2_addr || p->in2_stride))
+	if (!fllm_vector_uses_in2(p->op) && (p->in2_addr || p->in2_stride))
 		return 0;
 	return 1;
 }
@@ -29,7 +23,7 @@ static int unused_zero(const struct fllm_vector_params *p)
 /* Values of the fields the op uses. */
 static int used_ok(const struct fllm_vector_params *p)
 {
-	if (fllm_vec_uses_group(p) && !group_ok(p->group))
+	if (fllm_vector_uses_group(p) && !fllm_lutgemm_group_ok(p->group))
 		return 0;
 	if (p->op == FLLM_VECTOR_OP_ROPE) {
 		if (p->head_dim < 2 || p->head_dim > FLLM_VECTOR_HEAD_DIM_MAX ||
@@ -57,7 +51,7 @@ enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
 	if (p->op == 0 || p->op >= FLLM_VECTOR_OP_COUNT || p->n == 0 ||
 	    p->n > FLLM_VECTOR_N_MAX || p->rows == 0 || p->rows > FLLM_VECTOR_ROWS_MAX)
 		return FLLM_CARD_ERR_PARAM;
-	if ((p->flags & FLLM_VECTOR_F_QUANT) && !fllm_vec_may_quant(p->op))
+	if ((p->flags & FLLM_VECTOR_F_QUANT) && !fllm_vector_may_quant(p->op))
 		return FLLM_CARD_ERR_FLAGS;
 	if (!unused_zero(p))
 		return FLLM_CARD_ERR_FLAGS;
@@ -78,11 +72,11 @@ static void regions(const struct fllm_vector_params *p, struct region *rg /* (5)
 {
 	uint64_t tab_row = fllm_vector_rope_row_bytes(p->head_dim);
 
-	rg[0] = (struct region){ p->in_addr, p->in_stride, fllm_vec_in_row_bytes(p), 0,
+	rg[0] = (struct region){ p->in_addr, p->in_stride, fllm_vector_in_row_bytes(p), 0,
 				 p->rows, 1 };
 	rg[1] = (struct region){ p->in2_addr, p->in2_stride, fllm_vector_f32_row_bytes(p->n), 0,
-				 p->rows, fllm_vec_uses_in2(p->op) };
-	rg[2] = (struct region){ p->out_addr, p->out_stride, fllm_vec_out_row_bytes(p), 0,
+				 p->rows, fllm_vector_uses_in2(p->op) };
+	rg[2] = (struct region){ p->out_addr, p->out_stride, fllm_vector_out_row_bytes(p), 0,
 				 p->rows, 1 };
 	rg[3] = (struct region){ p->weight_addr, 0, fllm_vector_weight_bytes(p->n), 0, 1,
 				 p->op == FLLM_VECTOR_OP_RMSNORM };

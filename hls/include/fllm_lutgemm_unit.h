@@ -1,8 +1,9 @@
 /*
  * The LUT-GEMM compute unit itself (card side): its on-chip memories, the
  * body that runs one FLLM_OP_LUTGEMM command with them, and the unit's
- * cycle model. The data formats, the parameter
- * block and the host-side encoders are in fllm_lutgemm.h.
+ * cycle model. The parameter block and record layouts are the card
+ * contract's (card/include/fllm_card_lutgemm.h), the datapath helpers are in
+ * fllm_lutgemm.h and the host-side encoders in runtime/cardpack.
  *
  * Memory ports: the synthesized unit reads the rows of slice s through its
  * own m_axi port (one per HBM pseudo-channel) and everything else (parameter

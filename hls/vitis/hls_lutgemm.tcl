@@ -17,17 +17,17 @@ if {[lsearch -exact {csim csynth cosim} $step] < 0} {
 
 set here [file dirname [file normalize [info script]]]
 set top [file normalize $here/../..]
-set cflags "-I$top/hls/include -I$top/hls -I$top/driver/include -I$here"
-set tbflags "$cflags -I$top/tests/lutgemm"
+set cflags "-I$top/hls/include -I$top/hls -I$top/card/include -I$here"
+set tbflags "$cflags -I$top/tests/lutgemm -I$top/runtime/cardpack"
 
 open_project -reset build/hls_lutgemm
 set_top fllm_lutgemm_krnl
 add_files $here/fllm_lutgemm_krnl.c -cflags $cflags
 add_files $top/hls/lutgemm.c -cflags $cflags
 add_files $top/hls/lutgemm_params.c -cflags $cflags
-# host-side code used only by the testbench
+# host-side code used only by the testbench (the block builder is the runtime's)
 add_files -tb $here/tb_lutgemm.c -cflags $tbflags
-add_files -tb $top/hls/lutgemm_pack.c -cflags $cflags
+add_files -tb $top/runtime/cardpack/lutgemm_pack.c -cflags $tbflags
 add_files -tb $top/tests/lutgemm/lutgemm_ref.c -cflags $tbflags
 
 open_solution -reset sol -flow_target vitis

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 #include "fllm_lutgemm_krnl.h"
 #include "lutgemm_ref.h"

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "card_exec.h"
+#include "fllm_cardpack.h"
 
 #define CARD_VEC_BYTES ((uint64_t)sizeof(struct fllm_vector_params))
 #define CARD_LG_BYTES ((uint64_t)sizeof(struct fllm_lutgemm_params))

@@ -11,6 +11,7 @@
 
 #include "card_matrix.h"
 #include "../quant/fllm_bcq.h"
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 
 #define CARD_QUANT_ITERATIONS 20u

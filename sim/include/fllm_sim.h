@@ -1,6 +1,6 @@
 /*
  * fllm card model: the whole card as software, speaking only the card
- * interface (driver/include/fllm_card.h).
+ * interface (card/include/fllm_card.h).
  *
  * A model owns a register file (BAR0), sparse card memory split into HBM-like
  * channels, two DMA engines that walk descriptor rings in host memory, the

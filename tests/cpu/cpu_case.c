@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
+
 /* splitmix64 step. */
 uint64_t cpu_rand(uint64_t *state)
 {

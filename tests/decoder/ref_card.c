@@ -7,6 +7,7 @@
 
 #include "card_matrix.h"
 #include "fllm_lutgemm.h"
+#include "fllm_cardpack.h"
 #include "fllm_vector.h"
 #include "package_format.h"
 

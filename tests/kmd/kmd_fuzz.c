@@ -23,8 +23,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "fllm_lutgemm.h"
-#include "fllm_vector.h"
+#include "fllm_card_lutgemm.h"
+#include "fllm_card_vector.h"
 #include "kmd_test.h"
 
 #define VICTIM_BOS 4

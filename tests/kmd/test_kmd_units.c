@@ -8,6 +8,7 @@
  */
 #include "fllm/fllm.h"
 #include "fllm_lutgemm.h"
+#include "fllm_cardpack.h"
 #include "fllm_vector.h"
 #include "kmd_test.h"
 #include "test_main.h"

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 #include "lutgemm_ref.h"
 #include "test_main.h"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "lutgemm_case.h"
 #include "test_main.h"
 

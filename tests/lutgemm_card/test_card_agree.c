@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "fllm_lutgemm_unit.h"
 #include "lg_card.h"
 #include "lg_card_tests.h"

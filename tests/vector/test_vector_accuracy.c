@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "test_main.h"
 #include "vector_case.h"
 #include "vector_model.h"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "test_main.h"
 #include "vector_bad.h"
 #include "vector_case.h"

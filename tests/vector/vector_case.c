@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "vector_ref.h"
 
 uint64_t vc_rand(uint64_t *state)

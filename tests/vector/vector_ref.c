@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
+
 typedef unsigned __int128 u128;
 typedef __int128 s128;
 

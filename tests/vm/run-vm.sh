@@ -70,6 +70,7 @@ elapsed() { echo "$(date +%s.%N) $t0" | awk '{printf "%.1f", $1 - $2}'; }
 # ---- the module, built out of tree in a copy of driver/ ----
 mkdir -p "$work/kbuild"
 cp -r "$src/driver/"*.c "$src/driver/"*.h "$src/driver/Kbuild" "$src/driver/include" "$work/kbuild/"
+mkdir -p "$work/kbuild/card" && cp -r "$src/card/include" "$work/kbuild/card/"
 make -s -C "/lib/modules/$kver/build" M="$work/kbuild" W=1 modules >"$work/kbuild.log" 2>&1 ||
 	{ cat "$work/kbuild.log"; die "module build failed"; }
 if grep -q 'warning:' "$work/kbuild.log"; then

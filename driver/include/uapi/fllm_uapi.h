@@ -19,7 +19,7 @@
  *    -ETIMEDOUT, see there).
  *
  * Command records passed to SUBMIT are struct fllm_cmd of the card interface
- * (driver/include/fllm_card.h): 64 bytes each, passed to the card unchanged
+ * (card/include/fllm_card.h): 64 bytes each, passed to the card unchanged
  * except seq and FLLM_CMD_F_IRQ, which the driver owns.
  */
 #ifndef FLLM_UAPI_H
@@ -27,6 +27,13 @@
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
+
+/* Layout checks, for the kernel, C11 user space and C++ alike. */
+#ifdef __cplusplus
+#define FLLM_UAPI_ASSERT(c, m) static_assert(c, m)
+#else
+#define FLLM_UAPI_ASSERT(c, m) _Static_assert(c, m)
+#endif
 
 #define FLLM_UAPI_MAJOR		1
 #define FLLM_UAPI_MINOR		1
@@ -73,6 +80,12 @@ struct fllm_uapi_query {
 	__u32 cu_info[FLLM_UAPI_CU_MAX];	/* Out: FLLM_REG_CU_INFO(i) */
 	__u32 cu_caps[FLLM_UAPI_CU_MAX];	/* Out: FLLM_REG_CU_CAPS(i) */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_query) == 200, "fllm_uapi_query is 200 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_query, mem_size) == 32, "mem_size at 32");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_query, mem_chan_mbps) == 48, "mem_chan_mbps at 48");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_query, cu_count) == 68, "cu_count at 68");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_query, cu_info) == 72, "cu_info at 72");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_query, cu_caps) == 136, "cu_caps at 136");
 
 /* ---- BO_CREATE / BO_FREE: card memory owned by the open file -------- */
 
@@ -87,11 +100,17 @@ struct fllm_uapi_bo_create {
 	__u32 pad;		/* In: 0 */
 	__u64 card_addr;	/* Out: first byte in card memory */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_bo_create) == 40, "fllm_uapi_bo_create is 40 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_create, channel) == 16, "channel at 16");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_create, handle) == 24, "handle at 24");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_create, card_addr) == 32, "card_addr at 32");
 
 struct fllm_uapi_bo_free {
 	__u32 handle;		/* In */
 	__u32 pad;		/* In: 0 */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_bo_free) == 8, "fllm_uapi_bo_free is 8 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_free, pad) == 4, "pad at 4");
 
 /* ---- BO_WRITE / BO_READ: DMA between user memory and a BO ------------ */
 
@@ -108,6 +127,10 @@ struct fllm_uapi_bo_xfer {
 	__u64 len;		/* In: bytes; offset + len <= BO size */
 	__u64 user_ptr;		/* In: user buffer of len bytes */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_bo_xfer) == 32, "fllm_uapi_bo_xfer is 32 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_xfer, offset) == 8, "offset at 8");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_xfer, len) == 16, "len at 16");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_bo_xfer, user_ptr) == 24, "user_ptr at 24");
 
 /* ---- SUBMIT / WAIT: command records and their completions ------------ */
 
@@ -137,6 +160,11 @@ struct fllm_uapi_submit {
 	__u32 rejected;		/* Out: records the driver replaced by a NOP */
 	__u32 pad;		/* In: 0 */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_submit) == 32, "fllm_uapi_submit is 32 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_submit, count) == 8, "count at 8");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_submit, job) == 16, "job at 16");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_submit, rejected) == 24, "rejected at 24");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_submit, pad) == 28, "pad at 28");
 
 /* fllm_uapi_cpl.flags */
 #define FLLM_UAPI_CPL_F_REJECTED (1u << 0)	/* failed the driver's check */
@@ -151,6 +179,11 @@ struct fllm_uapi_cpl {
 	__u64 cycles;		/* how long it ran */
 	__u64 result;		/* opcode specific (fllm_cpl.result) */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_cpl) == 32, "fllm_uapi_cpl is 32 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_cpl, status) == 4, "status at 4");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_cpl, flags) == 6, "flags at 6");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_cpl, start_cycle) == 8, "start_cycle at 8");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_cpl, result) == 24, "result at 24");
 
 /* fllm_uapi_wait.flags */
 #define FLLM_UAPI_WAIT_F_DISCARD (1u << 0)	/* forget the job, now or once done */
@@ -172,6 +205,11 @@ struct fllm_uapi_wait {
 	__u32 count;		/* In: the job's record count */
 	__u32 flags;		/* In: FLLM_UAPI_WAIT_F_* */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_wait) == 32, "fllm_uapi_wait is 32 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_wait, timeout_ns) == 8, "timeout_ns at 8");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_wait, cpls_ptr) == 16, "cpls_ptr at 16");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_wait, count) == 24, "count at 24");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_wait, flags) == 28, "flags at 28");
 
 /* ---- Registers, telemetry, reset ------------------------------------ */
 
@@ -183,6 +221,8 @@ struct fllm_uapi_reg {
 	__u32 offset;		/* In */
 	__u32 value;		/* In (REG_WRITE) / Out (REG_READ) */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_reg) == 8, "fllm_uapi_reg is 8 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_reg, value) == 4, "value at 4");
 
 struct fllm_uapi_telemetry {
 	__u32 flags;		/* In: 0 */
@@ -203,6 +243,13 @@ struct fllm_uapi_telemetry {
 	__u64 driver_resets;	/* Out: resets done by this driver since probe */
 	__u64 irqs_handled;	/* Out: interrupts the driver took since probe */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_telemetry) == 88, "fllm_uapi_telemetry is 88 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, energy_mj) == 24, "energy_mj at 24");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, cmd_errors) == 48, "cmd_errors at 48");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, irq_count) == 64, "irq_count at 64");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, pad) == 68, "pad at 68");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, driver_resets) == 72, "driver_resets at 72");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_telemetry, irqs_handled) == 80, "irqs_handled at 80");
 
 /*
  * RESET the card: every job in flight, of every open file, completes with
@@ -213,6 +260,8 @@ struct fllm_uapi_reset {
 	__u32 flags;		/* In: 0 */
 	__u32 reset_count;	/* Out: FLLM_REG_RESET_COUNT afterwards */
 };
+FLLM_UAPI_ASSERT(sizeof(struct fllm_uapi_reset) == 8, "fllm_uapi_reset is 8 bytes");
+FLLM_UAPI_ASSERT(__builtin_offsetof(struct fllm_uapi_reset, reset_count) == 4, "reset_count at 4");
 
 #define FLLM_IOCTL_QUERY	_IOWR(FLLM_IOCTL_TYPE, 0x00, struct fllm_uapi_query)
 #define FLLM_IOCTL_BO_CREATE	_IOWR(FLLM_IOCTL_TYPE, 0x01, struct fllm_uapi_bo_create)

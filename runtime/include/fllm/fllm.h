@@ -217,7 +217,7 @@ fllm_status fllm_cmdlist_spin(fllm_cmdlist *cl, uint64_t cycles, uint32_t timeou
 
 /*
  * LUT-GEMM unit: one FLLM_OP_LUTGEMM command whose parameter block (struct
- * fllm_lutgemm_params of hls/include/fllm_lutgemm.h, 384 bytes) lies at
+ * fllm_lutgemm_params of card/include/fllm_card_lutgemm.h, 384 bytes) lies at
  * [offset, offset+bytes) of params. Checked here: the range lies in the BO,
  * bytes is 1..4096 and the block's card address is 64-aligned
  * (FLLM_E_OUT_OF_RANGE / FLLM_E_INVALID_ARG). The card addresses inside the
@@ -229,7 +229,7 @@ fllm_status fllm_cmdlist_lutgemm(fllm_cmdlist *cl, fllm_bo *params, uint64_t off
 
 /*
  * Vector unit: one FLLM_OP_VECTOR command whose parameter block (struct
- * fllm_vector_params of hls/include/fllm_vector.h, 128 bytes) lies at
+ * fllm_vector_params of card/include/fllm_card_vector.h, 128 bytes) lies at
  * [offset, offset+bytes) of params. Checked here as for
  * fllm_cmdlist_lutgemm(); the card checks the block (FLLM_E_CARD with the
  * unit's code, docs/numerics.md "Vector unit: validation"). On success the

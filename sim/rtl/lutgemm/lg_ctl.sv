@@ -6,7 +6,7 @@
 //
 // Registers: sim/rtl/common/cu_regs.sv (argument 0 = the block's card
 // address, argument 1 = its size; ID = 0x4c47 << 16 | engines).
-module lg_ctl import lg_pkg::*; #(
+module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
     parameter int unsigned NE = 32
 ) (
     input  logic clk,
@@ -83,26 +83,26 @@ module lg_ctl import lg_pkg::*; #(
   logic        f_res_nz, f_unused_nz;
 
   always_comb begin
-    f_magic   = 32'(fld(pb, 0, 4));
-    f_version = 32'(fld(pb, 4, 4));
-    f_m       = 32'(fld(pb, 8, 4));
-    f_k       = 32'(fld(pb, 12, 4));
-    f_group   = 16'(fld(pb, 16, 2));
-    f_planes  = 8'(fld(pb, 18, 1));
-    f_flags   = 8'(fld(pb, 19, 1));
-    f_n       = 16'(fld(pb, 20, 2));
-    f_slices  = 16'(fld(pb, 22, 2));
-    f_rowb    = 32'(fld(pb, 24, 4));
-    f_res0    = 32'(fld(pb, 28, 4));
-    f_act     = fld(pb, 32, 8);
-    f_acts    = fld(pb, 40, 8);
-    f_out     = fld(pb, 48, 8);
-    f_outs    = fld(pb, 56, 8);
+    f_magic   = 32'(fld(pb, LG_OFF_MAGIC, LG_SZ_MAGIC));
+    f_version = 32'(fld(pb, LG_OFF_VERSION, LG_SZ_VERSION));
+    f_m       = 32'(fld(pb, LG_OFF_M, LG_SZ_M));
+    f_k       = 32'(fld(pb, LG_OFF_K, LG_SZ_K));
+    f_group   = 16'(fld(pb, LG_OFF_GROUP, LG_SZ_GROUP));
+    f_planes  = 8'(fld(pb, LG_OFF_PLANES, LG_SZ_PLANES));
+    f_flags   = 8'(fld(pb, LG_OFF_FLAGS, LG_SZ_FLAGS));
+    f_n       = 16'(fld(pb, LG_OFF_N_TOKENS, LG_SZ_N_TOKENS));
+    f_slices  = 16'(fld(pb, LG_OFF_SLICES, LG_SZ_SLICES));
+    f_rowb    = 32'(fld(pb, LG_OFF_ROW_BYTES, LG_SZ_ROW_BYTES));
+    f_res0    = 32'(fld(pb, LG_OFF_RESERVED0, LG_SZ_RESERVED0));
+    f_act     = fld(pb, LG_OFF_ACT_ADDR, LG_SZ_ACT_ADDR);
+    f_acts    = fld(pb, LG_OFF_ACT_STRIDE, LG_SZ_ACT_STRIDE);
+    f_out     = fld(pb, LG_OFF_OUT_ADDR, LG_SZ_OUT_ADDR);
+    f_outs    = fld(pb, LG_OFF_OUT_STRIDE, LG_SZ_OUT_STRIDE);
     for (int s = 0; s < 32; s++)
-      slice_addr[s] = fld(pb, 64 + 8 * s, 8);
+      slice_addr[s] = fld(pb, LG_OFF_SLICE_ADDR + 8 * s, 8);
     f_res_nz = 1'b0;
     for (int i = 0; i < 8; i++)
-      f_res_nz = f_res_nz | (fld(pb, 320 + 8 * i, 8) != 64'd0);
+      f_res_nz = f_res_nz | (fld(pb, LG_OFF_RESERVED + 8 * i, 8) != 64'd0);
     f_unused_nz = 1'b0;
     for (int s = 0; s < 32; s++)
       if (32'(s) >= 32'(f_slices) && slice_addr[s] != 64'd0)
@@ -206,15 +206,16 @@ module lg_ctl import lg_pkg::*; #(
         S_FIELDS: begin
           logic [7:0] e2;
           // steps 2-4: identity, reserved fields, shape, unused slices
-          if (f_magic != 32'h4d45474c || f_version != 32'd1)
+          if (f_magic != LG_MAGIC || f_version != LG_VERSION)
             e2 = ERR_PARAM;
-          else if ((f_flags & 8'hfe) != 8'd0 || f_res0 != 32'd0 || f_res_nz)
+          else if ((f_flags & ~8'(LG_F_MASK)) != 8'd0 || f_res0 != 32'd0 || f_res_nz)
             e2 = ERR_FLAGS;
-          else if (f_m == 32'd0 || f_m > 32'h100_0000 || f_k == 32'd0 || f_k > 32'h1_0000 ||
+          else if (f_m == 32'd0 || f_m > LG_M_MAX || f_k == 32'd0 || f_k > LG_K_MAX ||
                    !(f_group == 16'd16 || f_group == 16'd32 || f_group == 16'd64 ||
                      f_group == 16'd128 || f_group == 16'd256) ||
-                   f_planes == 8'd0 || f_planes > 8'd8 || f_n == 16'd0 || f_n > 16'd32 ||
-                   f_slices == 16'd0 || f_slices > 16'd32 || 32'(f_slices) > f_m)
+                   f_planes == 8'd0 || f_planes > 8'(LG_Q_MAX) || f_n == 16'd0 ||
+                   f_n > 16'(LG_N_MAX) || f_slices == 16'd0 || f_slices > 16'(LG_SLICES_MAX) ||
+                   32'(f_slices) > f_m)
             e2 = ERR_PARAM;
           else if (f_unused_nz)
             e2 = ERR_FLAGS;
@@ -228,13 +229,13 @@ module lg_ctl import lg_pkg::*; #(
           logic [12:0] gr;
           logic [31:0] se, pl;
           gr = 13'((f_k + 32'(f_group) - 32'd1) >> lgg);
-          se = 32'd4 + 32'(gr) * (32'd4 + 32'd2 * 32'(f_planes));
+          se = LG_ROW_HDR + 32'(gr) * (32'd4 + 32'd2 * 32'(f_planes));
           pl = (se + 32'd63) & ~32'd63;
           d_groups <= gr;
           d_pl <= pl;
           d_rowb <= (pl + ((32'(gr) * 32'(f_planes)) << (lgg - 4'd3)) + 32'd63) & ~32'd63;
-          d_xo <= (32'd8 + 32'd2 * 32'(gr) + 32'd63) & ~32'd63;
-          d_actb <= (((32'd8 + 32'd2 * 32'(gr) + 32'd63) & ~32'd63) + (32'(gr) << lgg) +
+          d_xo <= (LG_ACT_MSX + 32'd2 * 32'(gr) + 32'd63) & ~32'd63;
+          d_actb <= (((LG_ACT_MSX + 32'd2 * 32'(gr) + 32'd63) & ~32'd63) + (32'(gr) << lgg) +
                      32'd63) & ~32'd63;
           st <= S_ROWB;
         end

@@ -1,7 +1,7 @@
 // LUT-GEMM RTL: shared constants, the configuration the control block hands
 // to the engines, and the two rounding steps of docs/numerics.md (3, step 6
-// and 3.1) as functions. Error codes equal enum fllm_card_err of
-// driver/include/fllm_card.h (the harness tests check every one).
+// and 3.1) as functions. The block size, the token limit and the error
+// codes come from fllm_card_pkg, generated from card/include.
 package lg_pkg;
 
   // the LUT-GEMM unit's shape; other units importing the package for its
@@ -12,19 +12,19 @@ package lg_pkg;
   localparam int unsigned TSLOT      = 32;     // half-tables per memory: (token, group) slots
   localparam int unsigned TWORDS     = TSLOT * 8;  // 16 entries of 12 bits per word
   localparam int unsigned RT         = 256;    // rows of a tile (y_acc kept on chip)
-  localparam int unsigned NMAX       = 32;     // tokens
+  localparam int unsigned NMAX       = fllm_card_pkg::LG_N_MAX;  // tokens
   localparam int unsigned PB         = 8;      // plane blocks (and groups) per cycle
   localparam int unsigned ABUF_BEATS = 160;    // xq of one K-block, all tokens
-  localparam int unsigned PARAM_BYTES = 384;
+  localparam int unsigned PARAM_BYTES = fllm_card_pkg::LG_PARAMS_BYTES;
   /* verilator lint_on UNUSEDPARAM */
 
   // enum fllm_card_err
-  localparam logic [7:0] ERR_OK    = 8'd0;
-  localparam logic [7:0] ERR_FLAGS = 8'd2;
-  localparam logic [7:0] ERR_ADDR  = 8'd3;
-  localparam logic [7:0] ERR_ALIGN = 8'd4;
-  localparam logic [7:0] ERR_SIZE  = 8'd5;
-  localparam logic [7:0] ERR_PARAM = 8'd9;
+  localparam logic [7:0] ERR_OK    = fllm_card_pkg::CARD_OK;
+  localparam logic [7:0] ERR_FLAGS = fllm_card_pkg::CARD_ERR_FLAGS;
+  localparam logic [7:0] ERR_ADDR  = fllm_card_pkg::CARD_ERR_ADDR;
+  localparam logic [7:0] ERR_ALIGN = fllm_card_pkg::CARD_ERR_ALIGN;
+  localparam logic [7:0] ERR_SIZE  = fllm_card_pkg::CARD_ERR_SIZE;
+  localparam logic [7:0] ERR_PARAM = fllm_card_pkg::CARD_ERR_PARAM;
 
   // What every engine needs of one validated command (held stable while it runs).
   typedef struct packed {

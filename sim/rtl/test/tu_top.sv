@@ -75,7 +75,7 @@ module tu_top (
   assign c_arlen = '0;
   assign c_rready = 1'b0;
 
-  // fllm_pattern_word (hls/include/fllm_pattern.h)
+  // fllm_pattern_word (card/include/fllm_pattern.h)
   function automatic logic [63:0] pattern_word(input logic [63:0] pattern,
                                                input logic [63:0] seed,
                                                input logic [5:0] index,   // % 64

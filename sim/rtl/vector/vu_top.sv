@@ -9,7 +9,7 @@
 // divisions (sigmoid, quantizer) are pipelined (vu_pdiv); the per-command
 // and per-row ones share the sequential vu_div.
 // docs/rtl.md section 5 has the block diagram, the states and the cycles.
-module vu_top import lg_pkg::*; (
+module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     input  logic clk,
     input  logic rst,
     // AXI4-Lite control slave (cu_regs)
@@ -56,9 +56,10 @@ module vu_top import lg_pkg::*; (
     output logic [0:0]        m_bready
 );
   // enum fllm_vector_op
-  localparam logic [7:0] OP_COPY = 8'd1, OP_DEQUANT = 8'd2, OP_RMSNORM = 8'd3,
-                         OP_ROPE = 8'd4, OP_SILU_MUL = 8'd5, OP_ADD = 8'd6;
-  localparam logic [31:0] MAGIC = 32'h5443_4556;   // "VECT"
+  localparam logic [7:0] OP_COPY = VEC_OP_COPY, OP_DEQUANT = VEC_OP_DEQUANT,
+                         OP_RMSNORM = VEC_OP_RMSNORM, OP_ROPE = VEC_OP_ROPE,
+                         OP_SILU_MUL = VEC_OP_SILU_MUL, OP_ADD = VEC_OP_ADD;
+  localparam logic [31:0] MAGIC = VEC_MAGIC;   // "VECT"
   localparam logic signed [63:0] LOG2E_Q30 = 64'sd1549082005;
   // elements a cycle of the ADD, SILU_MUL (a sigmoid and a divider each),
   // ROPE (VL / 2 pairs), DEQUANT and RMSNORM product passes, and of the
@@ -211,28 +212,28 @@ module vu_top import lg_pkg::*; (
 
   always_comb begin
     pbf = pb;
-    f_magic   = pbf[0 +: 32];
-    f_version = pbf[32 +: 32];
-    f_op      = pbf[64 +: 8];
-    f_flags   = pbf[72 +: 8];
-    f_group   = pbf[80 +: 16];
-    f_n       = pbf[96 +: 32];
-    f_rows    = pbf[128 +: 32];
-    f_hd      = pbf[160 +: 16];
-    f_res0    = pbf[176 +: 16];
-    f_pos     = pbf[192 +: 32];
-    f_eps     = pbf[224 +: 32];
-    f_in      = pbf[256 +: 64];
-    f_ins     = pbf[320 +: 64];
-    f_in2     = pbf[384 +: 64];
-    f_in2s    = pbf[448 +: 64];
-    f_out     = pbf[512 +: 64];
-    f_outs    = pbf[576 +: 64];
-    f_w       = pbf[640 +: 64];
-    f_tab     = pbf[704 +: 64];
-    f_trows   = pbf[768 +: 32];
-    f_res1    = pbf[800 +: 32];
-    f_res_nz  = pbf[1023:832] != '0;
+    f_magic   = pbf[8 * VEC_OFF_MAGIC +: 32];
+    f_version = pbf[8 * VEC_OFF_VERSION +: 32];
+    f_op      = pbf[8 * VEC_OFF_OP +: 8];
+    f_flags   = pbf[8 * VEC_OFF_FLAGS +: 8];
+    f_group   = pbf[8 * VEC_OFF_GROUP +: 16];
+    f_n       = pbf[8 * VEC_OFF_N +: 32];
+    f_rows    = pbf[8 * VEC_OFF_ROWS +: 32];
+    f_hd      = pbf[8 * VEC_OFF_HEAD_DIM +: 16];
+    f_res0    = pbf[8 * VEC_OFF_RESERVED0 +: 16];
+    f_pos     = pbf[8 * VEC_OFF_POS +: 32];
+    f_eps     = pbf[8 * VEC_OFF_EPS +: 32];
+    f_in      = pbf[8 * VEC_OFF_IN_ADDR +: 64];
+    f_ins     = pbf[8 * VEC_OFF_IN_STRIDE +: 64];
+    f_in2     = pbf[8 * VEC_OFF_IN2_ADDR +: 64];
+    f_in2s    = pbf[8 * VEC_OFF_IN2_STRIDE +: 64];
+    f_out     = pbf[8 * VEC_OFF_OUT_ADDR +: 64];
+    f_outs    = pbf[8 * VEC_OFF_OUT_STRIDE +: 64];
+    f_w       = pbf[8 * VEC_OFF_WEIGHT_ADDR +: 64];
+    f_tab     = pbf[8 * VEC_OFF_TABLE_ADDR +: 64];
+    f_trows   = pbf[8 * VEC_OFF_TABLE_ROWS +: 32];
+    f_res1    = pbf[8 * VEC_OFF_RESERVED1 +: 32];
+    f_res_nz  = pbf[1023:8 * VEC_OFF_RESERVED] != '0;
   end
 
   // Shapes derived from the fields (meaningful once the fields passed)
@@ -260,7 +261,7 @@ module vu_top import lg_pkg::*; (
     u_rope  = f_op == OP_ROPE;
     d_inb  = (f_op == OP_DEQUANT) ? d_actb : d_f32b;
     d_outb = u_quant ? d_actb : d_f32b;
-    d_wb   = 64'd64 + align64(64'd2 * 64'(f_n));
+    d_wb   = 64'(VEC_WEIGHT_HDR) + align64(64'd2 * 64'(f_n));
     d_tabb = align64(64'd4 * 64'(f_hd));
   end
 
@@ -300,7 +301,7 @@ module vu_top import lg_pkg::*; (
                 (!u_norm && (f_eps != 32'd0 || f_w != 64'd0)) ||
                 (!u_in2 && (f_in2 != 64'd0 || f_in2s != 64'd0));
     used_bad = (u_group && !gok) ||
-               (u_rope && (f_hd < 16'd2 || f_hd > 16'd512 || f_hd[0] || n_mod_hd != 32'd0 ||
+               (u_rope && (f_hd < 16'd2 || f_hd > 16'(VEC_HEAD_DIM_MAX) || f_hd[0] || n_mod_hd != 32'd0 ||
                            33'(f_pos) + 33'(f_rows) > 33'(f_trows))) ||
                (u_norm && (f_eps[31] || f_eps[30:23] == 8'hff));
 
@@ -324,12 +325,13 @@ module vu_top import lg_pkg::*; (
             rs[2] == rs[i]))
         ovl = 1'b1;
 
-    if (f_magic != MAGIC || f_version != 32'd1)
+    if (f_magic != MAGIC || f_version != VEC_VERSION)
       chk_err = ERR_PARAM;
-    else if (f_flags[7:1] != 7'd0 || f_res0 != 16'd0 || f_res1 != 32'd0 || f_res_nz)
+    else if ((f_flags & ~8'(VEC_F_MASK)) != 8'd0 || f_res0 != 16'd0 || f_res1 != 32'd0 ||
+             f_res_nz)
       chk_err = ERR_FLAGS;
-    else if (f_op == 8'd0 || f_op > OP_ADD || f_n == 32'd0 || f_n > 32'h1_0000 ||
-             f_rows == 32'd0 || f_rows > 32'h1_0000)
+    else if (f_op == 8'd0 || f_op > OP_ADD || f_n == 32'd0 || f_n > VEC_N_MAX ||
+             f_rows == 32'd0 || f_rows > VEC_ROWS_MAX)
       chk_err = ERR_PARAM;
     else if (u_quant && !may_q)
       chk_err = ERR_FLAGS;
@@ -343,7 +345,7 @@ module vu_top import lg_pkg::*; (
       chk_err = ERR_SIZE;
     else if (bad_ad)
       chk_err = ERR_ADDR;
-    else if (ovl || overlap(f_out, rl[2], params, 64'd128))
+    else if (ovl || overlap(f_out, rl[2], params, 64'(VEC_PARAMS_BYTES)))
       chk_err = ERR_PARAM;
     else
       chk_err = ERR_OK;
@@ -999,11 +1001,11 @@ module vu_top import lg_pkg::*; (
         S_PLACE: begin
           // the block's own size and placement, before anything is read
           logic [7:0] e1;
-          if (params_bytes != 64'd128)
+          if (params_bytes != 64'(VEC_PARAMS_BYTES))
             e1 = ERR_SIZE;
           else if (params[5:0] != 6'd0)
             e1 = ERR_ALIGN;
-          else if (!range_ok(params, 64'd128, mem_bytes))
+          else if (!range_ok(params, 64'(VEC_PARAMS_BYTES), mem_bytes))
             e1 = ERR_ADDR;
           else
             e1 = ERR_OK;

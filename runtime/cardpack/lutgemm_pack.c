@@ -4,10 +4,13 @@
  * activation record writers, the matrix packer and the parameter-block
  * builder. Host code: none of it is part of the synthesized unit (the
  * activation quantizer will move to the card's vector unit with the same
- * rounding).
+ * rounding). The block builder runs the unit's own field checks and the
+ * record writers its little-endian stores (hls/lutgemm_internal.h), so a
+ * block built here is one the unit accepts.
  */
 #include <math.h>
 
+#include "fllm_cardpack.h"
 #include "lutgemm_internal.h"
 
 /* A finite nonzero |v| as m * 2^f with m in [2^23, 2^24). */

@@ -1,14 +1,16 @@
 /*
  * Host-side encoders of the vector unit (docs/numerics.md "Vector unit"):
  * the parameter-block builder, fp32 norm weights -> the weight record, and
- * the RoPE table. Host code, not part of the synthesized unit.
+ * the RoPE table. Host code, not part of the synthesized unit; it shares
+ * the unit's field checks and rounding helpers (hls/vector_internal.h).
  */
 #include <math.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
 #include "vector_internal.h"
 
-/* Fill the shape fields and the smallest strides; see fllm_vector.h. */
+/* Fill the shape fields and the smallest strides; see fllm_cardpack.h. */
 enum fllm_card_err fllm_vector_params_init(struct fllm_vector_params *p, uint32_t op,
 					   uint32_t flags, uint32_t n, uint32_t rows,
 					   uint32_t group)
@@ -37,9 +39,9 @@ enum fllm_card_err fllm_vector_params_init(struct fllm_vector_params *p, uint32_
 		return err;
 	t.head_dim = 0;
 	t.table_rows = 0;
-	t.in_stride = fllm_lutgemm_align(fllm_vec_in_row_bytes(&t));
-	t.out_stride = fllm_lutgemm_align(fllm_vec_out_row_bytes(&t));
-	if (fllm_vec_uses_in2(op))
+	t.in_stride = fllm_lutgemm_align(fllm_vector_in_row_bytes(&t));
+	t.out_stride = fllm_lutgemm_align(fllm_vector_out_row_bytes(&t));
+	if (fllm_vector_uses_in2(op))
 		t.in2_stride = fllm_lutgemm_align(fllm_vector_f32_row_bytes(n));
 	*p = t;
 	return FLLM_CARD_OK;
