@@ -24,7 +24,7 @@ src=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 rules='
 card/include           -
 hls                    card/include
-hls/vitis              card/include hls tests/lutgemm
+hls/vitis/tb_lutgemm.c card/include hls runtime/cardpack tests/lutgemm
 firmware               card/include
 driver/include/uapi    -
 driver                 card/include driver/include/uapi
