@@ -87,6 +87,45 @@ fllm_status dec_package_open(const struct bytebuf *img, fllm_model **out, char *
 	return fllm_package_open_memory(img->data, img->len, out, &e);
 }
 
+static uint64_t g_live;
+
+int dec_live_mark(void)
+{
+	g_live = fllm_live_handles();
+	return 0;
+}
+
+void dec_live_check(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
+}
+
+struct tm_spec dec_spec(int variant)
+{
+	struct tm_spec s = tm_spec_default();
+
+	s.hidden = 100;
+	if (variant == 1) {
+		s.dim = 40, s.n_heads = 5, s.n_kv_heads = 1;	/* MQA, q/k unaligned */
+		s.hidden = 72, s.untied = 1;
+		s.n_layers = 3, s.seed = 7;
+	}
+	return s;
+}
+
+const char *dec_models_dir_or_skip(void)
+{
+	const char *dir = getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/stories260K.bin", dir);
+	if (access(path, R_OK)) {
+		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n", dir);
+		exit(77);
+	}
+	return dir;
+}
+
 int dec_have_models(void)
 {
 	return access(FLLM_MODELS_DIR "/stories260K.bin", R_OK) == 0 &&

@@ -33,6 +33,26 @@ int dec_package_make(const struct dec_model *d, uint32_t bits, uint32_t group,
 fllm_status dec_package_open(const struct bytebuf *img, fllm_model **out, char *err,
 			     size_t cap);
 
+/* A suite's init: note how many handles are live (dec_live_check's count). */
+int dec_live_mark(void);
+
+/* The end of every test (after_each): only what was live at dec_live_mark. */
+void dec_live_check(void);
+
+/*
+ * The synthetic decoder shapes: variant 0 the default GQA shape with K = 100
+ * in the FFN; 1 MQA with dim 40 (q/k outputs not 64-byte aligned, two RoPE
+ * commands) and an untied classifier.
+ */
+struct tm_spec dec_spec(int variant);
+
+/*
+ * The stories260K folder: $FLLM_MODELS_DIR, else the build's. Without its
+ * stories260K.bin the program prints why and exits 77, which ctest reports
+ * as SKIP.
+ */
+const char *dec_models_dir_or_skip(void);
+
 /* 1 when the shared stories260K files are present (tests SKIP otherwise). */
 int dec_have_models(void);
 

@@ -146,14 +146,6 @@ static CU_TestInfo stories_tests[] = {
 /* Without the model files the program exits 77, which ctest reports as SKIP. */
 int fllm_test_register(void)
 {
-	const char *dir = getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
-	char path[600];
-
-	snprintf(g_dir, sizeof(g_dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/stories260K.bin", dir);
-	if (access(path, R_OK)) {
-		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n", dir);
-		exit(77);
-	}
+	snprintf(g_dir, sizeof(g_dir), "%s", dec_models_dir_or_skip());
 	return fllm_test_add_suite("stories260K_card", suite_init, suite_fini, stories_tests);
 }
