@@ -67,6 +67,15 @@ static void expect_fatal(uint32_t err)
 	CU_ASSERT(fc.fw.state == FW_STOPPED);
 }
 
+/* Stopped with err; a reset and a good configuration bring back a working ring. */
+static void expect_fatal_then_recovery(uint32_t err)
+{
+	expect_fatal(err);
+	reset_and_enable();
+	expect_nop_works(0);
+	expect_quiet();
+}
+
 static void test_nop_completes(void)
 {
 	struct fllm_cmd c = nop(42, FLLM_CMD_F_IRQ);
@@ -356,10 +365,7 @@ static void test_sq_tail_out_of_range(void)
 	fake_enable(&fc, 8, 8);
 	fake_set_reg(&fc, FLLM_REG_SQ_TAIL, 8);
 	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_RING);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	expect_fatal_then_recovery(FLLM_CARD_ERR_RING);
 }
 
 /* CQ_HEAD beyond the ring is fatal when the card next posts. */
@@ -372,44 +378,32 @@ static void test_cq_head_out_of_range(void)
 	fake_set_reg(&fc, FLLM_REG_CQ_HEAD, 9);
 	fake_submit(&fc, &c);
 	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_RING);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	expect_fatal_then_recovery(FLLM_CARD_ERR_RING);
 }
 
-/* A failed SQ read is fatal HOST_DMA. */
+/* A NOP whose SQ read (fail_read) or CQ write fails: fatal HOST_DMA, CQ_TAIL does not move. */
+static void host_dma_fails(int fail_read)
+{
+	struct fllm_cmd c = nop(3, 0);
+
+	fake_init(&fc);
+	fake_enable(&fc, 8, 8);
+	fc.fail_host_read = fail_read;
+	fc.fail_host_write = !fail_read;
+	fake_submit(&fc, &c);
+	fake_run(&fc);
+	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
+	expect_fatal_then_recovery(FLLM_CARD_ERR_HOST_DMA);
+}
+
 static void test_sq_read_fails(void)
 {
-	struct fllm_cmd c = nop(3, 0);
-
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
-	fc.fail_host_read = 1;
-	fake_submit(&fc, &c);
-	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_HOST_DMA);
-	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	host_dma_fails(1);
 }
 
-/* A failed CQ write is fatal HOST_DMA; CQ_TAIL does not move. */
 static void test_cq_write_fails(void)
 {
-	struct fllm_cmd c = nop(3, 0);
-
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
-	fc.fail_host_write = 1;
-	fake_submit(&fc, &c);
-	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_HOST_DMA);
-	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	host_dma_fails(0);
 }
 
 /* After a fatal error, toggling ENABLE does not restart; only a reset does. */
