@@ -1,6 +1,8 @@
 /* One unit command through a card's command path (see test_unit_cmd.h). */
 #include "test_unit_cmd.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #define UNIT_CMD_WAIT_NS (30 * 1000000000ull)
@@ -28,4 +30,20 @@ fllm_status fllm_test_unit_cmd_run(fllm_device *dev, fllm_test_unit_cmd cmd, fll
 free_cl:
 	fllm_cmdlist_free(cl);
 	return st;
+}
+
+int fllm_test_card_open(const char *spec, fllm_device **dev)
+{
+	return fllm_device_open(spec, dev) != FLLM_OK;
+}
+
+int fllm_test_card_close(fllm_device **dev)
+{
+	fllm_device_close(*dev);
+	*dev = NULL;
+	if (fllm_live_handles()) {
+		fprintf(stderr, "  %" PRIu64 " handles still live\n", fllm_live_handles());
+		return 1;
+	}
+	return 0;
 }

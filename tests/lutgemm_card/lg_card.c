@@ -155,16 +155,10 @@ fllm_device *lg_dev;
 
 int lg_suite_open(void)
 {
-	return fllm_device_open(LG_CARD_SPEC, &lg_dev) != FLLM_OK;
+	return fllm_test_card_open(LG_CARD_SPEC, &lg_dev);
 }
 
 int lg_suite_close(void)
 {
-	fllm_device_close(lg_dev);
-	lg_dev = NULL;
-	if (fllm_live_handles()) {
-		fprintf(stderr, "  %" PRIu64 " handles still live\n", fllm_live_handles());
-		return 1;
-	}
-	return 0;
+	return fllm_test_card_close(&lg_dev);
 }

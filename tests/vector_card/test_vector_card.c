@@ -253,18 +253,12 @@ static void test_list(void)
 
 static int suite_open(void)
 {
-	return fllm_device_open("emu:0", &dev) != FLLM_OK;
+	return fllm_test_card_open("emu:0", &dev);
 }
 
 static int suite_close(void)
 {
-	fllm_device_close(dev);
-	dev = NULL;
-	if (fllm_live_handles()) {
-		fprintf(stderr, "  %" PRIu64 " handles still live\n", fllm_live_handles());
-		return 1;
-	}
-	return 0;
+	return fllm_test_card_close(&dev);
 }
 
 static CU_TestInfo tests[] = {
