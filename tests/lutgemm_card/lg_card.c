@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_main.h"
 #include "test_unit_cmd.h"
 
 /* A BO of off + len bytes on channel ch (or any), with its region at off. */
@@ -105,6 +106,20 @@ fllm_status lg_card_run(struct lg_card *k, uint32_t bytes, fllm_cmd_result *res)
 {
 	return fllm_test_unit_cmd_run(k->dev, fllm_cmdlist_lutgemm, k->params, k->params_off,
 				      bytes, res);
+}
+
+void lg_card_raw_expect(const struct fllm_cmd *cmd, fllm_status want, fllm_cmd_result *res)
+{
+	fllm_cmdlist *cl;
+	fllm_event *ev;
+
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(lg_dev, &cl), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_raw(cl, cmd), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * LG_SEC), want);
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, res), FLLM_OK);
+	fllm_event_free(ev);
+	fllm_cmdlist_free(cl);
 }
 
 fllm_status lg_card_read_out(struct lg_card *k, uint8_t *out /* (out_len) */)
