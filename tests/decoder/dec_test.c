@@ -113,17 +113,35 @@ struct tm_spec dec_spec(int variant)
 	return s;
 }
 
-const char *dec_models_dir_or_skip(void)
+static const char *models_dir(void)
 {
-	const char *dir = getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
+	return getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
+}
+
+void dec_skip_without_stories(void)
+{
 	char path[600];
 
-	snprintf(path, sizeof(path), "%s/stories260K.bin", dir);
+	snprintf(path, sizeof(path), "%s/stories260K.bin", models_dir());
 	if (access(path, R_OK)) {
-		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n", dir);
+		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n",
+		       models_dir());
 		exit(77);
 	}
-	return dir;
+}
+
+int dec_stories_open(fllm_model **model, fllm_tokenizer **tok)
+{
+	char path[600], tpath[600], err[FLLM_ERROR_MAX] = "";
+
+	snprintf(path, sizeof(path), "%s/stories260K.bin", models_dir());
+	snprintf(tpath, sizeof(tpath), "%s/tok512.bin", models_dir());
+	if (fllm_model_open(path, model, err, sizeof(err)) ||
+	    fllm_tokenizer_open(tpath, 512, tok, err, sizeof(err))) {
+		fprintf(stderr, "stories260K: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 int dec_have_models(void)

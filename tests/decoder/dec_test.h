@@ -47,11 +47,13 @@ void dec_live_check(void);
 struct tm_spec dec_spec(int variant);
 
 /*
- * The stories260K folder: $FLLM_MODELS_DIR, else the build's. Without its
- * stories260K.bin the program prints why and exits 77, which ctest reports
- * as SKIP.
+ * Without stories260K.bin in the models folder ($FLLM_MODELS_DIR, else the
+ * build's) the program prints why and exits 77, which ctest reports as SKIP.
  */
-const char *dec_models_dir_or_skip(void);
+void dec_skip_without_stories(void);
+
+/* Open stories260K and its tokenizer from that folder; 0, or -1 after printing why. */
+int dec_stories_open(fllm_model **model, fllm_tokenizer **tok);
 
 /* 1 when the shared stories260K files are present (tests SKIP otherwise). */
 int dec_have_models(void);

@@ -216,5 +216,6 @@ static CU_TestInfo card_tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite_each("decoder_card", dec_live_mark, NULL, card_tests, dec_live_check);
+	return fllm_test_add_suite_each("decoder_card", dec_live_mark, NULL, card_tests,
+					dec_live_check);
 }

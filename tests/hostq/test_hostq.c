@@ -136,5 +136,6 @@ static CU_TestInfo hostq_tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite_each("hostq_synthetic", dec_live_mark, NULL, hostq_tests, dec_live_check);
+	return fllm_test_add_suite_each("hostq_synthetic", dec_live_mark, NULL, hostq_tests,
+					dec_live_check);
 }

@@ -16,19 +16,11 @@
 static fllm_model *g_model;
 static fllm_tokenizer *g_tok;
 static uint64_t g_live;
-static char g_dir[512];
 
 static int suite_init(void)
 {
-	char path[600], tpath[600], err[FLLM_ERROR_MAX] = "";
-
-	snprintf(path, sizeof(path), "%s/stories260K.bin", g_dir);
-	snprintf(tpath, sizeof(tpath), "%s/tok512.bin", g_dir);
-	if (fllm_model_open(path, &g_model, err, sizeof(err)) ||
-	    fllm_tokenizer_open(tpath, 512, &g_tok, err, sizeof(err))) {
-		fprintf(stderr, "stories260K: %s\n", err);
+	if (dec_stories_open(&g_model, &g_tok))
 		return -1;
-	}
 	g_live = fllm_live_handles();	/* the model and tokenizer stay open */
 	return 0;
 }
@@ -125,6 +117,6 @@ static CU_TestInfo stories_tests[] = {
 /* Without the model files the program exits 77, which ctest reports as SKIP. */
 int fllm_test_register(void)
 {
-	snprintf(g_dir, sizeof(g_dir), "%s", dec_models_dir_or_skip());
+	dec_skip_without_stories();
 	return fllm_test_add_suite("hostq_stories", suite_init, suite_fini, stories_tests);
 }

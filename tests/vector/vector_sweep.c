@@ -41,7 +41,7 @@ static void sweep(uint32_t op, uint32_t flags, uint64_t seed)
 	CU_ASSERT(runs == VCASE_SWEEP_SIZES * VC_DIST_COUNT);
 }
 
-/* One test function a sweep. */
+/* One test function per sweep. */
 #define SWEEP_TEST(name, op, flags, seed)	\
 	static void name(void)			\
 	{					\
