@@ -22,7 +22,13 @@ void fllm_test_report_status(const char *file, int line, const char *expr, int a
 int fllm_test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
 			CU_TestInfo *tests)
 {
-	CU_pSuite suite = CU_add_suite(name, init, fini);
+	return fllm_test_add_suite_each(name, init, fini, tests, NULL);
+}
+
+int fllm_test_add_suite_each(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
+			     CU_TestInfo *tests, CU_TearDownFunc after_each)
+{
+	CU_pSuite suite = CU_add_suite_with_setup_and_teardown(name, init, fini, NULL, after_each);
 
 	if (!suite)
 		return CU_get_error();

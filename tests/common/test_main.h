@@ -16,6 +16,14 @@ int fllm_test_register(void);
 int fllm_test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
 			CU_TestInfo *tests);
 
+/*
+ * As fllm_test_add_suite; after_each also runs at the end of every test of
+ * the suite, inside the test (a failed assertion there fails that test, also
+ * after a fatal one): the suite's one check that nothing is still live.
+ */
+int fllm_test_add_suite_each(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
+			     CU_TestInfo *tests, CU_TearDownFunc after_each);
+
 /* Assert with both values printed on mismatch (CUnit prints only the expression). */
 #define FLLM_ASSERT_EQ_U64(actual, expected)                                              \
 	do {                                                                              \

@@ -87,6 +87,63 @@ fllm_status dec_package_open(const struct bytebuf *img, fllm_model **out, char *
 	return fllm_package_open_memory(img->data, img->len, out, &e);
 }
 
+static uint64_t g_live;
+
+int dec_live_mark(void)
+{
+	g_live = fllm_live_handles();
+	return 0;
+}
+
+void dec_live_check(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
+}
+
+struct tm_spec dec_spec(int variant)
+{
+	struct tm_spec s = tm_spec_default();
+
+	s.hidden = 100;
+	if (variant == 1) {
+		s.dim = 40, s.n_heads = 5, s.n_kv_heads = 1;	/* MQA, q/k unaligned */
+		s.hidden = 72, s.untied = 1;
+		s.n_layers = 3, s.seed = 7;
+	}
+	return s;
+}
+
+static const char *models_dir(void)
+{
+	return getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
+}
+
+void dec_skip_without_stories(void)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/stories260K.bin", models_dir());
+	if (access(path, R_OK)) {
+		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n",
+		       models_dir());
+		exit(77);
+	}
+}
+
+int dec_stories_open(fllm_model **model, fllm_tokenizer **tok)
+{
+	char path[600], tpath[600], err[FLLM_ERROR_MAX] = "";
+
+	snprintf(path, sizeof(path), "%s/stories260K.bin", models_dir());
+	snprintf(tpath, sizeof(tpath), "%s/tok512.bin", models_dir());
+	if (fllm_model_open(path, model, err, sizeof(err)) ||
+	    fllm_tokenizer_open(tpath, 512, tok, err, sizeof(err))) {
+		fprintf(stderr, "stories260K: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int dec_have_models(void)
 {
 	return access(FLLM_MODELS_DIR "/stories260K.bin", R_OK) == 0 &&

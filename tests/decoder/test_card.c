@@ -15,33 +15,6 @@
 
 #define CARD_TOKENS 6
 
-static uint64_t g_live;
-
-static int suite_init(void)
-{
-	g_live = fllm_live_handles();
-	return 0;
-}
-
-/* Spec variants: 0 the default GQA shape with K = 100 in the FFN; 1 MQA with dim 40
- * (q/k outputs not 64-byte aligned, two RoPE commands), untied classifier. */
-static struct tm_spec card_spec(int variant)
-{
-	struct tm_spec s = tm_spec_default();
-
-	s.hidden = 100;
-	if (variant == 1) {
-		s.dim = 40;
-		s.n_heads = 5;
-		s.n_kv_heads = 1;
-		s.hidden = 72;
-		s.untied = 1;
-		s.n_layers = 3;
-		s.seed = 7;
-	}
-	return s;
-}
-
 /* Compare the card's logits with the reference's over CARD_TOKENS positions. */
 static void card_vs_ref(const struct dec_model *d, const fllm_model *pkg, const char *device,
 			const char *what)
@@ -84,7 +57,7 @@ static void card_vs_ref(const struct dec_model *d, const fllm_model *pkg, const 
 static void card_variant(int variant)
 {
 	static const uint32_t qg[][2] = { { 4, 32 }, { 2, 16 }, { 8, 64 }, { 3, 128 } };
-	struct tm_spec s = card_spec(variant);
+	struct tm_spec s = dec_spec(variant);
 	struct dec_model d;
 
 	if (dec_model_make(&s, &d))
@@ -105,7 +78,6 @@ static void card_variant(int variant)
 		bb_free(&img);
 	}
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 static void test_golden_gqa(void)
@@ -125,7 +97,7 @@ static void test_golden_mqa_unaligned(void)
  */
 static void test_on_the_fly_equals_package(void)
 {
-	struct tm_spec s = card_spec(0);
+	struct tm_spec s = dec_spec(0);
 	fllm_context_params cp = { .device = "emu", .bits = 4, .group = 32 };
 	fllm_context *a = NULL, *b = NULL;
 	fllm_context_stats st;
@@ -165,13 +137,12 @@ static void test_on_the_fly_equals_package(void)
 	unlink(path);
 	bb_free(&img);
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 /* A CPU context of the same model is not on a card and counts only tokens. */
 static void test_cpu_stats(void)
 {
-	struct tm_spec s = card_spec(0);
+	struct tm_spec s = dec_spec(0);
 	fllm_context *c = NULL;
 	fllm_context_stats st;
 	struct dec_model d;
@@ -187,14 +158,13 @@ static void test_cpu_stats(void)
 	FLLM_ASSERT_EQ_U64(st.card_commands, 0);
 	fllm_context_free(c);
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 /* Refusals: no such card, bad bits/group, settings that contradict a package,
  * positions past the context. Each starts from a valid request. */
 static void test_refusals(void)
 {
-	struct tm_spec s = card_spec(0);
+	struct tm_spec s = dec_spec(0);
 	fllm_context_params cp = { .device = "emu", .n_ctx = 4 };
 	fllm_context *c = NULL;
 	fllm_model *pkg = NULL;
@@ -233,7 +203,6 @@ static void test_refusals(void)
 	unlink(path);
 	bb_free(&img);
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 static CU_TestInfo card_tests[] = {
@@ -247,5 +216,6 @@ static CU_TestInfo card_tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("decoder_card", suite_init, NULL, card_tests);
+	return fllm_test_add_suite_each("decoder_card", dec_live_mark, NULL, card_tests,
+					dec_live_check);
 }

@@ -20,7 +20,6 @@ static int32_t g_ids[STORY_TOKENS + 1];
 static size_t g_n;
 static float *g_ref;		/* (g_n - 1, vocab) fp32 logits, teacher-forced */
 static uint32_t g_vocab;
-static char g_dir[512];
 
 /* log p(next) under logits (n), in double; *arg receives the argmax. */
 static double story_logp(const float *x, uint32_t n, int32_t next, uint32_t *arg)
@@ -40,24 +39,18 @@ static double story_logp(const float *x, uint32_t n, int32_t next, uint32_t *arg
 /* Model, tokenizer, the text's ids and the fp32 logits at every position. */
 static int suite_init(void)
 {
-	char path[600], tpath[600], err[FLLM_ERROR_MAX] = "";
 	fllm_context *c = NULL;
 	char text[8192];
 	size_t len;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/stories260K.bin", g_dir);
-	snprintf(tpath, sizeof(tpath), "%s/tok512.bin", g_dir);
 	f = fopen(FLLM_STORY_TEXT, "rb");
 	if (!f)
 		return -1;
 	len = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
-	if (fllm_model_open(path, &g_model, err, sizeof(err)) ||
-	    fllm_tokenizer_open(tpath, 512, &g_tok, err, sizeof(err))) {
-		fprintf(stderr, "stories260K: %s\n", err);
+	if (dec_stories_open(&g_model, &g_tok))
 		return -1;
-	}
 	{
 		fllm_model_info mi;
 
@@ -146,14 +139,6 @@ static CU_TestInfo stories_tests[] = {
 /* Without the model files the program exits 77, which ctest reports as SKIP. */
 int fllm_test_register(void)
 {
-	const char *dir = getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
-	char path[600];
-
-	snprintf(g_dir, sizeof(g_dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/stories260K.bin", dir);
-	if (access(path, R_OK)) {
-		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n", dir);
-		exit(77);
-	}
+	dec_skip_without_stories();
 	return fllm_test_add_suite("stories260K_card", suite_init, suite_fini, stories_tests);
 }

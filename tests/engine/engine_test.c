@@ -44,3 +44,13 @@ void et_check_text(const char *file, int line, const char *err, const char *text
 		CU_FAIL("error text");
 	}
 }
+
+int32_t et_argmax(const float *x, uint32_t n)
+{
+	uint32_t best = 0;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (x[i] > x[best])
+			best = i;
+	return (int32_t)best;
+}

@@ -19,6 +19,9 @@ fllm_status et_model_open(const struct bytebuf *image, fllm_model **out, char *e
 /* Write image to a fresh temporary file; path receives its name. */
 void et_write_temp(const struct bytebuf *image, const char *suffix, char *path, size_t cap);
 
+/* Index of the largest of x (n), ties to the lowest: the greedy sampler's rule. */
+int32_t et_argmax(const float *x, uint32_t n);
+
 /* Fail the test when text (if not NULL) is not in err; prints both. */
 void et_check_text(const char *file, int line, const char *err, const char *text);
 

@@ -31,16 +31,6 @@ static double rel_diff(const float *a, const float *b, uint32_t n)
 	return worst;
 }
 
-static int32_t argmax(const float *x, uint32_t n)
-{
-	uint32_t best = 0;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > x[best])
-			best = i;
-	return (int32_t)best;
-}
-
 struct variant {
 	const char *what;
 	struct tm_spec s;
@@ -88,9 +78,9 @@ static void check_variant(const struct variant *v, uint32_t threads)
 		if (s->theta == 0.0f)	/* a .bin cannot say its RoPE base */
 			exact &= !memcmp(lb, lg, s->vocab * sizeof(float));
 		worst = fmax(worst, rel_diff(lg, lr, s->vocab));
-		mism += argmax(lg, s->vocab) != argmax(lr, s->vocab);
+		mism += et_argmax(lg, s->vocab) != et_argmax(lr, s->vocab);
 		tok = pos < 5 ? (int32_t)(7 + 31 * pos) % (int32_t)s->vocab :
-				argmax(lg, s->vocab);
+				et_argmax(lg, s->vocab);
 	}
 	if (worst > TOLERANCE || mism || !exact)
 		fprintf(stderr, "%s, %u threads: max relative logit difference %.3g, %d argmax "

@@ -231,95 +231,91 @@ static void test_missing_keys(void)
 	}
 }
 
+/* The info of s's GGUF written without key, which must still load. */
+static void info_without_key(const char *key, const struct tm_spec *s, fllm_model_info *info)
+{
+	struct bytebuf f;
+	fllm_model *m;
+
+	drop_key = key;
+	gguf_with(s, tweak_drop, &f);
+	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	fllm_model_info_get(m, info);
+	fllm_model_free(m);
+	bb_free(&f);
+}
+
 /* Optional keys: head_count_kv defaults to head_count (MHA); a dropped
  * tokenizer list leaves the vocabulary to the embedding. */
 static void test_optional_keys(void)
 {
 	struct tm_spec s = tm_spec_default();
 	fllm_model_info info;
-	struct bytebuf f;
-	fllm_model *m;
 
-	drop_key = "llama.attention.head_count_kv";
 	s.n_kv_heads = s.n_heads;
-	gguf_with(&s, tweak_drop, &f);
-	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	fllm_model_info_get(m, &info);
+	info_without_key("llama.attention.head_count_kv", &s, &info);
 	FLLM_ASSERT_EQ_U64(info.n_kv_heads, s.n_heads);
-	fllm_model_free(m);
-	bb_free(&f);
-	drop_key = "tokenizer.ggml.tokens";
 	s = tm_spec_default();
-	gguf_with(&s, tweak_drop, &f);
-	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	fllm_model_info_get(m, &info);
+	info_without_key("tokenizer.ggml.tokens", &s, &info);
 	FLLM_ASSERT_EQ_U64(info.vocab_size, s.vocab);
-	fllm_model_free(m);
-	bb_free(&f);
 	ET_EXPECT_NO_LEAKS();
 }
 
-static void tweak_arch(struct gguf_writer *g)
-{
-	drop_key = "general.architecture";
-	tweak_drop(g);
-	gw_kv_str(g, "general.architecture", "gpt2");
-}
+/* One metadata key written again with a bad value of one type, and the error it gives. */
+struct bad_key {
+	const char *key;
+	enum { BAD_STR, BAD_U32, BAD_I32, BAD_F32 } type;
+	const char *str;	/* BAD_STR */
+	double num;		/* the others */
+	const char *error;
+};
 
-static void tweak_rope_dims(struct gguf_writer *g)
-{
-	drop_key = "llama.rope.dimension_count";
-	tweak_drop(g);
-	gw_kv_u32(g, "llama.rope.dimension_count", 8);
-}
+static const struct bad_key *bad_key;	/* the key tweak_bad_key writes */
 
-static void tweak_heads(struct gguf_writer *g)
+static void tweak_bad_key(struct gguf_writer *g)
 {
-	drop_key = "llama.attention.head_count";
+	drop_key = bad_key->key;
 	tweak_drop(g);
-	gw_kv_u32(g, "llama.attention.head_count", 5);
-}
-
-static void tweak_kv_heads(struct gguf_writer *g)
-{
-	drop_key = "llama.attention.head_count_kv";
-	tweak_drop(g);
-	gw_kv_u32(g, "llama.attention.head_count_kv", 3);
-}
-
-static void tweak_eps(struct gguf_writer *g)
-{
-	drop_key = "llama.attention.layer_norm_rms_epsilon";
-	tweak_drop(g);
-	gw_kv_f32(g, "llama.attention.layer_norm_rms_epsilon", -1.0f);
-}
-
-static void tweak_eps_type(struct gguf_writer *g)
-{
-	drop_key = "llama.attention.layer_norm_rms_epsilon";
-	tweak_drop(g);
-	gw_kv_str(g, "llama.attention.layer_norm_rms_epsilon", "small");
-}
-
-static void tweak_block_count_neg(struct gguf_writer *g)
-{
-	drop_key = "llama.block_count";
-	tweak_drop(g);
-	gw_kv_i32(g, "llama.block_count", -2);
+	switch (bad_key->type) {
+	case BAD_STR:
+		gw_kv_str(g, bad_key->key, bad_key->str);
+		break;
+	case BAD_U32:
+		gw_kv_u32(g, bad_key->key, (uint32_t)bad_key->num);
+		break;
+	case BAD_I32:
+		gw_kv_i32(g, bad_key->key, (int32_t)bad_key->num);
+		break;
+	case BAD_F32:
+		gw_kv_f32(g, bad_key->key, (float)bad_key->num);
+		break;
+	}
 }
 
 static void test_bad_keys(void)
 {
-	expect_gguf_error(tweak_arch, "architecture 'gpt2' not supported");
-	expect_gguf_error(tweak_rope_dims, "rope.dimension_count 8 differs from the head "
-			  "dimension 16");
-	expect_gguf_error(tweak_heads, "head count 5 does not divide embedding length 64");
-	expect_gguf_error(tweak_kv_heads, "kv head count 3 does not divide head count 4");
-	expect_gguf_error(tweak_eps, "RMSNorm epsilon -1 not in (0, 1)");
-	expect_gguf_error(tweak_eps_type, "has type string, expected a float");
-	expect_gguf_error(tweak_block_count_neg, "key 'llama.block_count' is negative (-2)");
+	static const struct bad_key keys[] = {
+		{ "general.architecture", BAD_STR, "gpt2", 0,
+		  "architecture 'gpt2' not supported" },
+		{ "llama.rope.dimension_count", BAD_U32, NULL, 8,
+		  "rope.dimension_count 8 differs from the head dimension 16" },
+		{ "llama.attention.head_count", BAD_U32, NULL, 5,
+		  "head count 5 does not divide embedding length 64" },
+		{ "llama.attention.head_count_kv", BAD_U32, NULL, 3,
+		  "kv head count 3 does not divide head count 4" },
+		{ "llama.attention.layer_norm_rms_epsilon", BAD_F32, NULL, -1.0,
+		  "RMSNorm epsilon -1 not in (0, 1)" },
+		{ "llama.attention.layer_norm_rms_epsilon", BAD_STR, "small", 0,
+		  "has type string, expected a float" },
+		{ "llama.block_count", BAD_I32, NULL, -2,
+		  "key 'llama.block_count' is negative (-2)" },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		bad_key = &keys[i];
+		expect_gguf_error(tweak_bad_key, keys[i].error);
+	}
 }
 
 /* Rename a tensor so the expected one is missing. */

@@ -194,16 +194,6 @@ static void test_runc_output(void)
 	CU_ASSERT_STRING_EQUAL(text, runc_expected);
 }
 
-static int32_t argmax(const float *x, uint32_t n)
-{
-	uint32_t best = 0;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > x[best])
-			best = i;
-	return (int32_t)best;
-}
-
 /* Prompt then GEN greedy tokens through .bin, .gguf and the reference. */
 static void compare_prompt(struct ref_llama *ref, const char *prompt)
 {
@@ -228,9 +218,9 @@ static void compare_prompt(struct ref_llama *ref, const char *prompt)
 		diverged |= memcmp(lb, lg, 512 * sizeof(float)) != 0;
 		for (int i = 0; i < 512; i++)
 			worst = fmax(worst, fabs((double)lb[i] - lr[i]) / fmax(1.0, fabs(lr[i])));
-		nb = argmax(lb, 512);
-		ng = argmax(lg, 512);
-		nr = argmax(lr, 512);
+		nb = et_argmax(lb, 512);
+		ng = et_argmax(lg, 512);
+		nr = et_argmax(lr, 512);
 		mism += nb != ng || nb != nr;
 		tok = pos + 1 < (int)n ? ids[pos + 1] : nb;
 	}

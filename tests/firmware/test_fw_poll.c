@@ -67,13 +67,28 @@ static void expect_fatal(uint32_t err)
 	CU_ASSERT(fc.fw.state == FW_STOPPED);
 }
 
+/* A fresh card with enabled 8-entry rings. */
+static void start_card(void)
+{
+	fake_init(&fc);
+	fake_enable(&fc, 8, 8);
+}
+
+/* Stopped with err; a reset and a good configuration bring back a working ring. */
+static void expect_fatal_then_recovery(uint32_t err)
+{
+	expect_fatal(err);
+	reset_and_enable();
+	expect_nop_works(0);
+	expect_quiet();
+}
+
 static void test_nop_completes(void)
 {
 	struct fllm_cmd c = nop(42, FLLM_CMD_F_IRQ);
 	struct fllm_cpl *cpl;
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	CU_ASSERT(fake_reg(&fc, FLLM_REG_STATUS) & FLLM_STATUS_QUEUES_ON);
 	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_FW_VERSION), FW_VERSION);
 	fake_submit(&fc, &c);
@@ -95,8 +110,7 @@ static void test_no_irq_without_flag(void)
 {
 	struct fllm_cmd c = nop(1, 0);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &c);
 	fake_run(&fc);
 	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 1);
@@ -155,8 +169,7 @@ static void test_cu_completes(void)
 {
 	struct fllm_cmd c = spin(500, 0);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &c);
 	fake_run(&fc);
 	FLLM_ASSERT_EQ_U64(fc.cu_starts, 1);
@@ -179,8 +192,7 @@ static void test_watchdog_fires(void)
 {
 	struct fllm_cmd c = spin(UINT64_MAX, 50);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &c);
 	fake_run(&fc);
 	fc.now += 49;
@@ -238,8 +250,7 @@ static void test_bad_command_then_next(void)
 	struct fllm_cmd bad = { .opcode = FLLM_OP_TIMESTAMP, .seq = 5, .arg = { 66 } };
 	uint8_t zero[16] = { 0 };
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &bad);
 	fake_run(&fc);
 	FLLM_ASSERT_STATUS(fake_cpl(&fc, 0)->status, FLLM_CARD_ERR_ALIGN);
@@ -257,8 +268,7 @@ static void test_timestamp(void)
 	struct fllm_cmd c = { .opcode = FLLM_OP_TIMESTAMP, .arg = { 64 } };
 	uint64_t got;
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fc.now = 0x123456789ull;
 	fake_submit(&fc, &c);
 	fake_run(&fc);
@@ -276,8 +286,7 @@ static void test_dma_copy(void)
 				       .dir = FLLM_COPY_H2C };
 
 	memcpy(c.arg, &a, sizeof(a));
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &c);
 	fake_run(&fc);
 	FLLM_ASSERT_EQ_U64(fc.copies, 1);
@@ -301,8 +310,7 @@ static void test_disable_stops_after_current(void)
 	struct fllm_cmd c = spin(10, 0);
 	struct fllm_cmd n = nop(9, 0);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_submit(&fc, &c);
 	fake_run(&fc);
 	fake_submit(&fc, &n);
@@ -352,14 +360,10 @@ RING_BAD(test_ring_cq_size_zero, FLLM_REG_CQ_SIZE, 0)
 /* SQ_TAIL beyond the ring is fatal. */
 static void test_sq_tail_out_of_range(void)
 {
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_set_reg(&fc, FLLM_REG_SQ_TAIL, 8);
 	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_RING);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	expect_fatal_then_recovery(FLLM_CARD_ERR_RING);
 }
 
 /* CQ_HEAD beyond the ring is fatal when the card next posts. */
@@ -367,49 +371,35 @@ static void test_cq_head_out_of_range(void)
 {
 	struct fllm_cmd c = nop(3, 0);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_set_reg(&fc, FLLM_REG_CQ_HEAD, 9);
 	fake_submit(&fc, &c);
 	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_RING);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	expect_fatal_then_recovery(FLLM_CARD_ERR_RING);
 }
 
-/* A failed SQ read is fatal HOST_DMA. */
+/* A NOP whose SQ read (fail_read) or CQ write fails: fatal HOST_DMA, CQ_TAIL does not move. */
+static void host_dma_fails(int fail_read)
+{
+	struct fllm_cmd c = nop(3, 0);
+
+	start_card();
+	fc.fail_host_read = fail_read;
+	fc.fail_host_write = !fail_read;
+	fake_submit(&fc, &c);
+	fake_run(&fc);
+	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
+	expect_fatal_then_recovery(FLLM_CARD_ERR_HOST_DMA);
+}
+
 static void test_sq_read_fails(void)
 {
-	struct fllm_cmd c = nop(3, 0);
-
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
-	fc.fail_host_read = 1;
-	fake_submit(&fc, &c);
-	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_HOST_DMA);
-	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	host_dma_fails(1);
 }
 
-/* A failed CQ write is fatal HOST_DMA; CQ_TAIL does not move. */
 static void test_cq_write_fails(void)
 {
-	struct fllm_cmd c = nop(3, 0);
-
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
-	fc.fail_host_write = 1;
-	fake_submit(&fc, &c);
-	fake_run(&fc);
-	expect_fatal(FLLM_CARD_ERR_HOST_DMA);
-	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 0);
-	reset_and_enable();
-	expect_nop_works(0);
-	expect_quiet();
+	host_dma_fails(0);
 }
 
 /* After a fatal error, toggling ENABLE does not restart; only a reset does. */
@@ -417,8 +407,7 @@ static void test_fatal_needs_reset(void)
 {
 	struct fllm_cmd c = nop(3, 0);
 
-	fake_init(&fc);
-	fake_enable(&fc, 8, 8);
+	start_card();
 	fake_set_reg(&fc, FLLM_REG_SQ_TAIL, 8);
 	fake_run(&fc);
 	expect_fatal(FLLM_CARD_ERR_RING);

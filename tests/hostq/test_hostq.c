@@ -12,32 +12,6 @@
 
 #define HQ_TOKENS 6
 
-static uint64_t g_live;
-
-static int suite_init(void)
-{
-	g_live = fllm_live_handles();
-	return 0;
-}
-
-/* Variant 0: default GQA with K = 100 in the FFN; 1: MQA, dim 40, untied. */
-static struct tm_spec hq_spec(int variant)
-{
-	struct tm_spec s = tm_spec_default();
-
-	s.hidden = 100;
-	if (variant == 1) {
-		s.dim = 40;
-		s.n_heads = 5;
-		s.n_kv_heads = 1;
-		s.hidden = 72;
-		s.untied = 1;
-		s.n_layers = 3;
-		s.seed = 7;
-	}
-	return s;
-}
-
 /* Run HQ_TOKENS pseudo-random tokens through the card and cpu-q contexts of m
  * at (bits, group) and require identical logits; prints the first mismatch. */
 static void hq_vs_card(const fllm_model *m, uint32_t bits, uint32_t group, uint32_t threads,
@@ -85,7 +59,7 @@ static void hq_variant(int variant)
 {
 	static const uint32_t qgt[][3] = { { 4, 32, 1 }, { 2, 16, 3 }, { 8, 64, 1 },
 					   { 3, 128, 3 } };
-	struct tm_spec s = hq_spec(variant);
+	struct tm_spec s = dec_spec(variant);
 	struct dec_model d;
 
 	if (dec_model_make(&s, &d))
@@ -109,7 +83,6 @@ static void hq_variant(int variant)
 		bb_free(&img);
 	}
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 static void test_gqa(void)
@@ -125,7 +98,7 @@ static void test_mqa_unaligned_untied(void)
 /* Statistics: quantized settings, not on a card; refusals as the card's. */
 static void test_stats_and_refusals(void)
 {
-	struct tm_spec s = hq_spec(0);
+	struct tm_spec s = dec_spec(0);
 	fllm_context_params cp = { .device = "cpu-q", .n_ctx = 4, .bits = 3, .group = 64 };
 	int32_t ids[5] = { 1, 2, 3, 4, 5 };
 	fllm_context *c = NULL;
@@ -152,7 +125,6 @@ static void test_stats_and_refusals(void)
 	FLLM_ASSERT_STATUS(fllm_context_create(d.model, &cp, &c), FLLM_E_INVALID_ARG);
 	CU_ASSERT_PTR_NULL(c);
 	dec_model_free(&d);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), g_live);
 }
 
 static CU_TestInfo hostq_tests[] = {
@@ -164,5 +136,6 @@ static CU_TestInfo hostq_tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("hostq_synthetic", suite_init, NULL, hostq_tests);
+	return fllm_test_add_suite_each("hostq_synthetic", dec_live_mark, NULL, hostq_tests,
+					dec_live_check);
 }

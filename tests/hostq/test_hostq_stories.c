@@ -16,19 +16,11 @@
 static fllm_model *g_model;
 static fllm_tokenizer *g_tok;
 static uint64_t g_live;
-static char g_dir[512];
 
 static int suite_init(void)
 {
-	char path[600], tpath[600], err[FLLM_ERROR_MAX] = "";
-
-	snprintf(path, sizeof(path), "%s/stories260K.bin", g_dir);
-	snprintf(tpath, sizeof(tpath), "%s/tok512.bin", g_dir);
-	if (fllm_model_open(path, &g_model, err, sizeof(err)) ||
-	    fllm_tokenizer_open(tpath, 512, &g_tok, err, sizeof(err))) {
-		fprintf(stderr, "stories260K: %s\n", err);
+	if (dec_stories_open(&g_model, &g_tok))
 		return -1;
-	}
 	g_live = fllm_live_handles();	/* the model and tokenizer stay open */
 	return 0;
 }
@@ -38,17 +30,6 @@ static int suite_fini(void)
 	fllm_tokenizer_free(g_tok);
 	fllm_model_free(g_model);
 	return 0;
-}
-
-/* Index of the largest of x (n), ties to the lowest (the greedy sampler's rule). */
-static int32_t hq_argmax(const float *x, uint32_t n)
-{
-	uint32_t a = 0;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > x[a])
-			a = i;
-	return (int32_t)a;
 }
 
 /* Append id's text to text (cap HQ_TEXT_MAX). */
@@ -100,8 +81,8 @@ static void hq_story(uint32_t bits, uint32_t group)
 			CU_FAIL("logits differ");
 			break;
 		}
-		tc = hq_argmax(a, vocab);
-		th = hq_argmax(b, vocab);
+		tc = et_argmax(a, vocab);
+		th = et_argmax(b, vocab);
 		hq_append(text_card, prev, tc);
 		hq_append(text_host, prev, th);
 		prev = tc;
@@ -136,14 +117,6 @@ static CU_TestInfo stories_tests[] = {
 /* Without the model files the program exits 77, which ctest reports as SKIP. */
 int fllm_test_register(void)
 {
-	const char *dir = getenv("FLLM_MODELS_DIR") ? getenv("FLLM_MODELS_DIR") : FLLM_MODELS_DIR;
-	char path[600];
-
-	snprintf(g_dir, sizeof(g_dir), "%s", dir);
-	snprintf(path, sizeof(path), "%s/stories260K.bin", dir);
-	if (access(path, R_OK)) {
-		printf("SKIP: stories260K files not found in %s (set FLLM_MODELS_DIR)\n", dir);
-		exit(77);
-	}
+	dec_skip_without_stories();
 	return fllm_test_add_suite("hostq_stories", suite_init, suite_fini, stories_tests);
 }

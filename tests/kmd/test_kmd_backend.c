@@ -11,6 +11,7 @@
 
 #include "fllm/fllm.h"
 #include "test_main.h"
+#include "test_open.h"
 
 static char dir[64];
 
@@ -65,25 +66,15 @@ static void test_foreign_node(void)
 
 static void test_bad_names(void)
 {
-	static const struct {
-		const char *name;
-		fllm_status st;
-	} bad[] = {
+	static const struct fllm_test_bad_open bad[] = {
 		{ "kmd:x", FLLM_E_INVALID_ARG },
 		{ "kmd:0,mem=1G", FLLM_E_INVALID_ARG },
 		{ "kmd:0,", FLLM_E_INVALID_ARG },
 		{ "kmd:64", FLLM_E_NO_DEVICE },
 		{ "kmd:99999999999999999999", FLLM_E_INVALID_ARG },
 	};
-	fllm_device *dev;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		dev = NULL;
-		if (fllm_device_open(bad[i].name, &dev) != bad[i].st)
-			fprintf(stderr, "open(\"%s\")\n", bad[i].name);
-		FLLM_ASSERT_STATUS(fllm_device_open(bad[i].name, &dev), bad[i].st);
-		CU_ASSERT_PTR_NULL(dev);
-	}
+	fllm_test_expect_open_fails(bad, sizeof(bad) / sizeof(bad[0]));
 	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 

@@ -112,6 +112,15 @@ void lg_case_randomize(struct lg_case *c, uint64_t *rng)
 	}
 }
 
+int lg_case_init_random(struct lg_case *c, const struct lg_shape *s, uint64_t seed,
+			uint64_t rng_seed)
+{
+	if (lg_case_init(c, s, seed))
+		return -1;
+	lg_case_randomize(c, &rng_seed);
+	return 0;
+}
+
 void lg_case_free(struct lg_case *c)
 {
 	free(c->mem);
@@ -154,3 +163,46 @@ int lg_case_init_extreme(struct lg_case *c, uint32_t g, uint32_t shrink)
 	}
 	return 0;
 }
+
+/* See lutgemm_case.h. */
+int lg_case_init_out_of_range(struct lg_case *c)
+{
+	static const struct lg_shape s = { 40, 172, 32, 4, 1, 4, 3 };
+	static const int16_t es[] = { -32768, 32767, -150, 140, 100, -100, 0, -20 };
+	static const int32_t exs[] = { -2147483647 - 1, 2147483647, -60, 60 };
+
+	if (lg_case_init_random(c, &s, 4242, 5))
+		return -1;
+	for (uint32_t r = 0; r < s.m; r++)
+		put16(c->mem + lg_case_row(c, r), es[r % 8]);
+	for (uint32_t n = 0; n < s.n; n++)
+		memcpy(c->mem + lg_case_act(c, n), &exs[n], 4);
+	return 0;
+}
+
+/* See lutgemm_case.h. */
+void lg_golden_shape(struct lg_shape *s, uint32_t i, uint64_t *rng, uint32_t max_m,
+		     uint32_t max_slices)
+{
+	static const uint32_t gs[] = { 16, 32, 64, 128, 256 };
+	uint32_t g = gs[i / 8];
+	uint32_t ks[] = { 172, 3 * g + 8, 2 * g, 1, 2 * g - 1 };
+
+	s->g = g;
+	s->q = i % 8 + 1;
+	s->k = ks[i % 5];
+	s->m = 1 + (uint32_t)(lg_rand(rng) % max_m);
+	s->n = i % 2 ? 16 : 1;
+	s->offset = (i / 2) % 2;
+	s->slices = 1 + (uint32_t)(lg_rand(rng) % (s->m < max_slices ? s->m : max_slices));
+}
+
+const struct lg_shape lg_edge_shapes[LG_EDGE_SHAPES] = {
+	{ .m = 1, .k = 172, .g = 32, .q = 4, .offset = 1, .n = 1, .slices = 1 },
+	{ .m = 1, .k = 172, .g = 16, .q = 8, .offset = 0, .n = 16, .slices = 1 },
+	{ .m = 130, .k = 172, .g = 32, .q = 3, .offset = 1, .n = 32, .slices = 32 },
+	{ .m = 600, .k = 172, .g = 16, .q = 2, .offset = 1, .n = 4, .slices = 5 },
+	{ .m = 65, .k = 300, .g = 64, .q = 2, .offset = 0, .n = 16, .slices = 7 },
+	{ .m = 64, .k = 172, .g = 256, .q = 5, .offset = 1, .n = 2, .slices = 3 },
+	{ .m = 3, .k = 172, .g = 128, .q = 1, .offset = 1, .n = 16, .slices = 3 },
+};

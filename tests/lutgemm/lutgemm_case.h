@@ -31,6 +31,10 @@ uint64_t lg_rand(uint64_t *state);
  */
 int lg_case_init(struct lg_case *c, const struct lg_shape *s, uint64_t seed);
 
+/* lg_case_init, then lg_case_randomize from rng state rng_seed; 0 or -1. */
+int lg_case_init_random(struct lg_case *c, const struct lg_shape *s, uint64_t seed,
+			uint64_t rng_seed);
+
 /* Write c->p into card memory at address 0 (after a test changed it). */
 void lg_case_store_params(struct lg_case *c);
 
@@ -48,6 +52,27 @@ void lg_case_randomize(struct lg_case *c, uint64_t *rng);
  */
 int lg_case_init_extreme(struct lg_case *c, uint32_t g, uint32_t shrink);
 
+/*
+ * Exponent sums far out of range, so outputs flush to +0 or saturate: a
+ * random case of M = 40, K = 172, g = 32, q = 4, N = 4 with row exponents
+ * of -32768 ... 32767 and token exponents of INT32_MIN ... 60. 0 or -1.
+ */
+int lg_case_init_out_of_range(struct lg_case *c);
+
 void lg_case_free(struct lg_case *c);
+
+/*
+ * The golden sweep's shape i (0 .. LG_GOLDEN_SHAPES - 1): every g (16 ..
+ * 256) with every q (1 .. 8); K = 172 / 3g + 8 / 2g / 1 / 2g - 1 in turn,
+ * N = 1 and 16 and offsets on and off alternating; M (1 .. max_m) and then
+ * the slices (1 .. max_slices, at most M) drawn from rng.
+ */
+#define LG_GOLDEN_SHAPES 40u
+void lg_golden_shape(struct lg_shape *s, uint32_t i, uint64_t *rng, uint32_t max_m,
+		     uint32_t max_slices);
+
+/* The golden edge shapes: M = 1; many tiles with 32 slices and N = 32; K = 172 with every g. */
+#define LG_EDGE_SHAPES 7u
+extern const struct lg_shape lg_edge_shapes[LG_EDGE_SHAPES];
 
 #endif /* FLLM_LUTGEMM_CASE_H */

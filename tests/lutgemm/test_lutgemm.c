@@ -4,14 +4,13 @@
 
 int fllm_test_register(void)
 {
-	int err;
+	static CU_SuiteInfo suites[] = {
+		{ .pName = "lutgemm rounding", .pTests = lutgemm_round_tests },
+		{ .pName = "lutgemm params", .pTests = lutgemm_param_tests },
+		{ .pName = "lutgemm differential", .pTests = lutgemm_diff_tests },
+		{ .pName = "lutgemm sanity", .pTests = lutgemm_sanity_tests },
+		CU_SUITE_INFO_NULL,
+	};
 
-	err = fllm_test_add_suite("lutgemm rounding", NULL, NULL, lutgemm_round_tests);
-	if (!err)
-		err = fllm_test_add_suite("lutgemm params", NULL, NULL, lutgemm_param_tests);
-	if (!err)
-		err = fllm_test_add_suite("lutgemm differential", NULL, NULL, lutgemm_diff_tests);
-	if (!err)
-		err = fllm_test_add_suite("lutgemm sanity", NULL, NULL, lutgemm_sanity_tests);
-	return err;
+	return CU_register_suites(suites);
 }

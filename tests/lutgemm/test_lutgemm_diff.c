@@ -80,20 +80,12 @@ static void lg_diff(struct lg_case *c, const char *what)
 	free(before);
 }
 
-static void put16(uint8_t *b, int v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)((unsigned)v >> 8);
-}
-
 /* One random case of shape s; returns after printing on any failure. */
 static void lg_diff_random(const struct lg_shape *s, uint64_t seed)
 {
 	struct lg_case c;
-	uint64_t rng = seed ^ 0x5eed;
 
-	CU_ASSERT_FATAL(lg_case_init(&c, s, seed) == 0);
-	lg_case_randomize(&c, &rng);
+	CU_ASSERT_FATAL(lg_case_init_random(&c, s, seed, seed ^ 0x5eed) == 0);
 	lg_diff(&c, "random");
 	lg_case_free(&c);
 }
@@ -101,43 +93,21 @@ static void lg_diff_random(const struct lg_shape *s, uint64_t seed)
 /* Every g and q, K = 172 / not a multiple of g / a multiple / 1, N = 1 and 16. */
 static void test_diff_shapes(void)
 {
-	static const uint32_t gs[] = { 16, 32, 64, 128, 256 };
 	uint64_t rng = 1;
-	uint32_t i = 0;
 
-	for (uint32_t gi = 0; gi < 5; gi++) {
-		for (uint32_t q = 1; q <= 8; q++, i++) {
-			uint32_t g = gs[gi];
-			uint32_t ks[] = { 172, 3 * g + 8, 2 * g, 1, 2 * g - 1 };
-			struct lg_shape s;
+	for (uint32_t i = 0; i < LG_GOLDEN_SHAPES; i++) {
+		struct lg_shape s;
 
-			s.g = g;
-			s.q = q;
-			s.k = ks[i % 5];
-			s.m = 1 + (uint32_t)(lg_rand(&rng) % 70);
-			s.n = i % 2 ? 16 : 1;
-			s.offset = (i / 2) % 2;
-			s.slices = 1 + (uint32_t)(lg_rand(&rng) % (s.m < 5 ? s.m : 5));
-			lg_diff_random(&s, 1000 + i);
-		}
+		lg_golden_shape(&s, i, &rng, 70, 5);
+		lg_diff_random(&s, 1000 + i);
 	}
 }
 
 /* M = 1; many tiles with 32 slices and N = 32; K = 172 with every g. */
 static void test_diff_edges(void)
 {
-	static const struct lg_shape shapes[] = {
-		{ 1, 172, 32, 4, 1, 1, 1 },
-		{ 1, 172, 16, 8, 0, 16, 1 },
-		{ 130, 172, 32, 3, 1, 32, 32 },
-		{ 600, 172, 16, 2, 1, 4, 5 },
-		{ 65, 300, 64, 2, 0, 16, 7 },
-		{ 64, 172, 256, 5, 1, 2, 3 },
-		{ 3, 172, 128, 1, 1, 16, 3 },
-	};
-
-	for (uint32_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
-		lg_diff_random(&shapes[i], 77 + i);
+	for (uint32_t i = 0; i < LG_EDGE_SHAPES; i++)
+		lg_diff_random(&lg_edge_shapes[i], 77 + i);
 }
 
 /*
@@ -166,18 +136,9 @@ static void test_diff_extreme(void)
 /* Exponent sums far out of range: outputs flush to +0 or saturate, as the reference. */
 static void test_diff_out_of_range(void)
 {
-	struct lg_shape s = { 40, 172, 32, 4, 1, 4, 3 };
-	static const int16_t es[] = { -32768, 32767, -150, 140, 100, -100, 0, -20 };
-	static const int32_t exs[] = { -2147483647 - 1, 2147483647, -60, 60 };
 	struct lg_case c;
-	uint64_t rng = 5;
 
-	CU_ASSERT_FATAL(lg_case_init(&c, &s, 4242) == 0);
-	lg_case_randomize(&c, &rng);
-	for (uint32_t r = 0; r < s.m; r++)
-		put16(c.mem + lg_case_row(&c, r), es[r % 8]);
-	for (uint32_t n = 0; n < s.n; n++)
-		memcpy(c.mem + lg_case_act(&c, n), &exs[n], 4);
+	CU_ASSERT_FATAL(lg_case_init_out_of_range(&c) == 0);
 	lg_diff(&c, "out of range");
 	lg_case_free(&c);
 }

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_main.h"
+#include "test_unit_cmd.h"
+
 /* A BO of off + len bytes on channel ch (or any), with its region at off. */
 static fllm_status alloc_region(fllm_device *dev, uint64_t off, uint64_t len, int32_t ch,
 				fllm_bo **bo)
@@ -101,26 +104,22 @@ fllm_status lg_card_store_params(struct lg_card *k)
 
 fllm_status lg_card_run(struct lg_card *k, uint32_t bytes, fllm_cmd_result *res)
 {
+	return fllm_test_unit_cmd_run(k->dev, fllm_cmdlist_lutgemm, k->params, k->params_off,
+				      bytes, res);
+}
+
+void lg_card_raw_expect(const struct fllm_cmd *cmd, fllm_status want, fllm_cmd_result *res)
+{
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_status st;
 
-	memset(res, 0, sizeof(*res));
-	st = fllm_cmdlist_create(k->dev, &cl);
-	if (st)
-		return st;
-	st = fllm_cmdlist_lutgemm(cl, k->params, k->params_off, bytes);
-	if (!st)
-		st = fllm_cmdlist_submit(cl, &ev);
-	if (st)
-		goto free_cl;
-	st = fllm_event_wait(ev, 30 * LG_SEC);
-	if (fllm_event_result(ev, 0, res) != FLLM_OK)
-		st = st ? st : FLLM_E_STATE;
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(lg_dev, &cl), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_raw(cl, cmd), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * LG_SEC), want);
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, res), FLLM_OK);
 	fllm_event_free(ev);
-free_cl:
 	fllm_cmdlist_free(cl);
-	return st;
 }
 
 fllm_status lg_card_read_out(struct lg_card *k, uint8_t *out /* (out_len) */)
@@ -171,16 +170,10 @@ fllm_device *lg_dev;
 
 int lg_suite_open(void)
 {
-	return fllm_device_open(LG_CARD_SPEC, &lg_dev) != FLLM_OK;
+	return fllm_test_card_open(LG_CARD_SPEC, &lg_dev);
 }
 
 int lg_suite_close(void)
 {
-	fllm_device_close(lg_dev);
-	lg_dev = NULL;
-	if (fllm_live_handles()) {
-		fprintf(stderr, "  %" PRIu64 " handles still live\n", fllm_live_handles());
-		return 1;
-	}
-	return 0;
+	return fllm_test_card_close(&lg_dev);
 }

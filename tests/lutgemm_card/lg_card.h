@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fllm/fllm.h"
+#include "fllm_card.h"
 #include "lutgemm_case.h"
 
 /* Emulated card of every test: 32 channels of 16 MiB. */
@@ -50,6 +51,13 @@ fllm_status lg_card_store_params(struct lg_card *k);
  * Returns the wait status; *res gets the command's result.
  */
 fllm_status lg_card_run(struct lg_card *k, uint32_t bytes, fllm_cmd_result *res);
+
+/*
+ * Record cmd as it is on lg_dev's own list, submit it and wait up to 10 s;
+ * asserts that each step works, that the wait gives want and that the
+ * command has a result, which *res receives.
+ */
+void lg_card_raw_expect(const struct fllm_cmd *cmd, fllm_status want, fllm_cmd_result *res);
 
 /* Read the output region back into out (out_len bytes). */
 fllm_status lg_card_read_out(struct lg_card *k, uint8_t *out /* (out_len) */);

@@ -93,10 +93,8 @@ static void agree(const struct lg_case *c, uint32_t offsets)
 static void agree_random(const struct lg_shape *s, uint64_t seed, uint32_t offsets)
 {
 	struct lg_case c;
-	uint64_t rng = seed ^ 0xca4d;
 
-	CU_ASSERT_FATAL(lg_case_init(&c, s, seed) == 0);
-	lg_case_randomize(&c, &rng);
+	CU_ASSERT_FATAL(lg_case_init_random(&c, s, seed, seed ^ 0xca4d) == 0);
 	agree(&c, offsets);
 	lg_case_free(&c);
 }
@@ -104,25 +102,13 @@ static void agree_random(const struct lg_shape *s, uint64_t seed, uint32_t offse
 /* Every g and q; K = 172 and others; N = 1 and 16; offsets and BO offsets alternate. */
 static void test_agree_shapes(void)
 {
-	static const uint32_t gs[] = { 16, 32, 64, 128, 256 };
 	uint64_t rng = 7;
-	uint32_t i = 0;
 
-	for (uint32_t gi = 0; gi < 5; gi++) {
-		for (uint32_t q = 1; q <= 8; q++, i++) {
-			uint32_t g = gs[gi];
-			uint32_t ks[] = { 172, 3 * g + 8, 2 * g, 1, 2 * g - 1 };
-			struct lg_shape s;
+	for (uint32_t i = 0; i < LG_GOLDEN_SHAPES; i++) {
+		struct lg_shape s;
 
-			s.g = g;
-			s.q = q;
-			s.k = ks[i % 5];
-			s.m = 1 + (uint32_t)(lg_rand(&rng) % 80);
-			s.n = i % 2 ? 16 : 1;
-			s.offset = (i / 2) % 2;
-			s.slices = 1 + (uint32_t)(lg_rand(&rng) % (s.m < 32 ? s.m : 32));
-			agree_random(&s, 5000 + i, (i / 4) % 2);
-		}
+		lg_golden_shape(&s, i, &rng, 80, 32);
+		agree_random(&s, 5000 + i, (i / 4) % 2);
 	}
 }
 

@@ -119,8 +119,6 @@ static void test_cycles_watchdog(void)
 	struct fllm_cmd cmd = { .opcode = FLLM_OP_LUTGEMM, .timeout_us = 10 };
 	struct fllm_cmd_cu a = { 0 };
 	fllm_cmd_result res;
-	fllm_cmdlist *cl;
-	fllm_event *ev;
 	struct lg_card k;
 	struct lg_case c;
 	uint64_t rng = 17;
@@ -132,14 +130,8 @@ static void test_cycles_watchdog(void)
 	a.params = fllm_bo_card_addr(k.params) + k.params_off;
 	a.params_bytes = sizeof(k.p);
 	memcpy(cmd.arg, &a, sizeof(a));
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(lg_dev, &cl), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_raw(cl, &cmd), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * LG_SEC), FLLM_E_WATCHDOG);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, &res), FLLM_OK);
+	lg_card_raw_expect(&cmd, FLLM_E_WATCHDOG, &res);
 	FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_ERR_WATCHDOG);
-	fllm_event_free(ev);
-	fllm_cmdlist_free(cl);
 	FLLM_ASSERT_STATUS(lg_card_run(&k, sizeof(k.p), &res), FLLM_OK);
 	FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_OK);
 	CU_ASSERT(res.cycles >= fllm_lutgemm_cycles(&k.p));

@@ -7,17 +7,19 @@
 #include "lg_card_tests.h"
 #include "test_main.h"
 
+/* Each suite holds the card lg_dev; its cleanup fails when a handle is left. */
+#define LG_CARD_SUITE(name, tests)                                                        \
+	{ .pName = (name), .pInitFunc = lg_suite_open, .pCleanupFunc = lg_suite_close,     \
+	  .pTests = (tests) }
+
 int fllm_test_register(void)
 {
-	int err;
+	static CU_SuiteInfo suites[] = {
+		LG_CARD_SUITE("lutgemm card agreement", lg_card_agree_tests),
+		LG_CARD_SUITE("lutgemm card errors", lg_card_error_tests),
+		LG_CARD_SUITE("lutgemm card cycles", lg_card_cycle_tests),
+		CU_SUITE_INFO_NULL,
+	};
 
-	err = fllm_test_add_suite("lutgemm card agreement", lg_suite_open, lg_suite_close,
-				  lg_card_agree_tests);
-	if (!err)
-		err = fllm_test_add_suite("lutgemm card errors", lg_suite_open, lg_suite_close,
-					  lg_card_error_tests);
-	if (!err)
-		err = fllm_test_add_suite("lutgemm card cycles", lg_suite_open, lg_suite_close,
-					  lg_card_cycle_tests);
-	return err;
+	return CU_register_suites(suites);
 }

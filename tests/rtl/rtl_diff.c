@@ -133,12 +133,10 @@ int rtl_diff_at(struct lg_case *c, uint64_t params, uint64_t params_bytes, const
 int rtl_diff_random(const struct lg_shape *s, uint64_t seed, const char *what)
 {
 	struct lg_case c;
-	uint64_t rng = seed ^ 0x5eed;
 	int bad;
 
-	if (lg_case_init(&c, s, seed))
+	if (lg_case_init_random(&c, s, seed, seed ^ 0x5eed))
 		return -1;
-	lg_case_randomize(&c, &rng);
 	bad = rtl_diff(&c, what, NULL, NULL);
 	lg_case_free(&c);
 	return bad;

@@ -25,10 +25,26 @@ static int rtl_fini(void)
 	return 0;
 }
 
+/* A suite on the LUT-GEMM unit rtl_unit. */
+#define RTL_SUITE(name, tests)                                                            \
+	{ .pName = (name), .pInitFunc = rtl_init, .pCleanupFunc = rtl_fini, .pTests = (tests) }
+
 int fllm_test_register(void)
 {
+	static CU_SuiteInfo suites[] = {
+		RTL_SUITE("rtl golden", rtl_golden_tests),
+		RTL_SUITE("rtl params", rtl_param_tests),
+		RTL_SUITE("rtl random", rtl_random_tests),
+		{ .pName = "rtl test unit", .pInitFunc = rtl_test_unit_open,
+		  .pCleanupFunc = rtl_test_unit_close, .pTests = rtl_test_unit_tests },
+		CU_SUITE_INFO_NULL,
+	};
+	static CU_SuiteInfo long_suites[] = {
+		RTL_SUITE("rtl long golden", rtl_golden_long_tests),
+		RTL_SUITE("rtl long random", rtl_long_tests),
+		CU_SUITE_INFO_NULL,
+	};
 	const char *mode = getenv("FLLM_RTL_TEST");
-	int err;
 
 	rtl_skip_unless_built();
 	if (mode && !strcmp(mode, "long")) {
@@ -38,20 +54,7 @@ int fllm_test_register(void)
 			printf("SKIP: opt-in, set FLLM_RTL_LONG=1\n");
 			exit(77);
 		}
-		err = fllm_test_add_suite("rtl long golden", rtl_init, rtl_fini,
-					  rtl_golden_long_tests);
-		if (!err)
-			err = fllm_test_add_suite("rtl long random", rtl_init, rtl_fini,
-						  rtl_long_tests);
-		return err;
+		return CU_register_suites(long_suites);
 	}
-	err = fllm_test_add_suite("rtl golden", rtl_init, rtl_fini, rtl_golden_tests);
-	if (!err)
-		err = fllm_test_add_suite("rtl params", rtl_init, rtl_fini, rtl_param_tests);
-	if (!err)
-		err = fllm_test_add_suite("rtl random", rtl_init, rtl_fini, rtl_random_tests);
-	if (!err)
-		err = fllm_test_add_suite("rtl test unit", rtl_test_unit_open,
-					  rtl_test_unit_close, rtl_test_unit_tests);
-	return err;
+	return CU_register_suites(suites);
 }

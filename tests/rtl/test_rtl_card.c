@@ -103,13 +103,12 @@ static void card_case(const struct lg_shape *s, uint64_t seed, uint32_t offsets)
 	fllm_cmd_result res;
 	struct lg_card k;
 	struct lg_case c;
-	uint64_t rng = seed ^ 0x5eed, rtl, slack;
+	uint64_t rtl, slack;
 	uint8_t *out;
 	float *want;
 
 	CU_ASSERT_FATAL(fllm_device_info_get(dev, &info) == FLLM_OK);
-	CU_ASSERT_FATAL(lg_case_init(&c, s, seed) == 0);
-	lg_case_randomize(&c, &rng);
+	CU_ASSERT_FATAL(lg_case_init_random(&c, s, seed, seed ^ 0x5eed) == 0);
 	want = golden(&c);
 	CU_ASSERT_FATAL(want != NULL);
 	FLLM_ASSERT_STATUS(lg_card_init(&k, dev, &c, offsets), FLLM_OK);

@@ -1,7 +1,7 @@
 /*
  * The RTL vector unit (sim/rtl/vector, Verilated) against the golden model
  * fllm_hls_vector_unit() bit for bit: every sweep of
- * tests/vector/test_vector_diff.c (every op, size and input distribution,
+ * tests/vector/vector_sweep.c (every op, size and input distribution,
  * in-place rows) and every parameter-block error of
  * tests/vector/test_vector_params.c run on two copies of one card image;
  * status, non-finite count and the whole images must agree, and the unit
@@ -21,14 +21,12 @@
 #include "test_main.h"
 #include "vector_bad.h"
 #include "vector_case.h"
+#include "vector_sweep.h"
 
 static struct fllm_rtl_unit *unit;
 
 /* Cycles of the last successful command (for the cycle report). */
 static uint64_t last_cycles;
-
-/* FLLM_RTL_SEED=k runs the sweeps on other seeds (0: test_vector_diff.c's own cases). */
-static uint64_t seed_shift;
 
 static int vu_init(void)
 {
@@ -158,95 +156,12 @@ static int diff(const struct vcase *c, const char *what, int dist, uint64_t seed
 	return diff_at(c, c->p_addr, sizeof(c->p), what, dist, seed);
 }
 
-/* ------------------------------------------------------------------ */
-/* The sweeps of tests/vector/test_vector_diff.c                      */
-/* ------------------------------------------------------------------ */
-
-/* The same cases as test_vector_diff.c's sweep(), with FLLM_RTL_SEED's shift. */
-static void sweep(uint32_t op, uint32_t flags, uint64_t seed)
+/* diff with a sweep case labelled "sweep" or "sweep, in place". */
+static int unit_vs_golden(const struct vcase *c, const char *what, int dist, uint64_t seed)
 {
-	uint32_t bad = 0, runs = 0;
-
-	seed += 10 * seed_shift;
-	for (uint32_t s = 0; s < VCASE_SWEEP_SIZES; s++) {
-		for (uint32_t d = 0; d < VC_DIST_COUNT; d++) {
-			struct vcase c;
-			uint64_t sd;
-
-			if (vcase_sweep_make(&c, op, flags, seed, s, d, &sd)) {
-				printf("\n  op %u size %u: the builder made an invalid block\n", op, s);
-				bad++;
-				continue;
-			}
-			bad += (uint32_t)diff(&c, c.p.out_addr == c.p.in_addr ? "sweep, in place" :
-					      "sweep", (int)d, sd);
-			runs++;
-			vcase_free(&c);
-		}
-	}
-	FLLM_ASSERT_EQ_U64(bad, 0);
-	CU_ASSERT(runs == VCASE_SWEEP_SIZES * VC_DIST_COUNT);
-}
-
-static void test_copy(void)
-{
-	sweep(FLLM_VECTOR_OP_COPY, 0, 1);
-}
-
-static void test_quant(void)
-{
-	sweep(FLLM_VECTOR_OP_COPY, FLLM_VECTOR_F_QUANT, 2);
-}
-
-static void test_dequant(void)
-{
-	sweep(FLLM_VECTOR_OP_DEQUANT, 0, 3);
-}
-
-static void test_rmsnorm(void)
-{
-	sweep(FLLM_VECTOR_OP_RMSNORM, 0, 4);
-}
-
-static void test_rmsnorm_quant(void)
-{
-	sweep(FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT, 5);
-}
-
-static void test_rope(void)
-{
-	sweep(FLLM_VECTOR_OP_ROPE, 0, 6);
-}
-
-static void test_silu_mul(void)
-{
-	sweep(FLLM_VECTOR_OP_SILU_MUL, 0, 7);
-}
-
-static void test_silu_mul_quant(void)
-{
-	sweep(FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT, 8);
-}
-
-static void test_add(void)
-{
-	sweep(FLLM_VECTOR_OP_ADD, 0, 9);
-}
-
-/* The largest row: n = 65536 of +-FLT_MAX (the on-chip buffers full, S at its bound). */
-static void test_largest_row(void)
-{
-	struct vcase c;
-
-	CU_ASSERT_FATAL(vcase_make(&c, FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT,
-				   FLLM_VECTOR_N_MAX, 1, 256, 0, VC_NORMAL, 0, 77) == 0);
-	for (uint32_t i = 0; i < FLLM_VECTOR_N_MAX; i++) {
-		uint32_t bits = 0x7f7fffffu | (i & 1u) << 31;	/* +-FLT_MAX */
-
-		memcpy(c.mem + c.p.in_addr + 4ull * i, &bits, 4);
-	}
-	FLLM_ASSERT_EQ_U64(diff(&c, "n 65536 of +-FLT_MAX", VC_NORMAL, 77), 0);
-	vcase_free(&c);
+	if (!what)
+		what = c->p.out_addr == c->p.in_addr ? "sweep, in place" : "sweep";
+	return diff(c, what, dist, seed);
 }
 
 /*
@@ -296,11 +211,8 @@ static void test_each_field(void)
 		uint8_t *before;
 
 		CU_ASSERT_FATAL(vbad_make(&c, b->op, b->flags) == 0);
-		vbad_apply(&c, b);
-		vcase_store_params(&c);
-		before = malloc(c.mem_bytes);
+		before = vbad_break(&c, b);
 		CU_ASSERT_FATAL(before != NULL);
-		memcpy(before, c.mem, c.mem_bytes);
 		/* the golden model's code is the list's */
 		if (fllm_hls_vector_unit(before, c.mem_bytes, c.p_addr, sizeof(c.p), &nf) != b->err) {
 			printf("\n  %s: the golden model disagrees with the list\n", b->what);
@@ -309,8 +221,7 @@ static void test_each_field(void)
 		/* diff_at compares the unit with the golden model and the images */
 		if (diff_at(&c, c.p_addr, sizeof(c.p), b->what, VC_NORMAL, 99 + b->op))
 			bad++;
-		free(before);
-		vcase_free(&c);
+		vbad_free(&c, before);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -377,22 +288,8 @@ static void test_report_cycles(void)
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
 
-static CU_TestInfo sweep_tests[] = {
-	{ "COPY", test_copy },
-	{ "COPY + F_QUANT (quantize)", test_quant },
-	{ "DEQUANT", test_dequant },
-	{ "RMSNORM", test_rmsnorm },
-	{ "RMSNORM + F_QUANT", test_rmsnorm_quant },
-	{ "ROPE", test_rope },
-	{ "SILU_MUL", test_silu_mul },
-	{ "SILU_MUL + F_QUANT", test_silu_mul_quant },
-	{ "ADD", test_add },
-	{ "largest row at FLT_MAX", test_largest_row },
-	{ "shapes at the limits", test_limits },
-	CU_TEST_INFO_NULL,
-};
-
 static CU_TestInfo other_tests[] = {
+	{ "shapes at the limits", test_limits },
 	{ "each bad field: same code, nothing written", test_each_field },
 	{ "block size, alignment, placement", test_block_placement },
 	{ "cycles per element on 4 x 4096 (report)", test_report_cycles },
@@ -403,6 +300,7 @@ int fllm_test_register(void)
 {
 	const char *why = fllm_rtl_unavailable();
 	const char *env = getenv("FLLM_RTL_SEED");
+	uint64_t seed_shift = 0;	/* FLLM_RTL_SEED=k: the sweeps on other seeds */
 	int err;
 
 	if (why) {
@@ -413,9 +311,10 @@ int fllm_test_register(void)
 		seed_shift = strtoull(env, NULL, 0);
 		printf("sweep seeds shifted by FLLM_RTL_SEED=%" PRIu64 "\n", seed_shift);
 	}
-	err = fllm_test_add_suite("rtl vector: unit vs golden", vu_init, vu_fini, sweep_tests);
+	vsweep_use(unit_vs_golden, seed_shift);
+	err = fllm_test_add_suite("rtl vector: unit vs golden", vu_init, vu_fini, vsweep_tests);
 	if (!err)
-		err = fllm_test_add_suite("rtl vector: parameter block, cycles", vu_init, vu_fini,
-					  other_tests);
+		err = fllm_test_add_suite("rtl vector: limits, parameter block, cycles", vu_init,
+					  vu_fini, other_tests);
 	return err;
 }

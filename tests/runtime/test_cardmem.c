@@ -20,6 +20,12 @@ static int teardown(void)
 	return 0;
 }
 
+/* The end of every test: no handle is still live. */
+static void nothing_leaked(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
+}
+
 static void test_create_bad(void)
 {
 	struct fllm_cardmem *c = NULL;
@@ -122,7 +128,6 @@ static void test_exhaustion(void)
 	FLLM_ASSERT_STATUS(fllm_cardmem_alloc(cm, MEM, 64, FLLM_BO_ANY_CHANNEL, &x), FLLM_OK);
 	fllm_cardmem_free(cm, x, MEM);
 	FLLM_ASSERT_EQ_U64(fllm_cardmem_free_ranges(cm), 1);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static CU_TestInfo tests[] = {
@@ -137,5 +142,5 @@ static CU_TestInfo tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("cardmem", setup, teardown, tests);
+	return fllm_test_add_suite_each("cardmem", setup, teardown, tests, nothing_leaked);
 }

@@ -65,6 +65,12 @@ static void assert_device_works(void)
 	fllm_bo_free(bo);
 }
 
+/* The end of every test: only the suite's own device is still open. */
+static void nothing_leaked(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
+}
+
 static void test_nop_fence(void)
 {
 	fllm_cmdlist *cl;
@@ -92,7 +98,6 @@ static void test_nop_fence(void)
 	fllm_cmdlist_free(cl);
 	fllm_cmdlist_free(NULL);
 	fllm_event_free(NULL);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Timestamps around a spin of known length increase by at least that much. */
@@ -121,7 +126,6 @@ static void test_timestamps(void)
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Fill on the card, verify on the host with the golden pattern, copy, check. */
@@ -172,7 +176,6 @@ static void test_fill_copy_check(void)
 	fllm_bo_free(a);
 	fllm_bo_free(b);
 	free(host);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Corrupt k words behind the card's back: CHECK counts exactly k. */
@@ -204,7 +207,6 @@ static void test_check_mismatch_count(void)
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Bad recordings: each breaks one thing of a valid fill/copy. */
@@ -251,7 +253,6 @@ static void test_record_bad(void)
 	fllm_bo_free(foreign);
 	fllm_device_close(other);
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* A spin that never ends is stopped by the watchdog; the card carries on. */
@@ -277,7 +278,6 @@ static void test_watchdog(void)
 	FLLM_ASSERT_STATUS(fllm_device_telemetry(dev, &b), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(b.watchdog_resets, a.watchdog_resets + 1);
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Submit one raw record; return the event status and the record's card status. */
@@ -335,7 +335,6 @@ static void test_raw_malformed(void)
 	FLLM_ASSERT_EQ_U64(cs, FLLM_CARD_ERR_ALIGN);
 	assert_device_works();
 	fllm_bo_free(bo);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* A short wait times out while the card is busy; a longer one succeeds. */
@@ -357,7 +356,6 @@ static void test_wait_timeout(void)
 	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* While a spin holds the card, lists pile up until the ring is full. */
@@ -390,7 +388,6 @@ static void test_ring_overflow(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(nops, NULL), FLLM_OK);
 	fllm_cmdlist_free(spin);
 	fllm_cmdlist_free(nops);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* An event freed mid-flight: its completions are dropped, later work is fine. */
@@ -407,7 +404,6 @@ static void test_free_unfinished_event(void)
 	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 2);
 	fllm_cmdlist_free(cl);
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 /* Reset while a command hangs: it completes aborted, the card works after. */
@@ -433,7 +429,6 @@ static void test_reset_in_flight(void)
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 #define THREAD_ROUNDS 40
@@ -485,7 +480,6 @@ static void test_two_threads(void)
 		FLLM_ASSERT_EQ_U64((uintptr_t)ret[i], 0);
 	}
 	assert_device_works();
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 1);
 }
 
 static CU_TestInfo tests[] = {
@@ -506,5 +500,5 @@ static CU_TestInfo tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("cmdlist", setup, teardown, tests);
+	return fllm_test_add_suite_each("cmdlist", setup, teardown, tests, nothing_leaked);
 }

@@ -6,6 +6,7 @@
 #include "fllm/fllm.h"
 #include "fllm_card.h"
 #include "test_main.h"
+#include "test_open.h"
 
 #define EMU_SPEC "emu:0,mem=1G,channels=8"
 
@@ -16,6 +17,12 @@ static const char *test_device(void)
 	const char *d = getenv("FLLM_TEST_DEVICE");
 
 	return d && *d ? d : EMU_SPEC;
+}
+
+/* The end of every test: no handle is still live. */
+static void nothing_leaked(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static void test_list_has_emu(void)
@@ -61,7 +68,6 @@ static void test_open_info_close(void)
 	CU_ASSERT(info.cu_count >= 1 && info.cu_count <= FLLM_CU_INFO_MAX);
 	fllm_device_close(dev);
 	fllm_device_close(NULL);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 /* Defaults: "emu" alone and "emu,..." are the same backend. */
@@ -75,16 +81,12 @@ static void test_open_forms(void)
 		FLLM_ASSERT_STATUS(fllm_device_open(names[i], &dev), FLLM_OK);
 		fllm_device_close(dev);
 	}
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 /* Unknown names and broken specs fail, then the valid spec still opens. */
 static void test_open_bad(void)
 {
-	static const struct {
-		const char *name;
-		fllm_status st;
-	} bad[] = {
+	static const struct fllm_test_bad_open bad[] = {
 		{ "nosuch:0", FLLM_E_NO_DEVICE },
 		{ "", FLLM_E_NO_DEVICE },
 		{ "em:0", FLLM_E_NO_DEVICE },
@@ -100,17 +102,10 @@ static void test_open_bad(void)
 	};
 	fllm_device *dev;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		dev = NULL;
-		if (fllm_device_open(bad[i].name, &dev) != bad[i].st)
-			fprintf(stderr, "open(\"%s\")\n", bad[i].name);
-		FLLM_ASSERT_STATUS(fllm_device_open(bad[i].name, &dev), bad[i].st);
-		CU_ASSERT_PTR_NULL(dev);
-	}
+	fllm_test_expect_open_fails(bad, sizeof(bad) / sizeof(bad[0]));
 	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 	FLLM_ASSERT_STATUS(fllm_device_open(test_device(), &dev), FLLM_OK);
 	fllm_device_close(dev);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static void test_registers(void)
@@ -144,7 +139,6 @@ static void test_registers(void)
 	FLLM_ASSERT_STATUS(fllm_device_reg_read(dev, FLLM_REG_WATCHDOG_US, &v), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(v, 5000);
 	fllm_device_close(dev);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 /* Readings in plausible ranges; counters never go backwards. */
@@ -171,7 +165,6 @@ static void test_telemetry(void)
 	FLLM_ASSERT_EQ_U64(b.cmds - a.cmds, 10);
 	CU_ASSERT(b.irq_count >= a.irq_count + 1);
 	fllm_device_close(dev);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 /* Reset with nothing running keeps the device usable and counts. */
@@ -191,7 +184,6 @@ static void test_reset_idle(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, NULL), FLLM_OK);
 	fllm_cmdlist_free(cl);
 	fllm_device_close(dev);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static CU_TestInfo tests[] = {
@@ -207,5 +199,5 @@ static CU_TestInfo tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("device", NULL, NULL, tests);
+	return fllm_test_add_suite_each("device", NULL, NULL, tests, nothing_leaked);
 }

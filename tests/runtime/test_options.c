@@ -14,6 +14,12 @@ static void table(struct fllm_option o[N])
 	o[CH] = (struct fllm_option){ "channels", FLLM_OPT_UINT, 1, 64, 0, 0 };
 }
 
+/* The end of every test: no handle is still live. */
+static void nothing_leaked(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
+}
+
 static void test_full_spec(void)
 {
 	struct fllm_option o[N];
@@ -101,7 +107,6 @@ static void test_bad_specs(void)
 	/* an index where none is allowed */
 	FLLM_ASSERT_STATUS(fllm_options_parse("0,mem=1G", o, N, NULL), FLLM_E_INVALID_ARG);
 	FLLM_ASSERT_STATUS(fllm_options_parse("mem=1G", o, N, NULL), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static CU_TestInfo tests[] = {
@@ -114,5 +119,5 @@ static CU_TestInfo tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("options", NULL, NULL, tests);
+	return fllm_test_add_suite_each("options", NULL, NULL, tests, nothing_leaked);
 }

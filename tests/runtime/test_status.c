@@ -4,6 +4,12 @@
 #include "fllm/fllm.h"
 #include "test_main.h"
 
+/* The end of every test: no handle is still live. */
+static void nothing_leaked(void)
+{
+	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
+}
+
 /* Every defined value has its own non-empty text, unlike the fallback. */
 static void test_every_status_named(void)
 {
@@ -28,7 +34,6 @@ static void test_unknown_status(void)
 	CU_ASSERT_PTR_NOT_NULL(fllm_status_str((fllm_status)(FLLM_E_PERMISSION - 1)));
 	CU_ASSERT_STRING_EQUAL(fllm_status_str((fllm_status)1),
 			       fllm_status_str((fllm_status)(FLLM_E_PERMISSION - 1)));
-	FLLM_ASSERT_EQ_U64(fllm_live_handles(), 0);
 }
 
 static CU_TestInfo tests[] = {
@@ -39,5 +44,5 @@ static CU_TestInfo tests[] = {
 
 int fllm_test_register(void)
 {
-	return fllm_test_add_suite("status", NULL, NULL, tests);
+	return fllm_test_add_suite_each("status", NULL, NULL, tests, nothing_leaked);
 }

@@ -36,19 +36,15 @@ static void test_each_field(void)
 		CU_ASSERT_FATAL(vbad_make(&c, b->op, b->flags) == 0);
 		/* the valid block passes */
 		FLLM_ASSERT_STATUS(fllm_vector_params_check(&c.p, c.mem_bytes), FLLM_CARD_OK);
-		vbad_apply(&c, b);
-		vcase_store_params(&c);
-		before = malloc(c.mem_bytes);
+		before = vbad_break(&c, b);
 		CU_ASSERT_FATAL(before != NULL);
-		memcpy(before, c.mem, c.mem_bytes);
 		err = fllm_hls_vector_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf);
 		if (err != b->err || memcmp(before, c.mem, c.mem_bytes) || nf != 7) {
 			printf("\n  %s: got %d want %d%s\n", b->what, err, b->err,
 			       memcmp(before, c.mem, c.mem_bytes) ? ", memory changed" : "");
 			bad++;
 		}
-		free(before);
-		vcase_free(&c);
+		vbad_free(&c, before);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }

@@ -1,4 +1,5 @@
 /* The vector unit's parameter-block error cases (see vector_bad.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vector_bad.h"
@@ -125,3 +126,21 @@ void vbad_apply(struct vcase *c, const struct vbad *b)
 	memcpy(f, &v, b->size);
 }
 
+
+uint8_t *vbad_break(struct vcase *c, const struct vbad *b)
+{
+	uint8_t *copy;
+
+	vbad_apply(c, b);
+	vcase_store_params(c);
+	copy = malloc(c->mem_bytes);
+	if (copy)
+		memcpy(copy, c->mem, c->mem_bytes);
+	return copy;
+}
+
+void vbad_free(struct vcase *c, uint8_t *copy)
+{
+	free(copy);
+	vcase_free(c);
+}

@@ -40,4 +40,14 @@ int vbad_make(struct vcase *c, uint32_t op, uint32_t flags);
 /* Apply b's change to c->p (the image's copy is the caller's to store). */
 void vbad_apply(struct vcase *c, const struct vbad *b);
 
+/*
+ * Apply b to c->p and store the block in the image; returns a malloc'd copy
+ * of the image as it is now (mem_bytes), to compare with after the run, or
+ * NULL when out of memory.
+ */
+uint8_t *vbad_break(struct vcase *c, const struct vbad *b);
+
+/* Free c and the copy vbad_break returned. */
+void vbad_free(struct vcase *c, uint8_t *copy);
+
 #endif /* FLLM_VECTOR_BAD_H */

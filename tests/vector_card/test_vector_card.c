@@ -16,6 +16,7 @@
 #include "fllm/fllm.h"
 #include "fllm_vector.h"
 #include "test_main.h"
+#include "test_unit_cmd.h"
 #include "vector_case.h"
 
 #define SEC 1000000000ull
@@ -79,26 +80,7 @@ static void card_free(struct on_card *k)
 /* Record the command (bytes long block), submit, wait; *res gets its result. */
 static fllm_status card_run(struct on_card *k, uint32_t bytes, fllm_cmd_result *res)
 {
-	fllm_cmdlist *cl;
-	fllm_event *ev;
-	fllm_status st;
-
-	memset(res, 0, sizeof(*res));
-	st = fllm_cmdlist_create(dev, &cl);
-	if (st)
-		return st;
-	st = fllm_cmdlist_vector(cl, k->bo, k->c.p_addr, bytes);
-	if (!st)
-		st = fllm_cmdlist_submit(cl, &ev);
-	if (st)
-		goto free_cl;
-	st = fllm_event_wait(ev, 30 * SEC);
-	if (fllm_event_result(ev, 0, res) != FLLM_OK)
-		st = st ? st : FLLM_E_STATE;
-	fllm_event_free(ev);
-free_cl:
-	fllm_cmdlist_free(cl);
-	return st;
+	return fllm_test_unit_cmd_run(dev, fllm_cmdlist_vector, k->bo, k->c.p_addr, bytes, res);
 }
 
 /*
@@ -271,18 +253,12 @@ static void test_list(void)
 
 static int suite_open(void)
 {
-	return fllm_device_open("emu:0", &dev) != FLLM_OK;
+	return fllm_test_card_open("emu:0", &dev);
 }
 
 static int suite_close(void)
 {
-	fllm_device_close(dev);
-	dev = NULL;
-	if (fllm_live_handles()) {
-		fprintf(stderr, "  %" PRIu64 " handles still live\n", fllm_live_handles());
-		return 1;
-	}
-	return 0;
+	return fllm_test_card_close(&dev);
 }
 
 static CU_TestInfo tests[] = {

@@ -13,36 +13,28 @@ void cli_json_init(struct cli_json *j, FILE *f)
 	j->count[0] = 0;
 }
 
+void cli_write_escaped(FILE *f, const char *s, const char *const map[128],
+		       const char *ctrl_fmt)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 128 && map[*p])
+			fputs(map[*p], f);
+		else if (*p < 0x20)
+			fprintf(f, ctrl_fmt, (unsigned)*p);
+		else
+			fputc(*p, f);
+	}
+}
+
 /* Quote and escape s: quotes, backslashes and control characters. */
 void cli_json_write_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	static const char *const map[128] = {
+		['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t", ['\r'] = "\\r",
+	};
 
 	fputc('"', f);
-	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
+	cli_write_escaped(f, s, map, "\\u%04x");
 	fputc('"', f);
 }
 

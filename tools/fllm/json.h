@@ -33,4 +33,13 @@ void cli_json_end(struct cli_json *j);
 /* Write s as a quoted, escaped JSON string. */
 void cli_json_write_string(FILE *f, const char *s);
 
+/*
+ * Write s with each byte that has an entry in map (128 entries) as that
+ * entry, other control bytes by ctrl_fmt (given the byte as an unsigned int;
+ * "?" replaces them) and every other byte as itself: JSON strings, and the
+ * XML of fllm validate's JUnit report.
+ */
+void cli_write_escaped(FILE *f, const char *s, const char *const map[128],
+		       const char *ctrl_fmt);
+
 #endif /* FLLM_CLI_JSON_H */

@@ -64,6 +64,16 @@ void val_random_fill(void *buf, size_t len, uint64_t seed);
  */
 fllm_status val_submit_wait(fllm_cmdlist *cl, fllm_cmd_result *res, uint32_t nres);
 
+/* A new command list on ctx's card, or NULL after failing res with the reason. */
+fllm_cmdlist *val_cmdlist_create(struct val_ctx *ctx, struct val_result *res);
+
+/*
+ * One command, recorded by record(cl, arg), in a list of its own: submitted
+ * and waited for; *r receives its result. Returns the first failure.
+ */
+fllm_status val_run_one(fllm_device *dev, fllm_status (*record)(fllm_cmdlist *cl, void *arg),
+			void *arg, fllm_cmd_result *r);
+
 /* Largest compute budget any check waits for, ns. */
 #define VAL_WAIT_NS (10ull * 1000 * 1000 * 1000)
 

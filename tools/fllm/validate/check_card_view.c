@@ -8,21 +8,19 @@
 #define CARD_VIEW_BYTES (256u * 1024)
 #define CARD_VIEW_SEED 0x5eed0f11ull
 
+/* A card CHECK of the whole BO bo. */
+static fllm_status card_view_record(fllm_cmdlist *cl, void *bo)
+{
+	return fllm_cmdlist_check(cl, bo, 0, CARD_VIEW_BYTES, FLLM_PATTERN_PRNG, CARD_VIEW_SEED);
+}
+
 /* Run one card CHECK of the whole BO; *mismatches receives the card's count. */
 static fllm_status card_view_check(fllm_device *dev, fllm_bo *bo, uint64_t *mismatches)
 {
 	fllm_cmd_result r = { 0 };
-	fllm_cmdlist *cl;
-	fllm_status st;
+	fllm_status st = val_run_one(dev, card_view_record, bo, &r);
 
-	st = fllm_cmdlist_create(dev, &cl);
-	if (st != FLLM_OK)
-		return st;
-	st = fllm_cmdlist_check(cl, bo, 0, CARD_VIEW_BYTES, FLLM_PATTERN_PRNG, CARD_VIEW_SEED);
-	if (st == FLLM_OK)
-		st = val_submit_wait(cl, &r, 1);
 	*mismatches = r.result;
-	fllm_cmdlist_free(cl);
 	return st;
 }
 

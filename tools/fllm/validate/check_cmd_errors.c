@@ -7,22 +7,20 @@
 
 #define CMDERR_BO_SIZE 4096u
 
+/* The raw record cmd as it is. */
+static fllm_status cmderr_record_raw(fllm_cmdlist *cl, void *cmd)
+{
+	return fllm_cmdlist_raw(cl, cmd);
+}
+
 /* Submit one raw record alone; *card_status receives its completion status. */
-static fllm_status cmderr_submit_raw(fllm_device *dev, const struct fllm_cmd *cmd,
+static fllm_status cmderr_submit_raw(fllm_device *dev, struct fllm_cmd *cmd,
 				     uint16_t *card_status)
 {
 	fllm_cmd_result r = { 0 };
-	fllm_cmdlist *cl;
-	fllm_status st;
+	fllm_status st = val_run_one(dev, cmderr_record_raw, cmd, &r);
 
-	st = fllm_cmdlist_create(dev, &cl);
-	if (st != FLLM_OK)
-		return st;
-	st = fllm_cmdlist_raw(cl, cmd);
-	if (st == FLLM_OK)
-		st = val_submit_wait(cl, &r, 1);
 	*card_status = r.card_status;
-	fllm_cmdlist_free(cl);
 	return st;
 }
 
@@ -107,11 +105,9 @@ void val_check_cmd_errors(struct val_ctx *ctx, struct val_result *res)
 		}
 	}
 
-	st = fllm_cmdlist_create(ctx->dev, &cl);
-	if (st != FLLM_OK) {
-		val_fail(res, "creating a command list: %s", fllm_status_str(st));
+	cl = val_cmdlist_create(ctx, res);
+	if (!cl)
 		goto err_free_bo;
-	}
 	st = fllm_cmdlist_fill(cl, bo, 0, CMDERR_BO_SIZE, FLLM_PATTERN_ADDRESS, 3);
 	if (st == FLLM_OK)
 		st = fllm_cmdlist_check(cl, bo, 0, CMDERR_BO_SIZE, FLLM_PATTERN_ADDRESS, 3);

@@ -59,11 +59,9 @@ void val_check_timestamps(struct val_ctx *ctx, struct val_result *res)
 		val_fail(res, "allocating card memory: %s", fllm_status_str(st));
 		return;
 	}
-	st = fllm_cmdlist_create(ctx->dev, &cl);
-	if (st != FLLM_OK) {
-		val_fail(res, "creating a command list: %s", fllm_status_str(st));
+	cl = val_cmdlist_create(ctx, res);
+	if (!cl)
 		goto err_free_bo;
-	}
 	memset(r, 0, sizeof(r));
 	st = fllm_cmdlist_timestamp(cl, bo, 0);
 	if (st == FLLM_OK)

@@ -23,11 +23,9 @@ void val_check_watchdog(struct val_ctx *ctx, struct val_result *res)
 		val_fail(res, "reading telemetry: %s", fllm_status_str(st));
 		return;
 	}
-	st = fllm_cmdlist_create(ctx->dev, &cl);
-	if (st != FLLM_OK) {
-		val_fail(res, "creating a command list: %s", fllm_status_str(st));
+	cl = val_cmdlist_create(ctx, res);
+	if (!cl)
 		return;
-	}
 	st = fllm_cmdlist_spin(cl, UINT64_MAX, WATCHDOG_TIMEOUT_US);
 	if (st == FLLM_OK)
 		st = val_submit_wait(cl, &r, 1);

@@ -4,38 +4,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../json.h"
 #include "report.h"
 
 /* Write s with XML's five special characters escaped, and control
  * characters (not allowed in XML 1.0) replaced by '?'. */
 static void junit_escape(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	static const char *const map[128] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;",
+		['\t'] = "\t", ['\n'] = "\n",
+	};
 
-	for (; *p; p++) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			if (*p < 0x20 && *p != '\t' && *p != '\n')
-				fputc('?', f);
-			else
-				fputc(*p, f);
-		}
-	}
+	cli_write_escaped(f, s, map, "?");
 }
 
 /* One <testsuites> holding one <testsuite> with one <testcase> per check. */
