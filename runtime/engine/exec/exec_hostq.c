@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "card_exec.h"
-#include "../cpu/fllm_cpu.h"
+#include "../../cpu/fllm_cpu.h"
 
 struct exec_hostq {
 	struct fllm_exec base;
