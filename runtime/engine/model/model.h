@@ -87,8 +87,6 @@ fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model 
 				   struct fllm_err *err);
 
 /* Element conversion (tensor_convert.c). */
-float fllm_f16_to_f32(uint16_t h);
-float fllm_bf16_to_f32(uint16_t h);
 /* Dequantize n elements (a multiple of the type's block) of type at src. */
 void fllm_tensor_to_f32(uint32_t type, const uint8_t *src, uint64_t n, float *dst);
 
