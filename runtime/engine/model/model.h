@@ -80,6 +80,10 @@ void fllm_weight_release(struct fllm_weight *w);
  * output.weight is optional (absent: tied to token_embd). */
 fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err);
 const struct fllm_tensor_rec *fllm_model_find_rec(const fllm_model *m, const char *name);
+/* Append the record of an fp32 (rows, cols) tensor stored at data (1-D when
+ * rows is 1) to m->tensors, which has room for it. */
+struct fllm_tensor_rec *fllm_model_add_f32(fllm_model *m, const char *name, uint64_t rows,
+					   uint64_t cols, const uint8_t *data);
 
 /* Build a model from an in-memory image of any format fllm_model_open
  * knows (no copy; data must outlive the model). Used by the fuzzers and tests. */
