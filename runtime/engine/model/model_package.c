@@ -1,9 +1,10 @@
 /*
- * The model-package loader (model.c opens and probes the file): the configuration, the fp32 tensors bound in
- * place, the BCQ tensors checked row by row and dequantized to fp32 (the
- * card's exact weights, so --device cpu runs them too), the tokenizer and
- * report kept for their accessors. Nothing in the file is trusted before it
- * is checked; every failure names the section and the problem.
+ * The model-package loader (model.c maps and probes the file): the
+ * configuration, the fp32 tensors bound in place, the BCQ tensors checked
+ * row by row and dequantized to fp32 (the card's exact weights, so --device
+ * cpu runs them too), the tokenizer and report kept for their accessors.
+ * Nothing in the file is trusted before it is checked; every failure names
+ * the section and the problem.
  *
  * The package's own state (struct pkg_state) lives in the model's owned
  * buffer (fllm_model.owned), which fllm_model_free frees; tensor
@@ -17,7 +18,6 @@
 
 #include "card_matrix.h"
 #include "fllm_lutgemm.h"
-#include "internal.h"
 #include "package.h"
 
 struct pkg_state {
