@@ -12,32 +12,12 @@
 #include <string.h>
 
 #include "bcq_internal.h"
-
-/* IEEE binary16 to binary32; subnormals, infinities and NaN included. */
-float fllm_bcq_half_to_float(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h >> 15) << 31;
-	uint32_t exp = (h >> 10) & 0x1f;
-	uint32_t mant = h & 0x3ff;
-	uint32_t bits;
-	float f;
-
-	if (exp == 0) {
-		f = (float)mant * 0x1p-24f;	/* zero or subnormal: exact */
-		return sign ? -f : f;
-	}
-	if (exp == 31)
-		bits = sign | 0x7f800000u | (mant << 13);
-	else
-		bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-	memcpy(&f, &bits, sizeof(f));
-	return f;
-}
+#include "fp16.h"
 
 /* The fp16 scale at the start of a block (little-endian). */
 static float bcq_block_scale(const uint8_t *block)
 {
-	return fllm_bcq_half_to_float((uint16_t)(block[0] | (block[1] << 8)));
+	return fllm_f16_to_f32((uint16_t)(block[0] | (block[1] << 8)));
 }
 
 /*

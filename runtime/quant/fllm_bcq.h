@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "fllm/fllm.h"
+#include "fp16.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -160,8 +161,11 @@ fllm_status fllm_bcq_from_q4_0(const void *blocks, size_t size, uint32_t rows, u
 fllm_status fllm_bcq_from_q8_0(const void *blocks, size_t size, uint32_t rows, uint32_t cols,
 			       fllm_bcq **out);
 
-/* IEEE binary16 bits to fp32 (exact). */
-float fllm_bcq_half_to_float(uint16_t h);
+/* IEEE binary16 bits to fp32 (exact): fllm_f16_to_f32 (fp16.h). */
+static inline float fllm_bcq_half_to_float(uint16_t h)
+{
+	return fllm_f16_to_f32(h);
+}
 
 /* ------------------------------------------------------------------ */
 /* Error report                                                       */

@@ -28,13 +28,16 @@ fi
 
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-	-I$src/runtime/include -I$src/runtime/engine -I$src/tests/engine
+	-I$src/runtime/include -I$src/tests/engine
 	-I$src/runtime/core -I$src/runtime/quant -I$src/runtime/cardpack -I$src/hls/include
 	-I$src/hls -I$src/card/include"
+for d in "$src"/runtime/engine/*/; do
+	flags="$flags -I$d"
+done
 # the engine without the card executor (fuzz_card_stub.c stands in for it),
 # plus what the parsers and the package reader use: handle counters, status
 # text, the thread pool, the BCQ quantizer and the LUT-GEMM record helpers
-engine=$(ls "$src"/runtime/engine/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
+engine=$(ls "$src"/runtime/engine/*/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
 	-e '/card_plan\.c$' -e '/card_token\.c$' -e '/exec_hostq\.c$')
 common="$engine $src/runtime/core/handles.c $src/runtime/core/status.c
 	$src/runtime/core/threadpool.c $src/runtime/quant/*.c $src/runtime/cardpack/lutgemm_pack.c

@@ -1,13 +1,13 @@
 /*
- * Card-memory range allocator for backends that manage card memory in user
- * space (emu now, rtlsim later). Memory [0, size) is split into channels of
+ * Card-memory range allocator of the emu backend, which manages card memory
+ * in user space (another backend that needs it moves it back to core/). Memory [0, size) is split into channels of
  * size / channels bytes. Free space is kept as an address-ordered list of
  * ranges; an allocation is placed first fit either inside one channel's
  * slice or anywhere (then it may cross channel boundaries), and freed ranges
  * coalesce with their neighbours. Thread safe.
  */
-#ifndef FLLM_CORE_CARDMEM_H
-#define FLLM_CORE_CARDMEM_H
+#ifndef FLLM_EMU_CARDMEM_H
+#define FLLM_EMU_CARDMEM_H
 
 #include <stdint.h>
 
@@ -38,4 +38,4 @@ int32_t fllm_cardmem_channel_of(const struct fllm_cardmem *cm, uint64_t addr);
 uint64_t fllm_cardmem_free_bytes(struct fllm_cardmem *cm);
 uint32_t fllm_cardmem_free_ranges(struct fllm_cardmem *cm);
 
-#endif /* FLLM_CORE_CARDMEM_H */
+#endif /* FLLM_EMU_CARDMEM_H */

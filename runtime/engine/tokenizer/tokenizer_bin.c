@@ -109,9 +109,7 @@ fllm_status fllm_tokenizer_load_bin(const uint8_t *data, size_t size, uint32_t v
 	t->unk = 0;
 	t->bos = n > 1 ? 1 : -1;
 	t->eos = n > 2 ? 2 : -1;
-	st = fllm_tokenizer_finish(t, err);
-	if (st)
-		goto err_free;
+	fllm_tokenizer_finish(t);
 	*out = t;
 	return FLLM_OK;
 

@@ -1,12 +1,14 @@
 /*
  * The executor seam: the operations of a decoder layer behind a table of
  * functions, so each layer (and the output head) can be placed on the CPU
- * or, later, on a card. The forward pass (forward.c) composes a layer from
- * these operations, or hands the whole layer to `layer` when an executor
- * runs layers in one piece (a card does: every host round trip costs
- * microseconds). Each executor owns the KV cache of the layers it runs, so
- * the CPU's contiguous fp32 cache and a card's paged cache sit behind the
- * same `attention` call.
+ * or a card. The forward pass (forward.c) composes a layer from these
+ * operations, or hands the whole token to `token` when an executor runs
+ * tokens in one piece (the card and cpu-q executors do: on a card every
+ * host round trip costs microseconds). Each executor owns the
+ * KV cache of the layers it runs behind its `attention` call; today that is
+ * always the CPU executor's contiguous fp32 cache (kv_cache.h): the card
+ * and cpu-q executors run attention on the host through an inner CPU
+ * executor.
  *
  * Vectors are fp32 on the host; one token at a time.
  */
@@ -24,7 +26,8 @@ struct fllm_exec_ops {
 	/*
 	 * Optional: run decoder layer `layer` on x (dim) at position pos in
 	 * place (attention and FFN with both residuals). NULL: the forward
-	 * pass composes the layer from the operations below.
+	 * pass composes the layer from the operations below. No executor
+	 * fills it today.
 	 */
 	fllm_status (*layer)(struct fllm_exec *ex, uint32_t layer, float *x, uint32_t pos);
 	/* y (w->rows) = W (w->rows, w->cols) x (w->cols) */

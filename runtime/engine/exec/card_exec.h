@@ -90,13 +90,18 @@ static inline struct card_weight *card_w(struct exec_card *c, uint32_t l, enum c
 				  &c->w[l * CARD_MATS + mat];
 }
 
-/* exec_card.c, shared with exec_hostq.c: FLLM_E_UNSUPPORTED when the model
- * does not fit the LUT-GEMM and vector units; the quantization settings,
- * the caller's (p->bits, p->group, defaults filled) or a package's (which
- * p must not contradict: FLLM_E_INVALID_ARG). */
-fllm_status card_shapes_ok(const fllm_model_info *i);
-fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
-				fllm_quant_params *qp);
+/*
+ * exec_card.c, shared with exec_hostq.c. card_exec_init fills the zeroed c's
+ * model fields and qp, the quantization settings: the caller's (p->bits,
+ * p->group, defaults filled) or a package's (which p must not contradict:
+ * FLLM_E_INVALID_ARG); FLLM_E_UNSUPPORTED when the model does not fit the
+ * LUT-GEMM and vector units. card_exec_release frees what both executors
+ * hold in c besides the device side: matrices, plan, host buffers and the
+ * host CPU executor.
+ */
+fllm_status card_exec_init(struct exec_card *c, const fllm_model *m,
+			   const fllm_context_params *p, uint32_t n_ctx, fllm_quant_params *qp);
+void card_exec_release(struct exec_card *c);
 
 /* card_weights.c: matrices in card form (quantizing unless a package) and
  * their slices in per-channel BOs. */

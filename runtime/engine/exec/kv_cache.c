@@ -1,4 +1,4 @@
-/* The CPU executor's contiguous fp32 KV cache. */
+/* The CPU executor's contiguous fp32 KV cache (kv_cache.h). */
 #include "kv_cache.h"
 
 #include <stdlib.h>

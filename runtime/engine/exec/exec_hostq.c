@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "card_exec.h"
-#include "../cpu/fllm_cpu.h"
+#include "../../cpu/fllm_cpu.h"
 
 struct exec_hostq {
 	struct fllm_exec base;
@@ -31,13 +31,11 @@ struct exec_hostq {
 static void hostq_free(struct fllm_exec *ex)
 {
 	struct exec_hostq *h = (struct exec_hostq *)ex;
-	struct exec_card *c;
 	uint32_t n;
 
 	if (!h)
 		return;
-	c = &h->card;
-	n = c->info->n_layers * CARD_MATS + 1;
+	n = h->card.info->n_layers * CARD_MATS + 1;
 	if (h->pack)
 		for (uint32_t k = 0; k < n; k++)
 			fllm_cpu_lutgemm_pack_free(h->pack[k]);
@@ -45,16 +43,7 @@ static void hostq_free(struct fllm_exec *ex)
 	fllm_cpu_ctx_free(h->cpu);
 	free(h->oc);
 	free(h->img);
-	if (c->w)
-		for (uint32_t k = 0; k < n; k++)
-			card_matrix_release(&c->w[k].cm);
-	free(c->w);
-	free(c->plan.layer);
-	free(c->tok_buf);
-	free(c->qkv);
-	free(c->att);
-	if (c->host)
-		c->host->ops->free(c->host);
+	card_exec_release(&h->card);
 	free(h);
 }
 
@@ -199,20 +188,16 @@ fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_param
 	fllm_status st;
 
 	*out = NULL;
-	st = card_shapes_ok(&m->info);
-	if (!st)
-		st = card_quant_settings(m, p, &qp);
-	if (st)
-		return st;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return FLLM_E_NO_MEMORY;
-	h->base.ops = &hostq_ops;
 	c = &h->card;
-	c->model = m;
-	c->info = &m->info;
-	c->n_ctx = n_ctx;
-	c->group = qp.group;
+	st = card_exec_init(c, m, p, n_ctx, &qp);
+	if (st) {
+		free(h);
+		return st;
+	}
+	h->base.ops = &hostq_ops;
 	if ((st = fllm_cpu_ctx_create(&cfg, &h->cpu)) ||
 	    (st = fllm_exec_cpu_create(m, n_ctx, 1, &c->host)) ||
 	    (st = card_weights_prepare(c, &qp)) || (st = hostq_packs(h)) ||

@@ -1,7 +1,7 @@
 /*
  * Checking a package image before anything trusts it: the header, the
  * section table, each section's placement and CRC-32. What a section holds
- * is checked by its consumer (package_model.c, package_tokenizer.c).
+ * is checked by its consumer (model/model_package.c, package_tokenizer.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +18,8 @@ static const char *const pkg_kind_name[FLLM_PKG_KIND_END] = {
 	[FLLM_PKG_BCQ] = "bcq tensor", [FLLM_PKG_REPORT] = "report",
 };
 
-/* All-zero bytes. */
-static int pkg_zero(const void *p, size_t n)
+/* See package.h. */
+int fllm_pkg_zero(const void *p, size_t n)
 {
 	const uint8_t *b = p;
 
@@ -50,7 +50,7 @@ static fllm_status pkg_check_header(const struct fllm_pkg_header *h, const uint8
 				    "package header says %u-byte header and %u-byte entries "
 				    "(expected %zu and %zu)", h->header_bytes, h->entry_bytes,
 				    sizeof(*h), sizeof(struct fllm_pkg_entry));
-	if (!pkg_zero(h->reserved, sizeof(h->reserved)))
+	if (!fllm_pkg_zero(h->reserved, sizeof(h->reserved)))
 		return fllm_err_set(err, FLLM_E_FORMAT, "package header: reserved bytes not 0");
 	if (h->file_bytes != size)
 		return fllm_err_set(err, FLLM_E_FORMAT,
@@ -83,7 +83,7 @@ static fllm_status pkg_check_entry(const struct fllm_pkg_entry *e, uint32_t i,
 	if (e->flags || e->reserved)
 		return fllm_err_set(err, FLLM_E_FORMAT, "section %u: flags or reserved not 0", i);
 	if (!memchr(e->name, 0, sizeof(e->name)) || (tensor && !e->name[0]) ||
-	    (!tensor && !pkg_zero(e->name, sizeof(e->name))))
+	    (!tensor && !fllm_pkg_zero(e->name, sizeof(e->name))))
 		return fllm_err_set(err, FLLM_E_FORMAT, "section %u (%s): bad name field", i,
 				    pkg_kind_name[e->kind]);
 	if (e->offset < data_start || e->offset % FLLM_PKG_ALIGN || e->offset > size ||

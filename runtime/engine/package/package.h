@@ -1,6 +1,6 @@
 /*
  * Model packages inside libfllm: the validated view of a package image
- * (package_read.c), the model built from it (package_model.c), its
+ * (package_read.c), the model built from it (model/model_package.c), its
  * tokenizer section (package_tokenizer.c) and the writer
  * (package_write.c). The byte layout is package_format.h.
  */
@@ -26,6 +26,9 @@ struct fllm_pkg_view {
 	uint32_t n_tensors;
 };
 
+/* 1 when the n bytes at p are all zero (reserved fields). */
+int fllm_pkg_zero(const void *p, size_t n);
+
 /* CRC-32 (ISO-HDLC, as zlib and PNG) of len bytes, continuing from crc (0 to start). */
 uint32_t fllm_pkg_crc32(uint32_t crc, const void *data, size_t len);
 
@@ -43,7 +46,8 @@ const struct fllm_pkg_entry *fllm_pkg_find(const struct fllm_pkg_view *v, uint32
 const struct fllm_pkg_entry *fllm_pkg_find_tensor(const struct fllm_pkg_view *v,
 						  const char *name);
 
-/* Build a model from a package image (no copy: data must outlive it). */
+/* Build a model from a package image (no copy: data must outlive it); the
+ * package-only form of fllm_model_open_memory (model.c). */
 fllm_status fllm_package_open_memory(const uint8_t *data, size_t size, fllm_model **out,
 				     struct fllm_err *err);
 

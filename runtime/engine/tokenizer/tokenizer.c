@@ -117,7 +117,7 @@ static int is_text_piece(const fllm_tokenizer *t, uint32_t id)
 }
 
 /* Index the text pieces and find each raw byte's token. */
-fllm_status fllm_tokenizer_finish(fllm_tokenizer *t, struct fllm_err *err)
+void fllm_tokenizer_finish(fllm_tokenizer *t)
 {
 	t->n_sorted = 0;
 	for (uint32_t id = 0; id < t->n_vocab; id++)
@@ -138,8 +138,6 @@ fllm_status fllm_tokenizer_finish(fllm_tokenizer *t, struct fllm_err *err)
 		for (uint32_t id = 0; id < t->n_vocab && t->unk < 0; id++)
 			if (t->kind[id] == FLLM_TOKEN_UNKNOWN)
 				t->unk = (int32_t)id;
-	(void)err;
-	return FLLM_OK;
 }
 
 /* Binary search for the first (lowest-id) piece equal to (s, len). */

@@ -1,12 +1,16 @@
-/* fllm_model: opening files by format, the synthetic model, tensor access. */
+/*
+ * fllm_model: the one opener (a file or an in-memory image, its format
+ * probed by magic: model package, GGUF, else llama2.c), the synthetic
+ * model, tensor access.
+ */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cursor.h"
 #include "internal.h"
-#include "fllm/fllm_package.h"
 #include "model.h"
+#include "package.h"
 
 /* Sum of stored elements, for the info record. */
 static uint64_t model_count_params(const fllm_model *m)
@@ -23,12 +27,31 @@ static uint64_t model_count_params(const fllm_model *m)
 	return n;
 }
 
-/* Pick the loader by magic: GGUF, else a llama2.c checkpoint. */
-static fllm_status model_load(fllm_model *m, struct fllm_err *err)
+/*
+ * The formats the opener knows, by their first four bytes (little-endian);
+ * the last has no magic and takes whatever the others do not claim.
+ */
+static const struct model_format {
+	uint32_t magic;
+	fllm_status (*load)(fllm_model *m, struct fllm_err *err);
+} model_formats[] = {
+	{ FLLM_PKG_MAGIC, fllm_model_load_package },
+	{ FLLM_GGUF_MAGIC, fllm_model_load_gguf },
+	{ 0, fllm_model_load_llama2c },
+};
+
+#define MODEL_FORMAT_PACKAGE (&model_formats[0])
+
+/* The format whose magic starts the image (the magic-less last one if none does). */
+static const struct model_format *model_probe(const uint8_t *data, size_t size)
 {
-	if (m->map.size >= 4 && fllm_le32(m->map.data) == FLLM_GGUF_MAGIC)
-		return fllm_model_load_gguf(m, err);
-	return fllm_model_load_llama2c(m, err);
+	uint32_t magic = size >= 4 ? fllm_le32(data) : 0;
+	size_t n = sizeof(model_formats) / sizeof(model_formats[0]);
+
+	for (size_t k = 0; k + 1 < n; k++)
+		if (magic == model_formats[k].magic)
+			return &model_formats[k];
+	return &model_formats[n - 1];
 }
 
 static fllm_model *model_alloc(void)
@@ -40,9 +63,14 @@ static fllm_model *model_alloc(void)
 	return m;
 }
 
-/* See model.h. The image is borrowed, not unmapped at free. */
-fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model **out,
-				   struct fllm_err *err)
+/*
+ * The one opener: the file at path, mapped once (message prefixed with the
+ * path), or the borrowed image (data, size) when path is NULL; loaded as
+ * `only`, or as the format its magic names when `only` is NULL.
+ */
+static fllm_status model_open(const char *path, const uint8_t *data, size_t size,
+			      const struct model_format *only, fllm_model **out,
+			      struct fllm_err *err)
 {
 	fllm_model *m;
 	fllm_status st;
@@ -52,52 +80,66 @@ fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model 
 	m = model_alloc();
 	if (!m)
 		return fllm_err_set(err, FLLM_E_NO_MEMORY, "out of memory");
-	m->map.data = data;
-	m->map.size = size;
-	st = model_load(m, err);
-	m->map.data = NULL;	/* borrowed: free must not unmap it */
-	m->map.size = 0;
+	if (path) {
+		st = fllm_file_map_open(path, &m->map, err);
+		if (st)
+			goto err_free;
+	} else {
+		m->map.data = data;
+		m->map.size = size;
+	}
+	size = m->map.size;
+	st = (only ? only : model_probe(m->map.data, size))->load(m, err);
+	if (!path) {
+		m->map.data = NULL;	/* borrowed: free must not unmap it */
+		m->map.size = 0;
+	}
 	if (st) {
-		fllm_model_free(m);
-		return st;
+		if (path)
+			fllm_err_prefix(err, "%s", path);
+		goto err_free;
 	}
 	m->info.n_params = model_count_params(m);
 	m->info.file_bytes = size;
-	*out = m;
-	return FLLM_OK;
-}
-
-/* Map the file, then load it (a model package goes to its own reader); the
- * message names the file. */
-fllm_status fllm_model_open(const char *path, fllm_model **out, char *err_buf, size_t err_size)
-{
-	struct fllm_err err = { err_buf, err_size };
-	fllm_model *m;
-	fllm_status st;
-
-	assert(path && out);
-	*out = NULL;
-	if (fllm_package_probe(path))
-		return fllm_package_open(path, out, err_buf, err_size);
-	m = model_alloc();
-	if (!m)
-		return fllm_err_set(&err, FLLM_E_NO_MEMORY, "out of memory");
-	st = fllm_file_map_open(path, &m->map, &err);
-	if (st)
-		goto err_free;
-	st = model_load(m, &err);
-	if (st) {
-		fllm_err_prefix(&err, "%s", path);
-		goto err_free;
-	}
-	m->info.n_params = model_count_params(m);
-	m->info.file_bytes = m->map.size;
 	*out = m;
 	return FLLM_OK;
 
 err_free:
 	fllm_model_free(m);
 	return st;
+}
+
+/* See model.h. The image is borrowed, not unmapped at free. */
+fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model **out,
+				   struct fllm_err *err)
+{
+	return model_open(NULL, data, size, NULL, out, err);
+}
+
+/* See package.h. */
+fllm_status fllm_package_open_memory(const uint8_t *data, size_t size, fllm_model **out,
+				     struct fllm_err *err)
+{
+	return model_open(NULL, data, size, MODEL_FORMAT_PACKAGE, out, err);
+}
+
+/* See fllm_model.h. */
+fllm_status fllm_model_open(const char *path, fllm_model **out, char *err_buf, size_t err_size)
+{
+	struct fllm_err err = { err_buf, err_size };
+
+	assert(path);
+	return model_open(path, NULL, 0, NULL, out, &err);
+}
+
+/* See fllm_package.h. */
+fllm_status fllm_package_open(const char *path, fllm_model **out, char *err_buf,
+			      size_t err_size)
+{
+	struct fllm_err err = { err_buf, err_size };
+
+	assert(path);
+	return model_open(path, NULL, 0, MODEL_FORMAT_PACKAGE, out, &err);
 }
 
 fllm_status fllm_model_open_synthetic(uint64_t seed, fllm_model **out)

@@ -161,9 +161,7 @@ fllm_status fllm_pkg_tokenizer_load(const uint8_t *sec, uint64_t bytes, uint32_t
 	t->bos = h.bos;
 	t->eos = h.eos;
 	t->unk = h.unk;
-	st = fllm_tokenizer_finish(t, err);
-	if (st)
-		goto err_free;
+	fllm_tokenizer_finish(t);
 	*out = t;
 	return FLLM_OK;
 

@@ -1,7 +1,8 @@
 /*
- * The CPU executor's KV cache: contiguous fp32, one row of kv_dim per
- * (layer, position) for keys and for values. A card executor keeps its own
- * paged cache in card memory instead (see executor.h).
+ * The KV cache: contiguous fp32, one row of kv_dim per (layer, position)
+ * for keys and for values, owned by a CPU executor (exec_cpu.c). It is the
+ * only KV cache today: the card and cpu-q executors run attention on the
+ * host through an inner CPU executor and so keep their k and v here too.
  */
 #ifndef FLLM_ENGINE_KV_CACHE_H
 #define FLLM_ENGINE_KV_CACHE_H

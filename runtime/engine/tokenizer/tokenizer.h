@@ -43,8 +43,8 @@ fllm_status fllm_tokenizer_alloc(uint32_t n_vocab, size_t text_cap, fllm_tokeniz
 /* Store piece id (bytes, len); BYTE pieces must read "<0xNN>". */
 fllm_status fllm_tokenizer_set_piece(fllm_tokenizer *t, uint32_t id, const uint8_t *bytes,
 				     size_t len, float score, uint8_t kind, struct fllm_err *err);
-/* Build the index once every piece is set. */
-fllm_status fllm_tokenizer_finish(fllm_tokenizer *t, struct fllm_err *err);
+/* Build the index once every piece is set (cannot fail). */
+void fllm_tokenizer_finish(fllm_tokenizer *t);
 /* Id of the NORMAL/USER piece equal to (s, len), or -1. */
 int32_t fllm_tokenizer_lookup(const fllm_tokenizer *t, const char *s, size_t len);
 /* Parse "<0xNN>" (hex digits in either case); 1 and *byte on success. */

@@ -174,9 +174,7 @@ static fllm_status tok_from_gguf(const fllm_model *m, fllm_tokenizer **out, stru
 			goto err_free_buf;
 	}
 	free(buf);
-	st = fllm_tokenizer_finish(t, err);
-	if (st)
-		goto err_free;
+	fllm_tokenizer_finish(t);
 	*out = t;
 	return FLLM_OK;
 
@@ -217,11 +215,7 @@ static fllm_status tok_synthetic(const fllm_model *m, fllm_tokenizer **out)
 	t->unk = 0;
 	t->bos = 1;
 	t->eos = 2;
-	st = fllm_tokenizer_finish(t, NULL);
-	if (st) {
-		fllm_tokenizer_free(t);
-		return st;
-	}
+	fllm_tokenizer_finish(t);
 	*out = t;
 	return FLLM_OK;
 }

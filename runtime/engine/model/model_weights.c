@@ -193,3 +193,20 @@ fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err)
 	}
 	return FLLM_OK;
 }
+
+/* See model.h. */
+struct fllm_tensor_rec *fllm_model_add_f32(fllm_model *m, const char *name, uint64_t rows,
+					   uint64_t cols, const uint8_t *data)
+{
+	struct fllm_tensor_rec *r = &m->tensors[m->n_tensors++];
+
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->type = FLLM_TENSOR_F32;
+	r->n_dims = rows > 1 ? 2 : 1;
+	r->dims[0] = cols;
+	r->dims[1] = rows;
+	r->dims[2] = r->dims[3] = 1;
+	r->data = data;
+	r->bytes = rows * cols * 4;
+	return r;
+}

@@ -1,44 +1,12 @@
 /*
- * Stored tensor elements to fp32: F16 and BF16, and ggml's Q8_0 and Q4_0
+ * Stored tensor elements to fp32: F16 and BF16 (quant/fp16.c), and ggml's Q8_0 and Q4_0
  * blocks (32 weights: fp16 scale d, then int8 q[32], or 16 bytes of nibbles
  * where byte j holds element j in its low and element j + 16 in its high
  * half, offset by 8). Every value is exact in fp32.
  */
-#include <string.h>
-
+#include "../../quant/fp16.h"
 #include "cursor.h"
 #include "model.h"
-
-/* IEEE binary16 to binary32, subnormals, infinities and NaN included. */
-float fllm_f16_to_f32(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h >> 15) << 31;
-	uint32_t exp = (h >> 10) & 0x1f;
-	uint32_t mant = h & 0x3ff;
-	uint32_t bits;
-	float f;
-
-	if (exp == 0) {
-		f = (float)mant * 0x1p-24f;
-		return sign ? -f : f;
-	}
-	if (exp == 31)
-		bits = sign | 0x7f800000u | (mant << 13);
-	else
-		bits = sign | ((exp + 112) << 23) | (mant << 13);
-	memcpy(&f, &bits, sizeof(f));
-	return f;
-}
-
-/* bfloat16 is the top half of a binary32. */
-float fllm_bf16_to_f32(uint16_t h)
-{
-	uint32_t bits = (uint32_t)h << 16;
-	float f;
-
-	memcpy(&f, &bits, sizeof(f));
-	return f;
-}
 
 /* See model.h; src holds exactly the bytes of n elements (checked by the parser). */
 void fllm_tensor_to_f32(uint32_t type, const uint8_t *src, uint64_t n, float *dst)

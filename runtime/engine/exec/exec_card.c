@@ -22,8 +22,8 @@ static int card_has_unit(const fllm_device_info *di, uint32_t type)
 	return 0;
 }
 
-/* See card_exec.h: the model's shapes within what the units accept. */
-fllm_status card_shapes_ok(const fllm_model_info *i)
+/* The model's shapes within what the units accept. */
+static fllm_status card_shapes_ok(const fllm_model_info *i)
 {
 	if (i->dim > FLLM_LUTGEMM_K_MAX || i->hidden_dim > FLLM_LUTGEMM_K_MAX ||
 	    i->head_dim > FLLM_VECTOR_HEAD_DIM_MAX || i->vocab_size > FLLM_LUTGEMM_M_MAX)
@@ -31,8 +31,8 @@ fllm_status card_shapes_ok(const fllm_model_info *i)
 	return FLLM_OK;
 }
 
-/* See card_exec.h: the caller's quantization settings, or a package's. */
-fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
+/* The caller's quantization settings, or a package's. */
+static fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *p,
 				       fllm_quant_params *qp)
 {
 	fllm_quant_params want = { p->bits, p->group, p->n_threads, 1 };
@@ -46,24 +46,28 @@ fllm_status card_quant_settings(const fllm_model *m, const fllm_context_params *
 	return card_quant_params_resolve(&want, qp, NULL);
 }
 
-/* Undo whatever creation reached, in reverse: lists, BOs, matrices, host, device. */
-static void card_free(struct fllm_exec *ex)
+/* See card_exec.h. */
+fllm_status card_exec_init(struct exec_card *c, const fllm_model *m,
+			   const fllm_context_params *p, uint32_t n_ctx, fllm_quant_params *qp)
 {
-	struct exec_card *c = (struct exec_card *)ex;
-	uint32_t n;
+	fllm_status st = card_shapes_ok(&m->info);
 
-	if (!c)
-		return;
-	n = c->info->n_layers * CARD_MATS + 1;
-	if (c->lists)
-		for (uint32_t l = 0; l <= c->info->n_layers; l++)
-			fllm_cmdlist_free(c->lists[l]);
-	free(c->lists);
-	fllm_bo_free(c->act);
-	if (c->wbo)
-		for (uint32_t ch = 0; ch < c->channels; ch++)
-			fllm_bo_free(c->wbo[ch]);
-	free(c->wbo);
+	if (!st)
+		st = card_quant_settings(m, p, qp);
+	if (st)
+		return st;
+	c->model = m;
+	c->info = &m->info;
+	c->n_ctx = n_ctx;
+	c->group = qp->group;
+	return FLLM_OK;
+}
+
+/* See card_exec.h. */
+void card_exec_release(struct exec_card *c)
+{
+	uint32_t n = c->info->n_layers * CARD_MATS + 1;
+
 	if (c->w)
 		for (uint32_t k = 0; k < n; k++)
 			card_matrix_release(&c->w[k].cm);
@@ -74,6 +78,25 @@ static void card_free(struct fllm_exec *ex)
 	free(c->att);
 	if (c->host)
 		c->host->ops->free(c->host);
+}
+
+/* Undo whatever creation reached, in reverse: lists, BOs, matrices, host, device. */
+static void card_free(struct fllm_exec *ex)
+{
+	struct exec_card *c = (struct exec_card *)ex;
+
+	if (!c)
+		return;
+	if (c->lists)
+		for (uint32_t l = 0; l <= c->info->n_layers; l++)
+			fllm_cmdlist_free(c->lists[l]);
+	free(c->lists);
+	fllm_bo_free(c->act);
+	if (c->wbo)
+		for (uint32_t ch = 0; ch < c->channels; ch++)
+			fllm_bo_free(c->wbo[ch]);
+	free(c->wbo);
+	card_exec_release(c);
 	fllm_device_close(c->dev);
 	free(c);
 }
@@ -111,19 +134,15 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	fllm_status st;
 
 	*out = NULL;
-	st = card_shapes_ok(&m->info);
-	if (!st)
-		st = card_quant_settings(m, p, &qp);
-	if (st)
-		return st;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return FLLM_E_NO_MEMORY;
+	st = card_exec_init(c, m, p, n_ctx, &qp);
+	if (st) {
+		free(c);
+		return st;
+	}
 	c->base.ops = &card_ops;
-	c->model = m;
-	c->info = &m->info;
-	c->n_ctx = n_ctx;
-	c->group = qp.group;
 	st = fllm_device_open(p->device, &c->dev);
 	if (st)
 		goto err_free;

@@ -23,17 +23,7 @@
 static void l2c_rec(fllm_model *m, const char *name, uint64_t rows, uint64_t cols,
 		    uint64_t *off)
 {
-	struct fllm_tensor_rec *r = &m->tensors[m->n_tensors++];
-
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->type = FLLM_TENSOR_F32;
-	r->n_dims = rows > 1 ? 2 : 1;
-	r->dims[0] = cols;
-	r->dims[1] = rows;
-	r->dims[2] = r->dims[3] = 1;
-	r->data = m->map.data + *off;
-	r->bytes = rows * cols * 4;
-	*off += r->bytes;
+	*off += fllm_model_add_f32(m, name, rows, cols, m->map.data + *off)->bytes;
 }
 
 /* One per-layer array: L records named blk.l.<suffix>.weight. */

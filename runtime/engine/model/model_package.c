@@ -1,9 +1,10 @@
 /*
- * A package as an fllm_model: the configuration, the fp32 tensors bound in
- * place, the BCQ tensors checked row by row and dequantized to fp32 (the
- * card's exact weights, so --device cpu runs them too), the tokenizer and
- * report kept for their accessors. Nothing in the file is trusted before it
- * is checked; every failure names the section and the problem.
+ * The model-package loader (model.c maps and probes the file): the
+ * configuration, the fp32 tensors bound in place, the BCQ tensors checked
+ * row by row and dequantized to fp32 (the card's exact weights, so --device
+ * cpu runs them too), the tokenizer and report kept for their accessors.
+ * Nothing in the file is trusted before it is checked; every failure names
+ * the section and the problem.
  *
  * The package's own state (struct pkg_state) lives in the model's owned
  * buffer (fllm_model.owned), which fllm_model_free frees; tensor
@@ -17,7 +18,6 @@
 
 #include "card_matrix.h"
 #include "fllm_lutgemm.h"
-#include "internal.h"
 #include "package.h"
 
 struct pkg_state {
@@ -27,17 +27,6 @@ struct pkg_state {
 	const uint8_t *report;		/* (n_report, 80) REPORT records */
 	uint32_t n_report;
 };
-
-/* 1 when the n bytes at p are all zero. */
-static int pkg_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return 0;
-	return 1;
-}
 
 /* A fixed-size section copied into dst after its size check. */
 static fllm_status pkg_fixed(const struct fllm_pkg_view *v, uint32_t kind, const char *what,
@@ -64,7 +53,7 @@ static fllm_status pkg_config(fllm_model *m, const struct fllm_pkg_view *v,
 
 	if (st)
 		return st;
-	if (c.reserved0 || !pkg_zero(c.reserved, sizeof(c.reserved)) ||
+	if (c.reserved0 || !fllm_pkg_zero(c.reserved, sizeof(c.reserved)) ||
 	    !memchr(c.name, 0, sizeof(c.name)) || c.tied_output > 1)
 		return fllm_err_set(err, FLLM_E_FORMAT,
 				    "config: reserved bytes, name or tied flag malformed");
@@ -99,7 +88,7 @@ static fllm_status pkg_quant(struct pkg_state *ps, const struct fllm_pkg_view *v
 		return st;
 	want = (fllm_quant_params){ q.planes, q.group, 1, q.slices };
 	if (!q.planes || !q.group || !q.slices || q.offset > 1 ||
-	    !pkg_zero(q.reserved, sizeof(q.reserved)) ||
+	    !fllm_pkg_zero(q.reserved, sizeof(q.reserved)) ||
 	    card_quant_params_resolve(&want, &ps->quant, NULL))
 		return fllm_err_set(err, FLLM_E_FORMAT,
 				    "quant: bits %u, group %u, slices %u or reserved bytes invalid",
@@ -156,7 +145,7 @@ static fllm_status pkg_tensor_hdr(const struct fllm_pkg_view *v, const struct fl
 	if (e->bytes < sizeof(*h))
 		return fllm_err_set(err, FLLM_E_FORMAT, "tensor '%s': section too short", e->name);
 	memcpy(h, v->data + e->offset, sizeof(*h));
-	if (!pkg_zero(h->reserved, sizeof(h->reserved)))
+	if (!fllm_pkg_zero(h->reserved, sizeof(h->reserved)))
 		return fllm_err_set(err, FLLM_E_FORMAT, "tensor '%s': reserved bytes not 0",
 				    e->name);
 	if (h->rows != rows || h->cols != cols)
@@ -296,26 +285,15 @@ static fllm_status pkg_bind_all(fllm_model *m, const struct fllm_pkg_view *v, ui
 	return FLLM_OK;
 }
 
-/* Count a model's parameters as the loaders do (stored elements). */
-static uint64_t pkg_params(const fllm_model *m)
-{
-	uint64_t n = 0;
-
-	for (uint32_t k = 0; k < m->n_tensors; k++)
-		n += m->tensors[k].dims[0] * m->tensors[k].dims[1];
-	return n;
-}
-
-/* Fill the zeroed model m from the image (data, size). */
-static fllm_status pkg_load(fllm_model *m, const uint8_t *data, size_t size,
-			    struct fllm_err *err)
+/* See model.h: fill the zeroed model m from the package image in m->map. */
+fllm_status fllm_model_load_package(fllm_model *m, struct fllm_err *err)
 {
 	struct fllm_pkg_view v;
 	struct pkg_state *ps;
 	uint32_t n_bcq = 0, want;
 	fllm_status st;
 
-	st = fllm_pkg_view_init(&v, data, size, err);
+	st = fllm_pkg_view_init(&v, m->map.data, m->map.size, err);
 	if (st)
 		return st;
 	ps = calloc(1, sizeof(*ps));
@@ -343,63 +321,9 @@ static fllm_status pkg_load(fllm_model *m, const uint8_t *data, size_t size,
 		goto out;
 	}
 	st = pkg_bind_all(m, &v, ps->quant.group, err);
-	if (st)
-		goto out;
-	m->info.n_params = pkg_params(m);
-	m->info.file_bytes = size;
 out:
 	fllm_pkg_view_release(&v);
 	return st;
-}
-
-/* See package.h. The image is borrowed: free does not unmap it. */
-fllm_status fllm_package_open_memory(const uint8_t *data, size_t size, fllm_model **out,
-				     struct fllm_err *err)
-{
-	fllm_model *m;
-	fllm_status st;
-
-	assert(out);
-	*out = NULL;
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		return fllm_err_set(err, FLLM_E_NO_MEMORY, "out of memory");
-	fllm_handle_add(FLLM_HANDLE_MODEL);
-	st = pkg_load(m, data, size, err);
-	if (st) {
-		fllm_model_free(m);
-		return st;
-	}
-	*out = m;
-	return FLLM_OK;
-}
-
-/* See fllm_package.h. */
-fllm_status fllm_package_open(const char *path, fllm_model **out, char *err_buf,
-			      size_t err_size)
-{
-	struct fllm_err err = { err_buf, err_size };
-	fllm_model *m;
-	fllm_status st;
-
-	assert(path && out);
-	*out = NULL;
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		return fllm_err_set(&err, FLLM_E_NO_MEMORY, "out of memory");
-	fllm_handle_add(FLLM_HANDLE_MODEL);
-	st = fllm_file_map_open(path, &m->map, &err);
-	if (!st) {
-		st = pkg_load(m, m->map.data, m->map.size, &err);
-		if (st)
-			fllm_err_prefix(&err, "%s", path);
-	}
-	if (st) {
-		fllm_model_free(m);
-		return st;
-	}
-	*out = m;
-	return FLLM_OK;
 }
 
 /* See fllm_package.h: only the magic, so the caller picks the right opener. */

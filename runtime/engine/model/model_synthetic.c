@@ -24,23 +24,15 @@
 static void syn_tensor(fllm_model *m, const char *name, uint32_t rows, uint32_t cols,
 		       float **at, uint64_t *rng)
 {
-	struct fllm_tensor_rec *r = &m->tensors[m->n_tensors++];
 	float *f = *at;
 	float scale = 2.0f / (float)cols;
 
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	r->type = FLLM_TENSOR_F32;
-	r->n_dims = rows > 1 ? 2 : 1;
-	r->dims[0] = cols;
-	r->dims[1] = rows;
-	r->dims[2] = r->dims[3] = 1;
 	for (uint64_t i = 0; i < (uint64_t)rows * cols; i++) {
 		float u = fllm_rng_f32(rng) - 0.5f;
 
 		f[i] = rows == 1 ? 1.0f + 0.2f * u : u * scale * 8.0f;
 	}
-	r->data = (const uint8_t *)f;
-	r->bytes = (uint64_t)rows * cols * 4;
+	fllm_model_add_f32(m, name, rows, cols, (const uint8_t *)f);
 	*at = f + (size_t)rows * cols;
 }
 

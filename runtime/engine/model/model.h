@@ -56,13 +56,16 @@ struct fllm_model {
 	struct fllm_layer_weights *layers;	/* (n_layers) */
 	uint8_t *owned;			/* memory the model owns, freed with it: the
 					 * synthetic model's fp32 tensors, or a
-					 * package's decoded state (package_model.c) */
+					 * package's decoded state (model_package.c) */
 };
 
-/* Loaders fill a zeroed model from its image (model_gguf.c, model_llama2c.c,
- * model_synthetic.c); on failure the caller frees it with fllm_model_free. */
+/* Loaders fill a zeroed model from its image in m->map (model_gguf.c,
+ * model_llama2c.c, model_package.c) or from a seed (model_synthetic.c); the
+ * opener (model.c) picks one by the image's magic and, on failure, frees the
+ * model with fllm_model_free. */
 fllm_status fllm_model_load_gguf(fllm_model *m, struct fllm_err *err);
 fllm_status fllm_model_load_llama2c(fllm_model *m, struct fllm_err *err);
+fllm_status fllm_model_load_package(fllm_model *m, struct fllm_err *err);
 fllm_status fllm_model_load_synthetic(fllm_model *m, uint64_t seed);
 
 /* Shared by the loaders (model_weights.c). */
@@ -77,15 +80,17 @@ void fllm_weight_release(struct fllm_weight *w);
  * output.weight is optional (absent: tied to token_embd). */
 fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err);
 const struct fllm_tensor_rec *fllm_model_find_rec(const fllm_model *m, const char *name);
+/* Append the record of an fp32 (rows, cols) tensor stored at data (1-D when
+ * rows is 1) to m->tensors, which has room for it. */
+struct fllm_tensor_rec *fllm_model_add_f32(fllm_model *m, const char *name, uint64_t rows,
+					   uint64_t cols, const uint8_t *data);
 
-/* Build a model from an in-memory image (no copy; data must outlive the
- * model). Used by fllm_model_open and by the fuzzers. */
+/* Build a model from an in-memory image of any format fllm_model_open
+ * knows (no copy; data must outlive the model). Used by the fuzzers and tests. */
 fllm_status fllm_model_open_memory(const uint8_t *data, size_t size, fllm_model **out,
 				   struct fllm_err *err);
 
 /* Element conversion (tensor_convert.c). */
-float fllm_f16_to_f32(uint16_t h);
-float fllm_bf16_to_f32(uint16_t h);
 /* Dequantize n elements (a multiple of the type's block) of type at src. */
 void fllm_tensor_to_f32(uint32_t type, const uint8_t *src, uint64_t n, float *dst);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "card_matrix.h"
-#include "../quant/fllm_bcq.h"
+#include "../../quant/fllm_bcq.h"
 #include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 
