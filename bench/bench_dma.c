@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 	fllm_device_info info;
 	fllm_device *dev;
 	fllm_status st;
-	int npos;
+	int npos, rc;
 	struct cli_opt opts[] = {
 		{ "--device", CLI_OPT_STRING, &cfg.device, "D", "device (default emu:0)", 0, 0 },
 		{ "--max", CLI_OPT_SIZE, &max_set, "SIZE", "largest transfer, 4K..1G (64M)", 4096,
@@ -200,16 +200,10 @@ int main(int argc, char **argv)
 		{ NULL, CLI_OPT_FLAG, NULL, NULL, NULL, 0, 0 },
 	};
 
-	switch (cli_args_parse("bench_dma", argc, argv, opts, NULL, 0, &npos)) {
-	case CLI_ARGS_HELP:
-		cli_args_usage(stdout, "bench_dma", synopsis,
-			       "DMA bandwidth and submit latency through the runtime.", opts);
-		return 0;
-	case CLI_ARGS_ERROR:
-		return 2;
-	case CLI_ARGS_OK:
-		break;
-	}
+	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos, synopsis,
+			      "DMA bandwidth and submit latency through the runtime.");
+	if (rc >= 0)
+		return rc;
 	if (cfg.quick) {
 		cfg.max_bytes = 1 << 20;
 		cfg.repeats = 3;

@@ -674,7 +674,7 @@ int main(int argc, char **argv)
 	struct bench_base base = { 0 };
 	fllm_cpu_config bc;
 	fllm_status st;
-	int npos;
+	int npos, rc;
 	struct cli_opt opts[] = {
 		{ "--threads", CLI_OPT_U64, &cfg.threads, "N", "threads, 0 = all online (0)", 0,
 		  FLLM_CPU_THREADS_MAX },
@@ -693,16 +693,10 @@ int main(int argc, char **argv)
 		{ NULL, CLI_OPT_FLAG, NULL, NULL, NULL, 0, 0 },
 	};
 
-	switch (cli_args_parse("bench_gemv", argc, argv, opts, NULL, 0, &npos)) {
-	case CLI_ARGS_HELP:
-		cli_args_usage(stdout, "bench_gemv", synopsis,
-			       "Host LUT-GEMM GEMV vs memory bandwidth, fp32 and dequant.", opts);
-		return 0;
-	case CLI_ARGS_ERROR:
-		return 2;
-	case CLI_ARGS_OK:
-		break;
-	}
+	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos, synopsis,
+			      "Host LUT-GEMM GEMV vs memory bandwidth, fp32 and dequant.");
+	if (rc >= 0)
+		return rc;
 	if (cfg.quick) {
 		cfg.pool_bytes = 512ull << 20;
 		cfg.stream_bytes = 768ull << 20;

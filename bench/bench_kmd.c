@@ -215,7 +215,7 @@ int main(int argc, char **argv)
 	struct bench_side kmd = { 0 }, emu = { 0 };
 	uint64_t max_set = 0, rep_set = 0, nop_set = 0;
 	fllm_status st;
-	int npos;
+	int npos, rc;
 	struct cli_opt opts[] = {
 		{ "--device", CLI_OPT_STRING, &cfg.device, "D", "kernel-driver card (kmd:0)", 0,
 		  0 },
@@ -233,17 +233,10 @@ int main(int argc, char **argv)
 		{ NULL, CLI_OPT_FLAG, NULL, NULL, NULL, 0, 0 },
 	};
 
-	switch (cli_args_parse("bench_kmd", argc, argv, opts, NULL, 0, &npos)) {
-	case CLI_ARGS_HELP:
-		cli_args_usage(stdout, "bench_kmd", synopsis,
-			       "DMA bandwidth and submit latency: kernel driver vs in-process card.",
-			       opts);
-		return 0;
-	case CLI_ARGS_ERROR:
-		return 2;
-	case CLI_ARGS_OK:
-		break;
-	}
+	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos, synopsis,
+			      "DMA bandwidth and submit latency: kernel driver vs in-process card.");
+	if (rc >= 0)
+		return rc;
 	if (cfg.quick) {
 		cfg.max_bytes = 256 << 10;
 		cfg.repeats = 3;

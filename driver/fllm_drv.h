@@ -179,7 +179,7 @@ void fllm_wr(struct fllm_dev *fdev, u32 off, u32 val);
 u64 fllm_rd64(struct fllm_dev *fdev, u32 lo);
 void fllm_irq_ack(struct fllm_dev *fdev, u32 sources);
 
-/* fllm_card.c: identity, bring-up and reset. */
+/* fllm_bringup.c: identity, bring-up and reset. */
 int fllm_card_identify(struct fllm_dev *fdev);
 int fllm_card_start(struct fllm_dev *fdev);
 void fllm_card_stop(struct fllm_dev *fdev);
@@ -204,6 +204,8 @@ int fllm_queue_submit(struct fllm_file *ffile, struct fllm_job *job, struct fllm
 int fllm_queue_wait(struct fllm_file *ffile, struct fllm_uapi_wait *w);
 void fllm_queue_release_file(struct fllm_file *ffile);
 void fllm_job_free(struct fllm_job *job);
+
+/* fllm_watch.c: the hang watch over queued jobs. */
 void fllm_watch_arm(struct fllm_dev *fdev);
 void fllm_watch_fn(struct work_struct *work);
 

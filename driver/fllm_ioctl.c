@@ -126,6 +126,7 @@ static int fllm_ioc_submit(struct fllm_file *ffile, void *arg)
 	rc = fllm_queue_submit(ffile, job, cmds);
 	if (rc)
 		goto err_free_job;
+	fllm_watch_arm(ffile->fdev);
 	s->job = job->id;
 	goto out_free_cmds;
 

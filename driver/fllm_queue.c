@@ -7,6 +7,7 @@
  * to its file until WAIT collects it; a job whose file let go of it is
  * freed as soon as its last completion arrives. Jobs hold references on the
  * BOs they name, so card memory is not reused while commands may touch it.
+ * The caller of fllm_queue_submit arms the watch work (fllm_watch.c).
  */
 #include <linux/jiffies.h>
 #include <linux/sched/signal.h>
@@ -174,8 +175,6 @@ int fllm_queue_submit(struct fllm_file *ffile, struct fllm_job *job, struct fllm
 	fllm_queue_push(fdev, job, cmds);
 out_unlock:
 	mutex_unlock(&fdev->qlock);
-	if (!rc)
-		fllm_watch_arm(fdev);
 	return rc;
 }
 
@@ -278,45 +277,4 @@ void fllm_queue_release_file(struct fllm_file *ffile)
 	list_for_each_entry_safe(job, tmp, &ffile->jobs, file_node)
 		fllm_queue_disown(ffile, job);
 	mutex_unlock(&fdev->qlock);
-}
-
-/* Start the watch work if it is not pending. */
-void fllm_watch_arm(struct fllm_dev *fdev)
-{
-	if (!READ_ONCE(fdev->gone))
-		queue_delayed_work(system_wq, &fdev->watch, msecs_to_jiffies(FLLM_WATCH_MS));
-}
-
-/*
- * While records are queued: collect completions nobody waits for (so
- * orphaned jobs release their BOs) and reset the card when the completion
- * ring has not moved for job_timeout_ms (0 disables that).
- */
-void fllm_watch_fn(struct work_struct *work)
-{
-	struct fllm_dev *fdev = container_of(to_delayed_work(work), struct fllm_dev, watch);
-	unsigned int limit = READ_ONCE(fllm_param_job_timeout_ms);
-	bool hung = false, more;
-	u32 queued;
-
-	mutex_lock(&fdev->qlock);
-	fllm_queue_reap(fdev);
-	if (fdev->cq_head != fdev->watch_head) {
-		fdev->watch_head = fdev->cq_head;
-		fdev->watch_since = jiffies;
-	}
-	if (fdev->outstanding && !fdev->fatal && limit &&
-	    time_after(jiffies, fdev->watch_since + msecs_to_jiffies(limit)))
-		hung = true;
-	more = fdev->outstanding && !fdev->fatal;
-	queued = fdev->outstanding;
-	mutex_unlock(&fdev->qlock);
-	if (hung) {
-		dev_err(&fdev->pdev->dev, "no completion for %u ms with %u commands queued\n",
-			limit, queued);
-		fllm_card_reset(fdev, "job timeout");
-		more = false;
-	}
-	if (more)
-		fllm_watch_arm(fdev);
 }

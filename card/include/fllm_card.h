@@ -245,6 +245,19 @@ enum fllm_card_err {
 	FLLM_CARD_ERR_COUNT
 };
 
+/* Every enum fllm_card_err value with its short name, for tables: X(err, name). */
+#define FLLM_CARD_ERR_LIST(X)                                                        \
+	X(FLLM_CARD_OK, "ok") X(FLLM_CARD_ERR_OPCODE, "opcode")                       \
+	X(FLLM_CARD_ERR_FLAGS, "flags") X(FLLM_CARD_ERR_ADDR, "addr")                 \
+	X(FLLM_CARD_ERR_ALIGN, "align") X(FLLM_CARD_ERR_SIZE, "size")                 \
+	X(FLLM_CARD_ERR_NO_CU, "no-cu") X(FLLM_CARD_ERR_WATCHDOG, "watchdog")         \
+	X(FLLM_CARD_ERR_HOST_DMA, "host-dma") X(FLLM_CARD_ERR_PARAM, "param")         \
+	X(FLLM_CARD_ERR_ABORTED, "aborted") X(FLLM_CARD_ERR_RING, "ring")             \
+	X(FLLM_CARD_ERR_INTERNAL, "internal")
+#define FLLM_CARD_ERR_ONE(err, name) +1
+FLLM_CARD_STATIC_ASSERT(0 FLLM_CARD_ERR_LIST(FLLM_CARD_ERR_ONE) == FLLM_CARD_ERR_COUNT,
+			"FLLM_CARD_ERR_LIST names every card error");
+
 /* ------------------------------------------------------------------ */
 /* Command records (submission ring entries)                          */
 /* ------------------------------------------------------------------ */

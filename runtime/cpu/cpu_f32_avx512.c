@@ -2,7 +2,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "cpu_internal.h"
+#include "cpu_variant.h"
 
 /* a . b over k floats. */
 static float f32_dot512(const float *a /* (k) */, const float *b /* (k) */, uint32_t k)
@@ -30,10 +30,6 @@ static float f32_dot512(const float *a /* (k) */, const float *b /* (k) */, uint
 /* Rows [r0, r1) of the job, every token. */
 void fllm_cpu_f32_rows_avx512(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1)
 {
-	for (uint32_t r = r0; r < r1; r++)
-		for (uint32_t n = 0; n < job->n; n++)
-			job->y[n * job->y_stride + r] = f32_dot512(job->w + r * job->w_stride,
-								   job->x + n * job->x_stride,
-								   job->k);
+	fllm_cpu_f32_rows(job, r0, r1, f32_dot512);
 }
 #endif /* __x86_64__ */

@@ -3,7 +3,7 @@
  * variant with 16 independent partial sums, which a compiler can keep in
  * vector registers without reassociating anything itself.
  */
-#include "cpu_internal.h"
+#include "cpu_variant.h"
 
 #define F32_LANES 16
 
@@ -28,10 +28,7 @@ static float f32_dot(const float *a /* (k) */, const float *b /* (k) */, uint32_
 /* Rows [r0, r1) of the job, every token. */
 void fllm_cpu_f32_rows_portable(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1)
 {
-	for (uint32_t r = r0; r < r1; r++)
-		for (uint32_t n = 0; n < job->n; n++)
-			job->y[n * job->y_stride + r] = f32_dot(job->w + r * job->w_stride,
-								job->x + n * job->x_stride, job->k);
+	fllm_cpu_f32_rows(job, r0, r1, f32_dot);
 }
 
 /* The plain reference: k in order, one fp32 accumulator. */

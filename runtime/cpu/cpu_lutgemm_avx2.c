@@ -12,7 +12,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "cpu_internal.h"
+#include "cpu_variant.h"
 
 #define LG_INLINE static inline __attribute__((always_inline))
 #define LG_NB_MAX 4
@@ -104,57 +104,5 @@ LG_INLINE void lg256_row(const struct fllm_cpu_lg_job *job, const uint8_t *rec, 
 	}
 }
 
-/* Rows [r0, r1) for group size g (a constant after inlining). */
-LG_INLINE void lg256_rows(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
-			  const uint32_t g)
-{
-	for (uint32_t r = r0; r < r1; r++) {
-		const uint8_t *rec = fllm_cpu_lg_row(job->w, job->row_bytes, r);
-		int64_t yacc[FLLM_LUTGEMM_N_MAX] = { 0 };
-		int16_t e_row = fllm_cpu_rd_i16(rec);
-		uint32_t n0 = 0;
-
-		while (n0 < job->n) {
-			uint32_t left = job->n - n0;
-
-			if (left >= 4) {
-				lg256_row(job, rec, n0, 4, g, yacc + n0);
-				n0 += 4;
-			} else if (left >= 2) {
-				lg256_row(job, rec, n0, 2, g, yacc + n0);
-				n0 += 2;
-			} else {
-				lg256_row(job, rec, n0, 1, g, yacc + n0);
-				n0 += 1;
-			}
-		}
-		for (uint32_t n = 0; n < job->n; n++)
-			job->y[n * job->y_stride + r] =
-				fllm_lutgemm_to_f32(yacc[n], (int64_t)e_row + job->ex[n]);
-	}
-}
-
-/* Entry point: one specialization per group size. */
-void fllm_cpu_lutgemm_rows_avx2(const struct fllm_cpu_lg_job *job, uint32_t r0, uint32_t r1,
-				struct fllm_cpu_scratch *s)
-{
-	(void)s;
-	switch (job->w->group) {
-	case 16:
-		lg256_rows(job, r0, r1, 16);
-		break;
-	case 32:
-		lg256_rows(job, r0, r1, 32);
-		break;
-	case 64:
-		lg256_rows(job, r0, r1, 64);
-		break;
-	case 128:
-		lg256_rows(job, r0, r1, 128);
-		break;
-	default:
-		lg256_rows(job, r0, r1, 256);
-		break;
-	}
-}
+FLLM_CPU_LG_ROWS(lg256_rows, fllm_cpu_lutgemm_rows_avx2, lg256_row)
 #endif /* __x86_64__ */

@@ -34,7 +34,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "cpu_internal.h"
+#include "cpu_variant.h"
 
 #define LV_INLINE static inline __attribute__((always_inline))
 #define LV_Q_MAX FLLM_LUTGEMM_Q_MAX
@@ -301,7 +301,7 @@ LV_INLINE void lv_tiles(const struct fllm_cpu_lg_job *job, uint32_t t0, uint32_t
 
 				memcpy(&e_row, tile + pk->erow_off + 2 * j, 2);
 				job->y[n * job->y_stride + r0 + j] =
-					fllm_lutgemm_to_f32(yacc[j], (int64_t)e_row + job->ex[n]);
+					fllm_cpu_lg_y(job, n, yacc[j], e_row);
 			}
 		}
 	}

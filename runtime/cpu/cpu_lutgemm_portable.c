@@ -5,7 +5,7 @@
  * one table read. Runs on any CPU; the SIMD variants replace the table reads
  * with mask arithmetic (docs/performance.md says why).
  */
-#include "cpu_internal.h"
+#include "cpu_variant.h"
 
 #define CHUNKS_MAX (FLLM_LUTGEMM_G_MAX / 8)
 
@@ -89,8 +89,7 @@ void fllm_cpu_lutgemm_rows_portable(const struct fllm_cpu_lg_job *job, uint32_t 
 			for (uint32_t n = 0; n < job->n; n++) {
 				int64_t acc = s->yacc[(size_t)t * job->n + n];
 
-				job->y[n * job->y_stride + t0 + t] =
-					fllm_lutgemm_to_f32(acc, (int64_t)e_row + job->ex[n]);
+				job->y[n * job->y_stride + t0 + t] = fllm_cpu_lg_y(job, n, acc, e_row);
 			}
 		}
 	}

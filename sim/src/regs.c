@@ -79,7 +79,7 @@ uint64_t fllm_sim_reg_get64(struct fllm_sim *sim, uint32_t lo)
 	return (uint64_t)fllm_sim_reg_get(sim, lo) | (uint64_t)fllm_sim_reg_get(sim, lo + 4) << 32;
 }
 
-/* Power-on contents: identity, capabilities and the CU inventory. */
+/* Power-on contents: identity and capabilities (cu.c adds the CU inventory). */
 void fllm_sim_regs_init(struct fllm_sim *sim)
 {
 	for (uint32_t i = 0; i < FLLM_SIM_REGS; i++)
@@ -96,5 +96,4 @@ void fllm_sim_regs_init(struct fllm_sim *sim)
 	fllm_sim_reg_set(sim, FLLM_REG_CLOCK_KHZ, sim->cfg.clock_khz);
 	fllm_sim_reg_set(sim, FLLM_REG_CMD_RING_MAX, FLLM_SIM_RING_MAX);
 	fllm_sim_reg_set(sim, FLLM_REG_DMA_MAX_LEN, sim->cfg.dma_max_len);
-	fllm_sim_cu_init(sim);
 }

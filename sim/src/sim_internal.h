@@ -132,4 +132,12 @@ void fllm_sim_hal_init(struct fllm_sim *sim);
 /* reset.c */
 void fllm_sim_reset(struct fllm_sim *sim);
 
+/* sim_wake.c: the card thread's lock and condition variable (kick: fllm_sim.h). */
+int fllm_sim_wake_init(struct fllm_sim *sim);
+void fllm_sim_wake_fini(struct fllm_sim *sim);
+
+/* sim_thread.c: the card thread (create starts it, destroy stops it). */
+int fllm_sim_thread_start(struct fllm_sim *sim);
+void fllm_sim_thread_stop(struct fllm_sim *sim);
+
 #endif /* FLLM_SIM_INTERNAL_H */

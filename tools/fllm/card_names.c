@@ -24,24 +24,12 @@ const char *cli_cu_type_name(uint32_t type)
 	return "unknown";
 }
 
-/* Card error name; the list follows enum fllm_card_err. */
+/* Card error name, from FLLM_CARD_ERR_LIST. */
 const char *cli_card_err_name(uint32_t err)
 {
-	static const char *const names[] = {
-		[FLLM_CARD_OK] = "ok",
-		[FLLM_CARD_ERR_OPCODE] = "opcode",
-		[FLLM_CARD_ERR_FLAGS] = "flags",
-		[FLLM_CARD_ERR_ADDR] = "addr",
-		[FLLM_CARD_ERR_ALIGN] = "align",
-		[FLLM_CARD_ERR_SIZE] = "size",
-		[FLLM_CARD_ERR_NO_CU] = "no-cu",
-		[FLLM_CARD_ERR_WATCHDOG] = "watchdog",
-		[FLLM_CARD_ERR_HOST_DMA] = "host-dma",
-		[FLLM_CARD_ERR_PARAM] = "param",
-		[FLLM_CARD_ERR_ABORTED] = "aborted",
-		[FLLM_CARD_ERR_RING] = "ring",
-		[FLLM_CARD_ERR_INTERNAL] = "internal",
-	};
+#define CLI_CARD_ERR_NAME(e, name) [e] = name,
+	static const char *const names[] = { FLLM_CARD_ERR_LIST(CLI_CARD_ERR_NAME) };
+#undef CLI_CARD_ERR_NAME
 
 	if (err < FLLM_CARD_ERR_COUNT && names[err])
 		return names[err];

@@ -23,25 +23,50 @@ extern "C" {
 /* Status                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Every status once: X(name, value, text). The enum and fllm_status_str()
+ * are both made from this list, so a value cannot lack its text.
+ */
+#define FLLM_STATUS_LIST(X) \
+	X(FLLM_OK, 0, "success") \
+	/* an argument is out of its domain */ \
+	X(FLLM_E_INVALID_ARG, -1, "invalid argument") \
+	/* host memory exhausted */ \
+	X(FLLM_E_NO_MEMORY, -2, "out of host memory") \
+	/* no such device or backend */ \
+	X(FLLM_E_NO_DEVICE, -3, "no such device") \
+	/* access outside a buffer object */ \
+	X(FLLM_E_OUT_OF_RANGE, -4, "access outside the buffer object") \
+	/* card memory allocation failed */ \
+	X(FLLM_E_NO_CARD_MEMORY, -5, "out of card memory") \
+	/* wait ran out of time; work goes on */ \
+	X(FLLM_E_TIMEOUT, -6, "timed out") \
+	/* ring full, try again after a wait */ \
+	X(FLLM_E_BUSY, -7, "queue full, try again") \
+	/* transfer or device access failed */ \
+	X(FLLM_E_IO, -8, "device input/output failed") \
+	/* a command completed with a card error */ \
+	X(FLLM_E_CARD, -9, "command failed on the card") \
+	/* a compute unit hung and was reset */ \
+	X(FLLM_E_WATCHDOG, -10, "compute unit hung and was reset by the watchdog") \
+	/* card interface version not supported */ \
+	X(FLLM_E_VERSION, -11, "card interface version not supported") \
+	/* backend lacks this operation */ \
+	X(FLLM_E_UNSUPPORTED, -12, "operation not supported by this backend") \
+	/* object not in a state for this call */ \
+	X(FLLM_E_STATE, -13, "object not in a state for this call") \
+	/* card fatal error; reset needed */ \
+	X(FLLM_E_DEVICE_LOST, -14, "card reported a fatal error; reset needed") \
+	/* malformed file or record */ \
+	X(FLLM_E_FORMAT, -15, "malformed file or record") \
+	/* operation not allowed here */ \
+	X(FLLM_E_PERMISSION, -16, "operation not permitted")
+
+#define FLLM_STATUS_ENUM_ITEM(name, value, text) name = value,
 typedef enum fllm_status {
-	FLLM_OK = 0,
-	FLLM_E_INVALID_ARG = -1,	/* an argument is out of its domain */
-	FLLM_E_NO_MEMORY = -2,		/* host memory exhausted */
-	FLLM_E_NO_DEVICE = -3,		/* no such device or backend */
-	FLLM_E_OUT_OF_RANGE = -4,	/* access outside a buffer object */
-	FLLM_E_NO_CARD_MEMORY = -5,	/* card memory allocation failed */
-	FLLM_E_TIMEOUT = -6,		/* wait ran out of time; work goes on */
-	FLLM_E_BUSY = -7,		/* ring full, try again after a wait */
-	FLLM_E_IO = -8,			/* transfer or device access failed */
-	FLLM_E_CARD = -9,		/* a command completed with a card error */
-	FLLM_E_WATCHDOG = -10,		/* a compute unit hung and was reset */
-	FLLM_E_VERSION = -11,		/* card interface version not supported */
-	FLLM_E_UNSUPPORTED = -12,	/* backend lacks this operation */
-	FLLM_E_STATE = -13,		/* object not in a state for this call */
-	FLLM_E_DEVICE_LOST = -14,	/* card fatal error; reset needed */
-	FLLM_E_FORMAT = -15,		/* malformed file or record */
-	FLLM_E_PERMISSION = -16,	/* operation not allowed here */
+	FLLM_STATUS_LIST(FLLM_STATUS_ENUM_ITEM)
 } fllm_status;
+#undef FLLM_STATUS_ENUM_ITEM
 
 /* Short English text for a status; never NULL, even for unknown values. */
 const char *fllm_status_str(fllm_status status);

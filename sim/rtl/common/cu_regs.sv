@@ -13,28 +13,14 @@
 //   0x40 + 8i (+4)   RW argument word i, i = 0..5: the command's 48-byte
 //                       argument (struct fllm_cmd_cu, struct fllm_cmd_test)
 // MEM and the arguments ignore writes while a command runs.
+`include "cu_ports.svh"
+
 module cu_regs #(
     parameter logic [31:0] ID = 32'h0
 ) (
-    input  logic        clk,
-    input  logic        rst,
-    input  logic        s_awvalid,
-    output logic        s_awready,
-    input  logic [7:0]  s_awaddr,
-    input  logic        s_wvalid,
-    output logic        s_wready,
-    input  logic [31:0] s_wdata,
-    output logic        s_bvalid,
-    input  logic        s_bready,
-    input  logic        s_arvalid,
-    output logic        s_arready,
-    input  logic [7:0]  s_araddr,
-    output logic        s_rvalid,
-    input  logic        s_rready,
-    output logic [31:0] s_rdata,
-    output logic        irq,
+    `CU_REG_PORTS,
     output logic        start,
-    output logic [5:0][63:0] arg,
+    output logic [383:0] arg,        // argument word i at [64 * i +: 64]
     output logic [63:0] mem_bytes,
     input  logic        finish,
     input  logic [7:0]  finish_err,
@@ -57,13 +43,13 @@ module cu_regs #(
       5'h02: v = mem_bytes;
       5'h03: v = cycles;
       5'h04: v = result;
-      5'h08, 5'h09, 5'h0a, 5'h0b, 5'h0c, 5'h0d: v = arg[3'(a[7:3] - 5'h08)];
+      5'h08, 5'h09, 5'h0a, 5'h0b, 5'h0c, 5'h0d: v = arg[{a[5:3], 6'd0} +: 64];
       default: v = '0;
     endcase
     case (a)
-      8'h04: return {16'h0, err, 6'h0, busy, done};
-      8'h08: return ID;
-      default: return a[2] ? v[63:32] : v[31:0];
+      8'h04: rd = {16'h0, err, 6'h0, busy, done};
+      8'h08: rd = ID;
+      default: rd = a[2] ? v[63:32] : v[31:0];
     endcase
   endfunction
 
@@ -109,8 +95,7 @@ module cu_regs #(
           if (aw_q[2]) mem_bytes[63:32] <= w_q;
           else mem_bytes[31:0] <= w_q;
         end else if (aw_q[7:6] == 2'b01 && aw_q[5:3] < 3'd6) begin
-          if (aw_q[2]) arg[aw_q[5:3]][63:32] <= w_q;
-          else arg[aw_q[5:3]][31:0] <= w_q;
+          arg[{aw_q[5:2], 5'd0} +: 32] <= w_q;
         end
       end
       if (s_bvalid && s_bready)

@@ -6,41 +6,20 @@
 //
 // Registers: sim/rtl/common/cu_regs.sv (argument 0 = the block's card
 // address, argument 1 = its size; ID = 0x4c47 << 16 | engines).
+`include "cu_ports.svh"
+
 module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
     parameter int unsigned NE = 32
 ) (
-    input  logic clk,
-    input  logic rst,
     // AXI4-Lite slave
-    input  logic        s_awvalid,
-    output logic        s_awready,
-    input  logic [7:0]  s_awaddr,
-    input  logic        s_wvalid,
-    output logic        s_wready,
-    input  logic [31:0] s_wdata,
-    output logic        s_bvalid,
-    input  logic        s_bready,
-    input  logic        s_arvalid,
-    output logic        s_arready,
-    input  logic [7:0]  s_araddr,
-    output logic        s_rvalid,
-    input  logic        s_rready,
-    output logic [31:0] s_rdata,
+    `CU_REG_PORTS,
     // control read port (AXI4, parameter block only)
-    output logic        c_arvalid,
-    input  logic        c_arready,
-    output logic [63:0] c_araddr,
-    output logic [7:0]  c_arlen,
-    input  logic        c_rvalid,
-    output logic        c_rready,
-    input  logic [511:0] c_rdata,
-    input  logic        c_rlast,
+    `CU_CTL_PORTS,
     // engines
     output logic        go,
     output cfg_t        cfg,
     output logic [31:0][63:0] slice_addr,
-    input  logic [NE-1:0] eng_busy,
-    output logic        irq
+    input  logic [NE-1:0] eng_busy
 );
   typedef enum logic [3:0] {
     S_IDLE, S_AR, S_R, S_FIELDS, S_DERIVE, S_ROWB, S_DIV, S_CHK, S_DECIDE, S_GO, S_RUN
@@ -59,9 +38,7 @@ module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
   /* verilator lint_on UNUSEDSIGNAL */
 
   cu_regs #(.ID({16'h4c47, 16'(NE)})) regs (
-    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
-    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
-    .irq, .start(start_req), .arg, .mem_bytes(mem), .finish, .finish_err(err),
+    `CU_REG_CONNECT, .start(start_req), .arg, .mem_bytes(mem), .finish, .finish_err(err),
     .finish_result(64'd0)
   );
   assign params = arg[0];
@@ -109,16 +86,6 @@ module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
         f_unused_nz = 1'b1;
   end
 
-  function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
-                                    input logic [63:0] mbytes);
-    return len <= mbytes && addr <= mbytes - len;
-  endfunction
-
-  function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
-                                   input logic [63:0] b, input logic [63:0] blen);
-    return a < b + blen && b < a + alen;
-  endfunction
-
   // ---------------- derived shape ----------------
   logic [3:0]  lgg;            // log2(g)
   logic [12:0] d_groups;
@@ -134,13 +101,7 @@ module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
   logic [3:0][63:0] s_bytes;  // the bytes of slices s_idx .. s_idx + 3
 
   always_comb begin
-    case (f_group)
-      16'd16:  lgg = 4'd4;
-      16'd32:  lgg = 4'd5;
-      16'd64:  lgg = 4'd6;
-      16'd128: lgg = 4'd7;
-      default: lgg = 4'd8;
-    endcase
+    lgg = group_log2(f_group);
     for (int j = 0; j < 4; j++)
       s_bytes[j] = (64'(div_quo) + 64'(s_idx + 6'(j) < div_rem[5:0])) * 64'(d_rowb);
   end

@@ -17,6 +17,8 @@
 //   P6  rshift_round by d, summed over the groups that ended
 //   P7  y_acc of (row, token): in registers within a row, on chip across K-blocks
 //   P8  fp32 conversion; then a write combiner merges outputs of one beat
+`include "cu_ports.svh"
+
 module lg_engine import lg_pkg::*; #(
     parameter int unsigned RDEPTH = 256,
     parameter int unsigned WDEPTH = 64
@@ -30,24 +32,8 @@ module lg_engine import lg_pkg::*; #(
     input  logic [63:0] slice_base,
     input  logic [5:0]  eng,
     output logic        busy,
-    // AXI4 read
-    output logic        m_arvalid,
-    input  logic        m_arready,
-    output logic [63:0] m_araddr,
-    output logic [7:0]  m_arlen,
-    input  logic        m_rvalid,
-    output logic        m_rready,
-    input  logic [511:0] m_rdata,
-    // AXI4 write (single-beat bursts with byte strobes)
-    output logic        m_awvalid,
-    input  logic        m_awready,
-    output logic [63:0] m_awaddr,
-    output logic        m_wvalid,
-    input  logic        m_wready,
-    output logic [511:0] m_wdata,
-    output logic [63:0] m_wstrb,
-    input  logic        m_bvalid,
-    output logic        m_bready
+    // AXI4 reads; writes are single-beat bursts with byte strobes
+    `CU_MEM_PORTS()
 );
   /*verilator no_inline_module*/
   logic        running;

@@ -101,4 +101,27 @@ package lg_pkg;
     return {sgn, 8'(e + 38'sd127), mant[22:0]};
   endfunction
 
+  // Parameter-block checks of both units (docs/numerics.md 6.1): [addr,
+  // addr + len) lies in mbytes of card memory; two ranges share a byte.
+  function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
+                                    input logic [63:0] mbytes);
+    return len <= mbytes && addr <= mbytes - len;
+  endfunction
+
+  function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
+                                   input logic [63:0] b, input logic [63:0] blen);
+    return a < b + blen && b < a + alen;
+  endfunction
+
+  // log2 of a group size the block validates (16 .. 256; 256 otherwise)
+  function automatic logic [3:0] group_log2(input logic [15:0] g);
+    case (g)
+      16'd16:  return 4'd4;
+      16'd32:  return 4'd5;
+      16'd64:  return 4'd6;
+      16'd128: return 4'd7;
+      default: return 4'd8;
+    endcase
+  endfunction
+
 endpackage

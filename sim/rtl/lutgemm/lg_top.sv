@@ -2,53 +2,17 @@
 // the rows of slice e (row r = e + slices * i) through its own 512-bit AXI4
 // port, which the card connects to HBM pseudo-channel e, where the host
 // put slice e. The control port reads only the parameter block.
+`include "cu_ports.svh"
+
 module lg_top import lg_pkg::*; #(
     parameter int unsigned NE = 32
 ) (
-    input  logic clk,
-    input  logic rst,
     // AXI4-Lite control slave
-    input  logic        s_awvalid,
-    output logic        s_awready,
-    input  logic [7:0]  s_awaddr,
-    input  logic        s_wvalid,
-    output logic        s_wready,
-    input  logic [31:0] s_wdata,
-    output logic        s_bvalid,
-    input  logic        s_bready,
-    input  logic        s_arvalid,
-    output logic        s_arready,
-    input  logic [7:0]  s_araddr,
-    output logic        s_rvalid,
-    input  logic        s_rready,
-    output logic [31:0] s_rdata,
-    output logic        irq,
+    `CU_REG_PORTS,
     // control read port
-    output logic        c_arvalid,
-    input  logic        c_arready,
-    output logic [63:0] c_araddr,
-    output logic [7:0]  c_arlen,
-    input  logic        c_rvalid,
-    output logic        c_rready,
-    input  logic [511:0] c_rdata,
-    input  logic        c_rlast,
+    `CU_CTL_PORTS,
     // engine ports, one per HBM pseudo-channel
-    output logic [NE-1:0]        m_arvalid,
-    input  logic [NE-1:0]        m_arready,
-    output logic [NE-1:0][63:0]  m_araddr,
-    output logic [NE-1:0][7:0]   m_arlen,
-    input  logic [NE-1:0]        m_rvalid,
-    output logic [NE-1:0]        m_rready,
-    input  logic [NE-1:0][511:0] m_rdata,
-    output logic [NE-1:0]        m_awvalid,
-    input  logic [NE-1:0]        m_awready,
-    output logic [NE-1:0][63:0]  m_awaddr,
-    output logic [NE-1:0]        m_wvalid,
-    input  logic [NE-1:0]        m_wready,
-    output logic [NE-1:0][511:0] m_wdata,
-    output logic [NE-1:0][63:0]  m_wstrb,
-    input  logic [NE-1:0]        m_bvalid,
-    output logic [NE-1:0]        m_bready
+    `CU_MEM_PORTS([NE-1:0])
 );
   logic             go;
   cfg_t             cfg;
@@ -56,10 +20,8 @@ module lg_top import lg_pkg::*; #(
   logic [NE-1:0]    busy;
 
   lg_ctl #(.NE(NE)) ctl (
-    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
-    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
-    .c_arvalid, .c_arready, .c_araddr, .c_arlen, .c_rvalid, .c_rready, .c_rdata, .c_rlast,
-    .go, .cfg, .slice_addr, .eng_busy(busy), .irq
+    `CU_REG_CONNECT, `CU_CTL_CONNECT,
+    .go, .cfg, .slice_addr, .eng_busy(busy)
   );
 
   for (genvar e = 0; e < NE; e++) begin : g_eng

@@ -8,52 +8,16 @@
 //
 // Registers: sim/rtl/common/cu_regs.sv; arguments 0-4 are struct
 // fllm_cmd_test's op, addr, bytes, pattern and seed; RESULT is CHECK's count.
+`include "cu_ports.svh"
+
 module tu_top (
-    input  logic clk,
-    input  logic rst,
-    input  logic        s_awvalid,
-    output logic        s_awready,
-    input  logic [7:0]  s_awaddr,
-    input  logic        s_wvalid,
-    output logic        s_wready,
-    input  logic [31:0] s_wdata,
-    output logic        s_bvalid,
-    input  logic        s_bready,
-    input  logic        s_arvalid,
-    output logic        s_arready,
-    input  logic [7:0]  s_araddr,
-    output logic        s_rvalid,
-    input  logic        s_rready,
-    output logic [31:0] s_rdata,
-    output logic        irq,
+    `CU_REG_PORTS,
     // control read port: the unit has no parameter block (unused, tied off)
-    output logic        c_arvalid,
     /* verilator lint_off UNUSEDSIGNAL */
-    input  logic        c_arready,
-    input  logic        c_rvalid,
-    input  logic [511:0] c_rdata,
-    input  logic        c_rlast,
+    `CU_CTL_PORTS,
     /* verilator lint_on UNUSEDSIGNAL */
-    output logic [63:0] c_araddr,
-    output logic [7:0]  c_arlen,
-    output logic        c_rready,
     // the memory port
-    output logic [0:0]        m_arvalid,
-    input  logic [0:0]        m_arready,
-    output logic [0:0][63:0]  m_araddr,
-    output logic [0:0][7:0]   m_arlen,
-    input  logic [0:0]        m_rvalid,
-    output logic [0:0]        m_rready,
-    input  logic [0:0][511:0] m_rdata,
-    output logic [0:0]        m_awvalid,
-    input  logic [0:0]        m_awready,
-    output logic [0:0][63:0]  m_awaddr,
-    output logic [0:0]        m_wvalid,
-    input  logic [0:0]        m_wready,
-    output logic [0:0][511:0] m_wdata,
-    output logic [0:0][63:0]  m_wstrb,
-    input  logic [0:0]        m_bvalid,
-    output logic [0:0]        m_bready
+    `CU_MEM_PORTS([0:0])
 );
   localparam logic [63:0] OP_FILL = 64'd0, OP_CHECK = 64'd1, OP_SPIN = 64'd2;
 
@@ -65,9 +29,7 @@ module tu_top (
   logic [63:0]      result;
 
   cu_regs #(.ID(32'h5455_0001)) regs (
-    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
-    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
-    .irq, .start, .arg, .mem_bytes, .finish, .finish_err(8'd0), .finish_result(result)
+    `CU_REG_CONNECT, .start, .arg, .mem_bytes, .finish, .finish_err(8'd0), .finish_result(result)
   );
 
   assign c_arvalid = 1'b0;

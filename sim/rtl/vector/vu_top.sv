@@ -9,51 +9,15 @@
 // divisions (sigmoid, quantizer) are pipelined (vu_pdiv); the per-command
 // and per-row ones share the sequential vu_div.
 // docs/rtl.md section 5 has the block diagram, the states and the cycles.
+`include "cu_ports.svh"
+
 module vu_top import lg_pkg::*, fllm_card_pkg::*; (
-    input  logic clk,
-    input  logic rst,
     // AXI4-Lite control slave (cu_regs)
-    input  logic        s_awvalid,
-    output logic        s_awready,
-    input  logic [7:0]  s_awaddr,
-    input  logic        s_wvalid,
-    output logic        s_wready,
-    input  logic [31:0] s_wdata,
-    output logic        s_bvalid,
-    input  logic        s_bready,
-    input  logic        s_arvalid,
-    output logic        s_arready,
-    input  logic [7:0]  s_araddr,
-    output logic        s_rvalid,
-    input  logic        s_rready,
-    output logic [31:0] s_rdata,
-    output logic        irq,
+    `CU_REG_PORTS,
     // control read port: the 128-byte parameter block
-    output logic        c_arvalid,
-    input  logic        c_arready,
-    output logic [63:0] c_araddr,
-    output logic [7:0]  c_arlen,
-    input  logic        c_rvalid,
-    output logic        c_rready,
-    input  logic [511:0] c_rdata,
-    input  logic        c_rlast,
+    `CU_CTL_PORTS,
     // the one memory port: every operand is read and written here
-    output logic [0:0]        m_arvalid,
-    input  logic [0:0]        m_arready,
-    output logic [0:0][63:0]  m_araddr,
-    output logic [0:0][7:0]   m_arlen,
-    input  logic [0:0]        m_rvalid,
-    output logic [0:0]        m_rready,
-    input  logic [0:0][511:0] m_rdata,
-    output logic [0:0]        m_awvalid,
-    input  logic [0:0]        m_awready,
-    output logic [0:0][63:0]  m_awaddr,
-    output logic [0:0]        m_wvalid,
-    input  logic [0:0]        m_wready,
-    output logic [0:0][511:0] m_wdata,
-    output logic [0:0][63:0]  m_wstrb,
-    input  logic [0:0]        m_bvalid,
-    output logic [0:0]        m_bready
+    `CU_MEM_PORTS([0:0])
 );
   // enum fllm_vector_op
   localparam logic [7:0] OP_COPY = VEC_OP_COPY, OP_DEQUANT = VEC_OP_DEQUANT,
@@ -81,9 +45,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   assign rlast_unused = c_rlast;
 
   cu_regs #(.ID(32'h5655_0001)) regs (
-    .clk, .rst, .s_awvalid, .s_awready, .s_awaddr, .s_wvalid, .s_wready, .s_wdata,
-    .s_bvalid, .s_bready, .s_arvalid, .s_arready, .s_araddr, .s_rvalid, .s_rready, .s_rdata,
-    .irq, .start, .arg, .mem_bytes(reg_mem), .finish, .finish_err, .finish_result
+    `CU_REG_CONNECT, .start, .arg, .mem_bytes(reg_mem), .finish, .finish_err, .finish_result
   );
 
   // the command's argument and the memory size stay as they were at start,
@@ -189,16 +151,6 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     return (b + 64'd63) & ~64'd63;
   endfunction
 
-  function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
-                                    input logic [63:0] mbytes);
-    return len <= mbytes && addr <= mbytes - len;
-  endfunction
-
-  function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
-                                   input logic [63:0] b, input logic [63:0] blen);
-    return a < b + blen && b < a + alen;
-  endfunction
-
   // ------------------------------------------------------------------
   // Parameter block fields (struct fllm_vector_params)
   // ------------------------------------------------------------------
@@ -243,13 +195,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   logic        u_quant, u_in2, u_group, u_norm, u_rope;
 
   always_comb begin
-    case (f_group)
-      16'd16:  lgg = 4'd4;
-      16'd32:  lgg = 4'd5;
-      16'd64:  lgg = 4'd6;
-      16'd128: lgg = 4'd7;
-      default: lgg = 4'd8;
-    endcase
+    lgg = group_log2(f_group);
     n_groups = 13'((33'(f_n) + 33'(f_group) - 33'd1) >> lgg);
     d_xo   = align64(64'd8 + 64'd2 * 64'(n_groups));
     d_actb = d_xo + align64(64'(n_groups) << lgg);
