@@ -34,10 +34,17 @@ runtime/core           runtime/include card/include
 runtime/quant          runtime/include runtime/core
 runtime/cardpack       runtime/include card/include hls
 runtime/cpu            runtime/include runtime/core runtime/cardpack card/include hls
+runtime/engine         -
 runtime/backends       runtime/include runtime/core card/include driver/include/uapi hls sim
-runtime/engine/model   runtime/include runtime/core runtime/quant card/include
-runtime/engine/tokenizer runtime/include runtime/core runtime/engine/model
-runtime/engine         runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls
+runtime/engine/io      runtime/include runtime/core
+runtime/engine/gguf    runtime/include runtime/core runtime/engine/io
+runtime/engine/model   runtime/include runtime/core runtime/quant runtime/engine/io runtime/engine/gguf
+runtime/engine/tokenizer runtime/include runtime/core runtime/engine/io runtime/engine/gguf runtime/engine/model
+runtime/engine/bcq     runtime/include runtime/core runtime/quant runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model
+runtime/engine/package runtime/include runtime/core runtime/quant runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq
+runtime/engine/load    runtime/include runtime/core runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/package
+runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package
+runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
 tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack
 bench                  runtime card/include hls sim tools
 tests                  card/include driver firmware hls sim runtime tools tests

@@ -56,11 +56,11 @@ struct fllm_model {
 	struct fllm_layer_weights *layers;	/* (n_layers) */
 	uint8_t *owned;			/* memory the model owns, freed with it: the
 					 * synthetic model's fp32 tensors, or a
-					 * package's decoded state (model_package.c) */
+					 * package's decoded state (package/package_load.c) */
 };
 
 /* Loaders fill a zeroed model from its image in m->map (model_gguf.c,
- * model_llama2c.c, model_package.c) or from a seed (model_synthetic.c); the
+ * model_llama2c.c, package/package_load.c) or from a seed (model_synthetic.c); the
  * opener (model.c) picks one by the image's magic and, on failure, frees the
  * model with fllm_model_free. */
 fllm_status fllm_model_load_gguf(fllm_model *m, struct fllm_err *err);

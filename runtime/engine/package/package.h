@@ -1,6 +1,6 @@
 /*
  * Model packages inside libfllm: the validated view of a package image
- * (package_read.c), the model built from it (model/model_package.c), its
+ * (package_read.c), the model built from it (package/package_load.c), its
  * tokenizer section (package_tokenizer.c) and the writer
  * (package_write.c). The byte layout is package_format.h.
  */

@@ -1,7 +1,7 @@
 /*
  * Checking a package image before anything trusts it: the header, the
  * section table, each section's placement and CRC-32. What a section holds
- * is checked by its consumer (model/model_package.c, package_tokenizer.c).
+ * is checked by its consumer (package/package_load.c, package_tokenizer.c).
  */
 #include <stdlib.h>
 #include <string.h>

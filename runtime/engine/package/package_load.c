@@ -1,5 +1,5 @@
 /*
- * The model-package loader (model.c maps and probes the file): the
+ * The model-package loader (load/model_open.c maps and probes the file): the
  * configuration, the fp32 tensors bound in place, the BCQ tensors checked
  * row by row and dequantized to fp32 (the card's exact weights, so --device
  * cpu runs them too), the tokenizer and report kept for their accessors.

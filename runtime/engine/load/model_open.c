@@ -1,7 +1,7 @@
 /*
- * fllm_model: the one opener (a file or an in-memory image, its format
- * probed by magic: model package, GGUF, else llama2.c), the synthetic
- * model, tensor access.
+ * fllm_model's public entry points: the one opener (a file or an in-memory
+ * image, its format probed by magic: model package, GGUF, else llama2.c),
+ * the synthetic model, tensor access.
  */
 #include <assert.h>
 #include <stdlib.h>
