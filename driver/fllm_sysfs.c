@@ -229,33 +229,19 @@ static ssize_t fllm_link_show(struct device *dev, char *buf, bool cap, bool widt
 	return sysfs_emit(buf, "%s\n", fllm_link_speed(s));
 }
 
-/* Current link speed. */
-static ssize_t speed_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return fllm_link_show(dev, buf, false, false);
-}
-static DEVICE_ATTR_RO(speed);
+/* The link attributes: current and supported (max_) speed and width. */
+#define FLLM_LINK_ATTR(name, max, width)					\
+static ssize_t name##_show(struct device *dev, struct device_attribute *attr,	\
+			   char *buf)						\
+{										\
+	return fllm_link_show(dev, buf, max, width);				\
+}										\
+static DEVICE_ATTR_RO(name)
 
-/* Current link width. */
-static ssize_t width_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return fllm_link_show(dev, buf, false, true);
-}
-static DEVICE_ATTR_RO(width);
-
-/* Link speed the device supports. */
-static ssize_t max_speed_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return fllm_link_show(dev, buf, true, false);
-}
-static DEVICE_ATTR_RO(max_speed);
-
-/* Link width the device supports. */
-static ssize_t max_width_show(struct device *dev, struct device_attribute *attr, char *buf)
-{
-	return fllm_link_show(dev, buf, true, true);
-}
-static DEVICE_ATTR_RO(max_width);
+FLLM_LINK_ATTR(speed, false, false);
+FLLM_LINK_ATTR(width, false, true);
+FLLM_LINK_ATTR(max_speed, true, false);
+FLLM_LINK_ATTR(max_width, true, true);
 
 static struct attribute *fllm_link_attrs[] = {
 	&dev_attr_speed.attr,

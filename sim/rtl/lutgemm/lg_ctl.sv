@@ -141,14 +141,7 @@ module lg_ctl import lg_pkg::*, fllm_card_pkg::*; #(
         S_IDLE: if (start_req) begin
           logic [7:0] e1;
           // numerics 6.1 step 1: the block's own size and placement
-          if (params_bytes != 64'(PARAM_BYTES))
-            e1 = ERR_SIZE;
-          else if (params[5:0] != 6'd0)
-            e1 = ERR_ALIGN;
-          else if (!range_ok(params, 64'(PARAM_BYTES), mem))
-            e1 = ERR_ADDR;
-          else
-            e1 = ERR_OK;
+          e1 = block_place_err(params, params_bytes, 64'(PARAM_BYTES), mem);
           err <= e1;
           beat <= '0;
           if (e1 == ERR_OK)

@@ -108,6 +108,21 @@ package lg_pkg;
     return len <= mbytes && addr <= mbytes - len;
   endfunction
 
+  // A parameter block's own size and placement (numerics 6.1 step 1 and
+  // the vector unit's V.5), checked before anything is read.
+  function automatic logic [7:0] block_place_err(input logic [63:0] addr,
+                                                 input logic [63:0] bytes,
+                                                 input logic [63:0] want,
+                                                 input logic [63:0] mbytes);
+    if (bytes != want)
+      return ERR_SIZE;
+    if (addr[5:0] != 6'd0)
+      return ERR_ALIGN;
+    if (!range_ok(addr, want, mbytes))
+      return ERR_ADDR;
+    return ERR_OK;
+  endfunction
+
   function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
                                    input logic [63:0] b, input logic [63:0] blen);
     return a < b + blen && b < a + alen;

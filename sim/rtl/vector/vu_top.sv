@@ -947,14 +947,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
         S_PLACE: begin
           // the block's own size and placement, before anything is read
           logic [7:0] e1;
-          if (params_bytes != 64'(VEC_PARAMS_BYTES))
-            e1 = ERR_SIZE;
-          else if (params[5:0] != 6'd0)
-            e1 = ERR_ALIGN;
-          else if (!range_ok(params, 64'(VEC_PARAMS_BYTES), mem_bytes))
-            e1 = ERR_ADDR;
-          else
-            e1 = ERR_OK;
+          e1 = block_place_err(params, params_bytes, 64'(VEC_PARAMS_BYTES), mem_bytes);
           err <= e1;
           st <= (e1 == ERR_OK) ? S_PAR_AR : S_FIN;
         end
