@@ -131,7 +131,7 @@ static void lg_store_tile(struct fllm_lutgemm_onchip *oc, uint8_t *ctl /* card m
 			float y = fllm_lutgemm_to_f32(oc->yacc[t][n], (int64_t)e_row + oc->ex[n]);
 			uint32_t bits;
 
-			memcpy(&bits, &y, sizeof(bits));
+			__builtin_memcpy(&bits, &y, sizeof(bits));
 			fllm_lg_wr32(ctl, p->out_addr + n * p->out_stride + 4ull * r, bits);
 		}
 	}
@@ -150,7 +150,7 @@ static enum fllm_card_err lg_fetch_params(const uint8_t *ctl /* card memory */,
 		return FLLM_CARD_ERR_ALIGN;
 	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
 		return FLLM_CARD_ERR_ADDR;
-	memcpy(p, ctl + params, sizeof(*p));
+	__builtin_memcpy(p, ctl + params, sizeof(*p));
 	err = fllm_lutgemm_params_check(p, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;

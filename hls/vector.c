@@ -186,7 +186,7 @@ static enum fllm_card_err vec_fetch_params(const uint8_t *mem /* card memory */,
 		return FLLM_CARD_ERR_ALIGN;
 	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
 		return FLLM_CARD_ERR_ADDR;
-	memcpy(p, mem + params, sizeof(*p));
+	__builtin_memcpy(p, mem + params, sizeof(*p));
 	err = fllm_vector_params_check(p, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;

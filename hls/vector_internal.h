@@ -43,7 +43,7 @@ static inline uint32_t fllm_vec_to_bits(int64_t acc, int64_t shift)
 	float y = fllm_lutgemm_to_f32(acc, shift);
 	uint32_t bits;
 
-	memcpy(&bits, &y, sizeof(bits));
+	__builtin_memcpy(&bits, &y, sizeof(bits));
 	return bits;
 }
 

@@ -16,7 +16,6 @@
 #define FLLM_LUTGEMM_H
 
 #include <stdint.h>
-#include <string.h>
 #include "fllm_card.h"
 #include "fllm_card_lutgemm.h"
 
@@ -82,7 +81,7 @@ static inline float fllm_lutgemm_to_f32(int64_t acc, int64_t shift)
 		bits = sign | 0x7f7fffffu;
 	else
 		bits = sign | (uint32_t)(e + 127) << 23 | ((uint32_t)m & 0x7fffffu);
-	memcpy(&y, &bits, sizeof(y));
+	__builtin_memcpy(&y, &bits, sizeof(y));
 	return y;
 }
 

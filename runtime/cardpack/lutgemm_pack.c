@@ -9,6 +9,7 @@
  * block built here is one the unit accepts.
  */
 #include <math.h>
+#include <string.h>
 
 #include "fllm_cardpack.h"
 #include "lutgemm_internal.h"

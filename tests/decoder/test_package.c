@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <string.h>
 
 #include "card_matrix.h"
 #include "dec_test.h"

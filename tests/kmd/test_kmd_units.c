@@ -6,6 +6,8 @@
  * the driver and nothing is written; a block changed after SUBMIT does not
  * reach the card. Needs /dev/fllm0 (the VM rig); SKIPs (exit 77) elsewhere.
  */
+#include <string.h>
+
 #include "fllm/fllm.h"
 #include "fllm_lutgemm.h"
 #include "fllm_cardpack.h"
