@@ -63,6 +63,20 @@ void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
 			  const uint32_t *y /* (n) */, const uint32_t *gmax /* (groups) */,
 			  uint32_t n, uint32_t g);
 
+/*
+ * Steps of the quantizer of docs/numerics.md section 2.1 (vector_quant.c,
+ * also the attention unit's): the token exponent from the largest
+ * magnitude A = m * 2^f (ex = -1 - f, or -2 - f when m > 65535 * 254), the
+ * group scale ceil(m / (127 * 2^s)) and the rounded magnitude
+ * round_half_away(m / (msx * 2^s)), s = -(f + ex) >= 1.
+ */
+static inline int32_t fllm_vec_quant_ex(const struct fllm_vector_f32 *amax)
+{
+	return amax->m <= 16645890u ? -1 - amax->f : -2 - amax->f;
+}
+uint16_t fllm_vec_quant_scale(uint32_t m, uint32_t s);
+uint32_t fllm_vec_quant_mag(uint32_t m, uint32_t s, uint32_t msx);
+
 /* Bytes a region of rows rows of row_bytes, stride apart, spans (rows >= 1). */
 static inline uint64_t fllm_vec_span(uint32_t rows, uint64_t stride, uint64_t row_bytes)
 {

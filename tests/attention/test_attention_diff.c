@@ -1,0 +1,199 @@
+/*
+ * The golden model against the reference, bit for bit on whole card
+ * images: APPEND, DECODE with several sequences at different positions,
+ * causal PREFILL chunks, APPEND followed by DECODE, GQA ratios 1-8, head
+ * dims 8-256, every block size, contexts from 1 to 65536 (the last at the
+ * extremes of the bounds of docs/numerics.md A.6).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attn_case.h"
+#include "attn_ref.h"
+#include "attn_tests.h"
+#include "test_main.h"
+
+static const uint32_t dims[] = { 8, 64, 128, 256 };
+static const uint32_t ratios[] = { 1, 2, 4, 8 };
+static const uint32_t ctxs[] = { 1, 15, 16, 17, 100, 1000 };
+
+/* A shape for case i: head dim, GQA ratio, kv heads 1-2, a block size. */
+static struct acase_shape shape_of(uint32_t i, uint64_t *rng)
+{
+	struct acase_shape sh;
+
+	sh.head_dim = dims[i % 4];
+	sh.n_kv_heads = 1 + (uint32_t)(ac_rand(rng) % 2);
+	sh.n_heads = sh.n_kv_heads * ratios[(i / 4) % 4];
+	sh.block_tokens = 16u << (ac_rand(rng) % 5);
+	return sh;
+}
+
+/* APPEND of 1-3 sequences, raw and quantized pools, odd head dims too. */
+static void test_append(void)
+{
+	uint64_t rng = 11;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < 24; i++) {
+		struct acase_shape sh = shape_of(i, &rng);
+		uint32_t pos[3], n[3], ns = 1 + (uint32_t)(ac_rand(&rng) % 3);
+		struct acase c;
+		char what[96];
+
+		if (i % 3 == 2)
+			sh.head_dim = 8 * (1 + (uint32_t)(ac_rand(&rng) % 32));
+		for (uint32_t s = 0; s < ns; s++) {
+			pos[s] = (uint32_t)(ac_rand(&rng) % 300);
+			n[s] = 1 + (uint32_t)(ac_rand(&rng) % 40);
+		}
+		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_APPEND, &sh, ns, pos, n, i % 2 ? AC_RAW :
+					   AC_NORMAL, 1.0 + (double)(i % 5), 100 + i) == 0);
+		snprintf(what, sizeof(what), "APPEND d %u heads %u kv %u block %u", sh.head_dim,
+			 sh.n_heads, sh.n_kv_heads, sh.block_tokens);
+		bad += acase_compare(&c, what) != 0;
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* DECODE: 3 sequences at contexts from the list, every dim and GQA ratio. */
+static void test_decode(void)
+{
+	uint64_t rng = 22;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < 16; i++) {
+		struct acase_shape sh = shape_of(i, &rng);
+		uint32_t pos[3], n[3] = { 1, 1, 1 };
+		struct acase c;
+		char what[96];
+
+		for (uint32_t s = 0; s < 3; s++)
+			pos[s] = ctxs[(i + 2 * s) % 6] - 1;
+		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, &sh, 3, pos, n,
+					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 200 + i) == 0);
+		snprintf(what, sizeof(what), "DECODE d %u heads %u kv %u block %u ctx %u %u %u",
+			 sh.head_dim, sh.n_heads, sh.n_kv_heads, sh.block_tokens, pos[0] + 1,
+			 pos[1] + 1, pos[2] + 1);
+		bad += acase_compare(&c, what) != 0;
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* PREFILL: chunks of 1-40 tokens at positions 0-120, causal. */
+static void test_prefill(void)
+{
+	uint64_t rng = 33;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < 16; i++) {
+		struct acase_shape sh = shape_of(i, &rng);
+		uint32_t pos = (uint32_t)(ac_rand(&rng) % 121) * (i % 4 != 0);
+		uint32_t n = 1 + (uint32_t)(ac_rand(&rng) % 40);
+		struct acase c;
+		char what[96];
+
+		if (sh.head_dim == 256)
+			n = 1 + n % 8;
+		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_PREFILL, &sh, 1, &pos, &n,
+					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 300 + i) == 0);
+		snprintf(what, sizeof(what), "PREFILL d %u heads %u kv %u block %u pos %u n %u",
+			 sh.head_dim, sh.n_heads, sh.n_kv_heads, sh.block_tokens, pos, n);
+		bad += acase_compare(&c, what) != 0;
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* APPEND of the new tokens, then DECODE or PREFILL over them, both against the reference. */
+static void test_append_then_attend(void)
+{
+	uint64_t rng = 44;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < 8; i++) {
+		struct acase_shape sh = shape_of(i, &rng);
+		uint32_t op = i % 2 ? FLLM_ATTN_OP_DECODE : FLLM_ATTN_OP_PREFILL;
+		uint32_t ns = op == FLLM_ATTN_OP_DECODE ? 4 : 1, pos[4], n[4];
+		struct acase c;
+
+		for (uint32_t s = 0; s < ns; s++) {
+			pos[s] = (uint32_t)(ac_rand(&rng) % 70);
+			n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 20);
+		}
+		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_APPEND, &sh, ns, pos, n, AC_NORMAL, 2.0,
+					   400 + i) == 0);
+		bad += acase_compare(&c, "APPEND before attending") != 0;
+		CU_ASSERT_FATAL(acase_set_op(&c, op) == 0);
+		bad += acase_compare(&c, "attending after APPEND") != 0;
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
+/* One sequence at context 4096, Llama-like head dim 128, GQA 4. */
+static void test_long_context(void)
+{
+	struct acase_shape sh = { 128, 4, 1, 64 };
+	uint32_t pos = 4095, n = 1;
+	struct acase c;
+
+	CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, &sh, 1, &pos, &n, AC_NORMAL, 1.0,
+				   500) == 0);
+	FLLM_ASSERT_EQ_U64(acase_compare(&c, "DECODE ctx 4096"), 0);
+	acase_free(&c);
+}
+
+/*
+ * Context 65536 at the bounds: every key 0 (all logits equal, every weight
+ * 2^22), every value -128 with mantissa 65535, so S = 2^38 and |N| is
+ * 65536 * 2^22 * 65535 * 128, just below 2^61; then random data.
+ */
+static void test_context_65536(void)
+{
+	struct acase_shape sh = { 8, 1, 1, 256 };
+	uint32_t pos = 65535, n = 1, idx, b = sh.block_tokens, d = sh.head_dim;
+	struct acase c;
+
+	CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, &sh, 1, &pos, &n, AC_NORMAL, 1.0,
+				   600) == 0);
+	FLLM_ASSERT_EQ_U64(acase_compare(&c, "DECODE ctx 65536 random"), 0);
+	for (uint32_t t = 0; t <= pos; t++) {
+		uint64_t blk;
+		uint16_t m = 65535;
+		int16_t e = 0;
+
+		memcpy(&idx, c.mem + c.seq[0].table_addr + 4ull * (t / b), 4);
+		blk = c.p.kv_base + (uint64_t)idx * c.p.block_bytes;
+		memset(c.mem + blk + fllm_attention_k_offset(1, b, d, 0, t % b), 0, d);
+		memset(c.mem + blk + fllm_attention_v_offset(1, b, d, 0, t % b), 0x80, d);
+		memcpy(c.mem + blk + fllm_attention_vs_offset(1, b, d, 0, t % b), &m, 2);
+		memcpy(c.mem + blk + fllm_attention_vs_offset(1, b, d, 0, t % b) + 2, &e, 2);
+	}
+	aref_peak_s = aref_peak_n = 0;
+	FLLM_ASSERT_EQ_U64(acase_compare(&c, "DECODE ctx 65536 at the bounds"), 0);
+	printf("\n  ctx 65536 peaks: S = 2^%.3f, |N| = 2^%.3f (bounds 2^39, 2^62) ",
+	       log2((double)aref_peak_s), log2((double)aref_peak_n));
+	FLLM_ASSERT_EQ_U64(aref_peak_s, (uint64_t)1 << 38);
+	FLLM_ASSERT_EQ_U64(aref_peak_n < ((unsigned __int128)1 << 61), 1);
+	FLLM_ASSERT_EQ_U64(aref_peak_n, 65536ull * (1ull << 22) * 65535 * 128);
+	acase_free(&c);
+}
+
+static CU_TestInfo tests[] = {
+	{ "APPEND: kernel == reference", test_append },
+	{ "DECODE: 3 sequences, GQA 1-8, dims 8-256", test_decode },
+	{ "PREFILL: causal chunks", test_prefill },
+	{ "APPEND then DECODE / PREFILL", test_append_then_attend },
+	{ "context 4096", test_long_context },
+	{ "context 65536 at the bounds", test_context_65536 },
+	CU_TEST_INFO_NULL,
+};
+
+int at_register_diff(void)
+{
+	return fllm_test_add_suite("attention: kernel vs reference", NULL, NULL, tests);
+}
