@@ -122,10 +122,10 @@ static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_
 			dot += (int32_t)oc->xq[k][i] * oc->kq[t][i];
 		}
 		oc->z[t] = fllm_attention_logit(dot, oc->km[t], oc->qm[k], oc->qsh[k] + oc->ke[t]);
-		if (fllm_attention_ceil16(oc->z[t]) > mt)
-			mt = fllm_attention_ceil16(oc->z[t]);
-		if (fllm_attention_ceil16(oc->z[t]) - oc->ve[t] > vt)
-			vt = fllm_attention_ceil16(oc->z[t]) - oc->ve[t];
+		if (fllm_attention_zceil(oc->z[t]) > mt)
+			mt = fllm_attention_zceil(oc->z[t]);
+		if (fllm_attention_zceil(oc->z[t]) - oc->ve[t] > vt)
+			vt = fllm_attention_zceil(oc->z[t]) - oc->ve[t];
 	}
 	if (first) {
 		oc->mx[k] = mt;

@@ -62,7 +62,7 @@ int64_t fllm_attention_logit(int32_t dot, uint16_t mk, uint64_t qm, int64_t sh)
 	} else {
 		mag = v < 0 ? (uint64_t)-v : (uint64_t)v;
 		len = 64 - __builtin_clzll(mag);
-		if (len - sh > 46)
+		if (len - sh > 54)
 			return v < 0 ? -FLLM_ATTN_ZMAX : FLLM_ATTN_ZMAX;
 		v = (int64_t)(mag << -sh) * (v < 0 ? -1 : 1);
 	}
@@ -73,12 +73,12 @@ int64_t fllm_attention_logit(int32_t dot, uint16_t mk, uint64_t qm, int64_t sh)
 	return v;
 }
 
-/* A.4: u = I * 2^16 + fr; 2^fr from the 2^x table in Q2.30, shifted by 8 - I. */
+/* A.4: u = I * 2^24 + fr; 2^fr from the 2^x table in Q2.30, shifted by 8 - I. */
 uint32_t fllm_attention_weight(int64_t u)
 {
 	int64_t i = u >> FLLM_ATTN_ZFRAC;	/* floor, <= 0 */
-	uint32_t fr = (uint32_t)(u & 0xffff);
-	uint32_t p = fllm_vector_exp2_frac(fr << 8);
+	uint32_t fr = (uint32_t)(u & 0xffffff);
+	uint32_t p = fllm_vector_exp2_frac(fr);
 	int64_t t = 30 - FLLM_ATTN_WFRAC - i;
 
 	return (uint32_t)fllm_vec_rha(p, t >= 63 ? 63 : (uint32_t)t);

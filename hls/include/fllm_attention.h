@@ -28,9 +28,9 @@ extern "C" {
 /* Datapath steps (docs/numerics.md "Attention unit"); integer only    */
 /* ------------------------------------------------------------------ */
 
-#define FLLM_ATTN_ZFRAC		16	/* logits z in log2 units, Q.16 */
-#define FLLM_ATTN_ONE		((int64_t)1 << FLLM_ATTN_ZFRAC)	/* 1.0 in Q.16 */
-#define FLLM_ATTN_ZMAX		((int64_t)1 << 46)	/* |z| clamp */
+#define FLLM_ATTN_ZFRAC		24	/* logits z in log2 units, Q.24 */
+#define FLLM_ATTN_ONE		((int64_t)1 << FLLM_ATTN_ZFRAC)	/* 1.0 in Q.24 */
+#define FLLM_ATTN_ZMAX		((int64_t)1 << 54)	/* |z| clamp (2^30 log2 units) */
 #define FLLM_ATTN_WFRAC		22	/* softmax weights in Q.22, <= 2^22 */
 #define FLLM_ATTN_QM_BITS	24	/* query factor msq * scale_m cut to 24 bits */
 
@@ -56,20 +56,20 @@ void fllm_attention_quant(const uint32_t *x /* (d) fp32 bits, finite */, uint32_
 void fllm_attention_qfactor(uint16_t msq, uint32_t scale_m, uint64_t *qm, int32_t *qr);
 
 /*
- * A logit z in Q.16 log2 units from the exact dot product of the int8
+ * A logit z in Q.24 log2 units from the exact dot product of the int8
  * query and key, the key scale (mk, ek) and the query's factor: V = dot *
  * mk * qm, z = V * 2^-(sh) rounded (ties toward +inf) and clamped to
- * +-FLLM_ATTN_ZMAX, sh = eq + ek + scale_e - qr - 16.
+ * +-FLLM_ATTN_ZMAX, sh = eq + ek + scale_e - qr - 24.
  */
 int64_t fllm_attention_logit(int32_t dot, uint16_t mk, uint64_t qm, int64_t sh);
 
-/* ceil(z / 2^16): the integer log2 bound the running maxima use. */
-static inline int64_t fllm_attention_ceil16(int64_t z)
+/* ceil(z / 2^24): the integer log2 bound the running maxima use. */
+static inline int64_t fllm_attention_zceil(int64_t z)
 {
 	return -((-z) >> FLLM_ATTN_ZFRAC);
 }
 
-/* 2^(u / 2^16) in Q.22 for u <= 0 (u in Q.16), in [0, 2^22]. */
+/* 2^(u / 2^24) in Q.22 for u <= 0 (u in Q.24), in [0, 2^22]. */
 uint32_t fllm_attention_weight(int64_t u);
 
 /* x * 2^-s rounded (ties toward +inf) for |x| < 2^62; 0 for s >= 63. */
@@ -112,7 +112,7 @@ struct fllm_attention_onchip {
 	uint32_t x[FLLM_ATTN_HEAD_DIM_MAX];			/* (d) fp32 bits of a head row */
 	int8_t xq[FLLM_ATTN_GROUP_MAX][FLLM_ATTN_HEAD_DIM_MAX];	/* (group, d) queries */
 	uint64_t qm[FLLM_ATTN_GROUP_MAX];			/* (group) query factors */
-	int64_t qsh[FLLM_ATTN_GROUP_MAX];			/* (group) eq + scale_e - qr - 16 */
+	int64_t qsh[FLLM_ATTN_GROUP_MAX];			/* (group) eq + scale_e - qr - 24 */
 	int8_t kq[FLLM_ATTN_TILE][FLLM_ATTN_HEAD_DIM_MAX];	/* (tile, d) keys */
 	int8_t vq[FLLM_ATTN_TILE][FLLM_ATTN_HEAD_DIM_MAX];	/* (tile, d) values */
 	uint16_t km[FLLM_ATTN_TILE], vm[FLLM_ATTN_TILE];	/* (tile) scale mantissas */

@@ -110,9 +110,9 @@ static int64_t exp2_entry(uint32_t j)
 
 uint32_t aref_weight(int64_t u)
 {
-	s128 i = floor_shift(u, 16);
-	int64_t fr = (int64_t)(u - i * 65536);	/* [0, 2^16) */
-	uint32_t x = (uint32_t)fr << 8, j = x >> 16, w = x & 0xffff;
+	s128 i = floor_shift(u, 24);
+	uint32_t x = (uint32_t)(u - i * (1 << 24));	/* [0, 2^24) */
+	uint32_t j = x >> 16, w = x & 0xffff;
 	int64_t lo = exp2_entry(j), p = lo + (((exp2_entry(j + 1) - lo) * w + 32768) >> 16);
 	s128 sh = 8 - i;
 
@@ -150,7 +150,7 @@ static s128 rsr(s128 x, s128 s)
 /* The logit of A.3 from the exact product and the shift. */
 static int64_t logit(s128 v, int64_t sh)
 {
-	const s128 zmax = (s128)1 << 46;
+	const s128 zmax = (s128)1 << 54;
 	s128 z;
 
 	if (v == 0)
@@ -168,10 +168,10 @@ static int64_t logit(s128 v, int64_t sh)
 	return (int64_t)z;
 }
 
-/* ceil(z / 2^16). */
-static int64_t ceil16(int64_t z)
+/* ceil(z / 2^24). */
+static int64_t zceil(int64_t z)
 {
-	return (int64_t)-floor_shift(-(s128)z, 16);
+	return (int64_t)-floor_shift(-(s128)z, 24);
 }
 
 struct kvref {
@@ -258,17 +258,17 @@ static void attend(const struct fllm_attention_params *p, uint8_t *mem, uint64_t
 		memcpy(&e16, mem + r.vs + 2, 2);
 		ev[t] = e16;
 		z[t] = logit((s128)dot * mk * (s128)qm,
-			     (int64_t)eq + ek + p->scale_e - qr - 16);
+			     (int64_t)eq + ek + p->scale_e - qr - 24);
 	}
 	/* the running maxima after each tile */
 	for (uint32_t i = 0; i < tiles; i++) {
 		mt[i] = INT64_MIN;
 		vt[i] = INT64_MIN;
 		for (uint32_t t = 16 * i; t < n && t < 16 * i + 16; t++) {
-			if (ceil16(z[t]) > mt[i])
-				mt[i] = ceil16(z[t]);
-			if (ceil16(z[t]) - ev[t] > vt[i])
-				vt[i] = ceil16(z[t]) - ev[t];
+			if (zceil(z[t]) > mt[i])
+				mt[i] = zceil(z[t]);
+			if (zceil(z[t]) - ev[t] > vt[i])
+				vt[i] = zceil(z[t]) - ev[t];
 		}
 	}
 	/* pass 2: sums per tile, rescaled whenever a maximum grows */
@@ -289,8 +289,8 @@ static void attend(const struct fllm_attention_params *p, uint8_t *mem, uint64_t
 			s128 wv;
 
 			memcpy(&msv, mem + r.vs, 2);
-			den += aref_weight(z[t] - mx * 65536);
-			wv = (s128)aref_weight(z[t] - (ev[t] + mv) * 65536) * msv;
+			den += aref_weight(z[t] - mx * (1 << 24));
+			wv = (s128)aref_weight(z[t] - (ev[t] + mv) * (1 << 24)) * msv;
 			for (uint32_t c = 0; c < d; c++)
 				num[c] += wv * (int8_t)mem[r.v + c];
 		}

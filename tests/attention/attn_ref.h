@@ -22,7 +22,7 @@ uint64_t aref_run(const struct fllm_attention_params *p, uint8_t *mem /* card me
 void aref_quant(const float *x /* (d) */, uint32_t d, int8_t *q /* (d) */, uint16_t *m,
 		int32_t *e);
 
-/* A.4 weight 2^(u/2^16) in Q.22 for u <= 0. */
+/* A.4 weight 2^(u/2^24) in Q.22 for u <= 0. */
 uint32_t aref_weight(int64_t u);
 
 /* fllm_lutgemm_to_f32's rounding, by long double. */

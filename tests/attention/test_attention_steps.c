@@ -27,7 +27,7 @@ static void test_quant(void)
 	FLLM_ASSERT_EQ_U64(s.e, 22);
 	FLLM_ASSERT_EQ_U64(s.m, 33027);	/* ceil(2^23 / 254) */
 	FLLM_ASSERT_EQ_U64((uint8_t)q[0], 127);
-	FLLM_ASSERT_EQ_U64((uint8_t)q[1], (uint8_t)-63);	/* 2^24 / 2^18.01 = 63.99 */
+	FLLM_ASSERT_EQ_U64((uint8_t)q[1], (uint8_t)-63);	/* (2^24 + D) / 2D, D = 4 * 33027 */
 	FLLM_ASSERT_EQ_U64(q[4], 0);
 	FLLM_ASSERT_EQ_U64((uint8_t)q[5], (uint8_t)-127);
 	FLLM_ASSERT_EQ_U64(rm, s.m);
@@ -42,16 +42,16 @@ static void test_quant(void)
 /* A.4: weights at 0, -1/2, -1, -23, -24 (log2 units) and far below. */
 static void test_weight(void)
 {
-	const int64_t one = 65536;
-	const int64_t u[] = { 0, -one / 2, -one, -23 * one, -24 * one, -((int64_t)1 << 47), -1 };
-	const uint32_t w[] = { 1u << 22, 2965821, 1u << 21, 1, 0, 0, 4194260 };
+	const int64_t one = (int64_t)1 << 24;
+	const int64_t u[] = { 0, -one / 2, -one, -23 * one, -24 * one, -((int64_t)1 << 56), -1 };
+	const uint32_t w[] = { 1u << 22, 2965821, 1u << 21, 1, 0, 0, 1u << 22 };
 
 	for (uint32_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
 		FLLM_ASSERT_EQ_U64(fllm_attention_weight(u[i]), w[i]);
 		FLLM_ASSERT_EQ_U64(aref_weight(u[i]), w[i]);
 	}
 	/* every fraction of one unit agrees with the reference */
-	for (int64_t x = -2 * one; x <= 0; x += 7)
+	for (int64_t x = -2 * one; x <= 0; x += 997)
 		if (fllm_attention_weight(x) != aref_weight(x))
 			FLLM_ASSERT_EQ_U64(fllm_attention_weight(x), aref_weight(x));
 }
@@ -59,20 +59,20 @@ static void test_weight(void)
 /* A.3: rounding ties toward +inf, saturation of left shifts, far right shifts. */
 static void test_logit(void)
 {
-	const int64_t zmax = (int64_t)1 << 46;
+	const int64_t zmax = (int64_t)1 << 54;
 
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(3, 1, 1, 1), 2);
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(-3, 1, 1, 1), (uint64_t)-1);
-	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1, 1, 1, -45), (uint64_t)1 << 45);
-	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1, 1, 1, -46), zmax);
+	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1, 1, 1, -53), (uint64_t)1 << 53);
+	FLLM_ASSERT_EQ_U64(fllm_attention_logit(3, 1, 1, -53), zmax);
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(-1, 1, 1, -1000), (uint64_t)-zmax);
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1 << 22, 65535, 1 << 24, 62), 1);
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1 << 22, 65535, 1 << 24, 63), 0);
 	FLLM_ASSERT_EQ_U64(fllm_attention_logit(1 << 22, 65535, 1 << 24, 0), zmax);
-	FLLM_ASSERT_EQ_U64(fllm_attention_ceil16(1), 1);
-	FLLM_ASSERT_EQ_U64(fllm_attention_ceil16(0), 0);
-	FLLM_ASSERT_EQ_U64(fllm_attention_ceil16(-65536), (uint64_t)-1);
-	FLLM_ASSERT_EQ_U64(fllm_attention_ceil16(-65535), 0);
+	FLLM_ASSERT_EQ_U64(fllm_attention_zceil(1), 1);
+	FLLM_ASSERT_EQ_U64(fllm_attention_zceil(0), 0);
+	FLLM_ASSERT_EQ_U64(fllm_attention_zceil(-(1 << 24)), (uint64_t)-1);
+	FLLM_ASSERT_EQ_U64(fllm_attention_zceil(-(1 << 24) + 1), 0);
 }
 
 /* A.3: msq * scale_m cut to 24 bits. */
