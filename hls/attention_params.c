@@ -52,64 +52,45 @@ enum fllm_card_err fllm_attn_check_fields(const struct fllm_attention_params *p)
 	return FLLM_CARD_OK;
 }
 
-/* One region: address, stride, bytes of a row, rows (rows 1 for a plain range). */
-struct region {
-	uint64_t addr, stride, row_bytes, len;
-	uint32_t rows;
-	int strided;	/* rows of fp32: the stride is checked */
-};
-
 /*
  * The regions of p: [0] written (out, or the pool for APPEND), [1..2] row
  * inputs (q; or k, v), [3] descriptors, [4] the pool when it is read.
- * Unused entries have row_bytes 0.
+ * Unused entries have used = 0.
  */
-static void regions(const struct fllm_attention_params *p, struct region *rg /* (5) */)
+static void regions(const struct fllm_attention_params *p, struct fllm_region *rg /* (5) */)
 {
 	uint64_t hrow = fllm_attn_row_bytes(p->n_heads, p->head_dim);
 	uint64_t krow = fllm_attn_row_bytes(p->n_kv_heads, p->head_dim);
-	struct region pool = { p->kv_base, 0, (uint64_t)p->pool_blocks * p->block_bytes, 0, 1, 0 };
-	struct region none = { 0, 0, 0, 0, 1, 0 };
+	uint64_t pool_len = (uint64_t)p->pool_blocks * p->block_bytes;
+	struct fllm_region pool = { p->kv_base, 0, pool_len, 0, 1, 1, 0 };
+	struct fllm_region none = { 0, 0, 0, 0, 1, 0, 0 };
 
-	rg[3] = (struct region){ p->seq_addr, 0, (uint64_t)p->n_seqs * 32, 0, 1, 0 };
+	rg[3] = (struct fllm_region){ p->seq_addr, 0, (uint64_t)p->n_seqs * 32, 0, 1, 1, 0 };
 	if (fllm_attention_op_attends(p->op)) {
-		rg[0] = (struct region){ p->out_addr, p->out_stride, hrow, 0, p->rows, 1 };
-		rg[1] = (struct region){ p->q_addr, p->q_stride, hrow, 0, p->rows, 1 };
+		rg[0] = (struct fllm_region){ p->out_addr, p->out_stride, hrow, 0, p->rows, 1, 1 };
+		rg[1] = (struct fllm_region){ p->q_addr, p->q_stride, hrow, 0, p->rows, 1, 1 };
 		rg[2] = none;
 		rg[4] = pool;
 	} else {
 		rg[0] = pool;
-		rg[1] = (struct region){ p->k_addr, p->k_stride, krow, 0, p->rows, 1 };
-		rg[2] = (struct region){ p->v_addr, p->v_stride, krow, 0, p->rows, 1 };
+		rg[1] = (struct fllm_region){ p->k_addr, p->k_stride, krow, 0, p->rows, 1, 1 };
+		rg[2] = (struct fllm_region){ p->v_addr, p->v_stride, krow, 0, p->rows, 1, 1 };
 		rg[4] = none;
 	}
 }
 
 /* Checks 6-9: ALIGN, SIZE (strides), ADDR, then PARAM (overlaps). */
 static enum fllm_card_err check_memory(const struct fllm_attention_params *p, uint64_t mem_bytes,
-				       uint64_t params, struct region *rg /* (5) */)
+				       uint64_t params, struct fllm_region *rg /* (5) */)
 {
-	const uint64_t a = FLLM_ATTN_ALIGN;
+	enum fllm_card_err err;
 
 	regions(p, rg);
-	for (uint32_t i = 0; i < 5; i++)
-		if (rg[i].row_bytes && (rg[i].addr % a || rg[i].stride % a))
-			return FLLM_CARD_ERR_ALIGN;
-	for (uint32_t i = 0; i < 3; i++)
-		if (rg[i].strided && rg[i].stride < rg[i].row_bytes)
-			return FLLM_CARD_ERR_SIZE;
-	for (uint32_t i = 0; i < 5; i++) {
-		if (!rg[i].row_bytes)
-			continue;
-		/* a stride within memory keeps the span below 2^64 (rows <= 2^16) */
-		if (rg[i].stride > mem_bytes)
-			return FLLM_CARD_ERR_ADDR;
-		rg[i].len = fllm_vec_span(rg[i].rows, rg[i].stride, rg[i].row_bytes);
-		if (!fllm_lg_range_ok(rg[i].addr, rg[i].len, mem_bytes))
-			return FLLM_CARD_ERR_ADDR;
-	}
+	err = fllm_regions_place(rg, 5, FLLM_ATTN_ALIGN, mem_bytes);
+	if (err != FLLM_CARD_OK)
+		return err;
 	for (uint32_t i = 1; i < 5; i++)
-		if (rg[i].row_bytes && fllm_lg_overlap(rg[0].addr, rg[0].len, rg[i].addr, rg[i].len))
+		if (rg[i].used && fllm_lg_overlap(rg[0].addr, rg[0].len, rg[i].addr, rg[i].len))
 			return FLLM_CARD_ERR_PARAM;
 	if (fllm_lg_overlap(rg[0].addr, rg[0].len, params, sizeof(*p)))
 		return FLLM_CARD_ERR_PARAM;
@@ -119,7 +100,7 @@ static enum fllm_card_err check_memory(const struct fllm_attention_params *p, ui
 /* Check 10 for one descriptor: its fields, its table, the entries it uses. */
 static enum fllm_card_err check_seq(const struct fllm_attention_params *p,
 				    const uint8_t *mem /* card memory */, uint64_t mem_bytes,
-				    const struct region *out, const struct fllm_attention_seq *s)
+				    const struct fllm_region *out, const struct fllm_attention_seq *s)
 {
 	uint32_t need;
 
@@ -152,7 +133,7 @@ enum fllm_card_err fllm_attention_params_check(const struct fllm_attention_param
 					       uint64_t mem_bytes, uint64_t params)
 {
 	struct fllm_attention_seq s;
-	struct region rg[5];
+	struct fllm_region rg[5];
 	enum fllm_card_err err = fllm_attn_check_fields(p);
 
 	if (err == FLLM_CARD_OK)
