@@ -68,7 +68,8 @@ static void attn_append(struct fllm_attention_onchip *oc, uint8_t *mem /* card m
 }
 
 /* Quantize the queries of kv head j's group (heads j*g .. j*g+g-1) of row r. */
-static void attn_load_queries(struct fllm_attention_onchip *oc, const uint8_t *mem,
+static void attn_load_queries(struct fllm_attention_onchip *oc,
+			      const uint8_t *mem /* card memory */,
 			      const struct fllm_attention_params *p, uint64_t row, uint32_t j,
 			      uint32_t g, uint64_t *nf)
 {
@@ -84,7 +85,7 @@ static void attn_load_queries(struct fllm_attention_onchip *oc, const uint8_t *m
 }
 
 /* Load the keys and values of kv head j at positions p0 .. p0 + c - 1. */
-static void attn_load_tile(struct fllm_attention_onchip *oc, const uint8_t *mem,
+static void attn_load_tile(struct fllm_attention_onchip *oc, const uint8_t *mem /* card memory */,
 			   const struct fllm_attention_params *p,
 			   const struct fllm_attention_seq *s, uint32_t j, uint32_t p0, uint32_t c)
 {
@@ -157,7 +158,8 @@ static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_
 }
 
 /* Write head k of the group as output head h of the row at card address row. */
-static void attn_store_head(const struct fllm_attention_onchip *oc, uint8_t *mem,
+static void attn_store_head(const struct fllm_attention_onchip *oc,
+			    uint8_t *mem /* card memory */,
 			    uint64_t row, uint32_t k, uint32_t h, uint32_t d)
 {
 	uint64_t r;

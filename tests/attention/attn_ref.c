@@ -11,7 +11,8 @@ typedef unsigned __int128 u128;
 
 u128 aref_peak_s, aref_peak_n;
 
-static uint32_t rd32(const uint8_t *mem, uint64_t a)
+/* A little-endian u32 of the image. */
+static uint32_t rd32(const uint8_t *mem /* image */, uint64_t a)
 {
 	uint32_t v;
 
@@ -19,7 +20,8 @@ static uint32_t rd32(const uint8_t *mem, uint64_t a)
 	return v;
 }
 
-static float rdf(const uint8_t *mem, uint64_t a, uint64_t *nf)
+/* An fp32 input of the image, Inf -> +-FLT_MAX and NaN -> +0 (counted). */
+static float rdf(const uint8_t *mem /* image */, uint64_t a, uint64_t *nf)
 {
 	float v;
 
@@ -45,6 +47,7 @@ static void split(float v, uint64_t *m, int *f)
 	*f = e - 24;
 }
 
+/* Bit length of x (0 for 0). */
 static int bitlen(u128 x)
 {
 	int n = 0;
@@ -67,6 +70,7 @@ static s128 floor_shift(s128 x, int s)
 	return q;
 }
 
+/* A.2: section 2.1's quantizer with one group, exact in 128 bits. */
 void aref_quant(const float *x /* (d) */, uint32_t d, int8_t *q /* (d) */, uint16_t *m,
 		int32_t *e)
 {
@@ -108,6 +112,7 @@ static int64_t exp2_entry(uint32_t j)
 	return llroundl(ldexpl(exp2l((long double)j / 256), 30));
 }
 
+/* A.4: floor / fraction of u, the table rebuilt, interpolation, rounding shift. */
 uint32_t aref_weight(int64_t u)
 {
 	s128 i = floor_shift(u, 24);
@@ -121,6 +126,7 @@ uint32_t aref_weight(int64_t u)
 	return (uint32_t)((p + ((int64_t)1 << (sh - 1))) >> sh);
 }
 
+/* Section 3.1 through long double: one rounding to 24 bits, then range. */
 float aref_to_f32(int64_t acc, int64_t shift)
 {
 	float y;
@@ -174,11 +180,12 @@ static int64_t zceil(int64_t z)
 	return (int64_t)-floor_shift(-(s128)z, 24);
 }
 
+/* Where key / value `pos` of kv head `head` of a sequence lives. */
 struct kvref {
 	uint64_t k, v, ks, vs;	/* card addresses of kq, vq and the two scales */
 };
 
-static struct kvref locate(const struct fllm_attention_params *p, const uint8_t *mem,
+static struct kvref locate(const struct fllm_attention_params *p, const uint8_t *mem /* image */,
 			   uint64_t table, uint32_t pos, uint32_t head)
 {
 	uint64_t kh = p->n_kv_heads, b = p->block_tokens, d = p->head_dim, slot = pos % b;
@@ -192,7 +199,9 @@ static struct kvref locate(const struct fllm_attention_params *p, const uint8_t 
 	return r;
 }
 
-static void append(const struct fllm_attention_params *p, uint8_t *mem, uint64_t table,
+/* APPEND of the token at position pos (row row): A.2 per kv head, K then V. */
+static void append(const struct fllm_attention_params *p, uint8_t *mem /* image */,
+		   uint64_t table,
 		   uint32_t pos, uint64_t row, uint64_t *nf)
 {
 	uint32_t d = p->head_dim;
@@ -222,7 +231,8 @@ static void append(const struct fllm_attention_params *p, uint8_t *mem, uint64_t
 }
 
 /* One query head h of the token at position pos (row row): logits first, then the tiles. */
-static void attend(const struct fllm_attention_params *p, uint8_t *mem, uint64_t table,
+static void attend(const struct fllm_attention_params *p, uint8_t *mem /* image */,
+		   uint64_t table,
 		   uint32_t pos, uint64_t row, uint32_t h, uint64_t *nf)
 {
 	uint32_t d = p->head_dim, j = h / (p->n_heads / p->n_kv_heads), n = pos + 1;
@@ -325,6 +335,7 @@ static void attend(const struct fllm_attention_params *p, uint8_t *mem, uint64_t
 	free(vt);
 }
 
+/* Every descriptor in order; APPEND or every head of every token. */
 uint64_t aref_run(const struct fllm_attention_params *p, uint8_t *mem /* card memory image */)
 {
 	uint64_t nf = 0;

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "attn_case.h"
@@ -183,11 +184,52 @@ static void test_context_65536(void)
 	acase_free(&c);
 }
 
+/*
+ * A PREFILL chunk equals DECODE of each of its tokens alone: token i of a
+ * chunk at pos sees exactly keys 0..pos+i (causal masking).
+ */
+static void test_prefill_is_decodes(void)
+{
+	struct acase_shape sh = { 64, 8, 2, 32 };
+	uint32_t pos = 37, n = 21, bad = 0;
+	uint64_t nf, row_bytes = 4ull * sh.n_heads * sh.head_dim;
+	struct acase c;
+	uint8_t *chunk = malloc(row_bytes * n);
+
+	CU_ASSERT_FATAL(chunk != NULL);
+	CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_PREFILL, &sh, 1, &pos, &n, AC_NORMAL, 1.5,
+				   700) == 0);
+	FLLM_ASSERT_STATUS(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf),
+			   FLLM_CARD_OK);
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(chunk + i * row_bytes, c.mem + c.out + (c.seq[0].row + i) * c.row_stride,
+		       row_bytes);
+	c.p.op = FLLM_ATTN_OP_DECODE;
+	for (uint32_t i = 0; i < n; i++) {
+		struct fllm_attention_seq one = c.seq[0];
+		uint64_t out = c.out + (c.seq[0].row + i) * c.row_stride;
+
+		one.pos = pos + i;
+		one.n_tokens = 1;
+		one.row = c.seq[0].row + i;
+		memcpy(c.mem + c.p.seq_addr, &one, sizeof(one));
+		acase_store_params(&c);
+		memset(c.mem + out, 0, row_bytes);
+		FLLM_ASSERT_STATUS(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p),
+							   &nf), FLLM_CARD_OK);
+		bad += memcmp(c.mem + out, chunk + i * row_bytes, row_bytes) != 0;
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+	free(chunk);
+	acase_free(&c);
+}
+
 static CU_TestInfo tests[] = {
 	{ "APPEND: kernel == reference", test_append },
 	{ "DECODE: 3 sequences, GQA 1-8, dims 8-256", test_decode },
 	{ "PREFILL: causal chunks", test_prefill },
 	{ "APPEND then DECODE / PREFILL", test_append_then_attend },
+	{ "PREFILL chunk == DECODE of each token", test_prefill_is_decodes },
 	{ "context 4096", test_long_context },
 	{ "context 65536 at the bounds", test_context_65536 },
 	CU_TEST_INFO_NULL,

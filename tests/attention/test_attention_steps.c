@@ -144,6 +144,22 @@ static void test_scale_encode(void)
 	FLLM_ASSERT_STATUS(fllm_attention_scale_encode(8, 1e-12, &cm, &ce), FLLM_CARD_ERR_PARAM);
 }
 
+/* The cycle model's worked example: Llama-2-7B decode at context 4096 (A.11). */
+static void test_cycles(void)
+{
+	struct fllm_attention_params p;
+	struct fllm_attention_seq s = { 4095, 1, 0, 256, 0, 0 };
+	uint8_t mem[64];
+
+	memcpy(mem, &s, sizeof(s));
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 128, 32, 32, 16, 1,
+						      1, 256), FLLM_CARD_OK);
+	FLLM_ASSERT_EQ_U64(fllm_attention_cycles(&p, mem), 256 + 540672 + 32 * (48 + 8));
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_APPEND, 8, 8, 4, 16, 1, 1,
+						      1), FLLM_CARD_OK);
+	FLLM_ASSERT_EQ_U64(fllm_attention_cycles(&p, mem), 256 + 4 * (2 * 1 + 2));
+}
+
 static CU_TestInfo tests[] = {
 	{ "A.2 head-row quantizer", test_quant },
 	{ "A.4 softmax weight", test_weight },
@@ -151,6 +167,7 @@ static CU_TestInfo tests[] = {
 	{ "A.3 query factor", test_qfactor },
 	{ "A.5 reciprocal and output", test_output },
 	{ "softmax constant encoder", test_scale_encode },
+	{ "cycle model", test_cycles },
 	CU_TEST_INFO_NULL,
 };
 
