@@ -201,8 +201,7 @@ static struct kvref locate(const struct fllm_attention_params *p, const uint8_t 
 
 /* APPEND of the token at position pos (row row): A.2 per kv head, K then V. */
 static void append(const struct fllm_attention_params *p, uint8_t *mem /* image */,
-		   uint64_t table,
-		   uint32_t pos, uint64_t row, uint64_t *nf)
+		   uint64_t table, uint32_t pos, uint64_t row, uint64_t *nf)
 {
 	uint32_t d = p->head_dim;
 	float x[FLLM_ATTN_HEAD_DIM_MAX];
@@ -232,8 +231,7 @@ static void append(const struct fllm_attention_params *p, uint8_t *mem /* image 
 
 /* One query head h of the token at position pos (row row): logits first, then the tiles. */
 static void attend(const struct fllm_attention_params *p, uint8_t *mem /* image */,
-		   uint64_t table,
-		   uint32_t pos, uint64_t row, uint32_t h, uint64_t *nf)
+		   uint64_t table, uint32_t pos, uint64_t row, uint32_t h, uint64_t *nf)
 {
 	uint32_t d = p->head_dim, j = h / (p->n_heads / p->n_kv_heads), n = pos + 1;
 	uint32_t tiles = (n + 15) / 16;
