@@ -157,20 +157,46 @@ static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_
 	}
 }
 
-/* Write head k of the group as output head h of the row at card address row. */
-static void attn_store_head(const struct fllm_attention_onchip *oc,
-			    uint8_t *mem /* card memory */,
-			    uint64_t row, uint32_t k, uint32_t h, uint32_t d)
+/*
+ * Head k of the group as output head h: into the row at card address row,
+ * or with F_QUANT into oc->y for the record.
+ */
+static void attn_store_head(struct fllm_attention_onchip *oc, uint8_t *mem /* card memory */,
+			    const struct fllm_attention_params *p, uint64_t row, uint32_t k,
+			    uint32_t h)
 {
+	uint32_t d = p->head_dim;
 	uint64_t r;
 	int32_t sr;
 
 	fllm_attention_recip(oc->den[k], &r, &sr);
 	for (uint32_t i = 0; i < d; i++) {
 #pragma HLS PIPELINE II=1
-		fllm_lg_wr32(mem, row + 4ull * ((uint64_t)h * d + i),
-			     fllm_attention_out(oc->num[k][i], r, sr, oc->mv[k] - oc->mx[k]));
+		uint32_t y = fllm_attention_out(oc->num[k][i], r, sr, oc->mv[k] - oc->mx[k]);
+
+		if (p->flags & FLLM_ATTN_F_QUANT)
+			oc->y[h * d + i] = y;
+		else
+			fllm_lg_wr32(mem, row + 4ull * (h * d + i), y);
 	}
+}
+
+/* F_QUANT: the token's fp32 row in oc->y as the activation record at card address rec. */
+static void attn_store_record(struct fllm_attention_onchip *oc, uint8_t *mem /* card memory */,
+			      const struct fllm_attention_params *p, uint64_t rec)
+{
+	uint32_t n = (uint32_t)p->n_heads * p->head_dim, g = p->group;
+
+	for (uint32_t grp = 0; grp < fllm_lutgemm_groups(n, g); grp++)
+		oc->gmax[grp] = 0;
+	for (uint32_t i = 0; i < n; i++) {
+#pragma HLS PIPELINE II=1
+		uint32_t mag = oc->y[i] & 0x7fffffffu;	/* finite: bits order as values */
+
+		if (mag > oc->gmax[i / g])
+			oc->gmax[i / g] = mag;
+	}
+	fllm_vec_quant_store(mem, rec, oc->y, oc->gmax, n, g);
 }
 
 /* One query token at position pos, row r: every kv head and its group. */
@@ -191,8 +217,10 @@ static void attn_query(struct fllm_attention_onchip *oc, uint8_t *mem /* card me
 				attn_tile_head(oc, k, d, c, p0 == 0);
 		}
 		for (uint32_t k = 0; k < g; k++)
-			attn_store_head(oc, mem, out, k, j * g + k, d);
+			attn_store_head(oc, mem, p, out, k, j * g + k);
 	}
+	if (p->flags & FLLM_ATTN_F_QUANT)
+		attn_store_record(oc, mem, p, out);
 }
 
 /* Check the block's placement, fetch it, validate it and its descriptors. */

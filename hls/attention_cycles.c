@@ -38,6 +38,8 @@ uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
 		cycles += (stream > macs ? stream : macs) +
 			  (uint64_t)s.n_tokens * p->n_heads * (FLLM_ATTN_HEAD_CYCLES +
 							      div_up(4 * d, 64));
+		if (p->flags & FLLM_ATTN_F_QUANT)	/* group maxima, then the record */
+			cycles += (uint64_t)s.n_tokens * 2 * div_up((uint64_t)p->n_heads * d, 16);
 	}
 	return cycles;
 }

@@ -33,7 +33,7 @@ enum fllm_card_err fllm_attn_check_fields(const struct fllm_attention_params *p)
 {
 	if (p->magic != FLLM_ATTN_MAGIC || p->version != FLLM_ATTN_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags || p->reserved0 || p->reserved1)
+	if (p->flags & ~FLLM_ATTN_F_MASK || p->reserved1)
 		return FLLM_CARD_ERR_FLAGS;
 	for (uint32_t i = 0; i < 8; i++)
 		if (p->reserved[i])
@@ -41,12 +41,15 @@ enum fllm_card_err fllm_attn_check_fields(const struct fllm_attention_params *p)
 	if (!shape_ok(p))
 		return FLLM_CARD_ERR_PARAM;
 	if (fllm_attention_op_attends(p->op)) {
-		if (p->k_addr || p->k_stride || p->v_addr || p->v_stride)
+		if (p->k_addr || p->k_stride || p->v_addr || p->v_stride ||
+		    (!(p->flags & FLLM_ATTN_F_QUANT) && p->group))
 			return FLLM_CARD_ERR_FLAGS;
 		if (!(p->scale_m >> 31) || p->scale_e < 0 || p->scale_e > FLLM_ATTN_SCALE_E_MAX)
 			return FLLM_CARD_ERR_PARAM;
-	} else if (p->q_addr || p->q_stride || p->out_addr || p->out_stride || p->scale_m ||
-		   p->scale_e) {
+		if ((p->flags & FLLM_ATTN_F_QUANT) && !fllm_lutgemm_group_ok(p->group))
+			return FLLM_CARD_ERR_PARAM;
+	} else if (p->flags || p->group || p->q_addr || p->q_stride || p->out_addr ||
+		   p->out_stride || p->scale_m || p->scale_e) {
 		return FLLM_CARD_ERR_FLAGS;
 	}
 	return FLLM_CARD_OK;
@@ -67,7 +70,8 @@ static void regions(const struct fllm_attention_params *p, struct fllm_region *r
 
 	rg[3] = (struct fllm_region){ p->seq_addr, 0, (uint64_t)p->n_seqs * 32, 0, 1, 1, 0 };
 	if (fllm_attention_op_attends(p->op)) {
-		rg[0] = (struct fllm_region){ p->out_addr, p->out_stride, hrow, 0, p->rows, 1, 1 };
+		rg[0] = (struct fllm_region){ p->out_addr, p->out_stride,
+					      fllm_attention_out_row_bytes(p), 0, p->rows, 1, 1 };
 		rg[1] = (struct fllm_region){ p->q_addr, p->q_stride, hrow, 0, p->rows, 1, 1 };
 		rg[2] = none;
 		rg[4] = pool;

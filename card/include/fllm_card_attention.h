@@ -14,6 +14,7 @@
 #define FLLM_CARD_ATTENTION_H
 
 #include "fllm_card.h"
+#include "fllm_card_lutgemm.h"
 
 /* ------------------------------------------------------------------ */
 /* Limits                                                             */
@@ -48,11 +49,18 @@ enum fllm_attention_op {
 	FLLM_ATTN_OP_COUNT
 };
 
+/* struct fllm_attention_params.flags */
+#define FLLM_ATTN_F_QUANT	(1u << 0)	/* DECODE/PREFILL: out rows are activation
+						 * records of group g (LUT-GEMM input) */
+#define FLLM_ATTN_F_MASK	0x01u
+
 /*
  * One attention command. APPEND uses k, v (fp32 rows of n_kv_heads *
  * head_dim); DECODE and PREFILL use q and out (fp32 rows of n_heads *
  * head_dim) and the softmax constant C = scale_m * 2^-scale_e (log2(e) /
- * sqrt(head_dim) by default). Every op uses the descriptors and the pool:
+ * sqrt(head_dim) by default); with FLLM_ATTN_F_QUANT each out row is the
+ * LUT-GEMM activation record (fllm_card_lutgemm.h) of the fp32 row, group
+ * g = `group`. Every op uses the descriptors and the pool:
  * block b of the pool is at kv_base + b * block_bytes. Fields an op does
  * not use, and reserved fields, must be 0.
  */
@@ -60,12 +68,12 @@ struct fllm_attention_params {
 	uint32_t magic;		/* FLLM_ATTN_MAGIC */
 	uint32_t version;	/* FLLM_ATTN_VERSION */
 	uint8_t op;		/* enum fllm_attention_op */
-	uint8_t flags;		/* none defined: 0 */
+	uint8_t flags;		/* FLLM_ATTN_F_QUANT (DECODE/PREFILL only) */
 	uint16_t head_dim;	/* 8..256, multiple of 8 */
 	uint16_t n_heads;	/* 1..FLLM_ATTN_HEADS_MAX, multiple of n_kv_heads */
 	uint16_t n_kv_heads;	/* >= 1 */
 	uint16_t block_tokens;	/* tokens per KV block: 16, 32, 64, 128, 256 */
-	uint16_t reserved0;
+	uint16_t group;		/* F_QUANT: g of the out records, 16..256; else 0 */
 	uint32_t n_seqs;	/* descriptors at seq_addr: 1..FLLM_ATTN_SEQS_MAX (PREFILL 1) */
 	uint32_t scale_m;	/* DECODE/PREFILL: softmax constant mantissa, bit 31 set */
 	int32_t scale_e;	/* DECODE/PREFILL: its exponent, 0..FLLM_ATTN_SCALE_E_MAX */
@@ -75,8 +83,8 @@ struct fllm_attention_params {
 	uint64_t k_stride;	/* multiple of 64, >= 4 * n_kv_heads * head_dim */
 	uint64_t v_addr;	/* APPEND: (rows, n_kv_heads * head_dim) fp32 */
 	uint64_t v_stride;
-	uint64_t out_addr;	/* DECODE/PREFILL: (rows, n_heads * head_dim) fp32 */
-	uint64_t out_stride;	/* multiple of 64, >= 4 * n_heads * head_dim */
+	uint64_t out_addr;	/* DECODE/PREFILL: (rows, n_heads * head_dim) fp32, or records */
+	uint64_t out_stride;	/* multiple of 64, >= fllm_attention_out_row_bytes() */
 	uint64_t kv_base;	/* the pool: pool_blocks blocks of block_bytes */
 	uint32_t block_bytes;	/* = fllm_attention_block_bytes() (a cross-check) */
 	uint32_t pool_blocks;	/* >= 1; every table entry used must be below it */
@@ -187,6 +195,16 @@ static inline int fllm_attention_block_ok(uint32_t b)
 static inline uint32_t fllm_attention_table_need(uint32_t pos, uint32_t n, uint32_t b)
 {
 	return (uint32_t)(((uint64_t)pos + n + b - 1) / b);
+}
+
+/* Bytes of one out row: fp32, or an activation record with F_QUANT. */
+static inline uint64_t fllm_attention_out_row_bytes(const struct fllm_attention_params *p)
+{
+	uint32_t n = (uint32_t)p->n_heads * p->head_dim;
+
+	if (p->flags & FLLM_ATTN_F_QUANT)
+		return fllm_lutgemm_act_bytes(n, p->group);
+	return 4ull * n;
 }
 
 /* The op reads q and writes out (DECODE, PREFILL); else it reads k, v (APPEND). */

@@ -105,8 +105,9 @@ enum fllm_card_err fllm_attention_params_check(const struct fllm_attention_param
 #define FLLM_ATTN_GROUP_MAX	FLLM_ATTN_HEADS_MAX	/* query heads per kv head */
 
 /*
- * On-chip memories of the unit (about 330 KB): the quantized queries of
- * one kv group, one tile of keys and values, the per-head softmax state.
+ * On-chip memories of the unit (about 440 KB): the quantized queries of
+ * one kv group, one tile of keys and values, the per-head softmax state,
+ * and with F_QUANT the token's fp32 output row before it is quantized.
  */
 struct fllm_attention_onchip {
 	uint32_t x[FLLM_ATTN_HEAD_DIM_MAX];			/* (d) fp32 bits of a head row */
@@ -121,6 +122,8 @@ struct fllm_attention_onchip {
 	int64_t num[FLLM_ATTN_GROUP_MAX][FLLM_ATTN_HEAD_DIM_MAX];	/* (group, d) N */
 	uint64_t den[FLLM_ATTN_GROUP_MAX];			/* (group) S */
 	int64_t mx[FLLM_ATTN_GROUP_MAX], mv[FLLM_ATTN_GROUP_MAX];	/* (group) M, M' */
+	uint32_t y[FLLM_ATTN_HEADS_MAX * FLLM_ATTN_HEAD_DIM_MAX];	/* (n_heads * d) F_QUANT row */
+	uint32_t gmax[FLLM_ATTN_HEADS_MAX * FLLM_ATTN_HEAD_DIM_MAX / 16];	/* (groups) max |y| */
 };
 
 /*

@@ -40,9 +40,9 @@ enum fllm_card_err fllm_attention_scale_encode(uint32_t head_dim, double scale, 
 
 /* Fill the shape fields, block_bytes, the default constant and the smallest strides. */
 enum fllm_card_err fllm_attention_params_init(struct fllm_attention_params *p, uint32_t op,
-					      uint32_t head_dim, uint32_t n_heads,
-					      uint32_t n_kv_heads, uint32_t block_tokens,
-					      uint32_t n_seqs, uint32_t rows,
+					      uint32_t flags, uint32_t group, uint32_t head_dim,
+					      uint32_t n_heads, uint32_t n_kv_heads,
+					      uint32_t block_tokens, uint32_t n_seqs, uint32_t rows,
 					      uint32_t pool_blocks)
 {
 	struct fllm_attention_params t;
@@ -50,13 +50,17 @@ enum fllm_card_err fllm_attention_params_init(struct fllm_attention_params *p, u
 	uint64_t hrow = fllm_attn_row_bytes(n_heads, head_dim);
 	uint64_t krow = fllm_attn_row_bytes(n_kv_heads, head_dim);
 
-	if (op > UINT8_MAX || head_dim > UINT16_MAX || n_heads > UINT16_MAX ||
+	if (flags > UINT8_MAX)
+		return FLLM_CARD_ERR_FLAGS;
+	if (op > UINT8_MAX || group > UINT16_MAX || head_dim > UINT16_MAX || n_heads > UINT16_MAX ||
 	    n_kv_heads > UINT16_MAX || block_tokens > UINT16_MAX)
 		return FLLM_CARD_ERR_PARAM;
 	memset(&t, 0, sizeof(t));
 	t.magic = FLLM_ATTN_MAGIC;
 	t.version = FLLM_ATTN_VERSION;
 	t.op = (uint8_t)op;
+	t.flags = (uint8_t)flags;
+	t.group = (uint16_t)group;
 	t.head_dim = (uint16_t)head_dim;
 	t.n_heads = (uint16_t)n_heads;
 	t.n_kv_heads = (uint16_t)n_kv_heads;
@@ -77,7 +81,7 @@ enum fllm_card_err fllm_attention_params_init(struct fllm_attention_params *p, u
 		return err;
 	if (fllm_attention_op_attends(op)) {
 		t.q_stride = fllm_lutgemm_align(hrow);
-		t.out_stride = fllm_lutgemm_align(hrow);
+		t.out_stride = fllm_lutgemm_align(fllm_attention_out_row_bytes(&t));
 	} else {
 		t.k_stride = fllm_lutgemm_align(krow);
 		t.v_stride = fllm_lutgemm_align(krow);

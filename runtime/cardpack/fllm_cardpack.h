@@ -139,16 +139,17 @@ enum fllm_card_err fllm_attention_scale_encode(uint32_t head_dim, double scale, 
 					       int32_t *e);
 
 /*
- * Fill *p for op (enum fllm_attention_op) with the shape, block_bytes, the
+ * Fill *p for op (enum fllm_attention_op) with flags (FLLM_ATTN_F_*) and
+ * group (F_QUANT's record group, else 0), the shape, block_bytes, the
  * default softmax constant (DECODE, PREFILL) and the smallest strides of the
  * rows the op uses. Addresses (q/k/v/out, kv_base, seq_addr) stay 0 for the
  * caller. Returns FLLM_CARD_ERR_PARAM / _FLAGS and leaves *p alone when the
  * shape is outside the unit's rules.
  */
 enum fllm_card_err fllm_attention_params_init(struct fllm_attention_params *p, uint32_t op,
-					      uint32_t head_dim, uint32_t n_heads,
-					      uint32_t n_kv_heads, uint32_t block_tokens,
-					      uint32_t n_seqs, uint32_t rows,
+					      uint32_t flags, uint32_t group, uint32_t head_dim,
+					      uint32_t n_heads, uint32_t n_kv_heads,
+					      uint32_t block_tokens, uint32_t n_seqs, uint32_t rows,
 					      uint32_t pool_blocks);
 
 #ifdef __cplusplus

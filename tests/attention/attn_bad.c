@@ -21,6 +21,7 @@
 #define APP FLLM_ATTN_OP_APPEND
 #define DEC FLLM_ATTN_OP_DECODE
 #define PRE FLLM_ATTN_OP_PREFILL
+#define DECQ ABAD_DECODE_QUANT
 #define E_PARAM FLLM_CARD_ERR_PARAM
 #define E_FLAGS FLLM_CARD_ERR_FLAGS
 #define E_ALIGN FLLM_CARD_ERR_ALIGN
@@ -32,8 +33,8 @@ const struct abad abad_cases[] = {
 	{ "magic", DEC, P(magic), ADD, 1, 0, E_PARAM },
 	{ "version", APP, P(version), SET, 2, 0, E_PARAM },
 	/* 3: flags and reserved fields */
-	{ "flags", DEC, P(flags), SET, 1, 0, E_FLAGS },
-	{ "reserved0", PRE, P(reserved0), SET, 1, 0, E_FLAGS },
+	{ "unknown flag", DEC, P(flags), SET, 2, 0, E_FLAGS },
+	{ "unknown flag with F_QUANT", DECQ, P(flags), SET, 3, 0, E_FLAGS },
 	{ "reserved1", APP, P(reserved1), SET, 1, 0, E_FLAGS },
 	{ "reserved[0]", DEC, P(reserved[0]), SET, 1, 0, E_FLAGS },
 	{ "reserved[7]", DEC, P(reserved[7]), SET, 1ll << 50, 0, E_FLAGS },
@@ -65,6 +66,12 @@ const struct abad abad_cases[] = {
 	{ "APPEND scale_m", APP, P(scale_m), SET, 0x80000000ll, 0, E_FLAGS },
 	{ "APPEND scale_e", APP, P(scale_e), SET, 1, 0, E_FLAGS },
 	{ "DECODE k_addr", DEC, P(k_addr), SET, 64, 0, E_FLAGS },
+	{ "APPEND F_QUANT", APP, P(flags), SET, 1, 0, E_FLAGS },
+	{ "APPEND group", APP, P(group), SET, 32, 0, E_FLAGS },
+	{ "group without F_QUANT", PRE, P(group), SET, 32, 0, E_FLAGS },
+	{ "F_QUANT group 0", DEC, P(flags), SET, 1, 0, E_PARAM },
+	{ "F_QUANT group 48", DECQ, P(group), SET, 48, 0, E_PARAM },
+	{ "F_QUANT group 512", DECQ, P(group), SET, 512, 0, E_PARAM },
 	{ "PREFILL v_stride", PRE, P(v_stride), SET, 64, 0, E_FLAGS },
 	{ "scale_m bit 31 clear", DEC, P(scale_m), SET, 0x7fffffff, 0, E_PARAM },
 	{ "scale_e 64", DEC, P(scale_e), SET, 64, 0, E_PARAM },
@@ -79,6 +86,8 @@ const struct abad abad_cases[] = {
 	/* 7: strides */
 	{ "q_stride 64", DEC, P(q_stride), SET, 64, 0, E_SIZE },
 	{ "v_stride 0", APP, P(v_stride), SET, 0, 0, E_SIZE },
+	{ "out_stride below the record", DECQ, P(out_stride), SET, 64, 0, E_SIZE },
+	{ "out_stride of fp32 below the row", DEC, P(out_stride), SET, 64, 0, E_SIZE },
 	/* 8: placement */
 	{ "out_addr at the end", DEC, P(out_addr), MEM, 0, 0, E_ADDR },
 	{ "q_addr past the end", PRE, P(q_addr), MEM, 64, 0, E_ADDR },
@@ -122,6 +131,12 @@ int abad_make(struct acase *c, uint32_t op)
 {
 	static const struct acase_shape sh = { 8, 4, 2, 16 };
 	uint32_t pos[2] = { 20, 3 }, n[2] = { 1, 1 };
+
+	if (op == ABAD_DECODE_QUANT) {
+		if (acase_make(c, FLLM_ATTN_OP_DECODE, &sh, 2, pos, n, AC_NORMAL, 1.0, 7))
+			return -1;
+		return acase_set_op_quant(c, FLLM_ATTN_OP_DECODE, 32);
+	}
 
 	if (op == FLLM_ATTN_OP_PREFILL) {
 		pos[0] = 5;

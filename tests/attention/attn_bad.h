@@ -30,6 +30,9 @@ enum abad_how {
 	ABAD_BLOCK,	/* field = the block's own address */
 };
 
+/* abad.op for a DECODE with F_QUANT records of group 32 */
+#define ABAD_DECODE_QUANT 0x102u
+
 struct abad {
 	const char *what;
 	uint32_t op;
@@ -46,7 +49,8 @@ extern const uint32_t abad_count;
 
 /*
  * The valid command an abad starts from: head_dim 8, 4 heads, 2 kv heads,
- * blocks of 16; two sequences (PREFILL: one chunk of 4).
+ * blocks of 16; two sequences (PREFILL: one chunk of 4); op
+ * ABAD_DECODE_QUANT is DECODE with F_QUANT records of group 32.
  */
 int abad_make(struct acase *c, uint32_t op);
 

@@ -80,12 +80,13 @@ void acase_store_params(struct acase *c)
 	memcpy(c->mem + c->p_addr, &c->p, sizeof(c->p));
 }
 
-int acase_set_op(struct acase *c, uint32_t op)
+int acase_set_op_quant(struct acase *c, uint32_t op, uint32_t g)
 {
 	struct fllm_attention_params p = c->p;
 	enum fllm_card_err err;
 
-	err = fllm_attention_params_init(&c->p, op, c->sh.head_dim, c->sh.n_heads,
+	err = fllm_attention_params_init(&c->p, op, g ? FLLM_ATTN_F_QUANT : 0, g, c->sh.head_dim,
+					 c->sh.n_heads,
 					 c->sh.n_kv_heads, c->sh.block_tokens, c->n_seqs, p.rows,
 					 p.pool_blocks);
 	if (err != FLLM_CARD_OK)
@@ -95,7 +96,8 @@ int acase_set_op(struct acase *c, uint32_t op)
 	if (fllm_attention_op_attends(op)) {
 		c->p.q_addr = c->q;
 		c->p.out_addr = c->out;
-		c->p.q_stride = c->p.out_stride = c->row_stride;
+		c->p.q_stride = c->row_stride;
+		c->p.out_stride = c->out_stride;
 	} else {
 		c->p.k_addr = c->k;
 		c->p.v_addr = c->v;
@@ -104,6 +106,11 @@ int acase_set_op(struct acase *c, uint32_t op)
 	acase_store_params(c);
 	return fllm_attention_params_check(&c->p, c->mem, c->mem_bytes, c->p_addr) ==
 		FLLM_CARD_OK ? 0 : -1;
+}
+
+int acase_set_op(struct acase *c, uint32_t op)
+{
+	return acase_set_op_quant(c, op, 0);
 }
 
 int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint32_t n_seqs,
@@ -131,6 +138,10 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	pool_blocks += 1 + ac_rand(&rng) % 3;
 	c->row_stride = align64(4ull * sh->n_heads * d) + 64 * (ac_rand(&rng) % 2);
 	c->kv_stride = align64(4ull * sh->n_kv_heads * d) + 64 * (ac_rand(&rng) % 2);
+	c->out_stride = c->row_stride;
+	for (uint32_t g = 16; g <= 256; g *= 2)
+		if (fllm_lutgemm_act_bytes(sh->n_heads * d, g) > c->out_stride)
+			c->out_stride = align64(fllm_lutgemm_act_bytes(sh->n_heads * d, g));
 	/* layout: block, descriptors, tables, pool, q, k, v, out */
 	c->p_addr = 64 * (ac_rand(&rng) % 2);
 	at = align64(c->p_addr + sizeof(c->p));
@@ -149,7 +160,7 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	c->v = at;
 	at += rows * c->kv_stride;
 	c->out = at;
-	at += rows * c->row_stride;
+	at += rows * c->out_stride;
 	c->mem_bytes = at + 64 * (ac_rand(&rng) % 3);
 	c->mem = malloc(c->mem_bytes);
 	perm = malloc(sizeof(*perm) * pool_blocks);

@@ -31,7 +31,8 @@ struct acase {
 	struct acase_shape sh;
 	uint32_t n_seqs;
 	struct fllm_attention_seq seq[ACASE_SEQS_MAX];
-	uint64_t q, k, v, out, row_stride, kv_stride;	/* the row regions (all present) */
+	uint64_t q, k, v, out;		/* the row regions (all present) */
+	uint64_t row_stride, kv_stride, out_stride;	/* out_stride fits records of every g */
 	uint8_t *mem;			/* (mem_bytes) image; the block at p_addr */
 	uint64_t mem_bytes;
 	uint64_t p_addr;
@@ -54,8 +55,12 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	       const uint32_t *pos, const uint32_t *n_tokens, enum acase_fill fill,
 	       double sigma, uint64_t seed);
 
-/* Rewrite the block for op (APPEND uses k, v; DECODE/PREFILL q, out) and store it. */
+/*
+ * Rewrite the block for op (APPEND uses k, v; DECODE/PREFILL q, out) and
+ * store it; acase_set_op_quant with F_QUANT records of group g (g 0: fp32).
+ */
 int acase_set_op(struct acase *c, uint32_t op);
+int acase_set_op_quant(struct acase *c, uint32_t op, uint32_t g);
 
 /* Store c->p into the image again (after a test changed it). */
 void acase_store_params(struct acase *c);

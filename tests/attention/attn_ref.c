@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_cardpack.h"
+
 typedef __int128 s128;
 typedef unsigned __int128 u128;
 
@@ -229,9 +231,13 @@ static void append(const struct fllm_attention_params *p, uint8_t *mem /* image 
 	}
 }
 
-/* One query head h of the token at position pos (row row): logits first, then the tiles. */
-static void attend(const struct fllm_attention_params *p, uint8_t *mem /* image */,
-		   uint64_t table, uint32_t pos, uint64_t row, uint32_t h, uint64_t *nf)
+/*
+ * One query head h of the token at position pos (row row): logits first,
+ * then the tiles; the head's outputs go to y (d floats).
+ */
+static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* image */,
+		   uint64_t table, uint32_t pos, uint64_t row, uint32_t h, uint64_t *nf,
+		   float *y /* (d) */)
 {
 	uint32_t d = p->head_dim, j = h / (p->n_heads / p->n_kv_heads), n = pos + 1;
 	uint32_t tiles = (n + 15) / 16;
@@ -318,13 +324,11 @@ static void attend(const struct fllm_attention_params *p, uint8_t *mem /* image 
 			u128 a = (u128)(num[c] < 0 ? -num[c] : num[c]);
 			int t = bitlen(a) > 30 ? bitlen(a) - 30 : 0;
 			int64_t acc;
-			float y;
 
 			if (t)
 				a = (a + ((u128)1 << (t - 1))) >> t;
 			acc = (int64_t)(a * rc);
-			y = aref_to_f32(num[c] < 0 ? -acc : acc, 62 + sr - t - (mv - mx));
-			memcpy(mem + p->out_addr + row * p->out_stride + 4ull * (h * d + c), &y, 4);
+			y[c] = aref_to_f32(num[c] < 0 ? -acc : acc, 62 + sr - t - (mv - mx));
 		}
 	}
 	free(z);
@@ -333,9 +337,29 @@ static void attend(const struct fllm_attention_params *p, uint8_t *mem /* image 
 	free(vt);
 }
 
+/* The out row of a token: fp32, or with F_QUANT section 2.1's record of it (host quantizer). */
+static void store_row(const struct fllm_attention_params *p, uint8_t *mem /* image */,
+		      uint64_t row, const float *y /* (n_heads * d) */)
+{
+	uint32_t n = (uint32_t)p->n_heads * p->head_dim, g = p->group;
+	uint64_t out = p->out_addr + row * p->out_stride;
+	uint16_t msx[FLLM_ATTN_HEADS_MAX * FLLM_ATTN_HEAD_DIM_MAX / 16];
+	int8_t xq[FLLM_ATTN_HEADS_MAX * FLLM_ATTN_HEAD_DIM_MAX + 256];
+	int32_t ex;
+
+	if (!(p->flags & FLLM_ATTN_F_QUANT)) {
+		memcpy(mem + out, y, 4ull * n);
+		return;
+	}
+	if (fllm_lutgemm_act_quantize(n, g, y, &ex, msx, xq) != FLLM_CARD_OK)
+		abort();	/* outputs are finite by construction */
+	fllm_lutgemm_act_write(mem + out, n, g, ex, msx, xq);
+}
+
 /* Every descriptor in order; APPEND or every head of every token. */
 uint64_t aref_run(const struct fllm_attention_params *p, uint8_t *mem /* card memory image */)
 {
+	float *y = malloc(sizeof(*y) * p->n_heads * p->head_dim);	/* (n_heads * d) */
 	uint64_t nf = 0;
 
 	for (uint32_t s = 0; s < p->n_seqs; s++) {
@@ -349,8 +373,11 @@ uint64_t aref_run(const struct fllm_attention_params *p, uint8_t *mem /* card me
 				continue;
 			}
 			for (uint32_t h = 0; h < p->n_heads; h++)
-				attend(p, mem, table, pos + i, (uint64_t)row + i, h, &nf);
+				attend(p, mem, table, pos + i, (uint64_t)row + i, h, &nf,
+				       y + h * p->head_dim);
+			store_row(p, mem, (uint64_t)row + i, y);
 		}
 	}
+	free(y);
 	return nf;
 }

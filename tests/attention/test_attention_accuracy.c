@@ -148,7 +148,7 @@ static void run_case(const struct acase_shape *sh, uint32_t ctx, enum acc_kind k
 		quant_dequant(x, d, q8, &m, &e, qd);
 		attend64(qv, k + j * d, v + j * d, ctx, d, ld, ref);
 		attend64(qd, kd + j * d, vd + j * d, ctx, d, ld, refd);
-		memcpy(y, c.mem + c.out + c.seq[0].row * c.row_stride + 4ull * hh * d, 4ull * d);
+		memcpy(y, c.mem + c.out + c.seq[0].row * c.out_stride + 4ull * hh * d, 4ull * d);
 		stat_add(e2e, y, ref, d);
 		stat_add(dp, y, refd, d);
 	}

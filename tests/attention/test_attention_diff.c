@@ -135,6 +135,36 @@ static void test_append_then_attend(void)
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
 
+/* F_QUANT: DECODE and PREFILL writing activation records of every group size. */
+static void test_quant(void)
+{
+	uint64_t rng = 55;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < 16; i++) {
+		struct acase_shape sh = shape_of(i, &rng);
+		uint32_t op = i % 2 ? FLLM_ATTN_OP_DECODE : FLLM_ATTN_OP_PREFILL;
+		uint32_t ns = op == FLLM_ATTN_OP_DECODE ? 3 : 1, pos[3], n[3];
+		uint32_t g = 16u << (i % 5);
+		struct acase c;
+		char what[96];
+
+		for (uint32_t s = 0; s < ns; s++) {
+			pos[s] = (uint32_t)(ac_rand(&rng) % 200);
+			n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 12);
+		}
+		CU_ASSERT_FATAL(acase_make(&c, op, &sh, ns, pos, n,
+					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 800 + i) == 0);
+		CU_ASSERT_FATAL(acase_set_op_quant(&c, op, g) == 0);
+		snprintf(what, sizeof(what), "%s + F_QUANT g %u d %u heads %u kv %u",
+			 op == FLLM_ATTN_OP_DECODE ? "DECODE" : "PREFILL", g, sh.head_dim,
+			 sh.n_heads, sh.n_kv_heads);
+		bad += acase_compare(&c, what) != 0;
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
+}
+
 /* One sequence at context 4096, Llama-like head dim 128, GQA 4. */
 static void test_long_context(void)
 {
@@ -202,12 +232,12 @@ static void test_prefill_is_decodes(void)
 	FLLM_ASSERT_STATUS(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf),
 			   FLLM_CARD_OK);
 	for (uint32_t i = 0; i < n; i++)
-		memcpy(chunk + i * row_bytes, c.mem + c.out + (c.seq[0].row + i) * c.row_stride,
+		memcpy(chunk + i * row_bytes, c.mem + c.out + (c.seq[0].row + i) * c.out_stride,
 		       row_bytes);
 	c.p.op = FLLM_ATTN_OP_DECODE;
 	for (uint32_t i = 0; i < n; i++) {
 		struct fllm_attention_seq one = c.seq[0];
-		uint64_t out = c.out + (c.seq[0].row + i) * c.row_stride;
+		uint64_t out = c.out + (c.seq[0].row + i) * c.out_stride;
 
 		one.pos = pos + i;
 		one.n_tokens = 1;
@@ -230,6 +260,7 @@ static CU_TestInfo tests[] = {
 	{ "PREFILL: causal chunks", test_prefill },
 	{ "APPEND then DECODE / PREFILL", test_append_then_attend },
 	{ "PREFILL chunk == DECODE of each token", test_prefill_is_decodes },
+	{ "F_QUANT: activation records", test_quant },
 	{ "context 4096", test_long_context },
 	{ "context 65536 at the bounds", test_context_65536 },
 	CU_TEST_INFO_NULL,

@@ -52,8 +52,8 @@ static void test_block_placement(void)
 	uint64_t nf;
 	uint64_t sz = sizeof(struct fllm_attention_params);
 
-	for (uint32_t op = FLLM_ATTN_OP_APPEND; op < FLLM_ATTN_OP_COUNT; op++) {
-		CU_ASSERT_FATAL(abad_make(&c, op) == 0);
+	for (uint32_t op = FLLM_ATTN_OP_APPEND; op <= FLLM_ATTN_OP_COUNT; op++) {
+		CU_ASSERT_FATAL(abad_make(&c, op == FLLM_ATTN_OP_COUNT ? ABAD_DECODE_QUANT : op) == 0);
 		FLLM_ASSERT_STATUS(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sz, &nf),
 				   FLLM_CARD_OK);
 		acase_free(&c);
@@ -73,19 +73,27 @@ static void test_block_placement(void)
 /* The host's block builder: shapes outside the rules are refused, *p left alone. */
 static void test_params_init(void)
 {
+	const uint32_t DEC = FLLM_ATTN_OP_DECODE;
 	struct fllm_attention_params p, q;
 
 	memset(&p, 0xa5, sizeof(p));
 	q = p;
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 12, 4, 2, 16, 1, 1,
-						      1), FLLM_CARD_ERR_PARAM);
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 8, 3, 2, 16, 1, 1,
-						      1), FLLM_CARD_ERR_PARAM);
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, 9, 8, 4, 2, 16, 1, 1, 1),
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, DEC, 0, 0, 12, 4, 2, 16, 1, 1, 1),
+			   FLLM_CARD_ERR_PARAM);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, DEC, 0, 0, 8, 3, 2, 16, 1, 1, 1),
+			   FLLM_CARD_ERR_PARAM);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, 9, 0, 0, 8, 4, 2, 16, 1, 1, 1),
+			   FLLM_CARD_ERR_PARAM);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, DEC, 2, 0, 8, 4, 2, 16, 1, 1, 1),
+			   FLLM_CARD_ERR_FLAGS);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, DEC, 1, 48, 8, 4, 2, 16, 1, 1, 1),
 			   FLLM_CARD_ERR_PARAM);
 	CU_ASSERT(memcmp(&p, &q, sizeof(p)) == 0);
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_PREFILL, 128, 32, 8, 16, 1,
-						      512, 100), FLLM_CARD_OK);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, DEC, 1, 64, 8, 4, 2, 16, 1, 1, 1),
+			   FLLM_CARD_OK);
+	FLLM_ASSERT_EQ_U64(p.out_stride, 128);	/* record: 64 header + 32 xq -> 128 */
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_PREFILL, 0, 0, 128, 32, 8,
+						      16, 1, 512, 100), FLLM_CARD_OK);
 	FLLM_ASSERT_EQ_U64(p.block_bytes, 2 * 8 * 16 * 128 + 8 * 8 * 16);
 	FLLM_ASSERT_EQ_U64(p.q_stride, 4 * 32 * 128);
 	FLLM_ASSERT_EQ_U64(p.scale_m, 0x8293edecu);
@@ -106,7 +114,8 @@ static void test_random_corruptions(void)
 	uint32_t bad = 0, accepted = 0;
 
 	for (uint32_t i = 0; i < 600; i++) {
-		uint32_t op = FLLM_ATTN_OP_APPEND + i % 3, flips = 1 + (uint32_t)(ac_rand(&rng) % 3);
+		uint32_t op = i % 4 == 3 ? ABAD_DECODE_QUANT : FLLM_ATTN_OP_APPEND + i % 4;
+		uint32_t flips = 1 + (uint32_t)(ac_rand(&rng) % 3);
 		struct acase c;
 		uint8_t *before;
 		uint64_t nf = 7;

@@ -152,11 +152,11 @@ static void test_cycles(void)
 	uint8_t mem[64];
 
 	memcpy(mem, &s, sizeof(s));
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 128, 32, 32, 16, 1,
-						      1, 256), FLLM_CARD_OK);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 0, 0, 128, 32, 32,
+						      16, 1, 1, 256), FLLM_CARD_OK);
 	FLLM_ASSERT_EQ_U64(fllm_attention_cycles(&p, mem), 256 + 540672 + 32 * (48 + 8));
-	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_APPEND, 8, 8, 4, 16, 1, 1,
-						      1), FLLM_CARD_OK);
+	FLLM_ASSERT_STATUS(fllm_attention_params_init(&p, FLLM_ATTN_OP_APPEND, 0, 0, 8, 8, 4, 16,
+						      1, 1, 1), FLLM_CARD_OK);
 	FLLM_ASSERT_EQ_U64(fllm_attention_cycles(&p, mem), 256 + 4 * (2 * 1 + 2));
 }
 
