@@ -31,6 +31,41 @@ static struct acase_shape shape_of(uint32_t i, uint64_t *rng)
 	return sh;
 }
 
+/* The random inputs of one case besides its shape. */
+struct draw {
+	uint32_t ns, pos[3], n[3];
+	enum acase_fill fill;
+	double sigma;
+	uint64_t seed;
+};
+
+/*
+ * Build the case (op, with F_QUANT records of group g unless g is 0),
+ * compare kernel and reference, print the case on a difference. Returns
+ * 1 for a difference.
+ */
+static uint32_t check_one(const struct acase_shape *sh, uint32_t op, uint32_t g,
+			  const struct draw *dr)
+{
+	static const char *const names[] = { "", "APPEND", "DECODE", "PREFILL" };
+	struct acase c;
+	char what[160];
+	int len, bad;
+
+	CU_ASSERT_FATAL(acase_make(&c, op, sh, dr->ns, dr->pos, dr->n, dr->fill, dr->sigma,
+				   dr->seed) == 0);
+	if (g)
+		CU_ASSERT_FATAL(acase_set_op_quant(&c, op, g) == 0);
+	len = snprintf(what, sizeof(what), "%s g %u d %u heads %u kv %u block %u, pos+n:",
+		       names[op], g, sh->head_dim, sh->n_heads, sh->n_kv_heads, sh->block_tokens);
+	for (uint32_t s = 0; s < dr->ns && len > 0 && len < 140; s++)
+		len += snprintf(what + len, sizeof(what) - (size_t)len, " %u+%u", dr->pos[s],
+				dr->n[s]);
+	bad = acase_compare(&c, what) != 0;
+	acase_free(&c);
+	return (uint32_t)bad;
+}
+
 /* APPEND of 1-3 sequences, raw and quantized pools, odd head dims too. */
 static void test_append(void)
 {
@@ -39,22 +74,16 @@ static void test_append(void)
 
 	for (uint32_t i = 0; i < 24; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
-		uint32_t pos[3], n[3], ns = 1 + (uint32_t)(ac_rand(&rng) % 3);
-		struct acase c;
-		char what[96];
+		struct draw dr = { 1 + (uint32_t)(ac_rand(&rng) % 3), { 0 }, { 0 },
+				   i % 2 ? AC_RAW : AC_NORMAL, 1.0 + (double)(i % 5), 100 + i };
 
 		if (i % 3 == 2)
 			sh.head_dim = 8 * (1 + (uint32_t)(ac_rand(&rng) % 32));
-		for (uint32_t s = 0; s < ns; s++) {
-			pos[s] = (uint32_t)(ac_rand(&rng) % 300);
-			n[s] = 1 + (uint32_t)(ac_rand(&rng) % 40);
+		for (uint32_t s = 0; s < dr.ns; s++) {
+			dr.pos[s] = (uint32_t)(ac_rand(&rng) % 300);
+			dr.n[s] = 1 + (uint32_t)(ac_rand(&rng) % 40);
 		}
-		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_APPEND, &sh, ns, pos, n, i % 2 ? AC_RAW :
-					   AC_NORMAL, 1.0 + (double)(i % 5), 100 + i) == 0);
-		snprintf(what, sizeof(what), "APPEND d %u heads %u kv %u block %u", sh.head_dim,
-			 sh.n_heads, sh.n_kv_heads, sh.block_tokens);
-		bad += acase_compare(&c, what) != 0;
-		acase_free(&c);
+		bad += check_one(&sh, FLLM_ATTN_OP_APPEND, 0, &dr);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -67,19 +96,12 @@ static void test_decode(void)
 
 	for (uint32_t i = 0; i < 16; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
-		uint32_t pos[3], n[3] = { 1, 1, 1 };
-		struct acase c;
-		char what[96];
+		struct draw dr = { 3, { 0 }, { 1, 1, 1 }, (enum acase_fill)(i % AC_FILL_COUNT), 1.0,
+				   200 + i };
 
 		for (uint32_t s = 0; s < 3; s++)
-			pos[s] = ctxs[(i + 2 * s) % 6] - 1;
-		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, &sh, 3, pos, n,
-					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 200 + i) == 0);
-		snprintf(what, sizeof(what), "DECODE d %u heads %u kv %u block %u ctx %u %u %u",
-			 sh.head_dim, sh.n_heads, sh.n_kv_heads, sh.block_tokens, pos[0] + 1,
-			 pos[1] + 1, pos[2] + 1);
-		bad += acase_compare(&c, what) != 0;
-		acase_free(&c);
+			dr.pos[s] = ctxs[(i + 2 * s) % 6] - 1;
+		bad += check_one(&sh, FLLM_ATTN_OP_DECODE, 0, &dr);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -92,19 +114,13 @@ static void test_prefill(void)
 
 	for (uint32_t i = 0; i < 16; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
-		uint32_t pos = (uint32_t)(ac_rand(&rng) % 121) * (i % 4 != 0);
-		uint32_t n = 1 + (uint32_t)(ac_rand(&rng) % 40);
-		struct acase c;
-		char what[96];
+		struct draw dr = { 1, { (uint32_t)(ac_rand(&rng) % 121) * (i % 4 != 0) },
+				   { 1 + (uint32_t)(ac_rand(&rng) % 40) },
+				   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 300 + i };
 
 		if (sh.head_dim == 256)
-			n = 1 + n % 8;
-		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_PREFILL, &sh, 1, &pos, &n,
-					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 300 + i) == 0);
-		snprintf(what, sizeof(what), "PREFILL d %u heads %u kv %u block %u pos %u n %u",
-			 sh.head_dim, sh.n_heads, sh.n_kv_heads, sh.block_tokens, pos, n);
-		bad += acase_compare(&c, what) != 0;
-		acase_free(&c);
+			dr.n[0] = 1 + dr.n[0] % 8;
+		bad += check_one(&sh, FLLM_ATTN_OP_PREFILL, 0, &dr);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
@@ -144,23 +160,14 @@ static void test_quant(void)
 	for (uint32_t i = 0; i < 16; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
 		uint32_t op = i % 2 ? FLLM_ATTN_OP_DECODE : FLLM_ATTN_OP_PREFILL;
-		uint32_t ns = op == FLLM_ATTN_OP_DECODE ? 3 : 1, pos[3], n[3];
-		uint32_t g = 16u << (i % 5);
-		struct acase c;
-		char what[96];
+		struct draw dr = { op == FLLM_ATTN_OP_DECODE ? 3 : 1, { 0 }, { 0 },
+				   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 800 + i };
 
-		for (uint32_t s = 0; s < ns; s++) {
-			pos[s] = (uint32_t)(ac_rand(&rng) % 200);
-			n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 12);
+		for (uint32_t s = 0; s < dr.ns; s++) {
+			dr.pos[s] = (uint32_t)(ac_rand(&rng) % 200);
+			dr.n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 12);
 		}
-		CU_ASSERT_FATAL(acase_make(&c, op, &sh, ns, pos, n,
-					   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 800 + i) == 0);
-		CU_ASSERT_FATAL(acase_set_op_quant(&c, op, g) == 0);
-		snprintf(what, sizeof(what), "%s + F_QUANT g %u d %u heads %u kv %u",
-			 op == FLLM_ATTN_OP_DECODE ? "DECODE" : "PREFILL", g, sh.head_dim,
-			 sh.n_heads, sh.n_kv_heads);
-		bad += acase_compare(&c, what) != 0;
-		acase_free(&c);
+		bad += check_one(&sh, op, 16u << (i % 5), &dr);
 	}
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
