@@ -109,7 +109,11 @@ static void attn_load_tile(struct fllm_attention_onchip *oc, const uint8_t *mem 
 	}
 }
 
-/* One tile for query head k of the group: logits, maxima, rescaling, sums. */
+/*
+ * One tile for query head k of the group: logits, maxima, rescaling, sums.
+ * M' (mv) counts only keys whose value scale is nonzero; INT64_MIN means
+ * none yet (N is then all zero and needs no rescaling).
+ */
 static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_t d, uint32_t c,
 			   int first)
 {
@@ -125,12 +129,12 @@ static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_
 		oc->z[t] = fllm_attention_logit(dot, oc->km[t], oc->qm[k], oc->qsh[k] + oc->ke[t]);
 		if (fllm_attention_zceil(oc->z[t]) > mt)
 			mt = fllm_attention_zceil(oc->z[t]);
-		if (fllm_attention_zceil(oc->z[t]) - oc->ve[t] > vt)
+		if (oc->vm[t] && fllm_attention_zceil(oc->z[t]) - oc->ve[t] > vt)
 			vt = fllm_attention_zceil(oc->z[t]) - oc->ve[t];
 	}
 	if (first) {
 		oc->mx[k] = mt;
-		oc->mv[k] = vt;
+		oc->mv[k] = INT64_MIN;	/* undefined until a value row is nonzero */
 		oc->den[k] = 0;
 		for (uint32_t i = 0; i < d; i++)
 			oc->num[k][i] = 0;
@@ -140,16 +144,19 @@ static void attn_tile_head(struct fllm_attention_onchip *oc, uint32_t k, uint32_
 		oc->mx[k] = mt;
 	}
 	if (vt > oc->mv[k]) {
-		for (uint32_t i = 0; i < d; i++)
+		for (uint32_t i = 0; i < d && oc->mv[k] != INT64_MIN; i++)
 			oc->num[k][i] = fllm_attention_rescale(oc->num[k][i], vt - oc->mv[k]);
 		oc->mv[k] = vt;
 	}
 	for (uint32_t t = 0; t < c; t++) {
 		int64_t w = fllm_attention_weight(oc->z[t] - oc->mx[k] * FLLM_ATTN_ONE);
-		int64_t wv = fllm_attention_weight(oc->z[t] - (oc->ve[t] + oc->mv[k]) *
-						   FLLM_ATTN_ONE) * (int64_t)oc->vm[t];
+		int64_t wv;
 
 		oc->den[k] += (uint64_t)w;
+		if (!oc->vm[t])
+			continue;	/* a zero value row adds nothing (and M' may be undefined) */
+		wv = fllm_attention_weight(oc->z[t] - (oc->ve[t] + oc->mv[k]) * FLLM_ATTN_ONE) *
+		     (int64_t)oc->vm[t];
 		for (uint32_t i = 0; i < d; i++) {
 #pragma HLS UNROLL factor=16
 			oc->num[k][i] += wv * oc->vq[t][i];
@@ -166,13 +173,14 @@ static void attn_store_head(struct fllm_attention_onchip *oc, uint8_t *mem /* ca
 			    uint32_t h)
 {
 	uint32_t d = p->head_dim;
+	int64_t dm = oc->mv[k] == INT64_MIN ? 0 : oc->mv[k] - oc->mx[k];	/* N = 0 if undefined */
 	uint64_t r;
 	int32_t sr;
 
 	fllm_attention_recip(oc->den[k], &r, &sr);
 	for (uint32_t i = 0; i < d; i++) {
 #pragma HLS PIPELINE II=1
-		uint32_t y = fllm_attention_out(oc->num[k][i], r, sr, oc->mv[k] - oc->mx[k]);
+		uint32_t y = fllm_attention_out(oc->num[k][i], r, sr, dm);
 
 		if (p->flags & FLLM_ATTN_F_QUANT)
 			oc->y[h * d + i] = y;

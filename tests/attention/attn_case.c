@@ -62,8 +62,10 @@ static void fill_pool(struct acase *c, double sigma, uint64_t *rng)
 					uint64_t so = kv ? fllm_attention_vs_offset(kh, b, d, h, slot) :
 						fllm_attention_ks_offset(kh, b, d, h, slot);
 
+					int zero = kv && ac_rand(rng) % 8 == 0;	/* zero value rows */
+
 					for (uint32_t i = 0; i < d; i++)
-						x[i] = (float)(sigma * ac_normal(rng));
+						x[i] = zero ? 0.0f : (float)(sigma * ac_normal(rng));
 					aref_quant(x, d, q, &m, &e);
 					e16 = (int16_t)e;
 					memcpy(c->mem + blk + off, q, d);

@@ -17,7 +17,8 @@
 /* How the pool and the fp32 rows are drawn. */
 enum acase_fill {
 	AC_RAW,		/* pool: random bytes (any int8, scale and exponent) */
-	AC_NORMAL,	/* pool: random fp32 rows quantized per A.2; rows N(0, sigma) */
+	AC_NORMAL,	/* pool: random fp32 rows quantized per A.2 (1 in 8 value rows
+			 * all zero); rows N(0, sigma) */
 	AC_PEAKY,	/* as AC_NORMAL with sigma 8: logits spread widely */
 	AC_FILL_COUNT
 };

@@ -244,6 +244,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 	float x[FLLM_ATTN_HEAD_DIM_MAX];
 	int8_t xq[FLLM_ATTN_HEAD_DIM_MAX];
 	int64_t *z = malloc(sizeof(*z) * n), *ev = malloc(sizeof(*ev) * n);
+	uint16_t *vm = malloc(sizeof(*vm) * n);
 	int64_t *mt = malloc(sizeof(*mt) * tiles), *vt = malloc(sizeof(*vt) * tiles);
 	s128 num[FLLM_ATTN_HEAD_DIM_MAX] = { 0 }, den = 0;
 	uint16_t msq;
@@ -251,6 +252,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 	u128 qf, qm;
 	int qr;
 	int64_t mx = 0, mv = 0;
+	int have_v = 0;	/* M' is defined: some key so far has a nonzero value scale */
 
 	for (uint32_t i = 0; i < d; i++)
 		x[i] = rdf(mem, p->q_addr + row * p->q_stride + 4ull * (h * d + i), nf);
@@ -270,6 +272,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 		memcpy(&mk, mem + r.ks, 2);
 		memcpy(&ek, mem + r.ks + 2, 2);
 		memcpy(&e16, mem + r.vs + 2, 2);
+		memcpy(&vm[t], mem + r.vs, 2);
 		ev[t] = e16;
 		z[t] = logit((s128)dot * mk * (s128)qm,
 			     (int64_t)eq + ek + p->scale_e - qr - 24);
@@ -281,30 +284,31 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 		for (uint32_t t = 16 * i; t < n && t < 16 * i + 16; t++) {
 			if (zceil(z[t]) > mt[i])
 				mt[i] = zceil(z[t]);
-			if (zceil(z[t]) - ev[t] > vt[i])
+			if (vm[t] && zceil(z[t]) - ev[t] > vt[i])
 				vt[i] = zceil(z[t]) - ev[t];
 		}
 	}
 	/* pass 2: sums per tile, rescaled whenever a maximum grows */
 	for (uint32_t i = 0; i < tiles; i++) {
 		int64_t nmx = i == 0 || mt[i] > mx ? mt[i] : mx;
-		int64_t nmv = i == 0 || vt[i] > mv ? vt[i] : mv;
 
-		if (i > 0) {
+		if (i > 0)
 			den = rsr(den, nmx - mx);
-			for (uint32_t c = 0; c < d; c++)
-				num[c] = rsr(num[c], nmv - mv);
-		}
 		mx = nmx;
-		mv = nmv;
+		if (vt[i] != INT64_MIN && (!have_v || vt[i] > mv)) {
+			for (uint32_t c = 0; c < d && have_v; c++)
+				num[c] = rsr(num[c], vt[i] - mv);
+			mv = vt[i];
+			have_v = 1;
+		}
 		for (uint32_t t = 16 * i; t < n && t < 16 * i + 16; t++) {
 			struct kvref r = locate(p, mem, table, t, j);
-			uint16_t msv;
 			s128 wv;
 
-			memcpy(&msv, mem + r.vs, 2);
 			den += aref_weight(z[t] - mx * (1 << 24));
-			wv = (s128)aref_weight(z[t] - (ev[t] + mv) * (1 << 24)) * msv;
+			if (!vm[t])
+				continue;
+			wv = (s128)aref_weight(z[t] - (ev[t] + mv) * (1 << 24)) * vm[t];
 			for (uint32_t c = 0; c < d; c++)
 				num[c] += wv * (int8_t)mem[r.v + c];
 		}
@@ -333,6 +337,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 	}
 	free(z);
 	free(ev);
+	free(vm);
 	free(mt);
 	free(vt);
 }

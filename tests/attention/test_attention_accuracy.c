@@ -120,6 +120,9 @@ static void run_case(const struct acase_shape *sh, uint32_t ctx, enum acc_kind k
 					double s = kvi ? (kind == ACC_STORIES ? 0.7 : 1.0) :
 						sigma * chan[i];
 
+					if (kvi && kind == ACC_STORIES && t % 5 == 1)
+						s = 0;	/* zero value rows must not cost precision */
+
 					x[i] = (float)(s * ac_normal(&rng));
 					dst[i] = x[i];
 				}
@@ -200,7 +203,7 @@ static void test_peaky(void)
 
 static void test_stories(void)
 {
-	sweep(ACC_STORIES, "stories260K-like", 0.15, 0.02, 2e-5, 2e-6);
+	sweep(ACC_STORIES, "stories260K-like", 0.25, 0.02, 2e-5, 2e-6);
 }
 
 static CU_TestInfo tests[] = {
