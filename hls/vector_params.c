@@ -60,33 +60,27 @@ enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
 	return FLLM_CARD_OK;
 }
 
-/* One operand region: address, stride, bytes of a row, rows. */
-struct region {
-	uint64_t addr, stride, row_bytes, len;
-	uint32_t rows;
-	int used;
-};
-
 /* The regions of p: in, in2, out, weight, table (unused ones have used = 0). */
-static void regions(const struct fllm_vector_params *p, struct region *rg /* (5) */)
+static void regions(const struct fllm_vector_params *p, struct fllm_region *rg /* (5) */)
 {
 	uint64_t tab_row = fllm_vector_rope_row_bytes(p->head_dim);
 
-	rg[0] = (struct region){ p->in_addr, p->in_stride, fllm_vector_in_row_bytes(p), 0,
-				 p->rows, 1 };
-	rg[1] = (struct region){ p->in2_addr, p->in2_stride, fllm_vector_f32_row_bytes(p->n), 0,
-				 p->rows, fllm_vector_uses_in2(p->op) };
-	rg[2] = (struct region){ p->out_addr, p->out_stride, fllm_vector_out_row_bytes(p), 0,
-				 p->rows, 1 };
-	rg[3] = (struct region){ p->weight_addr, 0, fllm_vector_weight_bytes(p->n), 0, 1,
-				 p->op == FLLM_VECTOR_OP_RMSNORM };
-	rg[4] = (struct region){ p->table_addr, tab_row, tab_row, 0, p->table_rows,
-				 p->op == FLLM_VECTOR_OP_ROPE };
+	rg[0] = (struct fllm_region){ p->in_addr, p->in_stride, fllm_vector_in_row_bytes(p), 0,
+				      p->rows, 1, 1 };
+	rg[1] = (struct fllm_region){ p->in2_addr, p->in2_stride,
+				      fllm_vector_f32_row_bytes(p->n), 0, p->rows,
+				      fllm_vector_uses_in2(p->op), 1 };
+	rg[2] = (struct fllm_region){ p->out_addr, p->out_stride, fllm_vector_out_row_bytes(p), 0,
+				      p->rows, 1, 1 };
+	rg[3] = (struct fllm_region){ p->weight_addr, 0, fllm_vector_weight_bytes(p->n), 0, 1,
+				      p->op == FLLM_VECTOR_OP_RMSNORM, 0 };
+	rg[4] = (struct fllm_region){ p->table_addr, tab_row, tab_row, 0, p->table_rows,
+				      p->op == FLLM_VECTOR_OP_ROPE, 0 };
 }
 
 /* out may coincide with the fp32 input region r exactly (in place), else not touch it. */
-static int out_clear_of(const struct fllm_vector_params *p, const struct region *out,
-			const struct region *r, int fp32_input)
+static int out_clear_of(const struct fllm_vector_params *p, const struct fllm_region *out,
+			const struct fllm_region *r, int fp32_input)
 {
 	if (!r->used || !fllm_lg_overlap(out->addr, out->len, r->addr, r->len))
 		return 1;
@@ -97,26 +91,13 @@ static int out_clear_of(const struct fllm_vector_params *p, const struct region 
 /* Checks 6-9: ALIGN, SIZE (strides), ADDR, then PARAM (overlaps). */
 static enum fllm_card_err check_memory(const struct fllm_vector_params *p, uint64_t mem_bytes)
 {
-	const uint64_t a = FLLM_VECTOR_ALIGN;
-	struct region rg[5];
+	struct fllm_region rg[5];
+	enum fllm_card_err err;
 
 	regions(p, rg);
-	for (uint32_t i = 0; i < 5; i++)
-		if (rg[i].used && (rg[i].addr % a || rg[i].stride % a))
-			return FLLM_CARD_ERR_ALIGN;
-	for (uint32_t i = 0; i < 3; i++)
-		if (rg[i].used && rg[i].stride < rg[i].row_bytes)
-			return FLLM_CARD_ERR_SIZE;
-	for (uint32_t i = 0; i < 5; i++) {
-		if (!rg[i].used)
-			continue;
-		/* a stride within memory keeps the span below 2^64 (rows <= 2^16) */
-		if (rg[i].stride > mem_bytes)
-			return FLLM_CARD_ERR_ADDR;
-		rg[i].len = fllm_vec_span(rg[i].rows, rg[i].stride, rg[i].row_bytes);
-		if (!fllm_lg_range_ok(rg[i].addr, rg[i].len, mem_bytes))
-			return FLLM_CARD_ERR_ADDR;
-	}
+	err = fllm_regions_place(rg, 5, FLLM_VECTOR_ALIGN, mem_bytes);
+	if (err != FLLM_CARD_OK)
+		return err;
 	if (!out_clear_of(p, &rg[2], &rg[0], p->op != FLLM_VECTOR_OP_DEQUANT) ||
 	    !out_clear_of(p, &rg[2], &rg[1], 1) || !out_clear_of(p, &rg[2], &rg[3], 0) ||
 	    !out_clear_of(p, &rg[2], &rg[4], 0))

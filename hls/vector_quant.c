@@ -7,7 +7,7 @@
 #include "vector_internal.h"
 
 /* msx = ceil(m / (127 * 2^s)) for s >= 1, 1 for s >= 40. */
-static uint16_t group_scale(uint32_t m, uint32_t s)
+uint16_t fllm_vec_quant_scale(uint32_t m, uint32_t s)
 {
 	uint64_t den;
 
@@ -18,7 +18,7 @@ static uint16_t group_scale(uint32_t m, uint32_t s)
 }
 
 /* |xq| = round_half_away(m / (msx * 2^s)) = floor((2m + D) / 2D), D = msx * 2^s; <= 127. */
-static uint32_t quant_mag(uint32_t m, uint32_t s, uint32_t msx)
+uint32_t fllm_vec_quant_mag(uint32_t m, uint32_t s, uint32_t msx)
 {
 	uint64_t den, q;
 
@@ -45,7 +45,7 @@ void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
 			amax = gmax[grp];
 	if (amax) {
 		fllm_vector_f32_split(amax, &v, &ignored);
-		ex = v.m <= 16645890u ? -1 - v.f : -2 - v.f;
+		ex = fllm_vec_quant_ex(&v);
 	}
 	for (uint32_t off = 0; off < xo; off += 4) {
 #pragma HLS PIPELINE II=1
@@ -57,7 +57,7 @@ void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
 
 		if (gmax[grp]) {
 			fllm_vector_f32_split(gmax[grp], &v, &ignored);
-			msx = group_scale(v.m, (uint32_t)-(v.f + ex));
+			msx = fllm_vec_quant_scale(v.m, (uint32_t)-(v.f + ex));
 		}
 		fllm_lg_wr16(mem, rec + FLLM_LUTGEMM_ACT_MSX + 2 * grp, msx);
 		for (uint32_t j = 0; j < g; j++) {
@@ -67,7 +67,7 @@ void fllm_vec_quant_store(uint8_t *mem /* card memory */, uint64_t rec,
 			if (k < n && msx) {
 				fllm_vector_f32_split(y[k], &v, &ignored);
 				if (v.m)
-					q = quant_mag(v.m, (uint32_t)-(v.f + ex), msx);
+					q = fllm_vec_quant_mag(v.m, (uint32_t)-(v.f + ex), msx);
 				if (v.neg)
 					q = (uint32_t)-(int32_t)q;
 			}

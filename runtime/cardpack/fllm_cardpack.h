@@ -1,10 +1,11 @@
 /*
  * Host-side producers of compute-unit data (libfllm, runtime/cardpack/):
  * parameter-block builders, fp32 -> card-form encoders and record writers
- * for the LUT-GEMM and vector units. The layouts they write are the card
- * contract (card/include/fllm_card_lutgemm.h, fllm_card_vector.h); the
- * rounding they apply is docs/numerics.md's. None of this runs on the card
- * (the activation quantizer's rounding is also the vector unit's, F_QUANT).
+ * for the LUT-GEMM, vector and attention units. The layouts they write are
+ * the card contract (card/include/fllm_card_lutgemm.h, fllm_card_vector.h,
+ * fllm_card_attention.h); the rounding they apply is docs/numerics.md's.
+ * None of this runs on the card (the activation quantizer's rounding is
+ * also the vector unit's, F_QUANT).
  *
  * A program that records fllm_cmdlist_lutgemm() or fllm_cmdlist_vector()
  * commands builds the block and the records with these functions and
@@ -17,6 +18,7 @@
 #include "fllm_card.h"
 #include "fllm_card_lutgemm.h"
 #include "fllm_card_vector.h"
+#include "fllm_card_attention.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +124,33 @@ enum fllm_card_err fllm_vector_weight_write(uint8_t *rec /* (weight_bytes(n)) */
  */
 enum fllm_card_err fllm_vector_rope_table_write(uint8_t *tab /* (rows, row_bytes) */,
 						uint32_t rows, uint32_t head_dim, double theta);
+
+/* ------------------------------------------------------------------ */
+/* Attention unit (runtime/cardpack/attention_pack.c)                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The softmax constant C = log2(e) * scale as the block's scale_m (bit 31
+ * set) and scale_e (docs/numerics.md "Attention unit"); scale 0 means the
+ * default 1 / sqrt(head_dim). FLLM_CARD_ERR_PARAM for a negative or
+ * non-finite scale or a C outside [2^-32, 2^32) (nothing written).
+ */
+enum fllm_card_err fllm_attention_scale_encode(uint32_t head_dim, double scale, uint32_t *m,
+					       int32_t *e);
+
+/*
+ * Fill *p for op (enum fllm_attention_op) with flags (FLLM_ATTN_F_*) and
+ * group (F_QUANT's record group, else 0), the shape, block_bytes, the
+ * default softmax constant (DECODE, PREFILL) and the smallest strides of the
+ * rows the op uses. Addresses (q/k/v/out, kv_base, seq_addr) stay 0 for the
+ * caller. Returns FLLM_CARD_ERR_PARAM / _FLAGS and leaves *p alone when the
+ * shape is outside the unit's rules.
+ */
+enum fllm_card_err fllm_attention_params_init(struct fllm_attention_params *p, uint32_t op,
+					      uint32_t flags, uint32_t group, uint32_t head_dim,
+					      uint32_t n_heads, uint32_t n_kv_heads,
+					      uint32_t block_tokens, uint32_t n_seqs, uint32_t rows,
+					      uint32_t pool_blocks);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,45 @@
+/*
+ * Cycle model of the attention unit (docs/numerics.md "Attention unit:
+ * cycle model"): per sequence the unit streams each kv head's keys and
+ * values once for the whole chunk (64 bytes per cycle) while FLLM_ATTN_MACS
+ * int8 multiply-adds per cycle compute the scores and again the weighted
+ * values; every (query token, head) adds its reciprocal and conversion.
+ * The card model uses it as the command's duration.
+ */
+#include "attention_internal.h"
+
+/* ceil(a / b) for b > 0. */
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Kernel-clock cycles of one valid command; descriptors are read from mem. */
+uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
+			       const uint8_t *mem /* card memory */)
+{
+	uint64_t d = p->head_dim, cycles = FLLM_ATTN_OVERHEAD_CYCLES;
+	struct fllm_attention_seq s;
+
+	for (uint32_t i = 0; i < p->n_seqs; i++) {
+		uint64_t keys, pairs = 0, stream, macs;
+
+		fllm_attn_seq_read(mem, p, i, &s);
+		if (p->op == FLLM_ATTN_OP_APPEND) {
+			/* read two fp32 rows, write two int8 rows per (token, kv head) */
+			cycles += s.n_tokens * p->n_kv_heads * (2 * div_up(4 * d, 64) + 2);
+			continue;
+		}
+		keys = (uint64_t)s.pos + s.n_tokens;	/* the last token's context */
+		for (uint32_t t = 0; t < s.n_tokens; t++)
+			pairs += (uint64_t)s.pos + t + 1;	/* (query, key) pairs per head */
+		stream = div_up(keys * p->n_kv_heads * (2 * d + 2 * FLLM_ATTN_SCALE_BYTES), 64);
+		macs = div_up(2 * pairs * p->n_heads * d, FLLM_ATTN_MACS);
+		cycles += (stream > macs ? stream : macs) +
+			  (uint64_t)s.n_tokens * p->n_heads * (FLLM_ATTN_HEAD_CYCLES +
+							      div_up(4 * d, 64));
+		if (p->flags & FLLM_ATTN_F_QUANT)	/* group maxima, then the record */
+			cycles += (uint64_t)s.n_tokens * 2 * div_up((uint64_t)p->n_heads * d, 16);
+	}
+	return cycles;
+}
