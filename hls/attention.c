@@ -242,7 +242,7 @@ static enum fllm_card_err attn_fetch_params(const uint8_t *mem /* card memory */
 		return FLLM_CARD_ERR_ALIGN;
 	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
 		return FLLM_CARD_ERR_ADDR;
-	memcpy(p, mem + params, sizeof(*p));
+	__builtin_memcpy(p, mem + params, sizeof(*p));
 	return fllm_attention_params_check(p, mem, mem_bytes, params);
 }
 
