@@ -236,13 +236,11 @@ static enum fllm_card_err attn_fetch_params(const uint8_t *mem /* card memory */
 					    uint64_t mem_bytes, uint64_t params,
 					    uint64_t params_bytes, struct fllm_attention_params *p)
 {
-	if (params_bytes != sizeof(*p))
-		return FLLM_CARD_ERR_SIZE;
-	if (params % FLLM_ATTN_ALIGN)
-		return FLLM_CARD_ERR_ALIGN;
-	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
-		return FLLM_CARD_ERR_ADDR;
-	__builtin_memcpy(p, mem + params, sizeof(*p));
+	enum fllm_card_err err;
+
+	err = fllm_unit_block_fetch(mem, mem_bytes, params, params_bytes, p, sizeof(*p));
+	if (err != FLLM_CARD_OK)
+		return err;
 	return fllm_attention_params_check(p, mem, mem_bytes, params);
 }
 

@@ -144,13 +144,9 @@ static enum fllm_card_err lg_fetch_params(const uint8_t *ctl /* card memory */,
 {
 	enum fllm_card_err err;
 
-	if (params_bytes != sizeof(*p))
-		return FLLM_CARD_ERR_SIZE;
-	if (params % FLLM_LUTGEMM_ALIGN)
-		return FLLM_CARD_ERR_ALIGN;
-	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
-		return FLLM_CARD_ERR_ADDR;
-	__builtin_memcpy(p, ctl + params, sizeof(*p));
+	err = fllm_unit_block_fetch(ctl, mem_bytes, params, params_bytes, p, sizeof(*p));
+	if (err != FLLM_CARD_OK)
+		return err;
 	err = fllm_lutgemm_params_check(p, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;

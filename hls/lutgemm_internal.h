@@ -47,6 +47,26 @@ static inline int fllm_lg_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_
 	return a < b + blen && b < a + alen;
 }
 
+/*
+ * Every unit's first check (numerics 6.1 step 1, V.5, A.10): its parameter
+ * block is exactly `want` bytes, 64-aligned and inside card memory. Then
+ * the block is copied to *dst (want bytes); nothing is written on error.
+ */
+static inline enum fllm_card_err fllm_unit_block_fetch(const uint8_t *mem /* card memory */,
+						       uint64_t mem_bytes, uint64_t params,
+						       uint64_t params_bytes, void *dst,
+						       uint64_t want)
+{
+	if (params_bytes != want)
+		return FLLM_CARD_ERR_SIZE;
+	if (params % 64u)
+		return FLLM_CARD_ERR_ALIGN;
+	if (!fllm_lg_range_ok(params, want, mem_bytes))
+		return FLLM_CARD_ERR_ADDR;
+	__builtin_memcpy(dst, mem + params, want);
+	return FLLM_CARD_OK;
+}
+
 /* Bytes of the output region: N rows of out_stride, the last one 4 * m long. */
 static inline uint64_t fllm_lg_out_len(const struct fllm_lutgemm_params *p)
 {

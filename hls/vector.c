@@ -180,13 +180,9 @@ static enum fllm_card_err vec_fetch_params(const uint8_t *mem /* card memory */,
 	enum fllm_card_err err;
 	uint64_t out_len;
 
-	if (params_bytes != sizeof(*p))
-		return FLLM_CARD_ERR_SIZE;
-	if (params % FLLM_VECTOR_ALIGN)
-		return FLLM_CARD_ERR_ALIGN;
-	if (!fllm_lg_range_ok(params, sizeof(*p), mem_bytes))
-		return FLLM_CARD_ERR_ADDR;
-	__builtin_memcpy(p, mem + params, sizeof(*p));
+	err = fllm_unit_block_fetch(mem, mem_bytes, params, params_bytes, p, sizeof(*p));
+	if (err != FLLM_CARD_OK)
+		return err;
 	err = fllm_vector_params_check(p, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;
