@@ -8,7 +8,10 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp
+# /tmp stays on the initramfs root, which is already in memory and
+# writable: a tmpfs over it would hide the programs copied there when the
+# build folder is under /tmp (they keep their build paths).
+chmod 1777 /tmp
 echo "FLLM-VM-BOOT uptime=$(cut -d' ' -f1 /proc/uptime) suite=$fllm_suite"
 FLLM_BIN=$(cat /etc/fllm-bin)
 FLLM_MODARGS=$(echo "${fllm_modargs:-}" | tr ',' ' ')
