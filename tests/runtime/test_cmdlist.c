@@ -51,6 +51,16 @@ static void new_bo_and_list(fllm_bo **bo, fllm_cmdlist **cl)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, cl), FLLM_OK);
 }
 
+/* Submit cl and wait until it has finished; its event, for the results. */
+static fllm_event *submit_wait(fllm_cmdlist *cl)
+{
+	fllm_event *ev = NULL;
+
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
+	return ev;
+}
+
 /* Proof the device still works: fill and check a small BO. */
 static void assert_device_works(void)
 {
@@ -62,8 +72,7 @@ static void assert_device_works(void)
 	new_bo_and_list(&bo, &cl);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
+	ev = submit_wait(cl);
 	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(r.result, 0);
 	fllm_event_free(ev);
@@ -158,8 +167,7 @@ static void test_fill_copy_check(void)
 		FLLM_ASSERT_STATUS(fllm_cmdlist_copy(cl, b, 0, a, off, len), FLLM_OK);
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed), FLLM_OK);
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed + 1), FLLM_OK);
-		FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-		FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
+		ev = submit_wait(cl);
 		FLLM_ASSERT_STATUS(fllm_event_result(ev, 2, &r), FLLM_OK);
 		FLLM_ASSERT_EQ_U64(r.result, 0);
 		FLLM_ASSERT_STATUS(fllm_event_result(ev, 3, &r), FLLM_OK);
@@ -203,8 +211,7 @@ static void test_check_mismatch_count(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 4096, FLLM_PATTERN_ADDRESS, 9), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 8, 8 * 16, FLLM_PATTERN_ADDRESS, 9),
 			   FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
+	ev = submit_wait(cl);
 	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, &r), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(r.result, 3);
 	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
