@@ -61,20 +61,27 @@ static fllm_event *submit_wait(fllm_cmdlist *cl)
 	return ev;
 }
 
+/* The result word of ev's command i. */
+static uint64_t result_word(fllm_event *ev, uint32_t i)
+{
+	fllm_cmd_result r = { 0 };
+
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, i, &r), FLLM_OK);
+	return r.result;
+}
+
 /* Proof the device still works: fill and check a small BO. */
 static void assert_device_works(void)
 {
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 	fllm_bo *bo;
 
 	new_bo_and_list(&bo, &cl);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
 	ev = submit_wait(cl);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 0);
+	FLLM_ASSERT_EQ_U64(result_word(ev, 1), 0);
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
@@ -153,7 +160,6 @@ static void test_fill_copy_check(void)
 	fllm_bo *a, *b;
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(host);
 	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, len + off, NULL, &a), FLLM_OK);
@@ -168,10 +174,8 @@ static void test_fill_copy_check(void)
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed), FLLM_OK);
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed + 1), FLLM_OK);
 		ev = submit_wait(cl);
-		FLLM_ASSERT_STATUS(fllm_event_result(ev, 2, &r), FLLM_OK);
-		FLLM_ASSERT_EQ_U64(r.result, 0);
-		FLLM_ASSERT_STATUS(fllm_event_result(ev, 3, &r), FLLM_OK);
-		CU_ASSERT(r.result > 0);	/* another seed differs somewhere */
+		FLLM_ASSERT_EQ_U64(result_word(ev, 2), 0);
+		CU_ASSERT(result_word(ev, 3) > 0);	/* another seed differs somewhere */
 		fllm_event_free(ev);
 		FLLM_ASSERT_STATUS(fllm_bo_read(a, off, host, len), FLLM_OK);
 		bad = 0;
@@ -199,7 +203,6 @@ static void test_check_mismatch_count(void)
 	uint64_t junk = 0xdeadbeefcafef00dull;
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 	fllm_bo *bo;
 
 	new_bo_and_list(&bo, &cl);
@@ -212,10 +215,8 @@ static void test_check_mismatch_count(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 8, 8 * 16, FLLM_PATTERN_ADDRESS, 9),
 			   FLLM_OK);
 	ev = submit_wait(cl);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 3);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 0);	/* words 1..16 untouched */
+	FLLM_ASSERT_EQ_U64(result_word(ev, 0), 3);
+	FLLM_ASSERT_EQ_U64(result_word(ev, 1), 0);	/* words 1..16 untouched */
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
