@@ -1,7 +1,8 @@
 /*
  * fllm run's options beyond what the shared parser checks: decimal numbers
  * with a fraction (temperature, top-p), the --device name, and the card
- * quantization settings accepted now for the card decoder later.
+ * quantization settings (--bits, --group), which fllm eval and fllm quantize
+ * declare and check the same way.
  */
 #ifndef FLLM_CLI_RUN_OPTIONS_H
 #define FLLM_CLI_RUN_OPTIONS_H
