@@ -122,13 +122,9 @@ static fllm_status bench_path_run(const struct bench_cfg *cfg, const fllm_model 
 /* Machine and settings, as text or one JSON object. */
 static void bench_print_header(const struct bench_cfg *cfg, size_t n_prompt)
 {
-	char cpu[256];
-
-	bench_cpuinfo("model name", cpu, sizeof(cpu));
 	if (cfg->json) {
-		printf("{\"bench\": \"machine\", \"cpu\": ");
-		cli_json_write_string(stdout, cpu);
-		printf(", \"cores\": %ld, \"model\": ", sysconf(_SC_NPROCESSORS_ONLN));
+		bench_print_machine(1);
+		printf(", \"model\": ");
 		cli_json_write_string(stdout, cfg->model);
 		printf(", \"prompt_tokens\": %zu, \"tokens\": %" PRIu64 ", \"repeats\": %" PRIu64
 		       ", \"threads\": %" PRIu64 "}\n", n_prompt, cfg->tokens, cfg->repeats,
@@ -136,7 +132,7 @@ static void bench_print_header(const struct bench_cfg *cfg, size_t n_prompt)
 		return;
 	}
 	printf("bench_decode: greedy decode tokens/s, cpu fp32 (baseline) vs cpu-q vs emu:0\n");
-	printf("machine   %s, %ld cores online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
+	bench_print_machine(0);
 	printf("model     %s\n", cfg->model);
 	printf("settings  prompt %zu tokens, %" PRIu64 " generated, median of %" PRIu64
 	       " repeats, %" PRIu64 " thread(s)%s\n\n", n_prompt, cfg->tokens, cfg->repeats,

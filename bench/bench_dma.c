@@ -155,13 +155,9 @@ err_free_lat:
 
 static void bench_print_header(const struct bench_cfg *cfg, const fllm_device_info *info)
 {
-	char cpu[256];
-
-	bench_cpuinfo("model name", cpu, sizeof(cpu));
 	if (cfg->json) {
-		printf("{\"bench\": \"machine\", \"cpu\": ");
-		cli_json_write_string(stdout, cpu);
-		printf(", \"cores\": %ld, \"device\": ", sysconf(_SC_NPROCESSORS_ONLN));
+		bench_print_machine(1);
+		printf(", \"device\": ");
 		cli_json_write_string(stdout, cfg->device);
 		printf(", \"backend\": \"%s\", \"repeats\": %" PRIu64 ", \"max_bytes\": %" PRIu64
 		       ", \"quick\": %s}\n",
@@ -169,7 +165,7 @@ static void bench_print_header(const struct bench_cfg *cfg, const fllm_device_in
 		return;
 	}
 	printf("bench_dma: runtime DMA bandwidth vs memcpy, NOP submit latency\n");
-	printf("machine   %s, %ld cores online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
+	bench_print_machine(0);
 	printf("device    %s (backend %s, %u channels, clock %u kHz)\n", cfg->device,
 	       info->backend, info->mem_channels, info->clock_khz);
 	printf("settings  sizes 4 KiB..%" PRIu64 " KiB by 4x, median of %" PRIu64

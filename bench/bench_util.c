@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "json.h"
 
 double bench_now(void)
 {
@@ -58,4 +61,18 @@ void bench_cpuinfo(const char *key, char *buf, size_t len)
 		break;
 	}
 	fclose(f);
+}
+
+void bench_print_machine(int json)
+{
+	char cpu[256];
+
+	bench_cpuinfo("model name", cpu, sizeof(cpu));
+	if (json) {
+		printf("{\"bench\": \"machine\", \"cpu\": ");
+		cli_json_write_string(stdout, cpu);
+		printf(", \"cores\": %ld", sysconf(_SC_NPROCESSORS_ONLN));
+		return;
+	}
+	printf("machine   %s, %ld cores online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
 }

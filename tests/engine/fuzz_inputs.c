@@ -12,13 +12,9 @@
 /* Smallest shapes that still have GQA; Q4_0 needs rows of 32. */
 static struct tm_spec fuzz_spec(uint32_t dim)
 {
-	struct tm_spec s = tm_spec_default();
+	struct tm_spec s = tm_spec_shape(dim, 32, 2, 1);
 
-	s.dim = dim;
-	s.hidden = 32;
 	s.n_layers = 1;
-	s.n_heads = 2;
-	s.n_kv_heads = 1;
 	s.seq_len = 8;
 	return s;
 }

@@ -215,21 +215,14 @@ static void gw_encode(struct bytebuf *b, uint32_t type, const float *v, size_t n
 				back[i] = v[i];
 			i++;
 			break;
-		case GW_T_F16: {
-			uint16_t h = gw_f32_to_f16(v[i]);
-
-			bb_u16(b, h);
-			if (back)
-				back[i] = gw_f16_to_f32(h);
-			i++;
-			break;
-		}
+		case GW_T_F16:
 		case GW_T_BF16: {
-			uint16_t h = gw_f32_to_bf16(v[i]);
+			int bf = type == GW_T_BF16;
+			uint16_t h = bf ? gw_f32_to_bf16(v[i]) : gw_f32_to_f16(v[i]);
 
 			bb_u16(b, h);
 			if (back)
-				back[i] = gw_bf16_to_f32(h);
+				back[i] = bf ? gw_bf16_to_f32(h) : gw_f16_to_f32(h);
 			i++;
 			break;
 		}

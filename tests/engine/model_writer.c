@@ -40,6 +40,18 @@ struct tm_spec tm_spec_default(void)
 	return s;
 }
 
+struct tm_spec tm_spec_shape(uint32_t dim, uint32_t hidden, uint32_t n_heads,
+			     uint32_t n_kv_heads)
+{
+	struct tm_spec s = tm_spec_default();
+
+	s.dim = dim;
+	s.hidden = hidden;
+	s.n_heads = n_heads;
+	s.n_kv_heads = n_kv_heads;
+	return s;
+}
+
 uint32_t tm_vocab_size_min(void)
 {
 	return TM_FIXED + TM_N_MERGES + TM_N_CHARS;

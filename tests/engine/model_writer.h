@@ -37,6 +37,9 @@ struct tm_weights {
 
 /* A spec with small GQA defaults (dim 64, 2 layers, 4/2 heads, vocab 379). */
 struct tm_spec tm_spec_default(void);
+/* The default spec with another shape: widths and head counts. */
+struct tm_spec tm_spec_shape(uint32_t dim, uint32_t hidden, uint32_t n_heads,
+			     uint32_t n_kv_heads);
 void tm_weights_make(const struct tm_spec *s, struct tm_weights *w);
 void tm_weights_free(struct tm_weights *w);
 

@@ -140,16 +140,12 @@ static void test_types(void)
 /* Big enough matrices to be split across threads: same bits for 1, 2, 3. */
 static void test_threads(void)
 {
-	struct tm_spec s = tm_spec_default();
+	struct tm_spec s = tm_spec_shape(256, 512, 8, 4);
 	struct tm_weights w;
 	struct bytebuf f;
 	fllm_model *m;
 	float *first = NULL;
 
-	s.dim = 256;
-	s.hidden = 512;
-	s.n_heads = 8;
-	s.n_kv_heads = 4;
 	tm_weights_make(&s, &w);
 	tm_write_bin(&s, &w, &f);
 	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);

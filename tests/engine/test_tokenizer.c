@@ -47,17 +47,13 @@ static fllm_tokenizer *tok_bin(uint32_t vocab)
 static fllm_status tok_gguf(void (*tweak)(struct gguf_writer *), fllm_tokenizer **t,
 			    struct bytebuf *f)
 {
-	struct tm_spec s = tm_spec_default();
+	struct tm_spec s = tm_spec_shape(16, 32, 2, 1);
 	struct tm_weights w;
 	struct gguf_writer g;
 	fllm_model *m;
 	fllm_status st;
 
 	*t = NULL;
-	s.dim = 16;
-	s.hidden = 32;
-	s.n_heads = 2;
-	s.n_kv_heads = 1;
 	tm_weights_make(&s, &w);
 	tm_gguf(&s, &w, &g);
 	if (tweak)

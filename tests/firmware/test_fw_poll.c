@@ -74,6 +74,14 @@ static void start_card(void)
 	fake_enable(&fc, 8, 8);
 }
 
+/* A fresh card (as start_card) is given c and runs as far as it can. */
+static void start_and_run(const struct fllm_cmd *c)
+{
+	start_card();
+	fake_submit(&fc, c);
+	fake_run(&fc);
+}
+
 /* Stopped with err; a reset and a good configuration bring back a working ring. */
 static void expect_fatal_then_recovery(uint32_t err)
 {
@@ -110,9 +118,7 @@ static void test_no_irq_without_flag(void)
 {
 	struct fllm_cmd c = nop(1, 0);
 
-	start_card();
-	fake_submit(&fc, &c);
-	fake_run(&fc);
+	start_and_run(&c);
 	FLLM_ASSERT_EQ_U64(fake_reg(&fc, FLLM_REG_CQ_TAIL), 1);
 	FLLM_ASSERT_EQ_U64(fc.irq_raises, 0);
 	expect_quiet();
@@ -169,9 +175,7 @@ static void test_cu_completes(void)
 {
 	struct fllm_cmd c = spin(500, 0);
 
-	start_card();
-	fake_submit(&fc, &c);
-	fake_run(&fc);
+	start_and_run(&c);
 	FLLM_ASSERT_EQ_U64(fc.cu_starts, 1);
 	CU_ASSERT(memcmp(&fc.cu_cmd, &c, sizeof(c)) == 0);
 	CU_ASSERT(fc.fw.state == FW_RUNNING_CU);
@@ -192,9 +196,7 @@ static void test_watchdog_fires(void)
 {
 	struct fllm_cmd c = spin(UINT64_MAX, 50);
 
-	start_card();
-	fake_submit(&fc, &c);
-	fake_run(&fc);
+	start_and_run(&c);
 	fc.now += 49;
 	fake_run(&fc);
 	CU_ASSERT(fc.fw.state == FW_RUNNING_CU);
@@ -250,9 +252,7 @@ static void test_bad_command_then_next(void)
 	struct fllm_cmd bad = { .opcode = FLLM_OP_TIMESTAMP, .seq = 5, .arg = { 66 } };
 	uint8_t zero[16] = { 0 };
 
-	start_card();
-	fake_submit(&fc, &bad);
-	fake_run(&fc);
+	start_and_run(&bad);
 	FLLM_ASSERT_STATUS(fake_cpl(&fc, 0)->status, FLLM_CARD_ERR_ALIGN);
 	FLLM_ASSERT_EQ_U64(fake_cpl(&fc, 0)->seq, 5);
 	CU_ASSERT(memcmp(fc.card + 64, zero, sizeof(zero)) == 0);
@@ -286,9 +286,7 @@ static void test_dma_copy(void)
 				       .dir = FLLM_COPY_H2C };
 
 	memcpy(c.arg, &a, sizeof(a));
-	start_card();
-	fake_submit(&fc, &c);
-	fake_run(&fc);
+	start_and_run(&c);
 	FLLM_ASSERT_EQ_U64(fc.copies, 1);
 	FLLM_ASSERT_EQ_U64(fc.copy_dir, FLLM_COPY_H2C);
 	FLLM_ASSERT_EQ_U64(fc.copy_src, 0x5000);
@@ -310,9 +308,7 @@ static void test_disable_stops_after_current(void)
 	struct fllm_cmd c = spin(10, 0);
 	struct fllm_cmd n = nop(9, 0);
 
-	start_card();
-	fake_submit(&fc, &c);
-	fake_run(&fc);
+	start_and_run(&c);
 	fake_submit(&fc, &n);
 	fake_set_reg(&fc, FLLM_REG_CONTROL, 0);
 	fake_run(&fc);

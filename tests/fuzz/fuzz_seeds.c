@@ -17,7 +17,7 @@
 /* DIR/package/q2.fllm and q4.fllm of a one-layer model with K = 40 (a short group). */
 static int write_package_seeds(const char *dir)
 {
-	struct tm_spec s = tm_spec_default();
+	struct tm_spec s = tm_spec_shape(16, 40, 2, 1);
 	struct bytebuf bin, tb;
 	struct tm_weights w;
 	fllm_model *m = NULL;
@@ -25,10 +25,6 @@ static int write_package_seeds(const char *dir)
 	char path[4096];
 	int bad = 1;
 
-	s.dim = 16;
-	s.n_heads = 2;
-	s.n_kv_heads = 1;
-	s.hidden = 40;
 	s.n_layers = 1;
 	snprintf(path, sizeof(path), "%s/package", dir);
 	if (mkdir(path, 0755) && errno != EEXIST) {

@@ -137,16 +137,11 @@ static void test_fp32_path(void)
 /* A memory-bound shape costs its slowest slice's bursts plus fixed parts. */
 static void test_cycles(void)
 {
-	struct fllm_lutgemm_params p;
+	struct fllm_lutgemm_params p = {
+		.m = 4096, .k = 4096, .group = 128, .planes = 4, .n_tokens = 1, .slices = 32,
+	};
 	uint64_t one, many, per_slice;
 
-	memset(&p, 0, sizeof(p));
-	p.m = 4096;
-	p.k = 4096;
-	p.group = 128;
-	p.planes = 4;
-	p.n_tokens = 1;
-	p.slices = 32;
 	p.row_bytes = fllm_lutgemm_row_bytes(p.k, p.group, p.planes);
 	FLLM_ASSERT_EQ_U64(p.row_bytes, 2496);	/* 448 header + 2048 planes */
 	per_slice = 128ull * 2496 / 64;

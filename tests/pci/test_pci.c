@@ -48,6 +48,20 @@ static void check_common(const fllm_device_desc *d)
 		CU_ASSERT(strstr(d->pci.product, "U280") != NULL);
 }
 
+/* List spec's cards into d, expecting the one U280 and checking what every
+ * source reports of it; 0 when there was not exactly one. */
+static int list_one_card(const char *spec, fllm_device_desc *d)
+{
+	size_t n;
+
+	FLLM_ASSERT_STATUS(list_pci(spec, d, &n), FLLM_OK);
+	FLLM_ASSERT_EQ_U64(n, 1);
+	if (n != 1)
+		return 0;
+	check_common(&d[0]);
+	return 1;
+}
+
 /* The end of every test: no handle is still live. */
 static void nothing_leaked(void)
 {
@@ -57,13 +71,9 @@ static void nothing_leaked(void)
 static void test_dump_finds_card(void)
 {
 	fllm_device_desc d[MAXDEV];
-	size_t n;
 
-	FLLM_ASSERT_STATUS(list_pci("dump:" FLLM_PCI_DATA "/u280.dump", d, &n), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(n, 1);
-	if (n != 1)
+	if (!list_one_card("dump:" FLLM_PCI_DATA "/u280.dump", d))
 		return;
-	check_common(&d[0]);
 	FLLM_ASSERT_EQ_U64(d[0].pci.subsys_vendor_id, 0x10ee);
 	FLLM_ASSERT_EQ_U64(d[0].pci.subsys_device_id, 0x000e);
 	FLLM_ASSERT_EQ_U64(d[0].pci.bar_size[0], 0);	/* a dump has no sizes */
@@ -72,13 +82,9 @@ static void test_dump_finds_card(void)
 static void test_sysfs_finds_card(void)
 {
 	fllm_device_desc d[MAXDEV];
-	size_t n;
 
-	FLLM_ASSERT_STATUS(list_pci("sysfs:" FLLM_PCI_DATA "/sysfs", d, &n), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(n, 1);
-	if (n != 1)
+	if (!list_one_card("sysfs:" FLLM_PCI_DATA "/sysfs", d))
 		return;
-	check_common(&d[0]);
 	FLLM_ASSERT_EQ_U64(d[0].pci.numa_node, 1);
 	FLLM_ASSERT_EQ_U64(d[0].pci.bar_size[0], 32 << 20);
 	FLLM_ASSERT_EQ_U64(d[0].pci.bar_size[1], 0);

@@ -81,7 +81,13 @@ static void test_alloc_free(void)
 
 static void test_alloc_bad(void)
 {
-	fllm_bo_params good = { .align = 1 << 16, .channel = 3, .flags = 0 }, p;
+	const fllm_bo_params good = { .align = 1 << 16, .channel = 3, .flags = 0 };
+	const fllm_bo_params bad[] = {	/* each one field away from good */
+		{ .align = 3 << 12, .channel = 3, .flags = 0 },
+		{ .align = 1 << 16, .channel = 8, .flags = 0 },
+		{ .align = 1 << 16, .channel = -2, .flags = 0 },
+		{ .align = 1 << 16, .channel = 3, .flags = 1 },
+	};
 	fllm_bo *bo = NULL;
 
 	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &good, &bo), FLLM_OK);
@@ -97,22 +103,10 @@ static void test_alloc_bad(void)
 	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, CHAN_SIZE + 4096, &good, &bo),
 			   FLLM_E_NO_CARD_MEMORY);	/* larger than its channel */
 	assert_device_works();
-	p = good;
-	p.align = 3 << 12;
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &p, &bo), FLLM_E_INVALID_ARG);
-	assert_device_works();
-	p = good;
-	p.channel = 8;
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &p, &bo), FLLM_E_INVALID_ARG);
-	assert_device_works();
-	p = good;
-	p.channel = -2;
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &p, &bo), FLLM_E_INVALID_ARG);
-	assert_device_works();
-	p = good;
-	p.flags = 1;
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &p, &bo), FLLM_E_INVALID_ARG);
-	assert_device_works();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, &bad[i], &bo), FLLM_E_INVALID_ARG);
+		assert_device_works();
+	}
 	CU_ASSERT_PTR_NULL(bo);
 }
 

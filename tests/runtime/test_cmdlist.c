@@ -44,22 +44,44 @@ static uint64_t us_cycles(uint64_t us)
 	return us * info.clock_khz / 1000;
 }
 
+/* A 4 KiB BO and an empty list on the suite's device. */
+static void new_bo_and_list(fllm_bo **bo, fllm_cmdlist **cl)
+{
+	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, NULL, bo), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, cl), FLLM_OK);
+}
+
+/* Submit cl and wait until it has finished; its event, for the results. */
+static fllm_event *submit_wait(fllm_cmdlist *cl)
+{
+	fllm_event *ev = NULL;
+
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
+	return ev;
+}
+
+/* The result word of ev's command i. */
+static uint64_t result_word(fllm_event *ev, uint32_t i)
+{
+	fllm_cmd_result r = { 0 };
+
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, i, &r), FLLM_OK);
+	return r.result;
+}
+
 /* Proof the device still works: fill and check a small BO. */
 static void assert_device_works(void)
 {
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 	fllm_bo *bo;
 
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, NULL, &bo), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	new_bo_and_list(&bo, &cl);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 4096, FLLM_PATTERN_PRNG, 42), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 0);
+	ev = submit_wait(cl);
+	FLLM_ASSERT_EQ_U64(result_word(ev, 1), 0);
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
@@ -138,7 +160,6 @@ static void test_fill_copy_check(void)
 	fllm_bo *a, *b;
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(host);
 	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, len + off, NULL, &a), FLLM_OK);
@@ -152,12 +173,9 @@ static void test_fill_copy_check(void)
 		FLLM_ASSERT_STATUS(fllm_cmdlist_copy(cl, b, 0, a, off, len), FLLM_OK);
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed), FLLM_OK);
 		FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, a, off, len, pats[p], seed + 1), FLLM_OK);
-		FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-		FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
-		FLLM_ASSERT_STATUS(fllm_event_result(ev, 2, &r), FLLM_OK);
-		FLLM_ASSERT_EQ_U64(r.result, 0);
-		FLLM_ASSERT_STATUS(fllm_event_result(ev, 3, &r), FLLM_OK);
-		CU_ASSERT(r.result > 0);	/* another seed differs somewhere */
+		ev = submit_wait(cl);
+		FLLM_ASSERT_EQ_U64(result_word(ev, 2), 0);
+		CU_ASSERT(result_word(ev, 3) > 0);	/* another seed differs somewhere */
 		fllm_event_free(ev);
 		FLLM_ASSERT_STATUS(fllm_bo_read(a, off, host, len), FLLM_OK);
 		bad = 0;
@@ -185,11 +203,9 @@ static void test_check_mismatch_count(void)
 	uint64_t junk = 0xdeadbeefcafef00dull;
 	fllm_cmdlist *cl;
 	fllm_event *ev;
-	fllm_cmd_result r;
 	fllm_bo *bo;
 
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, NULL, &bo), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	new_bo_and_list(&bo, &cl);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 0, 4096, FLLM_PATTERN_ADDRESS, 9), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, NULL), FLLM_OK);
 	for (size_t i = 0; i < 3; i++)
@@ -198,12 +214,9 @@ static void test_check_mismatch_count(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 0, 4096, FLLM_PATTERN_ADDRESS, 9), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, 8, 8 * 16, FLLM_PATTERN_ADDRESS, 9),
 			   FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 10 * SEC), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 3);
-	FLLM_ASSERT_STATUS(fllm_event_result(ev, 1, &r), FLLM_OK);
-	FLLM_ASSERT_EQ_U64(r.result, 0);	/* words 1..16 untouched */
+	ev = submit_wait(cl);
+	FLLM_ASSERT_EQ_U64(result_word(ev, 0), 3);
+	FLLM_ASSERT_EQ_U64(result_word(ev, 1), 0);	/* words 1..16 untouched */
 	fllm_event_free(ev);
 	fllm_cmdlist_free(cl);
 	fllm_bo_free(bo);
@@ -218,8 +231,7 @@ static void test_record_bad(void)
 
 	FLLM_ASSERT_STATUS(fllm_device_open("emu:0,mem=64M,channels=2", &other), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_bo_alloc(other, 4096, NULL, &foreign), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, 4096, NULL, &bo), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	new_bo_and_list(&bo, &cl);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 8, 64, FLLM_PATTERN_CONST, 1), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, 4, 64, FLLM_PATTERN_CONST, 1),
 			   FLLM_E_INVALID_ARG);
@@ -280,6 +292,16 @@ static void test_watchdog(void)
 	assert_device_works();
 }
 
+/* A new list holding one spin of us microseconds. */
+static fllm_cmdlist *spin_list(uint64_t us)
+{
+	fllm_cmdlist *cl = NULL;
+
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_spin(cl, us_cycles(us), 0), FLLM_OK);
+	return cl;
+}
+
 /* Submit one raw record; return the event status and the record's card status. */
 static fllm_status run_raw(const struct fllm_cmd *c, uint16_t *card_status)
 {
@@ -299,6 +321,17 @@ static fllm_status run_raw(const struct fllm_cmd *c, uint16_t *card_status)
 	return st;
 }
 
+/* Run record c and expect the card to refuse it with card status want; the
+ * device still works afterwards. */
+static void expect_card_error(const struct fllm_cmd *c, uint16_t want)
+{
+	uint16_t cs;
+
+	FLLM_ASSERT_STATUS(run_raw(c, &cs), FLLM_E_CARD);
+	FLLM_ASSERT_EQ_U64(cs, want);
+	assert_device_works();
+}
+
 /* Malformed records, each one field away from a valid TIMESTAMP. */
 static void test_raw_malformed(void)
 {
@@ -313,27 +346,19 @@ static void test_raw_malformed(void)
 
 	c = good;
 	c.opcode = 0x7f;
-	FLLM_ASSERT_STATUS(run_raw(&c, &cs), FLLM_E_CARD);
-	FLLM_ASSERT_EQ_U64(cs, FLLM_CARD_ERR_OPCODE);
-	assert_device_works();
+	expect_card_error(&c, FLLM_CARD_ERR_OPCODE);
 
 	c = good;
 	c.arg[0] = info.mem_size;
-	FLLM_ASSERT_STATUS(run_raw(&c, &cs), FLLM_E_CARD);
-	FLLM_ASSERT_EQ_U64(cs, FLLM_CARD_ERR_ADDR);
-	assert_device_works();
+	expect_card_error(&c, FLLM_CARD_ERR_ADDR);
 
 	c = good;
 	c.reserved = 1;
-	FLLM_ASSERT_STATUS(run_raw(&c, &cs), FLLM_E_CARD);
-	FLLM_ASSERT_EQ_U64(cs, FLLM_CARD_ERR_FLAGS);
-	assert_device_works();
+	expect_card_error(&c, FLLM_CARD_ERR_FLAGS);
 
 	c = good;
 	c.arg[0] += 4;
-	FLLM_ASSERT_STATUS(run_raw(&c, &cs), FLLM_E_CARD);
-	FLLM_ASSERT_EQ_U64(cs, FLLM_CARD_ERR_ALIGN);
-	assert_device_works();
+	expect_card_error(&c, FLLM_CARD_ERR_ALIGN);
 	fllm_bo_free(bo);
 }
 
@@ -343,8 +368,7 @@ static void test_wait_timeout(void)
 	fllm_cmdlist *cl;
 	fllm_event *ev;
 
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_spin(cl, us_cycles(100000), 0), FLLM_OK);
+	cl = spin_list(100000);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 0), FLLM_E_TIMEOUT);
 	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 1000000), FLLM_E_TIMEOUT);
@@ -366,9 +390,8 @@ static void test_ring_overflow(void)
 	int n = 0;
 	fllm_status st = FLLM_OK;
 
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &spin), FLLM_OK);
+	spin = spin_list(200000);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &nops), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_spin(spin, us_cycles(200000), 0), FLLM_OK);
 	for (int i = 0; i < 1000; i++)
 		FLLM_ASSERT_STATUS(fllm_cmdlist_nop(nops), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(spin, &ev[n++]), FLLM_OK);
@@ -396,8 +419,7 @@ static void test_free_unfinished_event(void)
 	fllm_cmdlist *cl;
 	fllm_event *ev;
 
-	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
-	FLLM_ASSERT_STATUS(fllm_cmdlist_spin(cl, us_cycles(30000), 0), FLLM_OK);
+	cl = spin_list(30000);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_nop(cl), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
 	fllm_event_free(ev);

@@ -14,6 +14,13 @@ static void table(struct fllm_option o[N])
 	o[CH] = (struct fllm_option){ "channels", FLLM_OPT_UINT, 1, 64, 0, 0 };
 }
 
+/* Parse spec into a fresh table o. */
+static fllm_status parse_fresh(const char *spec, struct fllm_option o[N], uint64_t *index)
+{
+	table(o);
+	return fllm_options_parse(spec, o, N, index);
+}
+
 /* The end of every test: no handle is still live. */
 static void nothing_leaked(void)
 {
@@ -25,8 +32,7 @@ static void test_full_spec(void)
 	struct fllm_option o[N];
 	uint64_t index = 99;
 
-	table(o);
-	FLLM_ASSERT_STATUS(fllm_options_parse("3,mem=1G,channels=8", o, N, &index), FLLM_OK);
+	FLLM_ASSERT_STATUS(parse_fresh("3,mem=1G,channels=8", o, &index), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(index, 3);
 	CU_ASSERT(o[MEM].present && o[CH].present);
 	FLLM_ASSERT_EQ_U64(o[MEM].value, 1ull << 30);
@@ -38,8 +44,7 @@ static void test_empty_and_partial(void)
 	struct fllm_option o[N];
 	uint64_t index = 7;
 
-	table(o);
-	FLLM_ASSERT_STATUS(fllm_options_parse("", o, N, &index), FLLM_OK);
+	FLLM_ASSERT_STATUS(parse_fresh("", o, &index), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(index, 7);
 	CU_ASSERT(!o[MEM].present && !o[CH].present);
 	FLLM_ASSERT_STATUS(fllm_options_parse("channels=0x10", o, N, &index), FLLM_OK);
@@ -102,8 +107,7 @@ static void test_bad_specs(void)
 		FLLM_ASSERT_STATUS(fllm_options_parse(bad[i], o, N, &index), FLLM_E_INVALID_ARG);
 	}
 	/* the valid spec each was derived from */
-	table(o);
-	FLLM_ASSERT_STATUS(fllm_options_parse("0,mem=1G,channels=8", o, N, &index), FLLM_OK);
+	FLLM_ASSERT_STATUS(parse_fresh("0,mem=1G,channels=8", o, &index), FLLM_OK);
 	/* an index where none is allowed */
 	FLLM_ASSERT_STATUS(fllm_options_parse("0,mem=1G", o, N, NULL), FLLM_E_INVALID_ARG);
 	FLLM_ASSERT_STATUS(fllm_options_parse("mem=1G", o, N, NULL), FLLM_OK);

@@ -179,10 +179,7 @@ int cli_cmd_eval(int argc, char **argv)
 		{ "-z", CLI_OPT_STRING, &o.tokenizer, "PATH", "llama2.c tokenizer.bin", 0, 0 },
 		{ "-f", CLI_OPT_STRING, &o.text, "PATH", "text file to score (required)", 0, 0 },
 		{ "--file", CLI_OPT_STRING, &o.text, "PATH", "same as -f", 0, 0 },
-		{ "--bits", CLI_OPT_U64, &o.bits, "Q", "card weight bit-planes 1..8 (default 4, "
-		  "or the package's)", 1, 8 },
-		{ "--group", CLI_OPT_U64, &o.group, "G", "card weight group size (default 32, or "
-		  "the package's)", 16, 256 },
+		RUN_OPTS_CARD_QUANT(&o.bits, &o.group, ", or the package's"),
 		{ "--device", CLI_OPT_STRING, &o.device, "D", "card for the quantized path "
 		  "(default emu)", 0, 0 },
 		{ "--threads", CLI_OPT_U64, &o.threads, "N", "threads (default 1)", 1, 256 },
@@ -210,11 +207,9 @@ int cli_cmd_eval(int argc, char **argv)
 		fprintf(stderr, "fllm eval: -f TEXT is required\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (o.group && !run_group_valid(o.group)) {
-		fprintf(stderr, "fllm eval: --group: %llu is not one of 16, 32, 64, 128, 256\n",
-			(unsigned long long)o.group);
-		return CLI_EXIT_USAGE;
-	}
+	rc = run_check_group("eval", o.group);
+	if (rc >= 0)
+		return rc;
 	if (run_device_classify(o.device) != RUN_DEVICE_CARD) {
 		fprintf(stderr, "fllm eval: --device: '%s' is not a card (emu, emu:N, ...); the "
 			"fp32 reference always runs on the CPU\n", o.device);

@@ -63,9 +63,7 @@ int cli_cmd_quantize(int argc, char **argv)
 		  "GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },
 		{ "-o", CLI_OPT_STRING, &out, "PATH", "package to write (required)", 0, 0 },
 		{ "--output", CLI_OPT_STRING, &out, "PATH", "same as -o", 0, 0 },
-		{ "--bits", CLI_OPT_U64, &bits, "Q", "weight bit-planes 1..8 (default 4)", 1, 8 },
-		{ "--group", CLI_OPT_U64, &group, "G", "group size 16, 32, 64, 128, 256 (default "
-		  "32)", 16, 256 },
+		RUN_OPTS_CARD_QUANT(&bits, &group, ""),
 		{ "--threads", CLI_OPT_U64, &threads, "N", "quantizer threads (default 1)", 1,
 		  256 },
 		{ "--slices", CLI_OPT_U64, &slices, "S", "card layout slices, one per memory "
@@ -92,11 +90,9 @@ int cli_cmd_quantize(int argc, char **argv)
 		fprintf(stderr, "fllm quantize: -o OUT.fllm is required\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (!run_group_valid(group)) {
-		fprintf(stderr, "fllm quantize: --group: %llu is not one of 16, 32, 64, 128, 256\n",
-			(unsigned long long)group);
-		return CLI_EXIT_USAGE;
-	}
+	rc = run_check_group("quantize", group);
+	if (rc >= 0)
+		return rc;
 	rc = run_model_open("quantize", model_path, tok_path, &model, &tok);
 	if (rc >= 0)
 		return rc;

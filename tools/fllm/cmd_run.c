@@ -37,11 +37,8 @@ static int run_check_opts(struct run_opts *o)
 		fprintf(stderr, "fllm run: --top-p: '%s' is not a number in [0, 1]\n", o->top_p);
 		return CLI_EXIT_USAGE;
 	}
-	if (o->group && !run_group_valid(o->group)) {
-		fprintf(stderr, "fllm run: --group: %llu is not one of 16, 32, 64, 128, 256\n",
-			(unsigned long long)o->group);
+	if (run_check_group("run", o->group) >= 0)
 		return CLI_EXIT_USAGE;
-	}
 	if (o->tokenizer && !o->model) {
 		fprintf(stderr, "fllm run: -z needs -m (the built-in model has its own "
 			"tokenizer)\n");
@@ -207,10 +204,7 @@ int cli_cmd_run(int argc, char **argv)
 		  256 },
 		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32), cpu-q (the card's "
 		  "quantized arithmetic on the host) or a card: emu, emu:N[,opts]", 0, 0 },
-		{ "--bits", CLI_OPT_U64, &o.bits, "Q", "card weight bit-planes 1..8 (default 4, "
-		  "or the package's)", 1, 8 },
-		{ "--group", CLI_OPT_U64, &o.group, "G", "card weight group size 16..256 "
-		  "(default 32, or the package's)", 16, 256 },
+		RUN_OPTS_CARD_QUANT(&o.bits, &o.group, ", or the package's"),
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	fllm_model *model = NULL;

@@ -4,8 +4,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "args.h"
 
 int run_parse_float(const char *text, float min, float max, float *out)
 {
@@ -89,4 +92,12 @@ enum run_device_kind run_device_classify(const char *name)
 int run_group_valid(unsigned long long g)
 {
 	return g == 16 || g == 32 || g == 64 || g == 128 || g == 256;
+}
+
+int run_check_group(const char *cmd, unsigned long long g)
+{
+	if (!g || run_group_valid(g))
+		return -1;
+	fprintf(stderr, "fllm %s: --group: %llu is not one of 16, 32, 64, 128, 256\n", cmd, g);
+	return CLI_EXIT_USAGE;
 }

@@ -1,7 +1,8 @@
 /*
  * fllm run's options beyond what the shared parser checks: decimal numbers
  * with a fraction (temperature, top-p), the --device name, and the card
- * quantization settings accepted now for the card decoder later.
+ * quantization settings (--bits, --group), which fllm eval and fllm quantize
+ * declare and check the same way.
  */
 #ifndef FLLM_CLI_RUN_OPTIONS_H
 #define FLLM_CLI_RUN_OPTIONS_H
@@ -22,5 +23,20 @@ enum run_device_kind run_device_classify(const char *name);
 
 /* The group sizes the card's LUT-GEMM supports (docs/numerics.md). */
 int run_group_valid(unsigned long long g);
+
+/* A --group value given to `fllm CMD` (0 = not given): -1 when valid, else the
+ * problem is printed and CLI_EXIT_USAGE returned. */
+int run_check_group(const char *cmd, unsigned long long g);
+
+/*
+ * The card-quantization flags of fllm run, eval and quantize, as two struct
+ * cli_opt entries: --bits into *bits, --group into *group (uint64_t). `note`
+ * ends each default's text, e.g. ", or the package's" or "".
+ */
+#define RUN_OPTS_CARD_QUANT(bits, group, note)                                         \
+	{ "--bits", CLI_OPT_U64, (bits), "Q", "card weight bit-planes 1..8 (default 4"  \
+	  note ")", 1, 8 },                                                             \
+	{ "--group", CLI_OPT_U64, (group), "G", "card weight group size 16, 32, 64, "    \
+	  "128, 256 (default 32" note ")", 16, 256 }
 
 #endif /* FLLM_CLI_RUN_OPTIONS_H */

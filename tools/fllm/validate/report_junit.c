@@ -19,6 +19,21 @@ static void junit_escape(FILE *f, const char *s)
 	cli_write_escaped(f, s, map, "?");
 }
 
+/* Close an open <testcase> with its <failure> or <skipped> child; a failure
+ * repeats its message as the element's text. */
+static void junit_outcome(FILE *f, int failed, const char *message)
+{
+	fprintf(f, ">\n      <%s message=\"", failed ? "failure" : "skipped");
+	junit_escape(f, message);
+	if (failed) {
+		fprintf(f, "\" type=\"fail\">");
+		junit_escape(f, message);
+		fprintf(f, "</failure>\n    </testcase>\n");
+	} else {
+		fprintf(f, "\"/>\n    </testcase>\n");
+	}
+}
+
 /* One <testsuites> holding one <testsuite> with one <testcase> per check. */
 int val_report_junit(const char *path, const char *device, const struct val_result *results)
 {
@@ -57,16 +72,10 @@ int val_report_junit(const char *path, const char *device, const struct val_resu
 			fprintf(f, "/>\n");
 			break;
 		case VAL_FAIL:
-			fprintf(f, ">\n      <failure message=\"");
-			junit_escape(f, results[i].message);
-			fprintf(f, "\" type=\"fail\">");
-			junit_escape(f, results[i].message);
-			fprintf(f, "</failure>\n    </testcase>\n");
+			junit_outcome(f, 1, results[i].message);
 			break;
 		case VAL_SKIP:
-			fprintf(f, ">\n      <skipped message=\"");
-			junit_escape(f, results[i].message);
-			fprintf(f, "\"/>\n    </testcase>\n");
+			junit_outcome(f, 0, results[i].message);
 			break;
 		}
 	}
