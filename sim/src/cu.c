@@ -1,11 +1,11 @@
 /*
  * Compute units. The inventory holds CU 0, the test unit, CU 1, the
- * LUT-GEMM unit, and CU 2, the vector unit. Starting a unit runs its hls/
+ * LUT-GEMM unit, CU 2, the vector unit, and CU 3, the attention unit. Starting a unit runs its hls/
  * function on card memory at once; the unit reports done once the card
  * clock has advanced by the unit's modeled cycle count, so timing and the
  * watchdog behave as on the card.
  *
- * The LUT-GEMM and vector units' C models can take far longer on the host
+ * The LUT-GEMM, vector and attention units' C models can take far longer on the host
  * than the modeled unit takes on the card, so the card clock stands still while it
  * runs (the host time is added to cycle_base): its completion then reports
  * the cycle model's duration plus the card thread's polling delay, and the
@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fllm_attention.h"
 #include "fllm_hls_test.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_vector.h"
@@ -41,6 +42,9 @@ void fllm_sim_cu_init(struct fllm_sim *sim)
 	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_VECTOR),
 			 FLLM_CU_INFO_MAKE(FLLM_CU_VECTOR, FLLM_VECTOR_VERSION));
 	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_VECTOR), 0);
+	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_ATTENTION),
+			 FLLM_CU_INFO_MAKE(FLLM_CU_ATTENTION, FLLM_ATTN_VERSION));
+	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_ATTENTION), 0);
 }
 
 /* Add the unit's busy time up to now (clamped to its end) to busy_cycles. */
@@ -131,6 +135,33 @@ static uint64_t cu_run_vector(struct fllm_sim *sim, struct fllm_sim_cu *u,
 	return fllm_vector_cycles(&p);
 }
 
+/*
+ * Run an FLLM_OP_ATTENTION command on this card's attention unit memories,
+ * with the card clock stopped; the unit checks the block, its descriptors
+ * and tables. The result is the number of non-finite inputs the unit
+ * replaced. Returns the modeled cycles.
+ */
+static uint64_t cu_run_attention(struct fllm_sim *sim, struct fllm_sim_cu *u,
+				 const struct fllm_cmd *cmd)
+{
+	struct fllm_attention_params p;
+	struct fllm_cmd_cu args;
+	uint64_t t0;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	t0 = fllm_sim_raw_cycles(sim);
+	u->status = (uint16_t)fllm_attention_unit_run(&sim->attention_onchip, sim->mem.base,
+						       sim->mem.size, args.params,
+						       args.params_bytes, &u->result);
+	sim->cycle_base += fllm_sim_raw_cycles(sim) - t0;
+	if (u->status != FLLM_CARD_OK)
+		return FLLM_ATTN_REJECT_CYCLES;
+	/* accepted: the block and descriptors lie in memory and were not overwritten */
+	memcpy(&p, sim->mem.base + args.params, sizeof(p));
+	sim->mem_bytes += fllm_attention_traffic(&p, sim->mem.base);
+	return fllm_attention_cycles(&p, sim->mem.base);
+}
+
 /* Run a command through unit i's implementation from fllm_sim_unit_set; returns its cycles. */
 static uint64_t cu_run_impl(struct fllm_sim *sim, struct fllm_sim_cu *u,
 			    const struct fllm_sim_unit *impl, const struct fllm_cmd *cmd)
@@ -196,6 +227,8 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 		cycles = cu_run_lutgemm(sim, u, cmd);
 	} else if (i == FLLM_SIM_CU_VECTOR && cmd->opcode == FLLM_OP_VECTOR) {
 		cycles = cu_run_vector(sim, u, cmd);
+	} else if (i == FLLM_SIM_CU_ATTENTION && cmd->opcode == FLLM_OP_ATTENTION) {
+		cycles = cu_run_attention(sim, u, cmd);
 	} else {
 		u->status = FLLM_CARD_ERR_PARAM;
 		u->done = now;
