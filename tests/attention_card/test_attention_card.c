@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attn_case.h"
+#include "attn_card.h"
 #include "fllm/fllm.h"
 #include "fllm_attention.h"
 #include "test_main.h"
@@ -37,34 +37,16 @@ struct on_card {
 	uint64_t base;			/* the BO's card address */
 };
 
-/* The block of the case's current op, relocated to the BO. */
-static struct fllm_attention_params card_params(const struct on_card *k)
-{
-	struct fllm_attention_params p = k->c.p;
-
-	p.seq_addr += k->base;
-	p.kv_base += k->base;
-	if (fllm_attention_op_attends(p.op)) {
-		p.q_addr += k->base;
-		p.out_addr += k->base;
-	} else {
-		p.k_addr += k->base;
-		p.v_addr += k->base;
-	}
-	return p;
-}
-
 /* Write the relocated block and descriptors of the current op into the BO. */
 static fllm_status card_store_block(struct on_card *k)
 {
-	struct fllm_attention_params p = card_params(k);
+	struct fllm_attention_params p = acard_params(&k->c, k->base);
 	fllm_status st = fllm_bo_write(k->bo, k->c.p_addr, &p, sizeof(p));
 
 	for (uint32_t s = 0; !st && s < k->c.n_seqs; s++) {
-		struct fllm_attention_seq d = k->c.seq[s];
+		struct fllm_attention_seq d = acard_seq(&k->c, s, k->base);
 
-		d.table_addr += k->base;
-		st = fllm_bo_write(k->bo, k->c.p.seq_addr + 32ull * s, &d, sizeof(d));
+		st = fllm_bo_write(k->bo, k->c.p.seq_addr + sizeof(d) * s, &d, sizeof(d));
 	}
 	return st;
 }
@@ -117,32 +99,14 @@ free_cl:
 	return st;
 }
 
-/* 1 for a byte of the block or the descriptors (relocated on the card). */
-static int relocated_byte(const struct on_card *k, uint64_t i)
-{
-	return (i >= k->c.p_addr && i < k->c.p_addr + sizeof(k->c.p)) ||
-	       (i >= k->c.p.seq_addr && i < k->c.p.seq_addr + 32ull * k->c.n_seqs);
-}
-
-/*
- * Read the BO back and compare it with ref (the relocated bytes excepted).
- * Returns the first differing offset, or UINT64_MAX.
- */
+/* Read the BO back and compare it with ref; the first differing offset or UINT64_MAX. */
 static uint64_t card_diff(struct on_card *k, const uint8_t *ref /* (mem_bytes) */)
 {
 	uint8_t *got = malloc(k->c.mem_bytes);	/* (mem_bytes) the BO */
-	uint64_t at = UINT64_MAX;
+	uint64_t at = 0;
 
-	if (!got || fllm_bo_read(k->bo, 0, got, k->c.mem_bytes) != FLLM_OK) {
-		free(got);
-		return 0;
-	}
-	for (uint64_t i = 0; i < k->c.mem_bytes && at == UINT64_MAX; i++)
-		if (!relocated_byte(k, i) && got[i] != ref[i])
-			at = i;
-	if (at != UINT64_MAX)
-		printf("\n  byte %" PRIu64 ": card 0x%02x, golden model 0x%02x\n", at, got[at],
-		       ref[at]);
+	if (got && fllm_bo_read(k->bo, 0, got, k->c.mem_bytes) == FLLM_OK)
+		at = acard_diff(&k->c, got, ref);
 	free(got);
 	return at;
 }
@@ -239,7 +203,7 @@ static void test_prefill(void)
 static void expect_rejected(struct on_card *k, const struct fllm_attention_params *bad,
 			    enum fllm_card_err code, const char *what)
 {
-	struct fllm_attention_params good = card_params(k);
+	struct fllm_attention_params good = acard_params(&k->c, k->base);
 	fllm_cmd_result res;
 
 	CU_ASSERT_FATAL(fllm_bo_write(k->bo, k->c.p_addr, bad, sizeof(*bad)) == FLLM_OK);
@@ -296,7 +260,7 @@ static void test_errors(void)
 	struct on_card k;
 
 	CU_ASSERT_FATAL(card_init(&k, FLLM_ATTN_OP_DECODE, &sh, 2, pos, ones, 9) == 0);
-	good = card_params(&k);
+	good = acard_params(&k.c, k.base);
 	bad = good;
 	bad.magic ^= 1;
 	expect_rejected(&k, &bad, FLLM_CARD_ERR_PARAM, "magic");
