@@ -74,29 +74,19 @@ static void card_free(struct on_card *k)
 	acase_free(&k->c);
 }
 
+/* fllm_cmdlist_attention in the form fllm_test_unit_cmd_run takes (bytes is always 192). */
+static fllm_status record_attention(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset,
+				    uint32_t bytes)
+{
+	(void)bytes;
+	return fllm_cmdlist_attention(cl, params, offset);
+}
+
 /* Record the command on the block at offset of the BO, submit, wait; *res its result. */
 static fllm_status card_run_at(struct on_card *k, uint64_t offset, fllm_cmd_result *res)
 {
-	fllm_cmdlist *cl;
-	fllm_event *ev;
-	fllm_status st;
-
-	memset(res, 0, sizeof(*res));
-	st = fllm_cmdlist_create(dev, &cl);
-	if (st)
-		return st;
-	st = fllm_cmdlist_attention(cl, k->bo, offset);
-	if (!st)
-		st = fllm_cmdlist_submit(cl, &ev);
-	if (st)
-		goto free_cl;
-	st = fllm_event_wait(ev, 30 * SEC);
-	if (fllm_event_result(ev, 0, res) != FLLM_OK)
-		st = st ? st : FLLM_E_STATE;
-	fllm_event_free(ev);
-free_cl:
-	fllm_cmdlist_free(cl);
-	return st;
+	return fllm_test_unit_cmd_run(dev, record_attention, k->bo, offset,
+				      sizeof(struct fllm_attention_params), res);
 }
 
 /* Read the BO back and compare it with ref; the first differing offset or UINT64_MAX. */
