@@ -1,15 +1,16 @@
 /*
  * Compute units. The inventory holds CU 0, the test unit, CU 1, the
- * LUT-GEMM unit, CU 2, the vector unit, and CU 3, the attention unit. Starting a unit runs its hls/
- * function on card memory at once; the unit reports done once the card
- * clock has advanced by the unit's modeled cycle count, so timing and the
- * watchdog behave as on the card.
+ * LUT-GEMM unit, CU 2, the vector unit, and CU 3, the attention unit.
+ * Starting a unit runs its hls/ function on card memory at once; the unit
+ * reports done once the card clock has advanced by the unit's modeled cycle
+ * count, so timing and the watchdog behave as on the card.
  *
- * The LUT-GEMM, vector and attention units' C models can take far longer on the host
- * than the modeled unit takes on the card, so the card clock stands still while it
- * runs (the host time is added to cycle_base): its completion then reports
- * the cycle model's duration plus the card thread's polling delay, and the
- * watchdog counts modeled time only. The test unit keeps the plain clock.
+ * The LUT-GEMM, vector and attention units' C models can take far longer
+ * on the host than the modeled unit takes on the card, so the card clock
+ * stands still while one runs (the host time is added to cycle_base): its
+ * completion then reports the cycle model's duration plus the card
+ * thread's polling delay, and the watchdog counts modeled time only. The
+ * test unit keeps the plain clock.
  *
  * A unit can run through another implementation chosen at run time
  * (fllm_sim_unit_set, e.g. the Verilated RTL unit of the rtlsim backend):
