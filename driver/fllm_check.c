@@ -9,13 +9,14 @@
  * the card unchanged: it validates every record before it acts and rejects
  * those without touching memory.
  *
- * A LUTGEMM or VECTOR record names a parameter block in a BO; the card
- * addresses inside it are checked too (fllm_check_params): the driver DMA-reads
- * every block into a kernel buffer, checks each range the block makes the
- * unit touch against the file's BOs, writes the checked copies into card
- * memory only the driver owns and points the records there. Nothing the
- * process changes afterwards reaches the unit. ATTENTION blocks have no
- * format the driver knows yet, so those records are refused.
+ * A LUTGEMM, VECTOR or ATTENTION record names a parameter block in a BO; the
+ * card addresses inside it are checked too (fllm_check_params): the driver
+ * DMA-reads every block into a kernel buffer, checks each range the block
+ * makes the unit touch against the file's BOs, writes the checked copies into
+ * card memory only the driver owns and points the records there. Nothing the
+ * process changes in a block afterwards reaches the unit. An attention
+ * block's descriptors and tables stay in the process's BO: fllm_params.c
+ * says what the driver bounds of them.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -46,13 +47,12 @@ static int fllm_check_ranges(const struct fllm_cmd *cmd, struct fllm_range *r)
 		r[0] = (struct fllm_range){ cmd->arg[1], cmd->arg[2] };
 		return 1;
 	case FLLM_OP_LUTGEMM:
+	case FLLM_OP_ATTENTION:
 	case FLLM_OP_VECTOR:
 		if (!cmd->arg[1] || cmd->arg[1] > FLLM_PARAMS_SLOT)
 			return -1;
 		r[0] = (struct fllm_range){ cmd->arg[0], cmd->arg[1] };
 		return 1;
-	case FLLM_OP_ATTENTION:
-		return -1;	/* a block the driver cannot check */
 	}
 	return 0;
 }
@@ -60,7 +60,8 @@ static int fllm_check_ranges(const struct fllm_cmd *cmd, struct fllm_range *r)
 /* A unit record that passed the range check: its block must be fetched. */
 static bool fllm_check_is_cu(const struct fllm_cmd *cmd)
 {
-	return cmd->opcode == FLLM_OP_LUTGEMM || cmd->opcode == FLLM_OP_VECTOR;
+	return cmd->opcode == FLLM_OP_LUTGEMM || cmd->opcode == FLLM_OP_ATTENTION ||
+	       cmd->opcode == FLLM_OP_VECTOR;
 }
 
 /* Room job->bos needs for the references that checking cmds may take. */

@@ -1,13 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The compute units' parameter blocks as the driver reads them: which card
- * ranges a LUT-GEMM or vector block makes its unit read or write. The
- * layouts, limits and record sizes are the card contract's
- * (card/include/fllm_card_lutgemm.h, fllm_card_vector.h, docs/numerics.md).
- * Extents are those the units check (whole strided spans, whole RoPE
- * tables), computed with overflow checks; a block the driver cannot
- * interpret (unknown magic, version or op, a shape outside the unit's
- * limits) is refused.
+ * ranges a LUT-GEMM, vector or attention block makes its unit read or
+ * write. The layouts, limits and record sizes are the card contract's
+ * (card/include/fllm_card_lutgemm.h, fllm_card_vector.h,
+ * fllm_card_attention.h, docs/numerics.md). Extents are those the units
+ * check (whole strided spans, whole RoPE tables, the whole KV pool),
+ * computed with overflow checks; a block the driver cannot interpret
+ * (unknown magic, version or op, a shape outside the unit's limits) is
+ * refused.
+ *
+ * An attention block also makes its unit read sequence descriptors and,
+ * through them, block tables. The descriptors lie in a range of the block
+ * (n_seqs of them at seq_addr) and are checked here; what they hold stays
+ * in the process's BO, which it may rewrite after SUBMIT, so the driver
+ * bounds nothing that depends on it. The unit itself keeps every use of
+ * descriptor data inside ranges checked here: rows below `rows` (q, k, v,
+ * out spans) and table entries below pool_blocks (the pool). The one
+ * exception is a table's own address: the unit reads 4 * table_len bytes
+ * (at most 16 KiB per sequence) anywhere in card memory, only as block
+ * indices into the checked pool, and never writes there
+ * (docs/card-interface.md "Attention blocks and the driver").
  *
  * The blocks are little-endian and read in place through the contract's
  * structs, so the driver builds for little-endian hosts only.
@@ -17,6 +30,7 @@
 #include <linux/overflow.h>
 
 #include "fllm_drv.h"
+#include "fllm_card_attention.h"
 #include "fllm_card_lutgemm.h"
 #include "fllm_card_vector.h"
 
@@ -26,6 +40,8 @@
 
 static_assert(FLLM_PARAMS_SLOT >= sizeof(struct fllm_lutgemm_params));
 static_assert(FLLM_PARAMS_SLOT >= sizeof(struct fllm_vector_params));
+static_assert(FLLM_PARAMS_SLOT >= sizeof(struct fllm_attention_params));
+static_assert(FLLM_PARAMS_RANGES_MAX >= 4);	/* an attention block's ranges */
 static_assert(FLLM_PARAMS_SLOT % 8 == 0);	/* every slot is aligned for the u64 fields */
 
 /*
@@ -98,9 +114,60 @@ static int fllm_params_vector(const struct fllm_vector_params *p, struct fllm_ra
 	return i;
 }
 
+/* An attention block's shape is one the unit accepts (docs/numerics.md A.10 check 4). */
+static bool fllm_attention_shape_ok(const struct fllm_attention_params *p)
+{
+	if (!p->op || p->op >= FLLM_ATTN_OP_COUNT)
+		return false;
+	if (p->head_dim < FLLM_ATTN_HEAD_DIM_STEP || p->head_dim > FLLM_ATTN_HEAD_DIM_MAX ||
+	    p->head_dim % FLLM_ATTN_HEAD_DIM_STEP)
+		return false;
+	if (!p->n_kv_heads || !p->n_heads || p->n_heads > FLLM_ATTN_HEADS_MAX ||
+	    p->n_heads % p->n_kv_heads || !fllm_attention_block_ok(p->block_tokens))
+		return false;
+	if (!p->n_seqs || p->n_seqs > FLLM_ATTN_SEQS_MAX || !p->rows ||
+	    p->rows > FLLM_ATTN_ROWS_MAX || !p->pool_blocks)
+		return false;
+	if ((p->flags & FLLM_ATTN_F_QUANT) && !fllm_lutgemm_group_ok(p->group))
+		return false;
+	return p->block_bytes == fllm_attention_block_bytes(p->n_kv_heads, p->block_tokens,
+							   p->head_dim);
+}
+
+/*
+ * The ranges of an attention block: the row spans its op uses (q and out,
+ * or k and v, over `rows` rows), the descriptors and the KV pool of
+ * pool_blocks blocks. The descriptors' tables are not bounded (see above).
+ */
+static int fllm_params_attention(const struct fllm_attention_params *p, struct fllm_range *r)
+{
+	u64 hrow = 4ull * p->n_heads * p->head_dim, krow = 4ull * p->n_kv_heads * p->head_dim;
+	bool ok;
+
+	if (p->magic != FLLM_ATTN_MAGIC || p->version != FLLM_ATTN_VERSION)
+		return -FLLM_CARD_ERR_PARAM;
+	if (!fllm_attention_shape_ok(p))
+		return -FLLM_CARD_ERR_PARAM;
+	/* n_heads, head_dim and group are valid only from here on */
+	if (fllm_attention_op_attends(p->op))
+		ok = fllm_span(&r[0], p->q_addr, p->rows, p->q_stride, hrow) &&
+		     fllm_span(&r[1], p->out_addr, p->rows, p->out_stride,
+			       fllm_attention_out_row_bytes(p));
+	else
+		ok = fllm_span(&r[0], p->k_addr, p->rows, p->k_stride, krow) &&
+		     fllm_span(&r[1], p->v_addr, p->rows, p->v_stride, krow);
+	if (!ok)
+		return -FLLM_CARD_ERR_ADDR;
+	r[2] = (struct fllm_range){ p->seq_addr,
+				    (u64)p->n_seqs * sizeof(struct fllm_attention_seq) };
+	/* both factors are u32: the product fits u64 */
+	r[3] = (struct fllm_range){ p->kv_base, (u64)p->pool_blocks * p->block_bytes };
+	return 4;
+}
+
 /*
  * The card ranges that the block (params_bytes of it, already fetched) of a
- * LUTGEMM or VECTOR record makes its unit touch, into r (room for
+ * LUTGEMM, VECTOR or ATTENTION record makes its unit touch, into r (room for
  * FLLM_PARAMS_RANGES_MAX). Returns their number, or minus the card status
  * to complete the refused record with.
  */
@@ -115,6 +182,10 @@ int fllm_params_ranges(u16 opcode, const void *block, u64 params_bytes, struct f
 		if (params_bytes != sizeof(struct fllm_vector_params))
 			return -FLLM_CARD_ERR_SIZE;
 		return fllm_params_vector(block, r);
+	case FLLM_OP_ATTENTION:
+		if (params_bytes != sizeof(struct fllm_attention_params))
+			return -FLLM_CARD_ERR_SIZE;
+		return fllm_params_attention(block, r);
 	}
 	return -FLLM_CARD_ERR_PARAM;
 }

@@ -43,3 +43,33 @@ uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
 	}
 	return cycles;
 }
+
+/*
+ * Card-memory bytes one valid command moves, as the cycle model streams
+ * them: the block and descriptors, the table entries used, per token its
+ * input rows and its output (APPEND: int8 k and v rows and scales), and
+ * for the attending ops each chunk's context of keys and values once.
+ */
+uint64_t fllm_attention_traffic(const struct fllm_attention_params *p,
+				const uint8_t *mem /* card memory */)
+{
+	uint64_t d = p->head_dim, kvrow = p->n_kv_heads * (2 * d + 2 * FLLM_ATTN_SCALE_BYTES);
+	uint64_t bytes = sizeof(*p) + (uint64_t)p->n_seqs * sizeof(struct fllm_attention_seq);
+	struct fllm_attention_seq s;
+
+	for (uint32_t i = 0; i < p->n_seqs; i++) {
+		uint64_t keys;
+
+		fllm_attn_seq_read(mem, p, i, &s);
+		keys = (uint64_t)s.pos + s.n_tokens;
+		bytes += 4ull * fllm_attention_table_need(s.pos, s.n_tokens, p->block_tokens);
+		if (p->op == FLLM_ATTN_OP_APPEND) {
+			bytes += s.n_tokens * (2 * fllm_attn_row_bytes(p->n_kv_heads, p->head_dim) +
+					       kvrow);
+			continue;
+		}
+		bytes += keys * kvrow + s.n_tokens * (fllm_attn_row_bytes(p->n_heads, p->head_dim) +
+						      fllm_attention_out_row_bytes(p));
+	}
+	return bytes;
+}

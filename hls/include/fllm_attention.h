@@ -157,6 +157,13 @@ enum fllm_card_err fllm_hls_attention_unit(uint8_t *mem /* (mem_bytes) card memo
 uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
 			       const uint8_t *mem /* card memory */);
 
+/*
+ * Card-memory bytes one valid command reads and writes, for the card
+ * model's power model; reads the descriptors from mem.
+ */
+uint64_t fllm_attention_traffic(const struct fllm_attention_params *p,
+				const uint8_t *mem /* card memory */);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_card_attention.h"
 #include "internal.h"
 
 /* An empty list bound to dev. */
@@ -237,6 +238,13 @@ fllm_status fllm_cmdlist_vector(fllm_cmdlist *cl, fllm_bo *params, uint64_t offs
 				uint32_t bytes)
 {
 	return record_cu(cl, FLLM_OP_VECTOR, params, offset, bytes);
+}
+
+/* Attention with its 192-byte parameter block in params; the card checks its contents. */
+fllm_status fllm_cmdlist_attention(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset)
+{
+	return record_cu(cl, FLLM_OP_ATTENTION, params, offset,
+			 sizeof(struct fllm_attention_params));
 }
 
 /* A record passed through unchecked, for card-side validation tests. */

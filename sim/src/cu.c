@@ -1,15 +1,16 @@
 /*
  * Compute units. The inventory holds CU 0, the test unit, CU 1, the
- * LUT-GEMM unit, and CU 2, the vector unit. Starting a unit runs its hls/
- * function on card memory at once; the unit reports done once the card
- * clock has advanced by the unit's modeled cycle count, so timing and the
- * watchdog behave as on the card.
+ * LUT-GEMM unit, CU 2, the vector unit, and CU 3, the attention unit.
+ * Starting a unit runs its hls/ function on card memory at once; the unit
+ * reports done once the card clock has advanced by the unit's modeled cycle
+ * count, so timing and the watchdog behave as on the card.
  *
- * The LUT-GEMM and vector units' C models can take far longer on the host
- * than the modeled unit takes on the card, so the card clock stands still while it
- * runs (the host time is added to cycle_base): its completion then reports
- * the cycle model's duration plus the card thread's polling delay, and the
- * watchdog counts modeled time only. The test unit keeps the plain clock.
+ * The LUT-GEMM, vector and attention units' C models can take far longer
+ * on the host than the modeled unit takes on the card, so the card clock
+ * stands still while one runs (the host time is added to cycle_base): its
+ * completion then reports the cycle model's duration plus the card
+ * thread's polling delay, and the watchdog counts modeled time only. The
+ * test unit keeps the plain clock.
  *
  * A unit can run through another implementation chosen at run time
  * (fllm_sim_unit_set, e.g. the Verilated RTL unit of the rtlsim backend):
@@ -23,6 +24,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fllm_attention.h"
 #include "fllm_hls_test.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_vector.h"
@@ -41,6 +43,9 @@ void fllm_sim_cu_init(struct fllm_sim *sim)
 	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_VECTOR),
 			 FLLM_CU_INFO_MAKE(FLLM_CU_VECTOR, FLLM_VECTOR_VERSION));
 	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_VECTOR), 0);
+	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_ATTENTION),
+			 FLLM_CU_INFO_MAKE(FLLM_CU_ATTENTION, FLLM_ATTN_VERSION));
+	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_ATTENTION), 0);
 }
 
 /* Add the unit's busy time up to now (clamped to its end) to busy_cycles. */
@@ -104,31 +109,56 @@ static uint64_t cu_run_lutgemm(struct fllm_sim *sim, struct fllm_sim_cu *u,
 	return fllm_lutgemm_cycles(&p);
 }
 
-/*
- * Run an FLLM_OP_VECTOR command on this card's vector unit memories, with
- * the card clock stopped; the unit checks the parameter block. The result
- * is the number of non-finite inputs the unit replaced. Returns the
- * modeled cycles.
- */
-static uint64_t cu_run_vector(struct fllm_sim *sim, struct fllm_sim_cu *u,
-			      const struct fllm_cmd *cmd)
+/* Account a valid vector block at params: its traffic; returns its cycles. */
+static uint64_t cu_vector_cost(struct fllm_sim *sim, uint64_t params)
 {
 	struct fllm_vector_params p;
+
+	memcpy(&p, sim->mem.base + params, sizeof(p));
+	sim->mem_bytes += fllm_vector_traffic(&p);
+	return fllm_vector_cycles(&p);
+}
+
+/* Account a valid attention block at params: its traffic; returns its cycles. */
+static uint64_t cu_attention_cost(struct fllm_sim *sim, uint64_t params)
+{
+	struct fllm_attention_params p;
+
+	memcpy(&p, sim->mem.base + params, sizeof(p));
+	sim->mem_bytes += fllm_attention_traffic(&p, sim->mem.base);
+	return fllm_attention_cycles(&p, sim->mem.base);
+}
+
+/*
+ * Run an FLLM_OP_VECTOR or FLLM_OP_ATTENTION command on this card's unit
+ * memories, with the card clock stopped; the unit checks the parameter
+ * block (the attention unit its descriptors and tables too). The result is
+ * the number of non-finite inputs the unit replaced. Returns the modeled
+ * cycles.
+ */
+static uint64_t cu_run_counting(struct fllm_sim *sim, struct fllm_sim_cu *u,
+				const struct fllm_cmd *cmd)
+{
+	int vector = cmd->opcode == FLLM_OP_VECTOR;
 	struct fllm_cmd_cu args;
 	uint64_t t0;
 
 	memcpy(&args, cmd->arg, sizeof(args));
 	t0 = fllm_sim_raw_cycles(sim);
-	u->status = (uint16_t)fllm_vector_unit_run(&sim->vector_onchip, sim->mem.base,
-						    sim->mem.size, args.params,
-						    args.params_bytes, &u->result);
+	if (vector)
+		u->status = (uint16_t)fllm_vector_unit_run(&sim->vector_onchip, sim->mem.base,
+							    sim->mem.size, args.params,
+							    args.params_bytes, &u->result);
+	else
+		u->status = (uint16_t)fllm_attention_unit_run(&sim->attention_onchip,
+							       sim->mem.base, sim->mem.size,
+							       args.params, args.params_bytes,
+							       &u->result);
 	sim->cycle_base += fllm_sim_raw_cycles(sim) - t0;
 	if (u->status != FLLM_CARD_OK)
-		return FLLM_VECTOR_REJECT_CYCLES;
-	/* accepted: the block lies in memory and the outputs did not overwrite it */
-	memcpy(&p, sim->mem.base + args.params, sizeof(p));
-	sim->mem_bytes += fllm_vector_traffic(&p);
-	return fllm_vector_cycles(&p);
+		return vector ? FLLM_VECTOR_REJECT_CYCLES : FLLM_ATTN_REJECT_CYCLES;
+	/* accepted: the block (and descriptors) lie in memory and were not overwritten */
+	return vector ? cu_vector_cost(sim, args.params) : cu_attention_cost(sim, args.params);
 }
 
 /* Run a command through unit i's implementation from fllm_sim_unit_set; returns its cycles. */
@@ -195,7 +225,9 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	} else if (i == FLLM_SIM_CU_LUTGEMM && cmd->opcode == FLLM_OP_LUTGEMM) {
 		cycles = cu_run_lutgemm(sim, u, cmd);
 	} else if (i == FLLM_SIM_CU_VECTOR && cmd->opcode == FLLM_OP_VECTOR) {
-		cycles = cu_run_vector(sim, u, cmd);
+		cycles = cu_run_counting(sim, u, cmd);
+	} else if (i == FLLM_SIM_CU_ATTENTION && cmd->opcode == FLLM_OP_ATTENTION) {
+		cycles = cu_run_counting(sim, u, cmd);
 	} else {
 		u->status = FLLM_CARD_ERR_PARAM;
 		u->done = now;

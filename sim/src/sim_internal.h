@@ -12,15 +12,17 @@
 
 #include "fllm_card.h"
 #include "fllm_sim.h"
+#include "fllm_attention.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_vector.h"
 #include "fw.h"
 
 #define FLLM_SIM_REGS		(FLLM_REG_BAR_SIZE / 4)
-#define FLLM_SIM_CU_COUNT	3u	/* the units below */
+#define FLLM_SIM_CU_COUNT	4u	/* the units below */
 #define FLLM_SIM_CU_TEST	0u	/* FLLM_CU_TEST */
 #define FLLM_SIM_CU_LUTGEMM	1u	/* FLLM_CU_LUTGEMM */
 #define FLLM_SIM_CU_VECTOR	2u	/* FLLM_CU_VECTOR */
+#define FLLM_SIM_CU_ATTENTION	3u	/* FLLM_CU_ATTENTION */
 #define FLLM_SIM_RING_MAX	4096u	/* FLLM_REG_CMD_RING_MAX */
 #define FLLM_SIM_DMA_BURST	32u	/* descriptors per channel per step */
 
@@ -74,6 +76,7 @@ struct fllm_sim {
 	_Atomic(const struct fllm_sim_unit *) unit_impl[FLLM_SIM_CU_COUNT];
 	struct fllm_lutgemm_onchip lutgemm_onchip;	/* this card's LUT-GEMM unit memories */
 	struct fllm_vector_onchip vector_onchip;	/* this card's vector unit memories */
+	struct fllm_attention_onchip attention_onchip;	/* this card's attention unit memories */
 	struct fllm_sim_power power;
 	struct fw fw;
 	struct fw_hal hal;

@@ -1,14 +1,18 @@
 /*
  * fllm.ko and the compute units' parameter blocks. A LUT-GEMM and a vector
- * command through kmd:0 compute the same bytes as on emu:0; each card
- * address inside a block that leaves the caller's BOs (activations, outputs,
- * slices, operands, strides that walk out, another file's BO) is refused by
- * the driver and nothing is written; a block changed after SUBMIT does not
- * reach the card. Needs /dev/fllm0 (the VM rig); SKIPs (exit 77) elsewhere.
+ * command through kmd:0 compute the same bytes as on emu:0, an attention
+ * DECODE the same bytes as the golden model; each card address inside a
+ * block that leaves the caller's BOs (activations, outputs, slices,
+ * operands, strides that walk out, the KV pool, the descriptors, another
+ * file's BO) is refused by the driver and nothing is written; a block
+ * changed after SUBMIT does not reach the card. Needs /dev/fllm0 (the VM
+ * rig); SKIPs (exit 77) elsewhere.
  */
 #include <string.h>
 
+#include "attn_card.h"
 #include "fllm/fllm.h"
+#include "fllm_attention.h"
 #include "fllm_lutgemm.h"
 #include "fllm_cardpack.h"
 #include "fllm_vector.h"
@@ -288,9 +292,9 @@ static void test_vector_refused(void)
 #undef REFUSE
 	FLLM_ASSERT_EQ_U64(pattern(fd, FLLM_TEST_CHECK, base + OFF_OUT, 4096, 9), 0);
 	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, other, 8192, 10), 0);
-	/* ATTENTION blocks have no format the driver checks: refused */
+	/* an ATTENTION record whose block is not an attention block's size */
 	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base, 64, 1).status,
-			   FLLM_CARD_ERR_ADDR);
+			   FLLM_CARD_ERR_SIZE);
 	bo_free(fd, h);
 	bo_free(fd2, h2);
 }
@@ -336,11 +340,131 @@ static void test_block_changed_after_submit(void)
 	bo_free(fd2, h2);
 }
 
+/* A DECODE case of two sequences (stories260K's attention shape), or -1. */
+static int attn_case(struct acase *c)
+{
+	static const struct acase_shape sh = { 8, 8, 4, 16 };
+	static const uint32_t pos[2] = { 3, 40 }, ones[2] = { 1, 1 };
+
+	return acase_make(c, FLLM_ATTN_OP_DECODE, &sh, 2, pos, ones, AC_NORMAL, 1.0, 21);
+}
+
+/* One attention DECODE through kmd:0 equals the golden model's bytes and count. */
+static void test_attention_decode(void)
+{
+	uint8_t *img, *got;	/* (mem_bytes) images: uploaded, read back */
+	fllm_device *dev = NULL;
+	fllm_cmdlist *cl = NULL;
+	fllm_event *ev = NULL;
+	fllm_cmd_result res;
+	fllm_bo *bo = NULL;
+	struct acase c;
+	uint64_t nf = 0;
+
+	CU_ASSERT_FATAL(attn_case(&c) == 0);
+	img = malloc(c.mem_bytes);
+	got = malloc(c.mem_bytes);
+	CU_ASSERT_FATAL(img && got);
+	FLLM_ASSERT_STATUS(fllm_device_open("kmd:0", &dev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_bo_alloc(dev, c.mem_bytes, NULL, &bo), FLLM_OK);
+	memcpy(img, c.mem, c.mem_bytes);
+	acard_relocate(&c, fllm_bo_card_addr(bo), img);
+	FLLM_ASSERT_STATUS(fllm_bo_write(bo, 0, img, c.mem_bytes), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_attention(cl, bo, c.p_addr), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_cmdlist_submit(cl, &ev), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_wait(ev, 20 * SEC), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_event_result(ev, 0, &res), FLLM_OK);
+	FLLM_ASSERT_EQ_U64(res.card_status, FLLM_CARD_OK);
+	FLLM_ASSERT_STATUS(fllm_bo_read(bo, 0, got, c.mem_bytes), FLLM_OK);
+	CU_ASSERT_FATAL(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf) ==
+			FLLM_CARD_OK);
+	FLLM_ASSERT_EQ_U64(res.result, nf);
+	FLLM_ASSERT_EQ_U64(acard_diff(&c, got, c.mem), UINT64_MAX);
+	CU_ASSERT(memcmp(got, img, c.mem_bytes) != 0);	/* the unit wrote its outputs */
+	fllm_event_free(ev);
+	fllm_cmdlist_free(cl);
+	fllm_bo_free(bo);
+	fllm_device_close(dev);
+	acase_free(&c);
+	free(img);
+	free(got);
+}
+
+/*
+ * Every range of an attention block (q, out, k, v spans, the descriptors,
+ * the KV pool) that leaves the caller's BOs is refused, and nothing is
+ * written, here or in the other file's BO.
+ */
+static void test_attention_refused(void)
+{
+	struct fllm_attention_params good, p;
+	uint64_t base = 0, other = 0;
+	struct acase c;
+	uint8_t *img, *got;	/* (mem_bytes) images: uploaded, read back */
+	uint32_t h, h2;
+	struct fllm_uapi_bo_xfer x = { 0 };
+
+	CU_ASSERT_FATAL(attn_case(&c) == 0);
+	img = malloc(c.mem_bytes);
+	got = malloc(c.mem_bytes);
+	h = kmd_bo(fd, c.mem_bytes, &base);
+	h2 = kmd_bo(fd2, 8192, &other);
+	CU_ASSERT_FATAL(img && got && h && h2);
+	memcpy(img, c.mem, c.mem_bytes);
+	acard_relocate(&c, base, img);
+	bo_put(fd, h, 0, img, c.mem_bytes);
+	pattern(fd2, FLLM_TEST_FILL, other, 8192, 12);
+	good = acard_params(&c, base);
+#define REFUSE(field_change, want)                                                        \
+	do {                                                                              \
+		p = good;                                                                 \
+		field_change;                                                             \
+		bo_put(fd, h, c.p_addr, &p, sizeof(p));                                   \
+		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr,        \
+					   sizeof(p), 1).status, want);                   \
+	} while (0)
+	REFUSE(p.q_addr = base + c.mem_bytes, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.q_stride = 1ull << 30, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.out_addr = other, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.out_stride = UINT64_MAX - 63, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.seq_addr = other, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.kv_base = other, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.pool_blocks = UINT32_MAX, FLLM_CARD_ERR_ADDR);
+	REFUSE((p.op = FLLM_ATTN_OP_APPEND, p.q_addr = p.q_stride = 0, p.out_addr = 0,
+		p.out_stride = 0, p.scale_m = 0, p.scale_e = 0, p.k_addr = base + c.k,
+		p.k_stride = c.kv_stride, p.v_addr = other, p.v_stride = c.kv_stride),
+	       FLLM_CARD_ERR_ADDR);
+	REFUSE(p.block_bytes += 64, FLLM_CARD_ERR_PARAM);
+	REFUSE(p.magic = 0, FLLM_CARD_ERR_PARAM);
+	REFUSE(p.head_dim = 0, FLLM_CARD_ERR_PARAM);
+#undef REFUSE
+	bo_put(fd, h, c.p_addr, &good, sizeof(good));
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, 128, 1).status,
+			   FLLM_CARD_ERR_SIZE);
+	/* nothing was written, here or in the other file's BO */
+	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
+					.user_ptr = (uint64_t)(uintptr_t)got };
+	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
+	FLLM_ASSERT_EQ_U64(memcmp(got, img, c.mem_bytes), 0);
+	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, other, 8192, 12), 0);
+	/* the valid block still runs */
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, sizeof(good), 0).status,
+			   FLLM_CARD_OK);
+	bo_free(fd, h);
+	bo_free(fd2, h2);
+	acase_free(&c);
+	free(img);
+	free(got);
+}
+
 static CU_TestInfo tests[] = {
 	{ "LUT-GEMM and vector agree with emu:0", test_agree_with_emu },
 	{ "LUT-GEMM block addresses refused", test_lutgemm_refused },
 	{ "vector block addresses refused", test_vector_refused },
 	{ "block changed after SUBMIT", test_block_changed_after_submit },
+	{ "attention DECODE agrees with the golden model", test_attention_decode },
+	{ "attention block ranges refused", test_attention_refused },
 	CU_TEST_INFO_NULL,
 };
 

@@ -182,7 +182,7 @@ static void test_malformed(void)
 		{ test_cmd(FLLM_TEST_FILL, 0, 0, FLLM_PAT_CONST, 0), FLLM_CARD_ERR_SIZE },
 		{ test_cmd(FLLM_TEST_CHECK, 0, 64, 9, 0), FLLM_CARD_ERR_PARAM },
 		{ test_cmd(7, 0, 64, 0, 0), FLLM_CARD_ERR_PARAM },
-		{ { .opcode = FLLM_OP_ATTENTION, .arg = { 0, 64 } }, FLLM_CARD_ERR_NO_CU },
+		{ { .opcode = FLLM_OP_ATTENTION, .arg = { 0, 64 } }, FLLM_CARD_ERR_SIZE },
 		{ { .opcode = FLLM_OP_LUTGEMM, .arg = { 0, 64 } }, FLLM_CARD_ERR_SIZE },
 		{ { .opcode = FLLM_OP_VECTOR, .arg = { 32, 64 } }, FLLM_CARD_ERR_ALIGN },
 	};

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_card_attention.h"
 #include "test_host.h"
 #include "test_main.h"
 #include "test_sim.h"
@@ -40,10 +41,13 @@ static void test_identity(void)
 	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CLOCK_KHZ), 300000);
 	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CMD_RING_MAX), 4096);
 	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_DMA_MAX_LEN), 4u << 20);
-	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CU_COUNT), 3);
+	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CU_COUNT), 4);
 	FLLM_ASSERT_EQ_U64(FLLM_CU_INFO_TYPE(th_reg(&th, FLLM_REG_CU_INFO(0))), FLLM_CU_TEST);
 	FLLM_ASSERT_EQ_U64(FLLM_CU_INFO_TYPE(th_reg(&th, FLLM_REG_CU_INFO(1))), FLLM_CU_LUTGEMM);
 	FLLM_ASSERT_EQ_U64(FLLM_CU_INFO_TYPE(th_reg(&th, FLLM_REG_CU_INFO(2))), FLLM_CU_VECTOR);
+	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CU_INFO(3)),
+			   FLLM_CU_INFO_MAKE(FLLM_CU_ATTENTION, FLLM_ATTN_VERSION));
+	FLLM_ASSERT_EQ_U64(th_reg(&th, FLLM_REG_CU_CAPS(3)), 0);
 	CU_ASSERT(th_reg(&th, FLLM_REG_STATUS) & FLLM_STATUS_READY);
 	CU_ASSERT(th_close(&th) == 0);
 }

@@ -91,7 +91,7 @@ static fllm_status rtlsim_enumerate(fllm_device_desc *out, size_t cap, size_t *n
 		else
 			snprintf(d->description, sizeof(d->description),
 				 "emulated card, test, LUT-GEMM and vector units in Verilator "
-				 "RTL");
+				 "RTL, attention unit in C");
 		d->openable = !why;
 		d->pci.numa_node = -1;
 	}

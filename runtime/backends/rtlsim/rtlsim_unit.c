@@ -3,6 +3,7 @@
  * hands to the test, LUT-GEMM or vector unit runs on that unit's Verilated
  * RTL (sim/rtl), on the card's own memory, and completes with the cycles
  * the RTL took. Called on the card thread with the card clock stopped.
+ * The attention unit has no RTL: it runs the card model's C model.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -264,6 +264,18 @@ fllm_status fllm_cmdlist_vector(fllm_cmdlist *cl, fllm_bo *params, uint64_t offs
 				uint32_t bytes);
 
 /*
+ * Attention unit: one FLLM_OP_ATTENTION command whose parameter block (struct
+ * fllm_attention_params of card/include/fllm_card_attention.h, 192 bytes)
+ * lies at [offset, offset+192) of params. Checked here: the range lies in the
+ * BO and the block's card address is 64-aligned (FLLM_E_OUT_OF_RANGE /
+ * FLLM_E_INVALID_ARG). The card checks the block, its sequence descriptors
+ * and block tables (FLLM_E_CARD with the unit's code, docs/numerics.md
+ * "Attention unit: validation"). On success the command's result is the
+ * number of non-finite inputs the unit replaced.
+ */
+fllm_status fllm_cmdlist_attention(fllm_cmdlist *cl, fllm_bo *params, uint64_t offset);
+
+/*
  * A raw 64-byte command record (struct fllm_cmd of fllm_card.h) passed to the
  * card unchanged except for seq, for validation suites that must send
  * malformed commands. Backends with a kernel driver may refuse it.
