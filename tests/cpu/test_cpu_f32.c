@@ -16,7 +16,7 @@
 /* Uniform in [-1, 1). */
 static float unit(uint64_t *st)
 {
-	return (float)((double)(cpu_rand(st) >> 11) * 0x1p-52 - 1.0);
+	return (float)((double)(test_rng_next(st) >> 11) * 0x1p-52 - 1.0);
 }
 
 /*

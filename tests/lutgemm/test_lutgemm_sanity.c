@@ -25,7 +25,7 @@
 
 static double unit_rand(uint64_t *rng)
 {
-	return (double)(lg_rand(rng) >> 11) / 9007199254740992.0;
+	return (double)(test_rng_next(rng) >> 11) / 9007199254740992.0;
 }
 
 static int16_t rd16(const uint8_t *b)
@@ -87,7 +87,7 @@ static void test_fp32_path(void)
 		}
 	}
 	for (uint32_t i = 0; i < SM * SQ * SK; i++)
-		bits[i] = lg_rand(&rng) & 1;
+		bits[i] = test_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < SN; n++)
 		for (uint32_t k = 0; k < SK; k++)
 			x[n][k] = (float)(2 * unit_rand(&rng) - 1);

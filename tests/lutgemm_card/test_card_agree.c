@@ -131,7 +131,7 @@ static void test_agree_edges(void)
 
 static double unit_rand(uint64_t *rng)
 {
-	return (double)(lg_rand(rng) >> 11) / 9007199254740992.0;
+	return (double)(test_rng_next(rng) >> 11) / 9007199254740992.0;
 }
 
 #define PM 37
@@ -168,7 +168,7 @@ static void test_agree_packed(void)
 			z[r][grp] = (float)(0.01 * (unit_rand(&rng) - 0.5));
 		}
 	for (uint32_t i = 0; i < PM * PQ * PK; i++)
-		bits[i] = lg_rand(&rng) & 1;
+		bits[i] = test_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < PN; n++)
 		for (uint32_t k = 0; k < PK; k++)
 			x[n][k] = (float)(4 * unit_rand(&rng) - 2);

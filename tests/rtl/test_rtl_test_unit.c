@@ -14,6 +14,7 @@
 #include "fllm_rtl.h"
 #include "rtl_tests.h"
 #include "test_main.h"
+#include "test_rng.h"
 
 #define TU_MEM	(256u * 1024)	/* card memory of every case */
 
@@ -35,11 +36,8 @@ static int tu_close(void)
 static void tu_fill_random(uint8_t *mem, uint64_t bytes, uint64_t seed)
 {
 	for (uint64_t i = 0; i < bytes; i += 8) {
-		uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+		uint64_t z = test_rng_next(&seed);
 
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
 		memcpy(mem + i, &z, 8);
 	}
 }
