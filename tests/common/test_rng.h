@@ -25,6 +25,12 @@ static inline double test_rng_unit(uint64_t *state)
 	return (double)(test_rng_next(state) >> 11) / 9007199254740992.0;
 }
 
+/* Uniform in [-1, 1) with 53 random bits, rounded to fp32. */
+static inline float test_rng_f32_signed(uint64_t *state)
+{
+	return (float)((double)(test_rng_next(state) >> 11) * 0x1p-52 - 1.0);
+}
+
 /* A standard normal variate (Box-Muller). */
 static inline double test_rng_normal(uint64_t *state)
 {

@@ -13,12 +13,6 @@ static int64_t rand_range(uint64_t *st, int64_t lo, int64_t hi)
 	return lo + (int64_t)(test_rng_next(st) % (uint64_t)(hi - lo + 1));
 }
 
-/* Uniform float in [-1, 1). */
-static float rand_unit(uint64_t *st)
-{
-	return (float)((double)(test_rng_next(st) >> 11) * 0x1p-52 - 1.0);
-}
-
 /* A per-group shift: mostly small, sometimes up to 62, sometimes above (clamped). */
 static uint8_t rand_shift(uint64_t *st)
 {
@@ -111,10 +105,10 @@ static int fill_weights(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 			uint8_t *one[1] = { rec };
 
 			for (uint32_t i = 0; i < G * q; i++)
-				alpha[i] = (0.5f + 0.5f * rand_unit(st)) / (float)(1u << (i % q)) *
+				alpha[i] = (0.5f + 0.5f * test_rng_f32_signed(st)) / (float)(1u << (i % q)) *
 					   0.02f;
 			for (uint32_t grp = 0; grp < G; grp++)
-				z[grp] = 0.01f * rand_unit(st);
+				z[grp] = 0.01f * test_rng_f32_signed(st);
 			for (uint32_t i = 0; i < q * k; i++)
 				bits[i] = test_rng_next(st) & 1;
 			if (fllm_lutgemm_pack(1, k, c->s.g, q, alpha, c->s.flags ? z : NULL, bits,
@@ -149,7 +143,7 @@ static int fill_acts(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 			float *xf = c->xf + (size_t)n * k;
 
 			for (uint32_t i = 0; i < k; i++)
-				xf[i] = rand_unit(st) * (i % 7 == 0 ? 8.0f : 1.0f);
+				xf[i] = test_rng_f32_signed(st) * (i % 7 == 0 ? 8.0f : 1.0f);
 			if (fllm_lutgemm_act_quantize(k, g, xf, &c->ex[n], msx, xq))
 				return -1;
 		} else if (fill == CPU_FILL_EXTREME) {
