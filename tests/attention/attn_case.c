@@ -41,7 +41,7 @@ static void fill_pool(struct acase *c, double sigma, uint64_t *rng)
 					uint64_t so = kv ? fllm_attention_vs_offset(kh, b, d, h, slot) :
 						fllm_attention_ks_offset(kh, b, d, h, slot);
 
-					int zero = kv && test_rng_next(rng) % 8 == 0;	/* zero value rows */
+					int zero = kv && fllm_rng_next(rng) % 8 == 0;	/* zero value rows */
 
 					for (uint32_t i = 0; i < d; i++)
 						x[i] = zero ? 0.0f : (float)(sigma * test_rng_normal(rng));
@@ -110,26 +110,26 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 
 		q->pos = pos[s];
 		q->n_tokens = n_tokens[s];
-		q->row = (uint32_t)rows + (uint32_t)(test_rng_next(&rng) % 2);
+		q->row = (uint32_t)rows + (uint32_t)(fllm_rng_next(&rng) % 2);
 		rows = q->row + q->n_tokens;
 		q->table_len = fllm_attention_table_need(q->pos, q->n_tokens, sh->block_tokens) +
-			       (uint32_t)(test_rng_next(&rng) % 3);
+			       (uint32_t)(fllm_rng_next(&rng) % 3);
 		pool_blocks += q->table_len;
 	}
-	pool_blocks += 1 + test_rng_next(&rng) % 3;
-	c->row_stride = align64(4ull * sh->n_heads * d) + 64 * (test_rng_next(&rng) % 2);
-	c->kv_stride = align64(4ull * sh->n_kv_heads * d) + 64 * (test_rng_next(&rng) % 2);
+	pool_blocks += 1 + fllm_rng_next(&rng) % 3;
+	c->row_stride = align64(4ull * sh->n_heads * d) + 64 * (fllm_rng_next(&rng) % 2);
+	c->kv_stride = align64(4ull * sh->n_kv_heads * d) + 64 * (fllm_rng_next(&rng) % 2);
 	c->out_stride = c->row_stride;
 	for (uint32_t g = 16; g <= 256; g *= 2)
 		if (fllm_lutgemm_act_bytes(sh->n_heads * d, g) > c->out_stride)
 			c->out_stride = align64(fllm_lutgemm_act_bytes(sh->n_heads * d, g));
 	/* layout: block, descriptors, tables, pool, q, k, v, out */
-	c->p_addr = 64 * (test_rng_next(&rng) % 2);
+	c->p_addr = 64 * (fllm_rng_next(&rng) % 2);
 	at = align64(c->p_addr + sizeof(c->p));
 	c->p.seq_addr = at;
 	at = tables = align64(at + 32ull * n_seqs);
 	for (uint32_t s = 0; s < n_seqs; s++) {
-		c->seq[s].table_addr = at + 4 * (test_rng_next(&rng) % 2);
+		c->seq[s].table_addr = at + 4 * (fllm_rng_next(&rng) % 2);
 		at = align64(c->seq[s].table_addr + 4ull * c->seq[s].table_len);
 	}
 	c->p.kv_base = at;
@@ -142,7 +142,7 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	at += rows * c->kv_stride;
 	c->out = at;
 	at += rows * c->out_stride;
-	c->mem_bytes = at + 64 * (test_rng_next(&rng) % 3);
+	c->mem_bytes = at + 64 * (fllm_rng_next(&rng) % 3);
 	c->mem = malloc(c->mem_bytes);
 	perm = malloc(sizeof(*perm) * pool_blocks);
 	if (!c->mem || !perm) {
@@ -150,13 +150,13 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 		return -1;
 	}
 	for (uint64_t i = 0; i < c->mem_bytes; i++)
-		c->mem[i] = (uint8_t)test_rng_next(&rng);
+		c->mem[i] = (uint8_t)fllm_rng_next(&rng);
 	/* descriptors and tables: distinct pool blocks in random order */
 	perm_n = pool_blocks;
 	for (uint32_t i = 0; i < pool_blocks; i++)
 		perm[i] = i;
 	for (uint64_t i = pool_blocks - 1; i > 0; i--) {
-		uint64_t j = test_rng_next(&rng) % (i + 1);
+		uint64_t j = fllm_rng_next(&rng) % (i + 1);
 		uint32_t t = perm[i];
 
 		perm[i] = perm[j];

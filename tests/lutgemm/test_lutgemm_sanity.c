@@ -82,7 +82,7 @@ static void test_fp32_path(void)
 		}
 	}
 	for (uint32_t i = 0; i < SM * SQ * SK; i++)
-		bits[i] = test_rng_next(&rng) & 1;
+		bits[i] = fllm_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < SN; n++)
 		for (uint32_t k = 0; k < SK; k++)
 			x[n][k] = (float)(2 * test_rng_unit(&rng) - 1);

@@ -163,7 +163,7 @@ static void test_agree_packed(void)
 			z[r][grp] = (float)(0.01 * (test_rng_unit(&rng) - 0.5));
 		}
 	for (uint32_t i = 0; i < PM * PQ * PK; i++)
-		bits[i] = test_rng_next(&rng) & 1;
+		bits[i] = fllm_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < PN; n++)
 		for (uint32_t k = 0; k < PK; k++)
 			x[n][k] = (float)(4 * test_rng_unit(&rng) - 2);

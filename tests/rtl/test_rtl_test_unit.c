@@ -36,7 +36,7 @@ static int tu_close(void)
 static void tu_fill_random(uint8_t *mem, uint64_t bytes, uint64_t seed)
 {
 	for (uint64_t i = 0; i < bytes; i += 8) {
-		uint64_t z = test_rng_next(&seed);
+		uint64_t z = fllm_rng_next(&seed);
 
 		memcpy(mem + i, &z, 8);
 	}

@@ -195,8 +195,8 @@ static void test_random(void)
 	CU_ASSERT_FATAL(a && b);
 	for (uint32_t it = 0; it < 64; it++) {
 		const uint32_t *d = dims[it % 16 == 15];
-		double sc = ldexp(1.0, (int)(test_rng_next(&rng) % 9) - 4);
-		uint32_t pos = (uint32_t)(test_rng_next(&rng) % TABLE_ROWS);
+		double sc = ldexp(1.0, (int)(fllm_rng_next(&rng) % 9) - 4);
+		uint32_t pos = (uint32_t)(fllm_rng_next(&rng) % TABLE_ROWS);
 
 		for (uint32_t i = 0; i < d[1]; i++) {
 			double u = test_rng_unit(&rng) + test_rng_unit(&rng) + test_rng_unit(&rng);
