@@ -9,27 +9,6 @@
 #include "attn_ref.h"
 #include "fllm_cardpack.h"
 
-uint64_t ac_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-double ac_unit(uint64_t *state)
-{
-	return (double)(ac_rand(state) >> 11) / 9007199254740992.0;
-}
-
-double ac_normal(uint64_t *state)
-{
-	double u = ac_unit(state), v = ac_unit(state);
-
-	return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
-}
-
 static uint64_t align64(uint64_t x)
 {
 	return (x + 63) & ~63ull;
@@ -62,10 +41,10 @@ static void fill_pool(struct acase *c, double sigma, uint64_t *rng)
 					uint64_t so = kv ? fllm_attention_vs_offset(kh, b, d, h, slot) :
 						fllm_attention_ks_offset(kh, b, d, h, slot);
 
-					int zero = kv && ac_rand(rng) % 8 == 0;	/* zero value rows */
+					int zero = kv && fllm_rng_next(rng) % 8 == 0;	/* zero value rows */
 
 					for (uint32_t i = 0; i < d; i++)
-						x[i] = zero ? 0.0f : (float)(sigma * ac_normal(rng));
+						x[i] = zero ? 0.0f : (float)(sigma * test_rng_normal(rng));
 					aref_quant(x, d, q, &m, &e);
 					e16 = (int16_t)e;
 					memcpy(c->mem + blk + off, q, d);
@@ -131,26 +110,26 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 
 		q->pos = pos[s];
 		q->n_tokens = n_tokens[s];
-		q->row = (uint32_t)rows + (uint32_t)(ac_rand(&rng) % 2);
+		q->row = (uint32_t)rows + (uint32_t)(fllm_rng_next(&rng) % 2);
 		rows = q->row + q->n_tokens;
 		q->table_len = fllm_attention_table_need(q->pos, q->n_tokens, sh->block_tokens) +
-			       (uint32_t)(ac_rand(&rng) % 3);
+			       (uint32_t)(fllm_rng_next(&rng) % 3);
 		pool_blocks += q->table_len;
 	}
-	pool_blocks += 1 + ac_rand(&rng) % 3;
-	c->row_stride = align64(4ull * sh->n_heads * d) + 64 * (ac_rand(&rng) % 2);
-	c->kv_stride = align64(4ull * sh->n_kv_heads * d) + 64 * (ac_rand(&rng) % 2);
+	pool_blocks += 1 + fllm_rng_next(&rng) % 3;
+	c->row_stride = align64(4ull * sh->n_heads * d) + 64 * (fllm_rng_next(&rng) % 2);
+	c->kv_stride = align64(4ull * sh->n_kv_heads * d) + 64 * (fllm_rng_next(&rng) % 2);
 	c->out_stride = c->row_stride;
 	for (uint32_t g = 16; g <= 256; g *= 2)
 		if (fllm_lutgemm_act_bytes(sh->n_heads * d, g) > c->out_stride)
 			c->out_stride = align64(fllm_lutgemm_act_bytes(sh->n_heads * d, g));
 	/* layout: block, descriptors, tables, pool, q, k, v, out */
-	c->p_addr = 64 * (ac_rand(&rng) % 2);
+	c->p_addr = 64 * (fllm_rng_next(&rng) % 2);
 	at = align64(c->p_addr + sizeof(c->p));
 	c->p.seq_addr = at;
 	at = tables = align64(at + 32ull * n_seqs);
 	for (uint32_t s = 0; s < n_seqs; s++) {
-		c->seq[s].table_addr = at + 4 * (ac_rand(&rng) % 2);
+		c->seq[s].table_addr = at + 4 * (fllm_rng_next(&rng) % 2);
 		at = align64(c->seq[s].table_addr + 4ull * c->seq[s].table_len);
 	}
 	c->p.kv_base = at;
@@ -163,7 +142,7 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	at += rows * c->kv_stride;
 	c->out = at;
 	at += rows * c->out_stride;
-	c->mem_bytes = at + 64 * (ac_rand(&rng) % 3);
+	c->mem_bytes = at + 64 * (fllm_rng_next(&rng) % 3);
 	c->mem = malloc(c->mem_bytes);
 	perm = malloc(sizeof(*perm) * pool_blocks);
 	if (!c->mem || !perm) {
@@ -171,13 +150,13 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 		return -1;
 	}
 	for (uint64_t i = 0; i < c->mem_bytes; i++)
-		c->mem[i] = (uint8_t)ac_rand(&rng);
+		c->mem[i] = (uint8_t)fllm_rng_next(&rng);
 	/* descriptors and tables: distinct pool blocks in random order */
 	perm_n = pool_blocks;
 	for (uint32_t i = 0; i < pool_blocks; i++)
 		perm[i] = i;
 	for (uint64_t i = pool_blocks - 1; i > 0; i--) {
-		uint64_t j = ac_rand(&rng) % (i + 1);
+		uint64_t j = fllm_rng_next(&rng) % (i + 1);
 		uint32_t t = perm[i];
 
 		perm[i] = perm[j];
@@ -192,13 +171,13 @@ int acase_make(struct acase *c, uint32_t op, const struct acase_shape *sh, uint3
 	/* fp32 rows */
 	for (uint64_t r = 0; r < rows; r++) {
 		for (uint32_t i = 0; i < sh->n_heads * d; i++) {
-			float x = (float)(sigma * ac_normal(&rng));
+			float x = (float)(sigma * test_rng_normal(&rng));
 
 			memcpy(c->mem + c->q + r * c->row_stride + 4ull * i, &x, 4);
 		}
 		for (uint32_t i = 0; i < sh->n_kv_heads * d; i++) {
-			float xk = (float)(sigma * ac_normal(&rng));
-			float xv = (float)(sigma * ac_normal(&rng));
+			float xk = (float)(sigma * test_rng_normal(&rng));
+			float xv = (float)(sigma * test_rng_normal(&rng));
 
 			memcpy(c->mem + c->k + r * c->kv_stride + 4ull * i, &xk, 4);
 			memcpy(c->mem + c->v + r * c->kv_stride + 4ull * i, &xv, 4);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "fllm_attention.h"
+#include "test_rng.h"
 
 #define ACASE_SEQS_MAX 8u
 
@@ -38,12 +39,6 @@ struct acase {
 	uint64_t mem_bytes;
 	uint64_t p_addr;
 };
-
-/* Deterministic 64-bit generator (splitmix64) and uniform [0, 1). */
-uint64_t ac_rand(uint64_t *state);
-double ac_unit(uint64_t *state);
-/* A standard normal variate (Box-Muller). */
-double ac_normal(uint64_t *state);
 
 /*
  * Build a case: n_seqs sequences with positions pos[i] and n_tokens[i]

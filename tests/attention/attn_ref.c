@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fllm_cardpack.h"
+#include "ref_fp32.h"
 
 typedef __int128 s128;
 typedef unsigned __int128 u128;
@@ -19,23 +20,6 @@ static uint32_t rd32(const uint8_t *mem /* image */, uint64_t a)
 	uint32_t v;
 
 	memcpy(&v, mem + a, 4);
-	return v;
-}
-
-/* An fp32 input of the image, Inf -> +-FLT_MAX and NaN -> +0 (counted). */
-static float rdf(const uint8_t *mem /* image */, uint64_t a, uint64_t *nf)
-{
-	float v;
-
-	memcpy(&v, mem + a, 4);
-	if (isnan(v)) {
-		(*nf)++;
-		return 0.0f;
-	}
-	if (isinf(v)) {
-		(*nf)++;
-		return copysignf(FLT_MAX, v);
-	}
 	return v;
 }
 
@@ -128,23 +112,6 @@ uint32_t aref_weight(int64_t u)
 	return (uint32_t)((p + ((int64_t)1 << (sh - 1))) >> sh);
 }
 
-/* Section 3.1 through long double: one rounding to 24 bits, then range. */
-float aref_to_f32(int64_t acc, int64_t shift)
-{
-	float y;
-	int e;
-
-	if (acc == 0)
-		return 0.0f;
-	y = (float)(long double)acc;	/* exact in long double, one rounding to 24 bits */
-	frexpf(y, &e);
-	if (e - 1 - shift < -126)
-		return 0.0f;
-	if (e - 1 - shift > 127)
-		return copysignf(FLT_MAX, y);
-	return ldexpf(y, (int)-shift);
-}
-
 /* rshift_round(x, s): floor(x / 2^s + 1/2); 0 for s >= 63. */
 static s128 rsr(s128 x, s128 s)
 {
@@ -221,7 +188,7 @@ static void append(const struct fllm_attention_params *p, uint8_t *mem /* image 
 			int16_t e16;
 
 			for (uint32_t i = 0; i < d; i++)
-				x[i] = rdf(mem, src + 4ull * (h * d + i), nf);
+				x[i] = ref_f32_input(mem, src + 4ull * (h * d + i), nf);
 			aref_quant(x, d, q, &m, &e);
 			memcpy(mem + dst, q, d);
 			e16 = (int16_t)e;
@@ -255,7 +222,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 	int have_v = 0;	/* M' is defined: some key so far has a nonzero value scale */
 
 	for (uint32_t i = 0; i < d; i++)
-		x[i] = rdf(mem, p->q_addr + row * p->q_stride + 4ull * (h * d + i), nf);
+		x[i] = ref_f32_input(mem, p->q_addr + row * p->q_stride + 4ull * (h * d + i), nf);
 	aref_quant(x, d, xq, &msq, &eq);
 	qf = (u128)msq * p->scale_m;
 	qr = bitlen(qf) > 24 ? bitlen(qf) - 24 : 0;
@@ -332,7 +299,7 @@ static void attend(const struct fllm_attention_params *p, const uint8_t *mem /* 
 			if (t)
 				a = (a + ((u128)1 << (t - 1))) >> t;
 			acc = (int64_t)(a * rc);
-			y[c] = aref_to_f32(num[c] < 0 ? -acc : acc, 62 + sr - t - (mv - mx));
+			y[c] = ref_to_f32(num[c] < 0 ? -acc : acc, 62 + sr - t - (mv - mx));
 		}
 	}
 	free(z);

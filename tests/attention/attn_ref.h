@@ -2,8 +2,9 @@
  * An independent scalar reference of the attention unit, written from
  * docs/numerics.md "Attention unit" alone: libm frexpf for the fp32
  * fields, 128-bit integers for every exact step, all logits of a query
- * computed before its softmax, the 2^x table rebuilt with exp2l, long
- * double for the final rounding. It shares no code with hls/.
+ * computed before its softmax, the 2^x table rebuilt with exp2l; the
+ * input and final-rounding rules of tests/common/ref_fp32.h. It shares no
+ * code with hls/.
  */
 #ifndef FLLM_ATTN_REF_H
 #define FLLM_ATTN_REF_H
@@ -24,9 +25,6 @@ void aref_quant(const float *x /* (d) */, uint32_t d, int8_t *q /* (d) */, uint1
 
 /* A.4 weight 2^(u/2^24) in Q.22 for u <= 0. */
 uint32_t aref_weight(int64_t u);
-
-/* fllm_lutgemm_to_f32's rounding, by long double. */
-float aref_to_f32(int64_t acc, int64_t shift);
 
 /* Largest |S| and |N| the reference met since the last reset (bounds of A.6). */
 extern unsigned __int128 aref_peak_s, aref_peak_n;

@@ -9,13 +9,10 @@
 
 int fllm_test_register(void)
 {
-	int err = at_register_diff();
+	static const fllm_test_part_fn parts[] = {
+		at_register_diff, at_register_steps, at_register_params, at_register_accuracy,
+		NULL,
+	};
 
-	if (!err)
-		err = at_register_steps();
-	if (!err)
-		err = at_register_params();
-	if (!err)
-		err = at_register_accuracy();
-	return err;
+	return fllm_test_register_parts(parts);
 }

@@ -99,7 +99,7 @@ static void run_case(const struct acase_shape *sh, uint32_t ctx, enum acc_kind k
 	CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, sh, 1, &pos, &one, AC_RAW, 1.0,
 				   seed) == 0);
 	for (uint32_t i = 0; i < d; i++)	/* uneven channels, 0.3x .. 3x */
-		chan[i] = kind == ACC_STORIES ? exp(log(0.3) + ac_unit(&rng) * log(10.0)) : 1.0;
+		chan[i] = kind == ACC_STORIES ? exp(log(0.3) + test_rng_unit(&rng) * log(10.0)) : 1.0;
 	for (uint32_t t = 0; t < ctx; t++) {
 		uint32_t idx, slot = t % b;
 		uint64_t blk;
@@ -123,7 +123,7 @@ static void run_case(const struct acase_shape *sh, uint32_t ctx, enum acc_kind k
 					if (kvi && kind == ACC_STORIES && t % 5 == 1)
 						s = 0;	/* zero value rows must not cost precision */
 
-					x[i] = (float)(s * ac_normal(&rng));
+					x[i] = (float)(s * test_rng_normal(&rng));
 					dst[i] = x[i];
 				}
 				quant_dequant(x, d, q8, &m, &e, dd);
@@ -136,7 +136,7 @@ static void run_case(const struct acase_shape *sh, uint32_t ctx, enum acc_kind k
 	}
 	qrow = c.q + c.seq[0].row * c.row_stride;
 	for (uint32_t i = 0; i < h * d; i++) {
-		float xq = (float)(sigma * chan[i % d] * ac_normal(&rng));
+		float xq = (float)(sigma * chan[i % d] * test_rng_normal(&rng));
 
 		memcpy(c.mem + qrow + 4ull * i, &xq, 4);
 	}

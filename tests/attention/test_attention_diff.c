@@ -25,9 +25,9 @@ static struct acase_shape shape_of(uint32_t i, uint64_t *rng)
 	struct acase_shape sh;
 
 	sh.head_dim = dims[i % 4];
-	sh.n_kv_heads = 1 + (uint32_t)(ac_rand(rng) % 2);
+	sh.n_kv_heads = 1 + (uint32_t)(fllm_rng_next(rng) % 2);
 	sh.n_heads = sh.n_kv_heads * ratios[(i / 4) % 4];
-	sh.block_tokens = 16u << (ac_rand(rng) % 5);
+	sh.block_tokens = 16u << (fllm_rng_next(rng) % 5);
 	return sh;
 }
 
@@ -74,14 +74,14 @@ static void test_append(void)
 
 	for (uint32_t i = 0; i < 24; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
-		struct draw dr = { 1 + (uint32_t)(ac_rand(&rng) % 3), { 0 }, { 0 },
+		struct draw dr = { 1 + (uint32_t)(fllm_rng_next(&rng) % 3), { 0 }, { 0 },
 				   i % 2 ? AC_RAW : AC_NORMAL, 1.0 + (double)(i % 5), 100 + i };
 
 		if (i % 3 == 2)
-			sh.head_dim = 8 * (1 + (uint32_t)(ac_rand(&rng) % 32));
+			sh.head_dim = 8 * (1 + (uint32_t)(fllm_rng_next(&rng) % 32));
 		for (uint32_t s = 0; s < dr.ns; s++) {
-			dr.pos[s] = (uint32_t)(ac_rand(&rng) % 300);
-			dr.n[s] = 1 + (uint32_t)(ac_rand(&rng) % 40);
+			dr.pos[s] = (uint32_t)(fllm_rng_next(&rng) % 300);
+			dr.n[s] = 1 + (uint32_t)(fllm_rng_next(&rng) % 40);
 		}
 		bad += check_one(&sh, FLLM_ATTN_OP_APPEND, 0, &dr);
 	}
@@ -114,8 +114,8 @@ static void test_prefill(void)
 
 	for (uint32_t i = 0; i < 16; i++) {
 		struct acase_shape sh = shape_of(i, &rng);
-		struct draw dr = { 1, { (uint32_t)(ac_rand(&rng) % 121) * (i % 4 != 0) },
-				   { 1 + (uint32_t)(ac_rand(&rng) % 40) },
+		struct draw dr = { 1, { (uint32_t)(fllm_rng_next(&rng) % 121) * (i % 4 != 0) },
+				   { 1 + (uint32_t)(fllm_rng_next(&rng) % 40) },
 				   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 300 + i };
 
 		if (sh.head_dim == 256)
@@ -138,8 +138,8 @@ static void test_append_then_attend(void)
 		struct acase c;
 
 		for (uint32_t s = 0; s < ns; s++) {
-			pos[s] = (uint32_t)(ac_rand(&rng) % 70);
-			n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 20);
+			pos[s] = (uint32_t)(fllm_rng_next(&rng) % 70);
+			n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(fllm_rng_next(&rng) % 20);
 		}
 		CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_APPEND, &sh, ns, pos, n, AC_NORMAL, 2.0,
 					   400 + i) == 0);
@@ -164,8 +164,8 @@ static void test_quant(void)
 				   (enum acase_fill)(i % AC_FILL_COUNT), 1.0, 800 + i };
 
 		for (uint32_t s = 0; s < dr.ns; s++) {
-			dr.pos[s] = (uint32_t)(ac_rand(&rng) % 200);
-			dr.n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(ac_rand(&rng) % 12);
+			dr.pos[s] = (uint32_t)(fllm_rng_next(&rng) % 200);
+			dr.n[s] = op == FLLM_ATTN_OP_DECODE ? 1 : 1 + (uint32_t)(fllm_rng_next(&rng) % 12);
 		}
 		bad += check_one(&sh, op, 16u << (i % 5), &dr);
 	}

@@ -115,7 +115,7 @@ static void test_random_corruptions(void)
 
 	for (uint32_t i = 0; i < 600; i++) {
 		uint32_t op = i % 4 == 3 ? ABAD_DECODE_QUANT : FLLM_ATTN_OP_APPEND + i % 4;
-		uint32_t flips = 1 + (uint32_t)(ac_rand(&rng) % 3);
+		uint32_t flips = 1 + (uint32_t)(fllm_rng_next(&rng) % 3);
 		struct acase c;
 		uint8_t *before;
 		uint64_t nf = 7;
@@ -123,15 +123,15 @@ static void test_random_corruptions(void)
 
 		CU_ASSERT_FATAL(abad_make(&c, op) == 0);
 		for (uint32_t f = 0; f < flips; f++) {
-			uint64_t where = ac_rand(&rng) % 3, at;
+			uint64_t where = fllm_rng_next(&rng) % 3, at;
 
 			if (where == 0)
-				at = c.p_addr + ac_rand(&rng) % sizeof(c.p);
+				at = c.p_addr + fllm_rng_next(&rng) % sizeof(c.p);
 			else if (where == 1)
-				at = c.p.seq_addr + ac_rand(&rng) % (32ull * c.n_seqs);
+				at = c.p.seq_addr + fllm_rng_next(&rng) % (32ull * c.n_seqs);
 			else
-				at = c.seq[0].table_addr + ac_rand(&rng) % (4ull * c.seq[0].table_len);
-			c.mem[at] = (uint8_t)(ac_rand(&rng) % 4 == 0 ? 0 : ac_rand(&rng));
+				at = c.seq[0].table_addr + fllm_rng_next(&rng) % (4ull * c.seq[0].table_len);
+			c.mem[at] = (uint8_t)(fllm_rng_next(&rng) % 4 == 0 ? 0 : fllm_rng_next(&rng));
 		}
 		memcpy(&c.p, c.mem + c.p_addr, sizeof(c.p));
 		before = malloc(c.mem_bytes);

@@ -9,6 +9,7 @@
 #include "attn_ref.h"
 #include "attn_tests.h"
 #include "fllm_cardpack.h"
+#include "ref_fp32.h"
 #include "test_main.h"
 
 /* A.2: the worked example: 1.0 and -0.5 in a row whose largest is 1.0. */
@@ -110,13 +111,13 @@ static void test_output(void)
 	fllm_attention_recip((1ull << 39) - 1, &r, &sr);
 	FLLM_ASSERT_EQ_U64(r, (1ull << 31) + 1);
 	FLLM_ASSERT_EQ_U64(sr, 8);
-	y = aref_to_f32((1 << 24) + 1, 0);
+	y = ref_to_f32((1 << 24) + 1, 0);
 	memcpy(&bits, &y, 4);
 	FLLM_ASSERT_EQ_U64(bits, 0x4b800000u);
-	y = aref_to_f32(1, 127);
+	y = ref_to_f32(1, 127);
 	memcpy(&bits, &y, 4);
 	FLLM_ASSERT_EQ_U64(bits, 0);
-	y = aref_to_f32((1 << 25) - 1, -103);
+	y = ref_to_f32((1 << 25) - 1, -103);
 	memcpy(&bits, &y, 4);
 	FLLM_ASSERT_EQ_U64(bits, 0x7f7fffffu);
 }

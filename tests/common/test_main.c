@@ -38,6 +38,15 @@ int fllm_test_add_suite_each(const char *name, CU_InitializeFunc init, CU_Cleanu
 	return CUE_SUCCESS;
 }
 
+int fllm_test_register_parts(const fllm_test_part_fn *parts)
+{
+	int err = CUE_SUCCESS;
+
+	for (; *parts && !err; parts++)
+		err = (*parts)();
+	return err;
+}
+
 int main(void)
 {
 	unsigned failures;

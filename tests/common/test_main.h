@@ -12,6 +12,12 @@
 /* Add the program's suites; return 0 or a CUnit error. */
 int fllm_test_register(void);
 
+/* The program's parts: each function adds its suites; return 0 or a CUnit error. */
+typedef int (*fllm_test_part_fn)(void);
+
+/* Call each part of the NULL-terminated list in order; stop at the first error. */
+int fllm_test_register_parts(const fllm_test_part_fn *parts);
+
 /* Add a suite with its tests from a NULL-terminated CU_TestInfo array. */
 int fllm_test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc fini,
 			CU_TestInfo *tests);

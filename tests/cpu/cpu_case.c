@@ -7,32 +7,16 @@
 
 #include "fllm_cardpack.h"
 
-/* splitmix64 step. */
-uint64_t cpu_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Uniform integer in [lo, hi]. */
 static int64_t rand_range(uint64_t *st, int64_t lo, int64_t hi)
 {
-	return lo + (int64_t)(cpu_rand(st) % (uint64_t)(hi - lo + 1));
-}
-
-/* Uniform float in [-1, 1). */
-static float rand_unit(uint64_t *st)
-{
-	return (float)((double)(cpu_rand(st) >> 11) * 0x1p-52 - 1.0);
+	return lo + (int64_t)(fllm_rng_next(st) % (uint64_t)(hi - lo + 1));
 }
 
 /* A per-group shift: mostly small, sometimes up to 62, sometimes above (clamped). */
 static uint8_t rand_shift(uint64_t *st)
 {
-	uint64_t r = cpu_rand(st) % 10;
+	uint64_t r = fllm_rng_next(st) % 10;
 
 	if (r < 7)
 		return (uint8_t)rand_range(st, 0, 4);
@@ -52,25 +36,25 @@ static void fill_row_fields(const struct cpu_case *c, enum cpu_fill fill, uint64
 		*e_row = (int16_t)rand_range(st, 40, 60);
 		for (uint32_t grp = 0; grp < c->groups; grp++) {
 			d[grp] = 0;
-			zq[grp] = pattern ? -32768 : (int16_t)(cpu_rand(st) & 1 ? 32767 : -32768);
+			zq[grp] = pattern ? -32768 : (int16_t)(fllm_rng_next(st) & 1 ? 32767 : -32768);
 			for (uint32_t i = 0; i < q; i++)
 				a[grp * q + i] = pattern ? -32768 :
-						 (int16_t)(cpu_rand(st) & 1 ? 32767 : -32768);
+						 (int16_t)(fllm_rng_next(st) & 1 ? 32767 : -32768);
 		}
 		for (uint32_t i = 0; i < q * k; i++)
-			bits[i] = pattern ? 1 : cpu_rand(st) & 1;
+			bits[i] = pattern ? 1 : fllm_rng_next(st) & 1;
 		return;
 	}
-	*e_row = cpu_rand(st) % 8 ? (int16_t)rand_range(st, -40, 40) :
+	*e_row = fllm_rng_next(st) % 8 ? (int16_t)rand_range(st, -40, 40) :
 		 (int16_t)rand_range(st, -32768, 32767);
 	for (uint32_t grp = 0; grp < c->groups; grp++) {
 		d[grp] = rand_shift(st);
-		zq[grp] = (int16_t)cpu_rand(st);
+		zq[grp] = (int16_t)fllm_rng_next(st);
 		for (uint32_t i = 0; i < q; i++)
-			a[grp * q + i] = (int16_t)cpu_rand(st);
+			a[grp * q + i] = (int16_t)fllm_rng_next(st);
 	}
 	for (uint32_t i = 0; i < q * k; i++)
-		bits[i] = cpu_rand(st) & 1;
+		bits[i] = fllm_rng_next(st) & 1;
 }
 
 /* Garbage in the bytes and bits of a record that the unit ignores. */
@@ -81,21 +65,21 @@ static void spoil_row(const struct cpu_case *c, uint8_t *rec /* (row_bytes) */, 
 	uint32_t pl = fllm_lutgemm_row_planes_offset(k, g, q);
 	uint32_t end = pl + c->groups * q * (g / 8);
 
-	rec[2] = (uint8_t)cpu_rand(st);
-	rec[3] = (uint8_t)cpu_rand(st);
+	rec[2] = (uint8_t)fllm_rng_next(st);
+	rec[3] = (uint8_t)fllm_rng_next(st);
 	for (uint32_t grp = 0; grp < c->groups; grp++)
-		rec[fllm_lutgemm_row_scale_offset(q, grp) + 1] = (uint8_t)cpu_rand(st);
+		rec[fllm_lutgemm_row_scale_offset(q, grp) + 1] = (uint8_t)fllm_rng_next(st);
 	for (uint32_t b = h; b < pl; b++)
-		rec[b] = (uint8_t)cpu_rand(st);
+		rec[b] = (uint8_t)fllm_rng_next(st);
 	for (uint32_t b = end; b < c->row_bytes; b++)
-		rec[b] = (uint8_t)cpu_rand(st);
+		rec[b] = (uint8_t)fllm_rng_next(st);
 	if (!(c->s.flags & FLLM_LUTGEMM_F_OFFSET))
 		for (uint32_t grp = 0; grp < c->groups; grp++)
 			memcpy(rec + fllm_lutgemm_row_scale_offset(q, grp) + 2, &(uint16_t){
-				(uint16_t)cpu_rand(st) }, 2);
+				(uint16_t)fllm_rng_next(st) }, 2);
 	for (uint32_t kk = k; kk < c->groups * g; kk++)	/* pad bits of the last group */
 		for (uint32_t i = 0; i < q; i++)
-			if (cpu_rand(st) & 1)
+			if (fllm_rng_next(st) & 1)
 				rec[pl + ((c->groups - 1) * q + i) * (g / 8) + (kk % g) / 8] |=
 					(uint8_t)(1u << (kk % 8));
 }
@@ -106,7 +90,7 @@ static int fill_weights(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 	uint32_t m = c->s.m, k = c->s.k, q = c->s.q, G = c->groups;
 	uint8_t *d = malloc(G), *bits = malloc((size_t)q * k);
 	int16_t *zq = malloc(G * sizeof(*zq)), *a = malloc((size_t)G * q * sizeof(*a));
-	int pattern = (int)(cpu_rand(st) & 1), rc = -1;
+	int pattern = (int)(fllm_rng_next(st) & 1), rc = -1;
 
 	if (!d || !bits || !zq || !a)
 		goto out_free;
@@ -121,12 +105,12 @@ static int fill_weights(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 			uint8_t *one[1] = { rec };
 
 			for (uint32_t i = 0; i < G * q; i++)
-				alpha[i] = (0.5f + 0.5f * rand_unit(st)) / (float)(1u << (i % q)) *
+				alpha[i] = (0.5f + 0.5f * test_rng_f32_signed(st)) / (float)(1u << (i % q)) *
 					   0.02f;
 			for (uint32_t grp = 0; grp < G; grp++)
-				z[grp] = 0.01f * rand_unit(st);
+				z[grp] = 0.01f * test_rng_f32_signed(st);
 			for (uint32_t i = 0; i < q * k; i++)
-				bits[i] = cpu_rand(st) & 1;
+				bits[i] = fllm_rng_next(st) & 1;
 			if (fllm_lutgemm_pack(1, k, c->s.g, q, alpha, c->s.flags ? z : NULL, bits,
 					      1, one))
 				goto out_free;
@@ -159,7 +143,7 @@ static int fill_acts(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 			float *xf = c->xf + (size_t)n * k;
 
 			for (uint32_t i = 0; i < k; i++)
-				xf[i] = rand_unit(st) * (i % 7 == 0 ? 8.0f : 1.0f);
+				xf[i] = test_rng_f32_signed(st) * (i % 7 == 0 ? 8.0f : 1.0f);
 			if (fllm_lutgemm_act_quantize(k, g, xf, &c->ex[n], msx, xq))
 				return -1;
 		} else if (fill == CPU_FILL_EXTREME) {
@@ -167,20 +151,20 @@ static int fill_acts(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 			for (uint32_t grp = 0; grp < G; grp++)
 				msx[grp] = 65535;
 			for (uint32_t i = 0; i < k; i++)
-				xq[i] = cpu_rand(st) % 4 ? -128 : 127;
+				xq[i] = fllm_rng_next(st) % 4 ? -128 : 127;
 		} else {
-			c->ex[n] = cpu_rand(st) % 8 ? (int32_t)rand_range(st, -40, 40) :
+			c->ex[n] = fllm_rng_next(st) % 8 ? (int32_t)rand_range(st, -40, 40) :
 				   (int32_t)rand_range(st, -200, 200);
 			for (uint32_t grp = 0; grp < G; grp++)
-				msx[grp] = (uint16_t)cpu_rand(st);
+				msx[grp] = (uint16_t)fllm_rng_next(st);
 			for (uint32_t i = 0; i < k; i++)
-				xq[i] = (int8_t)cpu_rand(st);
+				xq[i] = (int8_t)fllm_rng_next(st);
 		}
 		fllm_lutgemm_act_write(rec, k, g, c->ex[n], msx, xq);
-		memcpy(rec + 4, &(uint32_t){ (uint32_t)cpu_rand(st) }, 4);	/* reserved */
+		memcpy(rec + 4, &(uint32_t){ (uint32_t)fllm_rng_next(st) }, 4);	/* reserved */
 		for (uint32_t i = k; i < G * g; i++) {		/* ignored on both sides */
-			xq[i] = (int8_t)(cpu_rand(st) | 1);
-			rec[xo + i] = (uint8_t)(cpu_rand(st) | 1);
+			xq[i] = (int8_t)(fllm_rng_next(st) | 1);
+			rec[xo + i] = (uint8_t)(fllm_rng_next(st) | 1);
 		}
 	}
 	return 0;
@@ -201,16 +185,16 @@ int cpu_case_init(struct cpu_case *c, const struct cpu_shape *s, enum cpu_fill f
 	c->row_bytes = c->p.row_bytes;
 	act_bytes = fllm_lutgemm_act_bytes(s->k, s->g);
 	/* block at 0, then acts, outputs, slices, each after a random gap */
-	addr = 512 + 64 * (cpu_rand(&st) % 4);
+	addr = 512 + 64 * (fllm_rng_next(&st) % 4);
 	c->p.act_addr = addr;
-	c->p.act_stride = act_bytes + 64 * (cpu_rand(&st) % 2);
+	c->p.act_stride = act_bytes + 64 * (fllm_rng_next(&st) % 2);
 	addr += s->n * c->p.act_stride + 64;
 	c->p.out_addr = addr;
 	addr += s->n * c->p.out_stride + 64;
 	for (uint32_t i = 0; i < s->slices; i++) {
 		c->p.slice_addr[i] = addr;
 		addr += fllm_lutgemm_slice_rows(s->m, s->slices, i) * (uint64_t)c->row_bytes +
-			64 * (cpu_rand(&st) % 3);
+			64 * (fllm_rng_next(&st) % 3);
 	}
 	c->mem_bytes = addr + 64;
 	c->mem = malloc(c->mem_bytes);
@@ -224,7 +208,7 @@ int cpu_case_init(struct cpu_case *c, const struct cpu_shape *s, enum cpu_fill f
 	    (fill == CPU_FILL_FP32 && !c->xf))
 		goto err_free;
 	for (uint64_t i = 0; i < c->mem_bytes; i++)
-		c->mem[i] = (uint8_t)cpu_rand(&st);
+		c->mem[i] = (uint8_t)fllm_rng_next(&st);
 	memcpy(c->mem, &c->p, sizeof(c->p));
 	for (uint32_t i = 0; i < s->slices; i++)
 		c->slice[i] = c->mem + c->p.slice_addr[i];

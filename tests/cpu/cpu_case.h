@@ -13,6 +13,7 @@
 
 #include "fllm_cpu.h"
 #include "fllm_lutgemm.h"
+#include "test_rng.h"
 
 struct cpu_shape {
 	uint32_t m, k, g, q, flags, n, slices;
@@ -37,9 +38,6 @@ struct cpu_case {
 	float *xf;			/* (n, k) fp32 activations (CPU_FILL_FP32), else NULL */
 	float *gold;			/* (n, m) golden outputs after cpu_case_golden */
 };
-
-/* splitmix64: the tests' only random source, so a seed replays a case. */
-uint64_t cpu_rand(uint64_t *state);
 
 /* Build case c; 0 or -1 when out of memory. */
 int cpu_case_init(struct cpu_case *c, const struct cpu_shape *s, enum cpu_fill fill,

@@ -90,31 +90,31 @@ BROKEN_WEIGHTS(test_slices_zero, slices, 0)
 BROKEN_WEIGHTS(test_slices_33, slices, 33)
 BROKEN_WEIGHTS(test_slices_above_m, slices, 6)
 
-/* No tokens. */
-static void test_tokens_zero(void)
+/* The valid weights with n tokens and output stride `stride` must be refused. */
+static void expect_call_refused(uint32_t n, size_t stride)
 {
 	fllm_cpu_lutgemm_weights w;
 
 	cpu_case_weights(&valid, &w);
-	FLLM_ASSERT_STATUS(lutgemm_with(&w, 0, 8), FLLM_E_INVALID_ARG);
+	FLLM_ASSERT_STATUS(lutgemm_with(&w, n, stride), FLLM_E_INVALID_ARG);
+}
+
+/* No tokens. */
+static void test_tokens_zero(void)
+{
+	expect_call_refused(0, 8);
 }
 
 /* One token more than the card takes. */
 static void test_tokens_33(void)
 {
-	fllm_cpu_lutgemm_weights w;
-
-	cpu_case_weights(&valid, &w);
-	FLLM_ASSERT_STATUS(lutgemm_with(&w, 33, 8), FLLM_E_INVALID_ARG);
+	expect_call_refused(33, 8);
 }
 
 /* An output stride shorter than a row of outputs. */
 static void test_y_stride_short(void)
 {
-	fllm_cpu_lutgemm_weights w;
-
-	cpu_case_weights(&valid, &w);
-	FLLM_ASSERT_STATUS(lutgemm_with(&w, 2, 4), FLLM_E_INVALID_ARG);
+	expect_call_refused(2, 4);
 }
 
 /* fllm_cpu_dequant_gemv: valid, then each argument broken. */

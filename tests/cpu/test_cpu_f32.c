@@ -13,12 +13,6 @@
 #include "cpu_tests.h"
 #include "test_main.h"
 
-/* Uniform in [-1, 1). */
-static float unit(uint64_t *st)
-{
-	return (float)((double)(cpu_rand(st) >> 11) * 0x1p-52 - 1.0);
-}
-
 /*
  * |got - exact| <= (k + 2) * 2^-24 * sum |w x| (+ the smallest normal):
  * the bound of recursive fp32 summation, which blocked and pairwise orders
@@ -48,9 +42,9 @@ static void check_f32_shape(uint32_t m, uint32_t k, uint32_t n, uint64_t seed)
 
 	CU_ASSERT_FATAL(w && x && y && exact && abs_sum);
 	for (size_t i = 0; i < m * ws; i++)
-		w[i] = unit(&st);
+		w[i] = test_rng_f32_signed(&st);
 	for (size_t i = 0; i < n * xs; i++)
-		x[i] = unit(&st) * 4.0f;
+		x[i] = test_rng_f32_signed(&st) * 4.0f;
 	for (uint32_t t = 0; t < n; t++) {
 		for (uint32_t r = 0; r < m; r++) {
 			double s = 0, a = 0;

@@ -95,14 +95,14 @@ static void test_every_g_q(void)
 			for (uint32_t off = 0; off <= 1; off++) {
 				uint32_t g = groups_all[gi];
 				struct cpu_shape s = {
-					.m = 1 + (uint32_t)(cpu_rand(&st) % 40),
-					.k = g * (1 + (uint32_t)(cpu_rand(&st) % 3)) +
-					     (uint32_t)(cpu_rand(&st) % g),
+					.m = 1 + (uint32_t)(fllm_rng_next(&st) % 40),
+					.k = g * (1 + (uint32_t)(fllm_rng_next(&st) % 3)) +
+					     (uint32_t)(fllm_rng_next(&st) % g),
 					.g = g, .q = q, .flags = off, .n = q % 2 ? 1 : 16,
 				};
 
-				s.slices = 1 + (uint32_t)(cpu_rand(&st) % (s.m < 4 ? s.m : 4));
-				check_shape(&s, CPU_FILL_RANDOM, cpu_rand(&st));
+				s.slices = 1 + (uint32_t)(fllm_rng_next(&st) % (s.m < 4 ? s.m : 4));
+				check_shape(&s, CPU_FILL_RANDOM, fllm_rng_next(&st));
 			}
 		}
 	}
@@ -163,16 +163,16 @@ static void test_encoded(void)
 
 	for (uint32_t i = 0; i < 12; i++) {
 		struct cpu_shape s = {
-			.m = 1 + (uint32_t)(cpu_rand(&st) % 300),
-			.k = 1 + (uint32_t)(cpu_rand(&st) % 2000),
-			.g = groups_all[cpu_rand(&st) % 5],
-			.q = 1 + (uint32_t)(cpu_rand(&st) % 8),
-			.flags = (uint32_t)(cpu_rand(&st) & 1),
-			.n = 1 + (uint32_t)(cpu_rand(&st) % 32),
+			.m = 1 + (uint32_t)(fllm_rng_next(&st) % 300),
+			.k = 1 + (uint32_t)(fllm_rng_next(&st) % 2000),
+			.g = groups_all[fllm_rng_next(&st) % 5],
+			.q = 1 + (uint32_t)(fllm_rng_next(&st) % 8),
+			.flags = (uint32_t)(fllm_rng_next(&st) & 1),
+			.n = 1 + (uint32_t)(fllm_rng_next(&st) % 32),
 			.slices = 1,
 		};
 
-		check_shape(&s, CPU_FILL_FP32, cpu_rand(&st));
+		check_shape(&s, CPU_FILL_FP32, fllm_rng_next(&st));
 	}
 }
 

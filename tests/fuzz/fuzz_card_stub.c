@@ -19,9 +19,5 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_params *p,
 				   uint32_t n_ctx, struct fllm_exec **out)
 {
-	(void)m;
-	(void)p;
-	(void)n_ctx;
-	*out = NULL;
-	return FLLM_E_UNSUPPORTED;
+	return fllm_exec_card_create(m, p, n_ctx, out);
 }

@@ -4,19 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t lg_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Reserve len bytes (64-aligned) after a random gap of 0..3 bursts. */
 static uint64_t take(uint64_t *top, uint64_t len, uint64_t *rng)
 {
-	uint64_t at = *top + 64 * (lg_rand(rng) % 4);
+	uint64_t at = *top + 64 * (fllm_rng_next(rng) % 4);
 
 	*top = fllm_lutgemm_align(at + len);
 	return at;
@@ -41,19 +32,19 @@ int lg_case_init(struct lg_case *c, const struct lg_shape *s, uint64_t seed)
 	p->n_tokens = (uint16_t)s->n;
 	p->slices = (uint16_t)s->slices;
 	p->row_bytes = fllm_lutgemm_row_bytes(s->k, s->g, s->q);
-	p->act_stride = act_bytes + 64 * (lg_rand(&rng) % 2);
+	p->act_stride = act_bytes + 64 * (fllm_rng_next(&rng) % 2);
 	p->act_addr = take(&top, (uint64_t)s->n * p->act_stride, &rng);
-	p->out_stride = fllm_lutgemm_align(4ull * s->m) + 64 * (lg_rand(&rng) % 2);
+	p->out_stride = fllm_lutgemm_align(4ull * s->m) + 64 * (fllm_rng_next(&rng) % 2);
 	p->out_addr = take(&top, (uint64_t)s->n * p->out_stride, &rng);
 	for (uint32_t i = 0; i < s->slices; i++)
 		p->slice_addr[i] = take(&top, (uint64_t)p->row_bytes *
 					fllm_lutgemm_slice_rows(s->m, s->slices, i), &rng);
-	c->mem_bytes = top + 64 * (lg_rand(&rng) % 3);
+	c->mem_bytes = top + 64 * (fllm_rng_next(&rng) % 3);
 	c->mem = malloc(c->mem_bytes);
 	if (!c->mem)
 		return -1;
 	for (uint64_t i = 0; i < c->mem_bytes; i += 8) {
-		uint64_t v = lg_rand(&rng);
+		uint64_t v = fllm_rng_next(&rng);
 
 		memcpy(c->mem + i, &v, c->mem_bytes - i < 8 ? c->mem_bytes - i : 8);
 	}
@@ -97,16 +88,16 @@ void lg_case_randomize(struct lg_case *c, uint64_t *rng)
 	for (uint32_t r = 0; r < p->m; r++) {
 		uint8_t *rec = c->mem + lg_case_row(c, r);
 
-		put16(rec, (int)(lg_rand(rng) % 41) - 20);
+		put16(rec, (int)(fllm_rng_next(rng) % 41) - 20);
 		for (uint32_t grp = 0; grp < groups; grp++) {
-			uint64_t u = lg_rand(rng);
+			uint64_t u = fllm_rng_next(rng);
 			uint8_t *d = rec + fllm_lutgemm_row_scale_offset(p->planes, grp);
 
 			*d = (uint8_t)(u % 10 < 7 ? u / 16 % 9 : u % 10 < 9 ? u / 16 % 63 : u / 16);
 		}
 	}
 	for (uint32_t n = 0; n < p->n_tokens; n++) {
-		int32_t ex = (int32_t)(lg_rand(rng) % 41) - 20;
+		int32_t ex = (int32_t)(fllm_rng_next(rng) % 41) - 20;
 
 		memcpy(c->mem + lg_case_act(c, n), &ex, 4);
 	}
@@ -191,10 +182,10 @@ void lg_golden_shape(struct lg_shape *s, uint32_t i, uint64_t *rng, uint32_t max
 	s->g = g;
 	s->q = i % 8 + 1;
 	s->k = ks[i % 5];
-	s->m = 1 + (uint32_t)(lg_rand(rng) % max_m);
+	s->m = 1 + (uint32_t)(fllm_rng_next(rng) % max_m);
 	s->n = i % 2 ? 16 : 1;
 	s->offset = (i / 2) % 2;
-	s->slices = 1 + (uint32_t)(lg_rand(rng) % (s->m < max_slices ? s->m : max_slices));
+	s->slices = 1 + (uint32_t)(fllm_rng_next(rng) % (s->m < max_slices ? s->m : max_slices));
 }
 
 const struct lg_shape lg_edge_shapes[LG_EDGE_SHAPES] = {

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "fllm_lutgemm_unit.h"
+#include "test_rng.h"
 
 struct lg_shape {
 	uint32_t m, k, g, q, offset, n, slices;
@@ -21,9 +22,6 @@ struct lg_case {
 	uint8_t *mem;			/* (mem_bytes) card memory */
 	struct fllm_lutgemm_params p;	/* also written at card address 0 */
 };
-
-/* splitmix64 step: the tests' only random source, so every seed replays. */
-uint64_t lg_rand(uint64_t *state);
 
 /*
  * Lay out a command of shape s; every record byte is random (fields the

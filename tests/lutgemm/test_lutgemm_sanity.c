@@ -23,11 +23,6 @@
 #define SN 3
 #define SGROUPS ((SK + SG - 1) / SG)
 
-static double unit_rand(uint64_t *rng)
-{
-	return (double)(lg_rand(rng) >> 11) / 9007199254740992.0;
-}
-
 static int16_t rd16(const uint8_t *b)
 {
 	return (int16_t)(uint16_t)(b[0] | b[1] << 8);
@@ -77,20 +72,20 @@ static void test_fp32_path(void)
 
 	CU_ASSERT_FATAL(lg_case_init(&c, &s, 55) == 0);
 	for (uint32_t r = 0; r < SM; r++) {
-		double sr = 0.01 + unit_rand(&rng);
+		double sr = 0.01 + test_rng_unit(&rng);
 
 		for (uint32_t grp = 0; grp < SGROUPS; grp++) {
 			for (uint32_t i = 0; i < SQ; i++)
-				alpha[r][grp][i] = (float)(sr * ldexp(0.75 + 0.5 * unit_rand(&rng),
+				alpha[r][grp][i] = (float)(sr * ldexp(0.75 + 0.5 * test_rng_unit(&rng),
 								     -(int)i));
-			z[r][grp] = (float)(sr * (unit_rand(&rng) - 0.5));
+			z[r][grp] = (float)(sr * (test_rng_unit(&rng) - 0.5));
 		}
 	}
 	for (uint32_t i = 0; i < SM * SQ * SK; i++)
-		bits[i] = lg_rand(&rng) & 1;
+		bits[i] = fllm_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < SN; n++)
 		for (uint32_t k = 0; k < SK; k++)
-			x[n][k] = (float)(2 * unit_rand(&rng) - 1);
+			x[n][k] = (float)(2 * test_rng_unit(&rng) - 1);
 	for (uint32_t i = 0; i < 3; i++)
 		slice[i] = c.mem + c.p.slice_addr[i];
 	FLLM_ASSERT_STATUS(fllm_lutgemm_pack(SM, SK, SG, SQ, &alpha[0][0][0], &z[0][0], bits, 3,

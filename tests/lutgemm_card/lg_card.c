@@ -27,7 +27,7 @@ static fllm_status upload(struct lg_card *k, const fllm_device_info *info, uint6
 			   fllm_lutgemm_act_bytes(hp->k, hp->group);
 	fllm_status st;
 
-#define OFF() (k->offsets ? 64 * (1 + lg_rand(rng) % 3) : 0)
+#define OFF() (k->offsets ? 64 * (1 + fllm_rng_next(rng) % 3) : 0)
 	k->params_off = OFF();
 	k->act_off = OFF();
 	k->out_off = OFF();

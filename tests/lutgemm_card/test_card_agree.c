@@ -129,11 +129,6 @@ static void test_agree_edges(void)
 		agree_random(&shapes[i], 600 + i, i % 2);
 }
 
-static double unit_rand(uint64_t *rng)
-{
-	return (double)(lg_rand(rng) >> 11) / 9007199254740992.0;
-}
-
 #define PM 37
 #define PK 172
 #define PG 32
@@ -164,14 +159,14 @@ static void test_agree_packed(void)
 	for (uint32_t r = 0; r < PM; r++)
 		for (uint32_t grp = 0; grp < PGROUPS; grp++) {
 			for (uint32_t i = 0; i < PQ; i++)
-				alpha[r][grp][i] = (float)(0.02 * unit_rand(&rng) + 1e-4);
-			z[r][grp] = (float)(0.01 * (unit_rand(&rng) - 0.5));
+				alpha[r][grp][i] = (float)(0.02 * test_rng_unit(&rng) + 1e-4);
+			z[r][grp] = (float)(0.01 * (test_rng_unit(&rng) - 0.5));
 		}
 	for (uint32_t i = 0; i < PM * PQ * PK; i++)
-		bits[i] = lg_rand(&rng) & 1;
+		bits[i] = fllm_rng_next(&rng) & 1;
 	for (uint32_t n = 0; n < PN; n++)
 		for (uint32_t k = 0; k < PK; k++)
-			x[n][k] = (float)(4 * unit_rand(&rng) - 2);
+			x[n][k] = (float)(4 * test_rng_unit(&rng) - 2);
 	for (uint32_t i = 0; i < PS; i++)
 		slice[i] = c.mem + c.p.slice_addr[i];
 	FLLM_ASSERT_STATUS(fllm_lutgemm_pack(PM, PK, PG, PQ, &alpha[0][0][0], &z[0][0], bits, PS,

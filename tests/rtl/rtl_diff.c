@@ -28,8 +28,7 @@ int rtl_unit_open(void)
 
 void rtl_unit_close(void)
 {
-	fllm_rtl_unit_destroy(rtl_unit);
-	rtl_unit = NULL;
+	rtl_ref_unit_close(&rtl_unit);
 }
 
 uint64_t rtl_max_cycles(const struct fllm_lutgemm_params *p)

@@ -40,4 +40,12 @@ static inline int rtl_ref_unit(uint32_t cu_type, struct fllm_rtl_unit **u)
 	return rc;
 }
 
+/* Destroy *u (from rtl_ref_unit) and clear it; 0, as a suite cleanup returns. */
+static inline int rtl_ref_unit_close(struct fllm_rtl_unit **u)
+{
+	fllm_rtl_unit_destroy(*u);
+	*u = NULL;
+	return 0;
+}
+
 #endif /* FLLM_RTL_TESTS_H */

@@ -17,13 +17,13 @@ static void draw(struct lg_shape *s, uint64_t *rng, uint32_t kmax, uint32_t mmax
 {
 	static const uint32_t gs[] = { 16, 32, 64, 128, 256 };
 
-	s->g = gs[lg_rand(rng) % 5];
-	s->q = 1 + (uint32_t)(lg_rand(rng) % 8);
-	s->k = 1 + (uint32_t)(lg_rand(rng) % kmax);
-	s->m = 1 + (uint32_t)(lg_rand(rng) % mmax);
-	s->n = 1 + (uint32_t)(lg_rand(rng) % nmax);
-	s->offset = (uint32_t)(lg_rand(rng) % 2);
-	s->slices = 1 + (uint32_t)(lg_rand(rng) % (s->m < 32 ? s->m : 32));
+	s->g = gs[fllm_rng_next(rng) % 5];
+	s->q = 1 + (uint32_t)(fllm_rng_next(rng) % 8);
+	s->k = 1 + (uint32_t)(fllm_rng_next(rng) % kmax);
+	s->m = 1 + (uint32_t)(fllm_rng_next(rng) % mmax);
+	s->n = 1 + (uint32_t)(fllm_rng_next(rng) % nmax);
+	s->offset = (uint32_t)(fllm_rng_next(rng) % 2);
+	s->slices = 1 + (uint32_t)(fllm_rng_next(rng) % (s->m < 32 ? s->m : 32));
 }
 
 static void run_random(uint32_t count, uint64_t seed0, uint32_t kmax, uint32_t mmax,

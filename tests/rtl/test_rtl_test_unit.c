@@ -14,32 +14,18 @@
 #include "fllm_rtl.h"
 #include "rtl_tests.h"
 #include "test_main.h"
+#include "test_rng.h"
 
 #define TU_MEM	(256u * 1024)	/* card memory of every case */
 
 static struct fllm_rtl_unit *tu;
 
-static int tu_open(void)
-{
-	return rtl_ref_unit(FLLM_CU_TEST, &tu) ? -1 : 0;
-}
-
-static int tu_close(void)
-{
-	fllm_rtl_unit_destroy(tu);
-	tu = NULL;
-	return 0;
-}
-
 /* Random image bytes from seed (splitmix64). */
 static void tu_fill_random(uint8_t *mem, uint64_t bytes, uint64_t seed)
 {
 	for (uint64_t i = 0; i < bytes; i += 8) {
-		uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
+		uint64_t z = fllm_rng_next(&seed);
 
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-		z ^= z >> 31;
 		memcpy(mem + i, &z, 8);
 	}
 }
@@ -120,15 +106,23 @@ static const struct { uint64_t addr, bytes; } ranges[] = {
 };
 #define N_RANGES (sizeof(ranges) / sizeof(ranges[0]))
 
+/* The command op over ranges[r] with pattern pat and seed. */
+static struct fllm_cmd_test tu_range_cmd(uint64_t op, uint32_t r, uint64_t pat, uint64_t seed)
+{
+	struct fllm_cmd_test a = { .op = op, .addr = ranges[r].addr, .bytes = ranges[r].bytes,
+				   .pattern = pat, .seed = seed };
+
+	return a;
+}
+
 static void test_fill(void)
 {
 	uint32_t bad = 0;
 
 	for (uint64_t pat = FLLM_PAT_CONST; pat <= FLLM_PAT_PRNG; pat++)
 		for (uint32_t r = 0; r < N_RANGES; r++) {
-			struct fllm_cmd_test a = { .op = FLLM_TEST_FILL, .addr = ranges[r].addr,
-						   .bytes = ranges[r].bytes, .pattern = pat,
-						   .seed = 0x1234567890abcdefull * (r + 1) };
+			struct fllm_cmd_test a = tu_range_cmd(FLLM_TEST_FILL, r, pat,
+							      0x1234567890abcdefull * (r + 1));
 
 			bad += (uint32_t)tu_diff_random(&a, r * 7 + pat, NULL);
 		}
@@ -142,9 +136,7 @@ static void test_check(void)
 
 	for (uint64_t pat = FLLM_PAT_CONST; pat <= FLLM_PAT_PRNG; pat++)
 		for (uint32_t r = 0; r < N_RANGES; r++) {
-			struct fllm_cmd_test a = { .op = FLLM_TEST_CHECK, .addr = ranges[r].addr,
-						   .bytes = ranges[r].bytes, .pattern = pat,
-						   .seed = 99 + r };
+			struct fllm_cmd_test a = tu_range_cmd(FLLM_TEST_CHECK, r, pat, 99 + r);
 			struct fllm_cmd_test f = a;
 			uint8_t *img = tu_image(r);
 			uint64_t fill_res, mismatches = 0;
@@ -217,10 +209,10 @@ CU_TestInfo rtl_test_unit_tests[] = {
 /* Registered by test_rtl.c. */
 int rtl_test_unit_open(void)
 {
-	return tu_open();
+	return rtl_ref_unit(FLLM_CU_TEST, &tu) ? -1 : 0;
 }
 
 int rtl_test_unit_close(void)
 {
-	return tu_close();
+	return rtl_ref_unit_close(&tu);
 }

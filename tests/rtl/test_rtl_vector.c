@@ -35,9 +35,7 @@ static int vu_init(void)
 
 static int vu_fini(void)
 {
-	fllm_rtl_unit_destroy(unit);
-	unit = NULL;
-	return 0;
+	return rtl_ref_unit_close(&unit);
 }
 
 /* Cycle limit of one command: generous (the slowest op is about 70 cycles an element). */

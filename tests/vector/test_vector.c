@@ -10,13 +10,10 @@
 
 int fllm_test_register(void)
 {
-	int err = vt_register_diff();
+	static const fllm_test_part_fn parts[] = {
+		vt_register_diff, vt_register_steps, vt_register_params, vt_register_accuracy,
+		NULL,
+	};
 
-	if (!err)
-		err = vt_register_steps();
-	if (!err)
-		err = vt_register_params();
-	if (!err)
-		err = vt_register_accuracy();
-	return err;
+	return fllm_test_register_parts(parts);
 }

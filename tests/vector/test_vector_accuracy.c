@@ -195,19 +195,19 @@ static void test_random(void)
 	CU_ASSERT_FATAL(a && b);
 	for (uint32_t it = 0; it < 64; it++) {
 		const uint32_t *d = dims[it % 16 == 15];
-		double sc = ldexp(1.0, (int)(vc_rand(&rng) % 9) - 4);
-		uint32_t pos = (uint32_t)(vc_rand(&rng) % TABLE_ROWS);
+		double sc = ldexp(1.0, (int)(fllm_rng_next(&rng) % 9) - 4);
+		uint32_t pos = (uint32_t)(fllm_rng_next(&rng) % TABLE_ROWS);
 
 		for (uint32_t i = 0; i < d[1]; i++) {
-			double u = vc_unit(&rng) + vc_unit(&rng) + vc_unit(&rng);
+			double u = test_rng_unit(&rng) + test_rng_unit(&rng) + test_rng_unit(&rng);
 
 			a[i] = (float)((u - 1.5) * 2 * sc);
-			b[i] = (float)(0.3 + 2.7 * vc_unit(&rng));
+			b[i] = (float)(0.3 + 2.7 * test_rng_unit(&rng));
 		}
 		hook(st_rand, VM_NORM, pos, a, b, d[0], 0);
 		hook(st_rand, VM_ROPE, pos, a, NULL, d[0], d[2]);
 		for (uint32_t i = 0; i < d[1]; i++)
-			b[i] = (float)((vc_unit(&rng) - 0.5) * sc);
+			b[i] = (float)((test_rng_unit(&rng) - 0.5) * sc);
 		hook(st_rand, VM_SILU, pos, a, b, d[1], 0);
 		hook(st_rand, VM_RESID, pos, a, b, d[0], 0);
 	}

@@ -259,7 +259,7 @@ static void test_add_is_ieee(void)
 	uint32_t bad = 0, checked = 0;
 
 	for (uint32_t i = 0; i < 200000; i++) {
-		uint32_t ba = (uint32_t)vc_rand(&rng), bb = (uint32_t)vc_rand(&rng);
+		uint32_t ba = (uint32_t)fllm_rng_next(&rng), bb = (uint32_t)fllm_rng_next(&rng);
 		volatile float a, b, s;
 		struct fllm_vector_f32 sa, sb;
 		uint64_t nf = 0;

@@ -11,20 +11,6 @@
 #include "fllm_cardpack.h"
 #include "vector_ref.h"
 
-uint64_t vc_rand(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-double vc_unit(uint64_t *state)
-{
-	return (double)(vc_rand(state) >> 11) / 9007199254740992.0;
-}
-
 static float from_bits(uint32_t b)
 {
 	float v;
@@ -45,21 +31,21 @@ static float draw(uint64_t *rng, enum vcase_dist d, double scale)
 
 	switch (d) {
 	case VC_WIDE:
-		if (vc_rand(rng) % 5 == 0)
-			return vc_rand(rng) & 1 ? -0.0f : 0.0f;
-		return from_bits((uint32_t)(vc_rand(rng) % 255) << 23 |
-				 (uint32_t)(vc_rand(rng) & 0x807fffffu));
+		if (fllm_rng_next(rng) % 5 == 0)
+			return fllm_rng_next(rng) & 1 ? -0.0f : 0.0f;
+		return from_bits((uint32_t)(fllm_rng_next(rng) % 255) << 23 |
+				 (uint32_t)(fllm_rng_next(rng) & 0x807fffffu));
 	case VC_SPECIAL:
-		if (vc_rand(rng) & 1)
-			return from_bits(special[vc_rand(rng) % (sizeof(special) / 4)]);
+		if (fllm_rng_next(rng) & 1)
+			return from_bits(special[fllm_rng_next(rng) % (sizeof(special) / 4)]);
 		break;
 	case VC_ZERO:
-		return vc_rand(rng) & 1 ? -0.0f : 0.0f;
+		return fllm_rng_next(rng) & 1 ? -0.0f : 0.0f;
 	default:
 		break;
 	}
 	for (int i = 0; i < 4; i++)
-		u += vc_unit(rng);
+		u += test_rng_unit(rng);
 	return (float)((u - 2.0) * 1.7 * scale);
 }
 
@@ -68,7 +54,7 @@ static uint64_t place(uint64_t *at, uint64_t len, uint64_t *rng)
 {
 	uint64_t a = *at;
 
-	*at = fllm_lutgemm_align(a + len) + 64 * (vc_rand(rng) % 3);
+	*at = fllm_lutgemm_align(a + len) + 64 * (fllm_rng_next(rng) % 3);
 	return a;
 }
 
@@ -92,10 +78,10 @@ static void fill_weight(struct vcase *c, enum vcase_dist d, uint64_t *rng)
 	int32_t ew;
 
 	if (d == VC_WIDE) {
-		ew = (int32_t)(vc_rand(rng) % 601) - 300;
+		ew = (int32_t)(fllm_rng_next(rng) % 601) - 300;
 		memcpy(rec, &ew, 4);
 		for (uint32_t i = 0; i < c->p.n; i++) {
-			uint16_t v = (uint16_t)vc_rand(rng);
+			uint16_t v = (uint16_t)fllm_rng_next(rng);
 
 			memcpy(rec + 64 + 2 * i, &v, 2);
 		}
@@ -105,7 +91,7 @@ static void fill_weight(struct vcase *c, enum vcase_dist d, uint64_t *rng)
 	if (!w)
 		abort();
 	for (uint32_t i = 0; i < c->p.n; i++)
-		w[i] = (float)((0.3 + 2.7 * vc_unit(rng)) * (vc_rand(rng) % 8 ? 1 : -1));
+		w[i] = (float)((0.3 + 2.7 * test_rng_unit(rng)) * (fllm_rng_next(rng) % 8 ? 1 : -1));
 	if (fllm_vector_weight_write(rec, c->p.n, w) != FLLM_CARD_OK)
 		abort();
 	free(w);
@@ -123,7 +109,7 @@ static void fill_table(struct vcase *c, enum vcase_dist d, uint64_t *rng)
 		return;
 	}
 	for (uint64_t i = 0; i < bytes; i++)
-		c->mem[c->p.table_addr + i] = (uint8_t)vc_rand(rng);
+		c->mem[c->p.table_addr + i] = (uint8_t)fllm_rng_next(rng);
 }
 
 /* DEQUANT input records: random bytes, ex limited unless VC_WIDE. */
@@ -133,10 +119,10 @@ static void fill_records(struct vcase *c, enum vcase_dist d, uint64_t *rng)
 
 	for (uint32_t r = 0; r < c->p.rows; r++) {
 		uint8_t *rec = c->mem + c->p.in_addr + r * c->p.in_stride;
-		int32_t ex = (int32_t)(vc_rand(rng) % 301) - 150;
+		int32_t ex = (int32_t)(fllm_rng_next(rng) % 301) - 150;
 
 		for (uint64_t i = 0; i < bytes; i++)
-			rec[i] = d == VC_ZERO ? 0 : (uint8_t)vc_rand(rng);
+			rec[i] = d == VC_ZERO ? 0 : (uint8_t)fllm_rng_next(rng);
 		if (d != VC_WIDE)
 			memcpy(rec, &ex, 4);
 	}
@@ -152,25 +138,25 @@ int vcase_make(struct vcase *c, uint32_t op, uint32_t flags, uint32_t n, uint32_
 	       uint64_t seed)
 {
 	uint64_t rng = seed, at = 256, in_len, out_len;
-	double scale = ldexp(1.0, (int)(vc_rand(&rng) % 25) - 12);
+	double scale = ldexp(1.0, (int)(fllm_rng_next(&rng) % 25) - 12);
 	struct fllm_vector_params *p = &c->p;
 	uint32_t use_group = op == FLLM_VECTOR_OP_DEQUANT || (flags & FLLM_VECTOR_F_QUANT);
 
 	memset(c, 0, sizeof(*c));
 	if (fllm_vector_params_init(p, op, flags, n, rows, use_group ? group : 0) != FLLM_CARD_OK)
 		return -1;
-	p->in_stride += 64 * (vc_rand(&rng) % 2);
-	p->out_stride += 64 * (vc_rand(&rng) % 2);
+	p->in_stride += 64 * (fllm_rng_next(&rng) % 2);
+	p->out_stride += 64 * (fllm_rng_next(&rng) % 2);
 	if (p->in2_stride)
-		p->in2_stride += 64 * (vc_rand(&rng) % 2);
+		p->in2_stride += 64 * (fllm_rng_next(&rng) % 2);
 	if (op == FLLM_VECTOR_OP_ROPE) {
 		p->head_dim = (uint16_t)head_dim;
-		p->pos = (uint32_t)(vc_rand(&rng) % 600);
-		p->table_rows = p->pos + rows + (uint32_t)(vc_rand(&rng) % 3);
+		p->pos = (uint32_t)(fllm_rng_next(&rng) % 600);
+		p->table_rows = p->pos + rows + (uint32_t)(fllm_rng_next(&rng) % 3);
 	}
 	if (op == FLLM_VECTOR_OP_RMSNORM) {
 		float eps = d == VC_WIDE ? fabsf(draw(&rng, VC_WIDE, 1)) :
-			vc_rand(&rng) % 4 ? 1e-5f : 0.0f;
+			fllm_rng_next(&rng) % 4 ? 1e-5f : 0.0f;
 
 		memcpy(&p->eps, &eps, 4);
 	}
@@ -195,12 +181,12 @@ int vcase_make(struct vcase *c, uint32_t op, uint32_t flags, uint32_t n, uint32_
 	if (!c->mem)
 		abort();
 	for (uint64_t i = 0; i < c->mem_bytes; i++)
-		c->mem[i] = (uint8_t)vc_rand(&rng);
+		c->mem[i] = (uint8_t)fllm_rng_next(&rng);
 	if (op == FLLM_VECTOR_OP_DEQUANT)
 		fill_records(c, d, &rng);
 	else
 		fill_rows(c, p->in_addr, p->in_stride, d,
-			  op == FLLM_VECTOR_OP_SILU_MUL ? ldexp(1.0, (int)(vc_rand(&rng) % 7) - 2) :
+			  op == FLLM_VECTOR_OP_SILU_MUL ? ldexp(1.0, (int)(fllm_rng_next(&rng) % 7) - 2) :
 			  scale, &rng);
 	if (p->in2_stride)
 		fill_rows(c, p->in2_addr, p->in2_stride, d, scale, &rng);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fllm_vector.h"
+#include "test_rng.h"
 
 /* How inputs are drawn. */
 enum vcase_dist {
@@ -26,11 +27,6 @@ struct vcase {
 	uint64_t mem_bytes;
 	uint64_t p_addr;
 };
-
-/* Deterministic 64-bit generator (splitmix64). */
-uint64_t vc_rand(uint64_t *state);
-/* Uniform in [0, 1). */
-double vc_unit(uint64_t *state);
 
 /*
  * Build a case of op with flags over rows x n (group for activation

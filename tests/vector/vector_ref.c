@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fllm_cardpack.h"
+#include "ref_fp32.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 s128;
@@ -17,20 +18,6 @@ struct rsplit {
 	uint64_t m;
 	int f;
 };
-
-/* Replace Inf by +-FLT_MAX and NaN by +0, counting both. */
-static float sanitize(float v, uint64_t *nf)
-{
-	if (isnan(v)) {
-		(*nf)++;
-		return 0.0f;
-	}
-	if (isinf(v)) {
-		(*nf)++;
-		return copysignf(FLT_MAX, v);
-	}
-	return v;
-}
 
 /* |v| = m * 2^f by frexpf (exact, subnormals included). */
 static struct rsplit rsplit(float v)
@@ -45,14 +32,6 @@ static struct rsplit rsplit(float v)
 	s.m = (uint64_t)ldexpf(fr, 24);
 	s.f = e - 24;
 	return s;
-}
-
-static float rd_f32(const uint8_t *mem, uint64_t addr)
-{
-	float v;
-
-	memcpy(&v, mem + addr, 4);
-	return v;
 }
 
 static void wr_f32(uint8_t *mem, uint64_t addr, float v)
@@ -92,22 +71,6 @@ static s128 rshift_round(s128 p, int s)
 static int floor_half(int b)
 {
 	return b >= 0 ? b / 2 : -((-b + 1) / 2);
-}
-
-/* acc * 2^-shift: (float)acc is the 24-bit nearest-even rounding, then flush/saturate. */
-float vref_to_f32(int64_t acc, int64_t shift)
-{
-	float fl = (float)acc;
-	int e;
-
-	if (acc == 0)
-		return 0.0f;
-	frexpf(fl, &e);
-	if (e - 1 - shift < -126)
-		return 0.0f;
-	if (e - 1 - shift > 127)
-		return copysignf(FLT_MAX, fl);
-	return ldexpf(fl, (int)-shift);
 }
 
 /* Largest r with r^2 <= u, by bisection. */
@@ -239,7 +202,7 @@ float vref_silu_mul(float g, float u)
 	acc = a1 * (s128)su.m;
 	if (sg.neg != su.neg)
 		acc = -acc;
-	return vref_to_f32((int64_t)acc, 8 + (int64_t)sh - sg.f - su.f);
+	return ref_to_f32((int64_t)acc, 8 + (int64_t)sh - sg.f - su.f);
 }
 
 void vref_rope_pair(float x0, float x1, int32_t c, int32_t s, float *y0, float *y1)
@@ -263,8 +226,8 @@ void vref_rope_pair(float x0, float x1, int32_t c, int32_t s, float *y0, float *
 		v0 = -v0;
 	if (b.neg)
 		v1 = -v1;
-	*y0 = vref_to_f32((int64_t)(v0 * cq - v1 * sq), 37 - (int64_t)fe);
-	*y1 = vref_to_f32((int64_t)(v0 * sq + v1 * cq), 37 - (int64_t)fe);
+	*y0 = ref_to_f32((int64_t)(v0 * cq - v1 * sq), 37 - (int64_t)fe);
+	*y1 = ref_to_f32((int64_t)(v0 * sq + v1 * cq), 37 - (int64_t)fe);
 }
 
 /* RMSNorm of one row x into y. */
@@ -309,7 +272,7 @@ static void ref_rmsnorm(const struct fllm_vector_params *p, const uint8_t *mem,
 		acc = (s128)v.m * c;
 		if (v.neg)
 			acc = -acc;
-		y[i] = vref_to_f32((int64_t)acc, 16 + (int64_t)e + ew - v.f);
+		y[i] = ref_to_f32((int64_t)acc, 16 + (int64_t)e + ew - v.f);
 	}
 }
 
@@ -328,12 +291,12 @@ static void ref_row(const struct fllm_vector_params *p, const uint8_t *mem, uint
 			uint16_t msx;
 
 			memcpy(&msx, mem + in + 8 + 2 * (k / p->group), 2);
-			y[k] = vref_to_f32((int64_t)(int8_t)mem[in + xo + k] * msx, ex);
+			y[k] = ref_to_f32((int64_t)(int8_t)mem[in + xo + k] * msx, ex);
 		}
 		return;
 	}
 	for (uint32_t i = 0; i < p->n; i++)
-		x[i] = sanitize(rd_f32(mem, in + 4ull * i), nf);
+		x[i] = ref_f32_input(mem, in + 4ull * i, nf);
 	switch (p->op) {
 	case FLLM_VECTOR_OP_COPY:
 		memcpy(y, x, p->n * sizeof(*y));
@@ -358,7 +321,7 @@ static void ref_row(const struct fllm_vector_params *p, const uint8_t *mem, uint
 	case FLLM_VECTOR_OP_SILU_MUL:
 	case FLLM_VECTOR_OP_ADD:
 		for (uint32_t i = 0; i < p->n; i++) {
-			float b = sanitize(rd_f32(mem, in2 + 4ull * i), nf);
+			float b = ref_f32_input(mem, in2 + 4ull * i, nf);
 
 			y[i] = p->op == FLLM_VECTOR_OP_ADD ? vref_add(x[i], b) :
 				vref_silu_mul(x[i], b);

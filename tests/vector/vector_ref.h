@@ -20,7 +20,6 @@
 uint64_t vref_run(const struct fllm_vector_params *p, uint8_t *mem /* card memory image */);
 
 /* The doc's steps, for the hand-derived tests. */
-float vref_to_f32(int64_t acc, int64_t shift);
 uint64_t vref_isqrt(uint64_t u);
 /* rsqrt(S * 2^f2 / n + eps) as r * 2^(-31 - e). */
 void vref_rms_scale(uint64_t s, int32_t f2, uint32_t n, float eps, uint32_t *r, int32_t *e);
