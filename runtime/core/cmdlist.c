@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "fllm_card_attention.h"
 #include "internal.h"
 
@@ -10,16 +11,13 @@
 fllm_status fllm_cmdlist_create(fllm_device *dev, fllm_cmdlist **out)
 {
 	fllm_cmdlist *cl;
+	void *cmds;
 
 	assert(dev && out);
-	cl = calloc(1, sizeof(*cl));
+	cl = fllm_calloc_with_array(sizeof(*cl), FLLM_CMDLIST_MAX, sizeof(*cl->cmds), &cmds);
 	if (!cl)
 		return FLLM_E_NO_MEMORY;
-	cl->cmds = calloc(FLLM_CMDLIST_MAX, sizeof(*cl->cmds));
-	if (!cl->cmds) {
-		free(cl);
-		return FLLM_E_NO_MEMORY;
-	}
+	cl->cmds = cmds;
 	cl->dev = dev;
 	atomic_fetch_add(&dev->children, 1);
 	fllm_handle_add(FLLM_HANDLE_CMDLIST);

@@ -2,21 +2,20 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
 /* Wrap a backend job; on failure the caller still owns job. */
 fllm_status fllm_event_create(fllm_device *dev, struct fllm_backend_job *job, uint32_t n,
 			      fllm_event **out)
 {
-	fllm_event *ev = calloc(1, sizeof(*ev));
+	fllm_event *ev;
+	void *cpl;
 
+	ev = fllm_calloc_with_array(sizeof(*ev), n, sizeof(*ev->cpl), &cpl);
 	if (!ev)
 		return FLLM_E_NO_MEMORY;
-	ev->cpl = calloc(n, sizeof(*ev->cpl));
-	if (!ev->cpl) {
-		free(ev);
-		return FLLM_E_NO_MEMORY;
-	}
+	ev->cpl = cpl;
 	ev->dev = dev;
 	ev->job = job;
 	ev->n = n;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "emu.h"
 
 /* Drop a finished job whose owner already let go of it. */
@@ -88,15 +89,12 @@ fllm_status emu_submit(void *priv, const struct fllm_cmd *cmds, uint32_t n,
 	struct emu_dev *e = priv;
 	struct fllm_backend_job *job;
 	fllm_status st = FLLM_OK;
+	void *cpl;
 
-	job = calloc(1, sizeof(*job));
+	job = fllm_calloc_with_array(sizeof(*job), n, sizeof(*job->cpl), &cpl);
 	if (!job)
 		return FLLM_E_NO_MEMORY;
-	job->cpl = calloc(n, sizeof(*job->cpl));
-	if (!job->cpl) {
-		free(job);
-		return FLLM_E_NO_MEMORY;
-	}
+	job->cpl = cpl;
 	job->n = n;
 	pthread_mutex_lock(&e->qlock);
 	emu_queue_reap(e);
