@@ -33,11 +33,8 @@ enum fllm_card_err fllm_attn_check_fields(const struct fllm_attention_params *p)
 {
 	if (p->magic != FLLM_ATTN_MAGIC || p->version != FLLM_ATTN_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags & ~FLLM_ATTN_F_MASK || p->reserved1)
+	if (p->flags & ~FLLM_ATTN_F_MASK || p->reserved1 || !fllm_unit_words_zero(p->reserved, 8))
 		return FLLM_CARD_ERR_FLAGS;
-	for (uint32_t i = 0; i < 8; i++)
-		if (p->reserved[i])
-			return FLLM_CARD_ERR_FLAGS;
 	if (!shape_ok(p))
 		return FLLM_CARD_ERR_PARAM;
 	if (fllm_attention_op_attends(p->op)) {

@@ -10,19 +10,16 @@ enum fllm_card_err fllm_lg_check_fields(const struct fllm_lutgemm_params *p)
 {
 	if (p->magic != FLLM_LUTGEMM_MAGIC || p->version != FLLM_LUTGEMM_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags & ~FLLM_LUTGEMM_F_MASK || p->reserved0)
+	if (p->flags & ~FLLM_LUTGEMM_F_MASK || p->reserved0 ||
+	    !fllm_unit_words_zero(p->reserved, 8))
 		return FLLM_CARD_ERR_FLAGS;
-	for (uint32_t i = 0; i < 8; i++)
-		if (p->reserved[i])
-			return FLLM_CARD_ERR_FLAGS;
 	if (p->m == 0 || p->m > FLLM_LUTGEMM_M_MAX || p->k == 0 || p->k > FLLM_LUTGEMM_K_MAX ||
 	    !fllm_lutgemm_group_ok(p->group) || p->planes == 0 || p->planes > FLLM_LUTGEMM_Q_MAX ||
 	    p->n_tokens == 0 || p->n_tokens > FLLM_LUTGEMM_N_MAX || p->slices == 0 ||
 	    p->slices > FLLM_LUTGEMM_SLICES_MAX || p->slices > p->m)
 		return FLLM_CARD_ERR_PARAM;
-	for (uint32_t s = p->slices; s < FLLM_LUTGEMM_SLICES_MAX; s++)
-		if (p->slice_addr[s])
-			return FLLM_CARD_ERR_FLAGS;
+	if (!fllm_unit_words_zero(p->slice_addr + p->slices, FLLM_LUTGEMM_SLICES_MAX - p->slices))
+		return FLLM_CARD_ERR_FLAGS;
 	if (p->row_bytes != fllm_lutgemm_row_bytes(p->k, p->group, p->planes))
 		return FLLM_CARD_ERR_PARAM;
 	return FLLM_CARD_OK;

@@ -43,11 +43,9 @@ enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
 {
 	if (p->magic != FLLM_VECTOR_MAGIC || p->version != FLLM_VECTOR_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags & ~FLLM_VECTOR_F_MASK || p->reserved0 || p->reserved1)
+	if (p->flags & ~FLLM_VECTOR_F_MASK || p->reserved0 || p->reserved1 ||
+	    !fllm_unit_words_zero(p->reserved, 3))
 		return FLLM_CARD_ERR_FLAGS;
-	for (uint32_t i = 0; i < 3; i++)
-		if (p->reserved[i])
-			return FLLM_CARD_ERR_FLAGS;
 	if (p->op == 0 || p->op >= FLLM_VECTOR_OP_COUNT || p->n == 0 ||
 	    p->n > FLLM_VECTOR_N_MAX || p->rows == 0 || p->rows > FLLM_VECTOR_ROWS_MAX)
 		return FLLM_CARD_ERR_PARAM;
