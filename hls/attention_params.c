@@ -90,10 +90,8 @@ static enum fllm_card_err check_memory(const struct fllm_attention_params *p, ui
 	err = fllm_regions_place(rg, 5, FLLM_ATTN_ALIGN, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;
-	for (uint32_t i = 1; i < 5; i++)
-		if (rg[i].used && fllm_lg_overlap(rg[0].addr, rg[0].len, rg[i].addr, rg[i].len))
-			return FLLM_CARD_ERR_PARAM;
-	if (fllm_lg_overlap(rg[0].addr, rg[0].len, params, sizeof(*p)))
+	if (!fllm_regions_apart(rg, 5) ||
+	    fllm_lg_overlap(rg[0].addr, rg[0].len, params, sizeof(*p)))
 		return FLLM_CARD_ERR_PARAM;
 	return FLLM_CARD_OK;
 }
