@@ -30,36 +30,25 @@ static void regions(const struct fllm_lutgemm_params *p,
 		    struct fllm_region *rg /* (2 + slices) */)
 {
 	rg[0] = (struct fllm_region){ p->out_addr, p->out_stride, 4ull * p->m, 0, p->n_tokens,
-				      1, 1 };
+				      1, 1, 0 };
 	rg[1] = (struct fllm_region){ p->act_addr, p->act_stride,
-				      fllm_lutgemm_act_bytes(p->k, p->group), 0, p->n_tokens, 1, 1 };
+				      fllm_lutgemm_act_bytes(p->k, p->group), 0, p->n_tokens, 1, 1,
+				      0 };
 	for (uint32_t s = 0; s < p->slices; s++)
 		rg[2 + s] = (struct fllm_region){ p->slice_addr[s], 0,
-						  fllm_lutgemm_slice_bytes(p, s), 0, 1, 1, 0 };
-}
-
-/* Address checks: ALIGN, then SIZE (strides), then ADDR, then PARAM (overlap). */
-static enum fllm_card_err check_memory(const struct fllm_lutgemm_params *p, uint64_t mem_bytes)
-{
-	struct fllm_region rg[2 + FLLM_LUTGEMM_SLICES_MAX];
-	enum fllm_card_err err;
-
-	regions(p, rg);
-	err = fllm_regions_place(rg, 2 + p->slices, FLLM_LUTGEMM_ALIGN, mem_bytes);
-	if (err != FLLM_CARD_OK)
-		return err;
-	if (!fllm_regions_apart(rg, 2 + p->slices))
-		return FLLM_CARD_ERR_PARAM;
-	return FLLM_CARD_OK;
+						  fllm_lutgemm_slice_bytes(p, s), 0, 1, 1, 0, 0 };
 }
 
 /* Validate everything the unit relies on, except the block's own placement. */
 enum fllm_card_err fllm_lutgemm_params_check(const struct fllm_lutgemm_params *p,
 					     uint64_t mem_bytes)
 {
+	struct fllm_region rg[2 + FLLM_LUTGEMM_SLICES_MAX];
 	enum fllm_card_err err = fllm_lg_check_fields(p);
 
 	if (err != FLLM_CARD_OK)
 		return err;
-	return check_memory(p, mem_bytes);
+	/* ALIGN, then SIZE (strides), then ADDR, then PARAM (overlap) */
+	regions(p, rg);
+	return fllm_regions_check(rg, 2 + p->slices, FLLM_LUTGEMM_ALIGN, mem_bytes);
 }
