@@ -40,8 +40,7 @@ fllm_status fllm_bo_alloc(fllm_device *dev, uint64_t size, const fllm_bo_params 
 	bo->dev = dev;
 	bo->size = size;
 	bo->channel = (int32_t)(bo->card_addr / (dev->info.mem_size / dev->info.mem_channels));
-	atomic_fetch_add(&dev->children, 1);
-	fllm_handle_add(FLLM_HANDLE_BO);
+	fllm_device_child_add(dev, FLLM_HANDLE_BO);
 	*out = bo;
 	return FLLM_OK;
 }
@@ -52,9 +51,8 @@ void fllm_bo_free(fllm_bo *bo)
 	if (!bo)
 		return;
 	bo->dev->ops->bo_free(bo->dev->priv, bo->priv);
-	atomic_fetch_sub(&bo->dev->children, 1);
+	fllm_device_child_del(bo->dev, FLLM_HANDLE_BO);
 	free(bo);
-	fllm_handle_del(FLLM_HANDLE_BO);
 }
 
 uint64_t fllm_bo_size(const fllm_bo *bo)

@@ -20,8 +20,7 @@ fllm_status fllm_event_create(fllm_device *dev, struct fllm_backend_job *job, ui
 	ev->dev = dev;
 	ev->job = job;
 	ev->n = n;
-	atomic_fetch_add(&dev->children, 1);
-	fllm_handle_add(FLLM_HANDLE_EVENT);
+	fllm_device_child_add(dev, FLLM_HANDLE_EVENT);
 	*out = ev;
 	return FLLM_OK;
 }
@@ -65,10 +64,9 @@ void fllm_event_free(fllm_event *ev)
 		return;
 	if (ev->job)
 		ev->dev->ops->job_free(ev->dev->priv, ev->job);
-	atomic_fetch_sub(&ev->dev->children, 1);
+	fllm_device_child_del(ev->dev, FLLM_HANDLE_EVENT);
 	free(ev->cpl);
 	free(ev);
-	fllm_handle_del(FLLM_HANDLE_EVENT);
 }
 
 uint32_t fllm_event_count(const fllm_event *ev)
