@@ -8,15 +8,10 @@
 fllm_status fllm_event_create(fllm_device *dev, struct fllm_backend_job *job, uint32_t n,
 			      fllm_event **out)
 {
-	fllm_event *ev = calloc(1, sizeof(*ev));
+	fllm_event *ev = calloc(1, sizeof(*ev) + (size_t)n * sizeof(ev->cpl[0]));
 
 	if (!ev)
 		return FLLM_E_NO_MEMORY;
-	ev->cpl = calloc(n, sizeof(*ev->cpl));
-	if (!ev->cpl) {
-		free(ev);
-		return FLLM_E_NO_MEMORY;
-	}
 	ev->dev = dev;
 	ev->job = job;
 	ev->n = n;
@@ -65,7 +60,6 @@ void fllm_event_free(fllm_event *ev)
 	if (ev->job)
 		ev->dev->ops->job_free(ev->dev->priv, ev->job);
 	fllm_device_child_del(ev->dev, FLLM_HANDLE_EVENT);
-	free(ev->cpl);
 	free(ev);
 }
 

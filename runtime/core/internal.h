@@ -55,7 +55,7 @@ struct fllm_event {
 	uint32_t n;			/* records in the submission */
 	int complete;
 	fllm_status result;		/* valid when complete */
-	struct fllm_cpl *cpl;		/* (n) completions in record order */
+	struct fllm_cpl cpl[];		/* (n) completions in record order */
 };
 
 /* Event creation for a submitted job (event.c); takes ownership of job. */
