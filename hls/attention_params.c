@@ -33,11 +33,8 @@ enum fllm_card_err fllm_attn_check_fields(const struct fllm_attention_params *p)
 {
 	if (p->magic != FLLM_ATTN_MAGIC || p->version != FLLM_ATTN_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags & ~FLLM_ATTN_F_MASK || p->reserved1)
+	if (p->flags & ~FLLM_ATTN_F_MASK || p->reserved1 || !fllm_unit_words_zero(p->reserved, 8))
 		return FLLM_CARD_ERR_FLAGS;
-	for (uint32_t i = 0; i < 8; i++)
-		if (p->reserved[i])
-			return FLLM_CARD_ERR_FLAGS;
 	if (!shape_ok(p))
 		return FLLM_CARD_ERR_PARAM;
 	if (fllm_attention_op_attends(p->op)) {
@@ -65,20 +62,21 @@ static void regions(const struct fllm_attention_params *p, struct fllm_region *r
 	uint64_t hrow = fllm_attn_row_bytes(p->n_heads, p->head_dim);
 	uint64_t krow = fllm_attn_row_bytes(p->n_kv_heads, p->head_dim);
 	uint64_t pool_len = (uint64_t)p->pool_blocks * p->block_bytes;
-	struct fllm_region pool = { p->kv_base, 0, pool_len, 0, 1, 1, 0 };
-	struct fllm_region none = { 0, 0, 0, 0, 1, 0, 0 };
+	struct fllm_region pool = { p->kv_base, 0, pool_len, 0, 1, 1, 0, 0 };
+	struct fllm_region none = { 0, 0, 0, 0, 1, 0, 0, 0 };
 
-	rg[3] = (struct fllm_region){ p->seq_addr, 0, (uint64_t)p->n_seqs * 32, 0, 1, 1, 0 };
+	rg[3] = (struct fllm_region){ p->seq_addr, 0, (uint64_t)p->n_seqs * 32, 0, 1, 1, 0, 0 };
 	if (fllm_attention_op_attends(p->op)) {
 		rg[0] = (struct fllm_region){ p->out_addr, p->out_stride,
-					      fllm_attention_out_row_bytes(p), 0, p->rows, 1, 1 };
-		rg[1] = (struct fllm_region){ p->q_addr, p->q_stride, hrow, 0, p->rows, 1, 1 };
+					      fllm_attention_out_row_bytes(p), 0, p->rows, 1, 1,
+					      0 };
+		rg[1] = (struct fllm_region){ p->q_addr, p->q_stride, hrow, 0, p->rows, 1, 1, 0 };
 		rg[2] = none;
 		rg[4] = pool;
 	} else {
 		rg[0] = pool;
-		rg[1] = (struct fllm_region){ p->k_addr, p->k_stride, krow, 0, p->rows, 1, 1 };
-		rg[2] = (struct fllm_region){ p->v_addr, p->v_stride, krow, 0, p->rows, 1, 1 };
+		rg[1] = (struct fllm_region){ p->k_addr, p->k_stride, krow, 0, p->rows, 1, 1, 0 };
+		rg[2] = (struct fllm_region){ p->v_addr, p->v_stride, krow, 0, p->rows, 1, 1, 0 };
 		rg[4] = none;
 	}
 }
@@ -90,12 +88,9 @@ static enum fllm_card_err check_memory(const struct fllm_attention_params *p, ui
 	enum fllm_card_err err;
 
 	regions(p, rg);
-	err = fllm_regions_place(rg, 5, FLLM_ATTN_ALIGN, mem_bytes);
+	err = fllm_regions_check(rg, 5, FLLM_ATTN_ALIGN, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;
-	for (uint32_t i = 1; i < 5; i++)
-		if (rg[i].used && fllm_lg_overlap(rg[0].addr, rg[0].len, rg[i].addr, rg[i].len))
-			return FLLM_CARD_ERR_PARAM;
 	if (fllm_lg_overlap(rg[0].addr, rg[0].len, params, sizeof(*p)))
 		return FLLM_CARD_ERR_PARAM;
 	return FLLM_CARD_OK;

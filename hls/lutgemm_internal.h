@@ -47,6 +47,15 @@ static inline int fllm_lg_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_
 	return a < b + blen && b < a + alen;
 }
 
+/* The n words at w are all 0 (a block's reserved fields, unused entries). */
+static inline int fllm_unit_words_zero(const uint64_t *w /* (n) */, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (w[i])
+			return 0;
+	return 1;
+}
+
 /*
  * Every unit's first check (numerics 6.1 step 1, V.5, A.10): its parameter
  * block is exactly `want` bytes, 64-aligned and inside card memory. Then

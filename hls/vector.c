@@ -186,7 +186,7 @@ static enum fllm_card_err vec_fetch_params(const uint8_t *mem /* card memory */,
 	err = fllm_vector_params_check(p, mem_bytes);
 	if (err != FLLM_CARD_OK)
 		return err;
-	out_len = fllm_vec_span(p->rows, p->out_stride, fllm_vector_out_row_bytes(p));
+	out_len = fllm_region_span(p->rows, p->out_stride, fllm_vector_out_row_bytes(p));
 	if (fllm_lg_overlap(p->out_addr, out_len, params, sizeof(*p)))
 		return FLLM_CARD_ERR_PARAM;
 	return FLLM_CARD_OK;

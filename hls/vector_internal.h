@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 #include "fllm_vector.h"
-#include "lutgemm_internal.h"
+#include "unit_regions.h"
 
 /* fp32 bits as the unit uses them: finite values unchanged, Inf -> +-FLT_MAX, NaN -> +0. */
 static inline uint32_t fllm_vec_sanitize(uint32_t bits, uint64_t *nonfinite)
@@ -76,53 +76,6 @@ static inline int32_t fllm_vec_quant_ex(const struct fllm_vector_f32 *amax)
 }
 uint16_t fllm_vec_quant_scale(uint32_t m, uint32_t s);
 uint32_t fllm_vec_quant_mag(uint32_t m, uint32_t s, uint32_t msx);
-
-/* Bytes a region of rows rows of row_bytes, stride apart, spans (rows >= 1). */
-static inline uint64_t fllm_vec_span(uint32_t rows, uint64_t stride, uint64_t row_bytes)
-{
-	return (uint64_t)(rows - 1) * stride + row_bytes;
-}
-
-/*
- * One operand region of a unit's parameter block: rows rows of row_bytes,
- * stride apart, from addr (a plain range: rows 1, stride 0). Only used
- * regions are checked; only strided ones (rows of a tensor) have their
- * stride checked against row_bytes. len is set by fllm_regions_place.
- */
-struct fllm_region {
-	uint64_t addr, stride, row_bytes, len;
-	uint32_t rows;
-	int used, strided;
-};
-
-/*
- * The placement checks the vector and attention units share, in their
- * order: every used address and stride a multiple of align (ALIGN), every
- * strided stride at least its row (SIZE), every used region inside a
- * memory of mem_bytes, checked without overflow (ADDR). Sets each len.
- */
-static inline enum fllm_card_err fllm_regions_place(struct fllm_region *rg /* (n) */,
-						    uint32_t n, uint64_t align,
-						    uint64_t mem_bytes)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (rg[i].used && (rg[i].addr % align || rg[i].stride % align))
-			return FLLM_CARD_ERR_ALIGN;
-	for (uint32_t i = 0; i < n; i++)
-		if (rg[i].used && rg[i].strided && rg[i].stride < rg[i].row_bytes)
-			return FLLM_CARD_ERR_SIZE;
-	for (uint32_t i = 0; i < n; i++) {
-		if (!rg[i].used)
-			continue;
-		/* a stride within memory keeps the span below 2^64 (rows <= 2^16) */
-		if (rg[i].stride > mem_bytes)
-			return FLLM_CARD_ERR_ADDR;
-		rg[i].len = fllm_vec_span(rg[i].rows, rg[i].stride, rg[i].row_bytes);
-		if (!fllm_lg_range_ok(rg[i].addr, rg[i].len, mem_bytes))
-			return FLLM_CARD_ERR_ADDR;
-	}
-	return FLLM_CARD_OK;
-}
 
 /*
  * Checks 2-5 of docs/numerics.md "Vector unit: validation": everything

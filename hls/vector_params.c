@@ -43,11 +43,9 @@ enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
 {
 	if (p->magic != FLLM_VECTOR_MAGIC || p->version != FLLM_VECTOR_VERSION)
 		return FLLM_CARD_ERR_PARAM;
-	if (p->flags & ~FLLM_VECTOR_F_MASK || p->reserved0 || p->reserved1)
+	if (p->flags & ~FLLM_VECTOR_F_MASK || p->reserved0 || p->reserved1 ||
+	    !fllm_unit_words_zero(p->reserved, 3))
 		return FLLM_CARD_ERR_FLAGS;
-	for (uint32_t i = 0; i < 3; i++)
-		if (p->reserved[i])
-			return FLLM_CARD_ERR_FLAGS;
 	if (p->op == 0 || p->op >= FLLM_VECTOR_OP_COUNT || p->n == 0 ||
 	    p->n > FLLM_VECTOR_N_MAX || p->rows == 0 || p->rows > FLLM_VECTOR_ROWS_MAX)
 		return FLLM_CARD_ERR_PARAM;
@@ -60,58 +58,39 @@ enum fllm_card_err fllm_vec_check_fields(const struct fllm_vector_params *p)
 	return FLLM_CARD_OK;
 }
 
-/* The regions of p: in, in2, out, weight, table (unused ones have used = 0). */
+/*
+ * The regions of p: out (written), in, in2, weight, table (unused ones have
+ * used = 0). out may be the fp32 input regions exactly (in place) unless it
+ * is an activation record.
+ */
 static void regions(const struct fllm_vector_params *p, struct fllm_region *rg /* (5) */)
 {
 	uint64_t tab_row = fllm_vector_rope_row_bytes(p->head_dim);
+	int f32_out = !(p->flags & FLLM_VECTOR_F_QUANT);
 
-	rg[0] = (struct fllm_region){ p->in_addr, p->in_stride, fllm_vector_in_row_bytes(p), 0,
-				      p->rows, 1, 1 };
-	rg[1] = (struct fllm_region){ p->in2_addr, p->in2_stride,
+	rg[0] = (struct fllm_region){ p->out_addr, p->out_stride, fllm_vector_out_row_bytes(p), 0,
+				      p->rows, 1, 1, 0 };
+	rg[1] = (struct fllm_region){ p->in_addr, p->in_stride, fllm_vector_in_row_bytes(p), 0,
+				      p->rows, 1, 1, f32_out && p->op != FLLM_VECTOR_OP_DEQUANT };
+	rg[2] = (struct fllm_region){ p->in2_addr, p->in2_stride,
 				      fllm_vector_f32_row_bytes(p->n), 0, p->rows,
-				      fllm_vector_uses_in2(p->op), 1 };
-	rg[2] = (struct fllm_region){ p->out_addr, p->out_stride, fllm_vector_out_row_bytes(p), 0,
-				      p->rows, 1, 1 };
+				      fllm_vector_uses_in2(p->op), 1, f32_out };
 	rg[3] = (struct fllm_region){ p->weight_addr, 0, fllm_vector_weight_bytes(p->n), 0, 1,
-				      p->op == FLLM_VECTOR_OP_RMSNORM, 0 };
+				      p->op == FLLM_VECTOR_OP_RMSNORM, 0, 0 };
 	rg[4] = (struct fllm_region){ p->table_addr, tab_row, tab_row, 0, p->table_rows,
-				      p->op == FLLM_VECTOR_OP_ROPE, 0 };
-}
-
-/* out may coincide with the fp32 input region r exactly (in place), else not touch it. */
-static int out_clear_of(const struct fllm_vector_params *p, const struct fllm_region *out,
-			const struct fllm_region *r, int fp32_input)
-{
-	if (!r->used || !fllm_lg_overlap(out->addr, out->len, r->addr, r->len))
-		return 1;
-	return fp32_input && !(p->flags & FLLM_VECTOR_F_QUANT) && out->addr == r->addr &&
-	       out->stride == r->stride;
-}
-
-/* Checks 6-9: ALIGN, SIZE (strides), ADDR, then PARAM (overlaps). */
-static enum fllm_card_err check_memory(const struct fllm_vector_params *p, uint64_t mem_bytes)
-{
-	struct fllm_region rg[5];
-	enum fllm_card_err err;
-
-	regions(p, rg);
-	err = fllm_regions_place(rg, 5, FLLM_VECTOR_ALIGN, mem_bytes);
-	if (err != FLLM_CARD_OK)
-		return err;
-	if (!out_clear_of(p, &rg[2], &rg[0], p->op != FLLM_VECTOR_OP_DEQUANT) ||
-	    !out_clear_of(p, &rg[2], &rg[1], 1) || !out_clear_of(p, &rg[2], &rg[3], 0) ||
-	    !out_clear_of(p, &rg[2], &rg[4], 0))
-		return FLLM_CARD_ERR_PARAM;
-	return FLLM_CARD_OK;
+				      p->op == FLLM_VECTOR_OP_ROPE, 0, 0 };
 }
 
 /* Validate everything the unit relies on, except the block's own placement. */
 enum fllm_card_err fllm_vector_params_check(const struct fllm_vector_params *p,
 					    uint64_t mem_bytes)
 {
+	struct fllm_region rg[5];
 	enum fllm_card_err err = fllm_vec_check_fields(p);
 
 	if (err != FLLM_CARD_OK)
 		return err;
-	return check_memory(p, mem_bytes);
+	/* checks 6-9: ALIGN, SIZE (strides), ADDR, then PARAM (overlaps) */
+	regions(p, rg);
+	return fllm_regions_check(rg, 5, FLLM_VECTOR_ALIGN, mem_bytes);
 }

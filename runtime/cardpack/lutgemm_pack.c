@@ -11,55 +11,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "cardpack_f32.h"
 #include "fllm_cardpack.h"
 #include "lutgemm_internal.h"
-
-/* A finite nonzero |v| as m * 2^f with m in [2^23, 2^24). */
-static void f32_split(float v, uint32_t *m, int32_t *f)
-{
-	uint32_t bits, ef;
-
-	memcpy(&bits, &v, sizeof(bits));
-	ef = bits >> 23 & 0xffu;
-	*m = bits & 0x7fffffu;
-	if (ef) {
-		*m |= 1u << 23;
-		*f = (int32_t)ef - 150;
-		return;
-	}
-	*f = -149;
-	while (*m < (1u << 23)) {
-		*m <<= 1;
-		(*f)--;
-	}
-}
-
-/*
- * round_half_away(v * 2^s) for finite v when the result fits 16 bits (the
- * caller's exponent guarantees |v| * 2^s < 32767.5, so m is shifted right).
- */
-static int16_t f32_to_mant(float v, int32_t s)
-{
-	uint32_t m, sh, r;
-	int32_t f;
-
-	if (v == 0.0f)
-		return 0;
-	f32_split(v, &m, &f);
-	sh = (uint32_t)(-(f + s));
-	r = sh >= 25 ? 0 : (m + (1u << (sh - 1))) >> sh;
-	return (int16_t)(v < 0 ? -(int32_t)r : (int32_t)r);
-}
-
-/* Largest e with round_half_away(|v| * 2^e) <= 32767, for v != 0. */
-static int32_t f32_mant_exp(float v)
-{
-	uint32_t m;
-	int32_t f;
-
-	f32_split(v, &m, &f);
-	return m < 16776960u ? -9 - f : -10 - f;
-}
 
 /* Largest |value| among a group's q alphas and its z (when z is given). */
 static float group_vmax(const float *alpha /* (q) */, const float *z /* (1) or NULL */,
@@ -95,8 +49,8 @@ enum fllm_card_err fllm_lutgemm_scales_encode(uint32_t groups, uint32_t q,
 	for (uint32_t grp = 0; grp < groups; grp++) {
 		float vmax = group_vmax(alpha + grp * q, z ? z + grp : NULL, q);
 
-		if (vmax != 0.0f && f32_mant_exp(vmax) < e_min)
-			e_min = f32_mant_exp(vmax);
+		if (vmax != 0.0f && fllm_cardpack_f32_mant_exp(vmax) < e_min)
+			e_min = fllm_cardpack_f32_mant_exp(vmax);
 	}
 	*e_row = (int16_t)(e_min == INT32_MAX ? 0 : e_min);
 	/* pass 2: extra shifts and mantissas */
@@ -106,15 +60,15 @@ enum fllm_card_err fllm_lutgemm_scales_encode(uint32_t groups, uint32_t q,
 
 		d[grp] = 0;
 		if (vmax != 0.0f) {
-			int32_t dd = f32_mant_exp(vmax) - *e_row;
+			int32_t dd = fllm_cardpack_f32_mant_exp(vmax) - *e_row;
 
 			d[grp] = (uint8_t)(dd > (int32_t)FLLM_LUTGEMM_D_MAX ?
 					   (int32_t)FLLM_LUTGEMM_D_MAX : dd);
 		}
 		s = *e_row + d[grp];
-		zq[grp] = z ? f32_to_mant(z[grp], s) : 0;
+		zq[grp] = z ? fllm_cardpack_f32_to_mant(z[grp], s) : 0;
 		for (uint32_t i = 0; i < q; i++)
-			a[grp * q + i] = f32_to_mant(alpha[grp * q + i], s);
+			a[grp * q + i] = fllm_cardpack_f32_to_mant(alpha[grp * q + i], s);
 	}
 	return FLLM_CARD_OK;
 }
@@ -196,21 +150,17 @@ enum fllm_card_err fllm_lutgemm_act_quantize(uint32_t k, uint32_t g,
 					     int8_t *xq /* (groups * g), k >= K set to 0 */)
 {
 	uint32_t groups = fllm_lutgemm_groups(k, g), m;
-	float amax = 0.0f;
+	float amax;
 	int32_t f;
 
-	for (uint32_t i = 0; i < k; i++) {
-		if (!isfinite(x[i]))
-			return FLLM_CARD_ERR_PARAM;
-		if (fabsf(x[i]) > amax)
-			amax = fabsf(x[i]);
-	}
+	if (fllm_cardpack_f32_absmax(x, k, &amax) != FLLM_CARD_OK)
+		return FLLM_CARD_ERR_PARAM;
 	memset(xq, 0, (size_t)groups * g);
 	memset(msx, 0, (size_t)groups * sizeof(*msx));
 	*ex = 0;
 	if (amax == 0.0f)
 		return FLLM_CARD_OK;
-	f32_split(amax, &m, &f);
+	fllm_cardpack_f32_split(amax, &m, &f);
 	*ex = m <= 16645890u ? -1 - f : -2 - f;
 	for (uint32_t grp = 0; grp < groups; grp++) {
 		uint32_t end = (grp + 1) * g < k ? (grp + 1) * g : k;
@@ -223,7 +173,7 @@ enum fllm_card_err fllm_lutgemm_act_quantize(uint32_t k, uint32_t g,
 		if (gmax == 0.0f)
 			continue;
 		/* msx = ceil(gmax * 2^ex / 127); f + ex <= -1 since gmax <= amax */
-		f32_split(gmax, &m, &f);
+		fllm_cardpack_f32_split(gmax, &m, &f);
 		sh = (uint32_t)-(f + *ex);
 		if (sh >= 40) {
 			msx[grp] = 1;
@@ -237,7 +187,7 @@ enum fllm_card_err fllm_lutgemm_act_quantize(uint32_t k, uint32_t g,
 
 			if (x[i] == 0.0f)
 				continue;
-			f32_split(x[i], &m, &f);
+			fllm_cardpack_f32_split(x[i], &m, &f);
 			v = act_div_round(m, f + *ex, msx[grp]);
 			if (v > 127)
 				v = 127;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cardpack_f32.h"
 #include "fllm_cardpack.h"
 #include "vector_internal.h"
 
@@ -47,56 +48,18 @@ enum fllm_card_err fllm_vector_params_init(struct fllm_vector_params *p, uint32_
 	return FLLM_CARD_OK;
 }
 
-/* |v| = m * 2^f with m in [2^23, 2^24) for finite nonzero v. */
-static void split(float v, uint32_t *m, int32_t *f)
-{
-	struct fllm_vector_f32 s;
-	uint32_t bits;
-	uint64_t ignored = 0;
-
-	memcpy(&bits, &v, sizeof(bits));
-	fllm_vector_f32_split(bits, &s, &ignored);
-	*m = s.m;
-	*f = s.f;
-}
-
 /*
- * ew = the largest e with round_half_away(|w| * 2^e) <= 32767 for every w:
- * from max |w| = m * 2^f, -9 - f if m < 16776960, else -10 - f (0 if every
- * w is zero). FLLM_CARD_ERR_PARAM if a weight is not finite.
+ * ew = the largest e with round_half_away(|w| * 2^e) <= 32767 for every w
+ * (0 if every w is zero). FLLM_CARD_ERR_PARAM if a weight is not finite.
  */
 static enum fllm_card_err weight_exp(uint32_t n, const float *w /* (n) */, int32_t *ew)
 {
-	float wmax = 0.0f;
-	uint32_t m;
-	int32_t f;
+	float wmax;
 
-	for (uint32_t i = 0; i < n; i++) {
-		if (!isfinite(w[i]))
-			return FLLM_CARD_ERR_PARAM;
-		if (fabsf(w[i]) > wmax)
-			wmax = fabsf(w[i]);
-	}
-	*ew = 0;
-	if (wmax == 0.0f)
-		return FLLM_CARD_OK;
-	split(wmax, &m, &f);
-	*ew = m < 16776960u ? -9 - f : -10 - f;
+	if (fllm_cardpack_f32_absmax(w, n, &wmax) != FLLM_CARD_OK)
+		return FLLM_CARD_ERR_PARAM;
+	*ew = wmax == 0.0f ? 0 : fllm_cardpack_f32_mant_exp(wmax);
 	return FLLM_CARD_OK;
-}
-
-/* wm = round_half_away(w * 2^ew), exactly from m and f (f + ew <= -9). */
-static int16_t weight_mant(float w, int32_t ew)
-{
-	uint32_t m;
-	int32_t f;
-	uint64_t mag;
-
-	if (w == 0.0f)
-		return 0;
-	split(w, &m, &f);
-	mag = fllm_vec_rha(m, (uint32_t)-(f + ew));
-	return (int16_t)(w < 0 ? -(int32_t)mag : (int32_t)mag);
 }
 
 /* fp32 weights -> ew and wm[] (docs/numerics.md "Vector unit"). */
@@ -111,7 +74,7 @@ enum fllm_card_err fllm_vector_weight_encode(uint32_t n, const float *w /* (n) *
 		return err;
 	*ew = e;
 	for (uint32_t i = 0; i < n; i++)
-		wm[i] = weight_mant(w[i], e);
+		wm[i] = fllm_cardpack_f32_to_mant(w[i], e);
 	return FLLM_CARD_OK;
 }
 
@@ -131,7 +94,7 @@ enum fllm_card_err fllm_vector_weight_write(uint8_t *rec /* (weight_bytes(n)) */
 	fllm_lg_wr32(rec, 0, (uint32_t)ew);
 	for (uint32_t i = 0; i < n; i++)
 		fllm_lg_wr16(rec, FLLM_VECTOR_WEIGHT_HDR + 2ull * i,
-			     (uint16_t)weight_mant(w[i], ew));
+			     (uint16_t)fllm_cardpack_f32_to_mant(w[i], ew));
 	return FLLM_CARD_OK;
 }
 

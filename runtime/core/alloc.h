@@ -1,6 +1,6 @@
 /*
  * One allocation idiom of the runtime: an object together with the array
- * it owns (a command list's records, an event's or a job's completions).
+ * it owns (a command list's records, an emulated card job's completions).
  * Private to libfllm.
  */
 #ifndef FLLM_CORE_ALLOC_H

@@ -40,8 +40,7 @@ fllm_status fllm_bo_alloc(fllm_device *dev, uint64_t size, const fllm_bo_params 
 	bo->dev = dev;
 	bo->size = size;
 	bo->channel = (int32_t)(bo->card_addr / (dev->info.mem_size / dev->info.mem_channels));
-	atomic_fetch_add(&dev->children, 1);
-	fllm_handle_add(FLLM_HANDLE_BO);
+	fllm_device_child_add(dev, FLLM_HANDLE_BO);
 	*out = bo;
 	return FLLM_OK;
 }
@@ -52,9 +51,8 @@ void fllm_bo_free(fllm_bo *bo)
 	if (!bo)
 		return;
 	bo->dev->ops->bo_free(bo->dev->priv, bo->priv);
-	atomic_fetch_sub(&bo->dev->children, 1);
+	fllm_device_child_del(bo->dev, FLLM_HANDLE_BO);
 	free(bo);
-	fllm_handle_del(FLLM_HANDLE_BO);
 }
 
 uint64_t fllm_bo_size(const fllm_bo *bo)
@@ -75,36 +73,35 @@ int32_t fllm_bo_channel(const fllm_bo *bo)
 	return bo->channel;
 }
 
-/* [offset, offset + len) must lie inside the BO, without overflow. */
-static fllm_status check_range(const fllm_bo *bo, uint64_t offset, uint64_t len)
+/*
+ * A copy of len bytes at offset: [offset, offset + len) must lie inside the
+ * BO, without overflow; the host buffer buf may be NULL only when len is 0.
+ */
+static fllm_status check_copy(const fllm_bo *bo, uint64_t offset, uint64_t len, const void *buf)
 {
+	assert(bo);
 	if (offset > bo->size || len > bo->size - offset)
 		return FLLM_E_OUT_OF_RANGE;
+	assert(buf || !len);
 	return FLLM_OK;
 }
 
 /* Host to card copy into the BO. */
 fllm_status fllm_bo_write(fllm_bo *bo, uint64_t offset, const void *src, uint64_t len)
 {
-	fllm_status st;
+	fllm_status st = check_copy(bo, offset, len, src);
 
-	assert(bo);
-	st = check_range(bo, offset, len);
 	if (st || !len)
 		return st;
-	assert(src);
 	return bo->dev->ops->bo_write(bo->dev->priv, bo->priv, bo->card_addr + offset, src, len);
 }
 
 /* Card to host copy out of the BO. */
 fllm_status fllm_bo_read(fllm_bo *bo, uint64_t offset, void *dst, uint64_t len)
 {
-	fllm_status st;
+	fllm_status st = check_copy(bo, offset, len, dst);
 
-	assert(bo);
-	st = check_range(bo, offset, len);
 	if (st || !len)
 		return st;
-	assert(dst);
 	return bo->dev->ops->bo_read(bo->dev->priv, bo->priv, bo->card_addr + offset, dst, len);
 }

@@ -19,8 +19,7 @@ fllm_status fllm_cmdlist_create(fllm_device *dev, fllm_cmdlist **out)
 		return FLLM_E_NO_MEMORY;
 	cl->cmds = cmds;
 	cl->dev = dev;
-	atomic_fetch_add(&dev->children, 1);
-	fllm_handle_add(FLLM_HANDLE_CMDLIST);
+	fllm_device_child_add(dev, FLLM_HANDLE_CMDLIST);
 	*out = cl;
 	return FLLM_OK;
 }
@@ -29,10 +28,9 @@ void fllm_cmdlist_free(fllm_cmdlist *cl)
 {
 	if (!cl)
 		return;
-	atomic_fetch_sub(&cl->dev->children, 1);
+	fllm_device_child_del(cl->dev, FLLM_HANDLE_CMDLIST);
 	free(cl->cmds);
 	free(cl);
-	fllm_handle_del(FLLM_HANDLE_CMDLIST);
 }
 
 void fllm_cmdlist_reset(fllm_cmdlist *cl)

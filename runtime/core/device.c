@@ -139,6 +139,18 @@ void fllm_device_close(fllm_device *dev)
 	fllm_handle_del(FLLM_HANDLE_DEVICE);
 }
 
+void fllm_device_child_add(fllm_device *dev, enum fllm_handle_kind kind)
+{
+	atomic_fetch_add(&dev->children, 1);
+	fllm_handle_add(kind);
+}
+
+void fllm_device_child_del(fllm_device *dev, enum fllm_handle_kind kind)
+{
+	atomic_fetch_sub(&dev->children, 1);
+	fllm_handle_del(kind);
+}
+
 /* Copy of the identity read at open. */
 fllm_status fllm_device_info_get(fllm_device *dev, fllm_device_info *out)
 {

@@ -2,25 +2,20 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#include "alloc.h"
 #include "internal.h"
 
 /* Wrap a backend job; on failure the caller still owns job. */
 fllm_status fllm_event_create(fllm_device *dev, struct fllm_backend_job *job, uint32_t n,
 			      fllm_event **out)
 {
-	fllm_event *ev;
-	void *cpl;
+	fllm_event *ev = calloc(1, sizeof(*ev) + (size_t)n * sizeof(ev->cpl[0]));
 
-	ev = fllm_calloc_with_array(sizeof(*ev), n, sizeof(*ev->cpl), &cpl);
 	if (!ev)
 		return FLLM_E_NO_MEMORY;
-	ev->cpl = cpl;
 	ev->dev = dev;
 	ev->job = job;
 	ev->n = n;
-	atomic_fetch_add(&dev->children, 1);
-	fllm_handle_add(FLLM_HANDLE_EVENT);
+	fllm_device_child_add(dev, FLLM_HANDLE_EVENT);
 	*out = ev;
 	return FLLM_OK;
 }
@@ -64,10 +59,8 @@ void fllm_event_free(fllm_event *ev)
 		return;
 	if (ev->job)
 		ev->dev->ops->job_free(ev->dev->priv, ev->job);
-	atomic_fetch_sub(&ev->dev->children, 1);
-	free(ev->cpl);
+	fllm_device_child_del(ev->dev, FLLM_HANDLE_EVENT);
 	free(ev);
-	fllm_handle_del(FLLM_HANDLE_EVENT);
 }
 
 uint32_t fllm_event_count(const fllm_event *ev)

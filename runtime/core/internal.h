@@ -55,12 +55,20 @@ struct fllm_event {
 	uint32_t n;			/* records in the submission */
 	int complete;
 	fllm_status result;		/* valid when complete */
-	struct fllm_cpl *cpl;		/* (n) completions in record order */
+	struct fllm_cpl cpl[];		/* (n) completions in record order */
 };
 
 /* Event creation for a submitted job (event.c); takes ownership of job. */
 fllm_status fllm_event_create(fllm_device *dev, struct fllm_backend_job *job, uint32_t n,
 			      fllm_event **out);
+
+/*
+ * A BO, command list or event of dev is created / destroyed: counted on
+ * the device (which must have none left when it closes) and as a handle of
+ * kind (device.c).
+ */
+void fllm_device_child_add(fllm_device *dev, enum fllm_handle_kind kind);
+void fllm_device_child_del(fllm_device *dev, enum fllm_handle_kind kind);
 
 /* Register access through the backend, offsets already valid (device.c). */
 uint32_t fllm_device_rd(fllm_device *dev, uint32_t off, fllm_status *st);

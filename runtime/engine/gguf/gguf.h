@@ -88,6 +88,13 @@ fllm_status fllm_gguf_get_float(const struct fllm_gguf *g, const char *key, floa
 				int *found, struct fllm_err *err);
 fllm_status fllm_gguf_get_string(const struct fllm_gguf *g, const char *key, const char **s,
 				 size_t *len, int *found, struct fllm_err *err);
+/*
+ * A string key that, when present, must be want: FLLM_E_FORMAT "<what>
+ * '<value>' not supported (only '<want>')" otherwise. *found as above.
+ */
+fllm_status fllm_gguf_expect_string(const struct fllm_gguf *g, const char *key,
+				    const char *want, const char *what, int *found,
+				    struct fllm_err *err);
 /* An array whose elements have type elem_type. */
 fllm_status fllm_gguf_get_array(const struct fllm_gguf *g, const char *key, uint32_t elem_type,
 				const struct fllm_gguf_kv **kv, struct fllm_err *err);

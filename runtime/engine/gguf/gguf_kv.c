@@ -110,6 +110,24 @@ fllm_status fllm_gguf_get_string(const struct fllm_gguf *g, const char *key, con
 	return FLLM_OK;
 }
 
+/* The one supported value of a string key (architecture, tokenizer model). */
+fllm_status fllm_gguf_expect_string(const struct fllm_gguf *g, const char *key,
+				    const char *want, const char *what, int *found,
+				    struct fllm_err *err)
+{
+	size_t len, want_len = strlen(want);
+	const char *s;
+	fllm_status st;
+
+	st = fllm_gguf_get_string(g, key, &s, &len, found, err);
+	if (st || !*found)
+		return st;
+	if (len != want_len || memcmp(s, want, len))
+		return fllm_err_set(err, FLLM_E_FORMAT, "%s '%.*s' not supported (only '%s')",
+				    what, (int)(len > 32 ? 32 : len), s, want);
+	return FLLM_OK;
+}
+
 /* Present array of elem_type; absence is an error here (callers need it). */
 fllm_status fllm_gguf_get_array(const struct fllm_gguf *g, const char *key, uint32_t elem_type,
 				const struct fllm_gguf_kv **out, struct fllm_err *err)

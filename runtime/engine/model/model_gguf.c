@@ -38,15 +38,12 @@ static fllm_status gguf_arch(fllm_model *m, struct fllm_err *err)
 	int found;
 	fllm_status st;
 
-	st = fllm_gguf_get_string(&m->gguf, "general.architecture", &s, &len, &found, err);
+	st = fllm_gguf_expect_string(&m->gguf, "general.architecture", "llama", "architecture",
+				     &found, err);
 	if (st)
 		return st;
 	if (!found)
 		return fllm_err_set(err, FLLM_E_FORMAT, "key 'general.architecture' is missing");
-	if (len != 5 || memcmp(s, "llama", 5))
-		return fllm_err_set(err, FLLM_E_FORMAT,
-				    "architecture '%.*s' not supported (only 'llama')",
-				    (int)(len > 32 ? 32 : len), s);
 	st = fllm_gguf_get_string(&m->gguf, "general.name", &s, &len, &found, err);
 	if (st)
 		return st;

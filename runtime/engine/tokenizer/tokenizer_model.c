@@ -109,21 +109,17 @@ static fllm_status tok_from_gguf(const fllm_model *m, fllm_tokenizer **out, stru
 	const uint8_t *scores, *types, *p;
 	uint8_t *buf;
 	fllm_tokenizer *t;
-	const char *model;
-	size_t mlen, text = 0;
+	size_t text = 0;
 	uint32_t n;
 	int found;
 	fllm_status st;
 
-	st = fllm_gguf_get_string(g, "tokenizer.ggml.model", &model, &mlen, &found, err);
+	st = fllm_gguf_expect_string(g, "tokenizer.ggml.model", "llama", "tokenizer model", &found,
+				     err);
 	if (st)
 		return st;
 	if (!found)
 		return fllm_err_set(err, FLLM_E_FORMAT, "the GGUF file carries no tokenizer");
-	if (mlen != 5 || memcmp(model, "llama", 5))
-		return fllm_err_set(err, FLLM_E_FORMAT,
-				    "tokenizer model '%.*s' not supported (only 'llama')",
-				    (int)(mlen > 32 ? 32 : mlen), model);
 	st = fllm_gguf_get_array(g, "tokenizer.ggml.tokens", FLLM_GGUF_STRING, &tokens, err);
 	if (st)
 		return st;
