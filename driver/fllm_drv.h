@@ -219,6 +219,9 @@ struct fllm_range {
 #define FLLM_PARAMS_SLOT	384u	/* a block's slot in the driver's copy */
 #define FLLM_PARAMS_RANGES_MAX	(2 + FLLM_LUTGEMM_SLICES_MAX)
 int fllm_params_ranges(u16 opcode, const void *block, u64 params_bytes, struct fllm_range *r);
+struct fllm_attention_seq;
+int fllm_params_attention_seq(const void *block, const struct fllm_attention_seq *d,
+			      struct fllm_range *r);
 
 /* fllm_check.c: SUBMIT's card range checks. */
 u32 fllm_check_bos_max(const struct fllm_cmd *cmds, u32 n);

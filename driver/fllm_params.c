@@ -12,15 +12,12 @@
  *
  * An attention block also makes its unit read sequence descriptors and,
  * through them, block tables. The descriptors lie in a range of the block
- * (n_seqs of them at seq_addr) and are checked here; what they hold stays
- * in the process's BO, which it may rewrite after SUBMIT, so the driver
- * bounds nothing that depends on it. The unit itself keeps every use of
- * descriptor data inside ranges checked here: rows below `rows` (q, k, v,
- * out spans) and table entries below pool_blocks (the pool). The one
- * exception is a table's own address: the unit reads 4 * table_len bytes
- * (at most 16 KiB per sequence) anywhere in card memory, only as block
- * indices into the checked pool, and never writes there
- * (docs/card-interface.md "Attention blocks and the driver").
+ * (n_seqs of them at seq_addr), checked here; the driver then copies them
+ * next to the block and checks each one (fllm_params_attention_seq): its
+ * fields as the unit checks them and its table's range, which must lie in
+ * the caller's BOs like every other range. The tables' contents stay in
+ * the caller's memory: the unit uses every entry only as a block index
+ * below pool_blocks, so inside the checked pool.
  *
  * The blocks are little-endian and read in place through the contract's
  * structs, so the driver builds for little-endian hosts only.
@@ -137,7 +134,8 @@ static bool fllm_attention_shape_ok(const struct fllm_attention_params *p)
 /*
  * The ranges of an attention block: the row spans its op uses (q and out,
  * or k and v, over `rows` rows), the descriptors and the KV pool of
- * pool_blocks blocks. The descriptors' tables are not bounded (see above).
+ * pool_blocks blocks. Each descriptor's table is checked once the
+ * descriptors are copied (fllm_params_attention_seq).
  */
 static int fllm_params_attention(const struct fllm_attention_params *p, struct fllm_range *r)
 {
@@ -163,6 +161,36 @@ static int fllm_params_attention(const struct fllm_attention_params *p, struct f
 	/* both factors are u32: the product fits u64 */
 	r[3] = (struct fllm_range){ p->kv_base, (u64)p->pool_blocks * p->block_bytes };
 	return 4;
+}
+
+/*
+ * Check descriptor d of the attention block p (one fllm_params_ranges()
+ * accepted) as the unit does (docs/numerics.md A.10 check 10) and set *r to
+ * the range of its block table. Returns 0, or minus the card status to
+ * complete the refused record with. Alignment and overlaps are left to the
+ * unit, which sees the same copy.
+ */
+int fllm_params_attention_seq(const void *block, const struct fllm_attention_seq *d,
+			      struct fllm_range *r)
+{
+	const struct fllm_attention_params *p = block;
+	u64 end;
+
+	if (d->reserved)
+		return -FLLM_CARD_ERR_FLAGS;
+	if (!d->n_tokens || d->n_tokens > FLLM_ATTN_CHUNK_MAX ||
+	    (p->op == FLLM_ATTN_OP_DECODE && d->n_tokens != 1))
+		return -FLLM_CARD_ERR_PARAM;
+	if (check_add_overflow((u64)d->row, (u64)d->n_tokens, &end) || end > p->rows)
+		return -FLLM_CARD_ERR_PARAM;
+	if (check_add_overflow((u64)d->pos, (u64)d->n_tokens, &end) || end > FLLM_ATTN_CTX_MAX)
+		return -FLLM_CARD_ERR_PARAM;
+	/* pos + n_tokens <= 65536 from here on: table_need cannot overflow */
+	if (d->table_len < fllm_attention_table_need(d->pos, d->n_tokens, p->block_tokens) ||
+	    d->table_len > FLLM_ATTN_TABLE_MAX)
+		return -FLLM_CARD_ERR_PARAM;
+	*r = (struct fllm_range){ d->table_addr, 4ull * d->table_len };
+	return 0;
 }
 
 /*

@@ -3,9 +3,10 @@
  * command through kmd:0 compute the same bytes as on emu:0, an attention
  * DECODE the same bytes as the golden model; each card address inside a
  * block that leaves the caller's BOs (activations, outputs, slices,
- * operands, strides that walk out, the KV pool, the descriptors, another
- * file's BO) is refused by the driver and nothing is written; a block
- * changed after SUBMIT does not reach the card. Needs /dev/fllm0 (the VM
+ * operands, strides that walk out, the KV pool, the descriptors, a
+ * descriptor's block table, another file's BO) is refused by the driver
+ * and nothing is written; a block changed after SUBMIT does not reach the
+ * card. Needs /dev/fllm0 (the VM
  * rig); SKIPs (exit 77) elsewhere.
  */
 #include <string.h>
@@ -458,6 +459,138 @@ static void test_attention_refused(void)
 	free(got);
 }
 
+/* Write descriptor s (relocated to base, then changed by the caller) into BO h of fd. */
+static void seq_put(const struct acase *c, uint32_t h, uint32_t s,
+		    const struct fllm_attention_seq *d)
+{
+	bo_put(fd, h, c->p.seq_addr + sizeof(*d) * s, d, sizeof(*d));
+}
+
+/*
+ * The driver copies an attention block's descriptors and checks each one:
+ * a block table outside the caller's BOs (in the other file's BO, past the
+ * caller's BO, or straddling its end) is refused with ADDR, a descriptor
+ * field the unit would refuse with the unit's status, and nothing is
+ * written, here or in the other file's BO. The valid descriptors still run.
+ */
+static void test_attention_seq_refused(void)
+{
+	struct fllm_attention_seq good, d;
+	struct fllm_attention_params p;
+	uint64_t base = 0, other = 0;
+	struct acase c;
+	uint8_t *img, *got;	/* (mem_bytes) images: uploaded, read back */
+	uint32_t h, h2;
+	struct fllm_uapi_bo_xfer x = { 0 };
+
+	CU_ASSERT_FATAL(attn_case(&c) == 0);
+	img = malloc(c.mem_bytes);
+	got = malloc(c.mem_bytes);
+	h = kmd_bo(fd, c.mem_bytes, &base);
+	h2 = kmd_bo(fd2, 8192, &other);
+	CU_ASSERT_FATAL(img && got && h && h2);
+	memcpy(img, c.mem, c.mem_bytes);
+	acard_relocate(&c, base, img);
+	bo_put(fd, h, 0, img, c.mem_bytes);
+	pattern(fd2, FLLM_TEST_FILL, other, 8192, 13);
+	p = acard_params(&c, base);
+	good = acard_seq(&c, 1, base);
+#define REFUSE(field_change, want)                                                        \
+	do {                                                                              \
+		d = good;                                                                 \
+		field_change;                                                             \
+		seq_put(&c, h, 1, &d);                                                    \
+		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr,        \
+					   sizeof(p), 1).status, want);                   \
+	} while (0)
+	REFUSE(d.table_addr = other, FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_addr = other + 4096, FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_addr = base + c.mem_bytes, FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_addr = base + c.mem_bytes - 4, FLLM_CARD_ERR_ADDR);
+	REFUSE((d.table_addr = UINT64_MAX - 3, d.table_len = 4096), FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_len = 0, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.table_len = 4097, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.n_tokens = 2, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.n_tokens = 0, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.row = p.rows, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.row = UINT32_MAX, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.pos = UINT32_MAX, FLLM_CARD_ERR_PARAM);
+	REFUSE(d.reserved = 1, FLLM_CARD_ERR_FLAGS);
+#undef REFUSE
+	/* nothing was written, here or in the other file's BO */
+	seq_put(&c, h, 1, &good);
+	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
+					.user_ptr = (uint64_t)(uintptr_t)got };
+	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
+	FLLM_ASSERT_EQ_U64(memcmp(got, img, c.mem_bytes), 0);
+	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, other, 8192, 13), 0);
+	/* the valid descriptors still run */
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, sizeof(p), 0).status,
+			   FLLM_CARD_OK);
+	bo_free(fd, h);
+	bo_free(fd2, h2);
+	acase_free(&c);
+	free(img);
+	free(got);
+}
+
+/*
+ * In one job, a refused attention block before a valid one: the valid
+ * record runs its own checked block and descriptors (the golden model's
+ * bytes), not the refused one's.
+ */
+static void test_attention_refused_then_valid(void)
+{
+	struct fllm_attention_params p, bad;
+	struct fllm_uapi_cpl cpl[2] = { 0 };
+	struct fllm_cmd cmd[2] = { 0 };
+	uint64_t base = 0, other = 0, bad_at = 0, job = 0, nf = 0;
+	uint32_t h, h2, hb, rej = 99;
+	struct acase c;
+	uint8_t *img, *got;
+	struct fllm_uapi_bo_xfer x = { 0 };
+
+	CU_ASSERT_FATAL(attn_case(&c) == 0);
+	img = malloc(c.mem_bytes);
+	got = malloc(c.mem_bytes);
+	h = kmd_bo(fd, c.mem_bytes, &base);
+	h2 = kmd_bo(fd2, 8192, &other);
+	hb = kmd_bo(fd, 4096, &bad_at);
+	CU_ASSERT_FATAL(img && got && h && h2 && hb);
+	memcpy(img, c.mem, c.mem_bytes);
+	acard_relocate(&c, base, img);
+	bo_put(fd, h, 0, img, c.mem_bytes);
+	p = acard_params(&c, base);
+	bad = p;
+	bad.seq_addr = other;	/* the other file's memory */
+	bo_put(fd, hb, 0, &bad, sizeof(bad));
+	cmd[0].opcode = FLLM_OP_ATTENTION;
+	cmd[0].arg[0] = bad_at;
+	cmd[0].arg[1] = sizeof(bad);
+	cmd[1].opcode = FLLM_OP_ATTENTION;
+	cmd[1].arg[0] = base + c.p_addr;
+	cmd[1].arg[1] = sizeof(p);
+	FLLM_ASSERT_STATUS(kmd_submit(fd, cmd, 2, &job, &rej), 0);
+	FLLM_ASSERT_EQ_U64(rej, 1);
+	FLLM_ASSERT_STATUS(kmd_wait(fd, job, 2, 10 * SEC, cpl), 0);
+	FLLM_ASSERT_EQ_U64(cpl[0].status, FLLM_CARD_ERR_ADDR);
+	FLLM_ASSERT_EQ_U64(cpl[0].flags, FLLM_UAPI_CPL_F_REJECTED);
+	FLLM_ASSERT_EQ_U64(cpl[1].status, FLLM_CARD_OK);
+	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
+					.user_ptr = (uint64_t)(uintptr_t)got };
+	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
+	CU_ASSERT_FATAL(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf) ==
+			FLLM_CARD_OK);
+	FLLM_ASSERT_EQ_U64(cpl[1].result, nf);
+	FLLM_ASSERT_EQ_U64(acard_diff(&c, got, c.mem), UINT64_MAX);
+	bo_free(fd, hb);
+	bo_free(fd, h);
+	bo_free(fd2, h2);
+	acase_free(&c);
+	free(img);
+	free(got);
+}
+
 static CU_TestInfo tests[] = {
 	{ "LUT-GEMM and vector agree with emu:0", test_agree_with_emu },
 	{ "LUT-GEMM block addresses refused", test_lutgemm_refused },
@@ -465,6 +598,8 @@ static CU_TestInfo tests[] = {
 	{ "block changed after SUBMIT", test_block_changed_after_submit },
 	{ "attention DECODE agrees with the golden model", test_attention_decode },
 	{ "attention block ranges refused", test_attention_refused },
+	{ "attention descriptors and tables refused", test_attention_seq_refused },
+	{ "refused attention block before a valid one", test_attention_refused_then_valid },
 	CU_TEST_INFO_NULL,
 };
 
