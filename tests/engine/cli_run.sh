@@ -32,6 +32,11 @@ expect_rc 0 "$FLLM" run -n 0 -p "just the prompt"
 # greedy with 1 and 2 threads: same text
 expect_rc 0 "$FLLM" run -n 30 --temp 0 --threads 1
 cp "$TMP/out" "$TMP/t1"
+# -p "": an empty prompt, the same as no -p (generation from BOS)
+expect_rc 0 "$FLLM" run -n 30 --temp 0 --threads 1 -p ""
+cmp -s "$TMP/out" "$TMP/t1" || fail "-p \"\" differs from no prompt"
+expect_rc 0 "$FLLM" run -n 30 --temp 0 --threads 1 --prompt=
+cmp -s "$TMP/out" "$TMP/t1" || fail "--prompt= differs from no prompt"
 expect_rc 0 "$FLLM" run -n 30 --temp 0 --threads 2
 cmp -s "$TMP/out" "$TMP/t1" || fail "--threads 2 changed greedy output"
 

@@ -86,6 +86,9 @@ static int cli_opt_store(const char *cmd, const struct cli_opt *o, const char *v
 		}
 		*(const char **)o->dst = val;
 		return 0;
+	case CLI_OPT_TEXT:
+		*(const char **)o->dst = val;
+		return 0;
 	case CLI_OPT_U64:
 	case CLI_OPT_SIZE:
 		bad = o->kind == CLI_OPT_U64 ? cli_parse_u64(val, &v) : cli_parse_size(val, &v);

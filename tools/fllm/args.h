@@ -19,7 +19,8 @@ enum cli_opt_kind {
 	CLI_OPT_FLAG,		/* dst: int *, set to 1 */
 	CLI_OPT_U64,		/* dst: uint64_t *, decimal or 0x hex */
 	CLI_OPT_SIZE,		/* dst: uint64_t *, bytes with optional K/M/G suffix (KiB...) */
-	CLI_OPT_STRING,		/* dst: const char **, points into argv */
+	CLI_OPT_STRING,		/* dst: const char **, points into argv, not empty */
+	CLI_OPT_TEXT,		/* dst: const char **, points into argv, may be empty */
 };
 
 struct cli_opt {

@@ -187,8 +187,9 @@ int cli_cmd_run(int argc, char **argv)
 		{ "-z", CLI_OPT_STRING, &o.tokenizer, "PATH", "llama2.c tokenizer.bin (default: "
 		  "the GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },
 		{ "--tokenizer", CLI_OPT_STRING, &o.tokenizer, "PATH", "same as -z", 0, 0 },
-		{ "-p", CLI_OPT_STRING, &o.prompt, "TEXT", "prompt (default: empty)", 0, 0 },
-		{ "--prompt", CLI_OPT_STRING, &o.prompt, "TEXT", "same as -p", 0, 0 },
+		{ "-p", CLI_OPT_TEXT, &o.prompt, "TEXT", "prompt (default, or -p \"\": empty, "
+		  "generation starts from BOS)", 0, 0 },
+		{ "--prompt", CLI_OPT_TEXT, &o.prompt, "TEXT", "same as -p", 0, 0 },
 		{ "-n", CLI_OPT_U64, &o.n_new, "N", "new tokens at most (default 256)", 0,
 		  1u << 24 },
 		{ "--n-predict", CLI_OPT_U64, &o.n_new, "N", "same as -n", 0, 1u << 24 },
