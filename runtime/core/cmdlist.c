@@ -45,17 +45,27 @@ uint32_t fllm_cmdlist_count(const fllm_cmdlist *cl)
 	return cl->n;
 }
 
-/* Next free record, zeroed, or NULL when the list is full. */
-static struct fllm_cmd *next_record(fllm_cmdlist *cl, uint16_t opcode)
+/*
+ * Append a record of opcode with flags and timeout whose argument area
+ * starts with args (n bytes, the rest zero). INVALID_ARG when the list is
+ * full.
+ */
+static fllm_status append_record(fllm_cmdlist *cl, uint16_t opcode, uint16_t flags,
+				 uint32_t timeout_us, const void *args, size_t n)
 {
 	struct fllm_cmd *c;
 
+	assert(n <= sizeof(c->arg));
 	if (cl->n >= FLLM_CMDLIST_MAX)
-		return NULL;
-	c = &cl->cmds[cl->n];
+		return FLLM_E_INVALID_ARG;
+	c = &cl->cmds[cl->n++];
 	memset(c, 0, sizeof(*c));
 	c->opcode = opcode;
-	return c;
+	c->flags = flags;
+	c->timeout_us = timeout_us;
+	if (n)
+		memcpy(c->arg, args, n);
+	return FLLM_OK;
 }
 
 /* A BO range used by a command: same device, inside the BO, not empty. */
@@ -73,29 +83,19 @@ static fllm_status check_bo(const fllm_cmdlist *cl, const fllm_bo *bo, uint64_t 
 fllm_status fllm_cmdlist_nop(fllm_cmdlist *cl)
 {
 	assert(cl);
-	if (!next_record(cl, FLLM_OP_NOP))
-		return FLLM_E_INVALID_ARG;
-	cl->n++;
-	return FLLM_OK;
+	return append_record(cl, FLLM_OP_NOP, 0, 0, NULL, 0);
 }
 
 fllm_status fllm_cmdlist_fence(fllm_cmdlist *cl)
 {
-	struct fllm_cmd *c;
-
 	assert(cl);
-	c = next_record(cl, FLLM_OP_FENCE);
-	if (!c)
-		return FLLM_E_INVALID_ARG;
-	c->flags = FLLM_CMD_F_FENCE;
-	cl->n++;
-	return FLLM_OK;
+	return append_record(cl, FLLM_OP_FENCE, FLLM_CMD_F_FENCE, 0, NULL, 0);
 }
 
 /* The card's cycle counter into 8 bytes at offset (8-aligned). */
 fllm_status fllm_cmdlist_timestamp(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offset)
 {
-	struct fllm_cmd *c;
+	uint64_t addr;
 	fllm_status st;
 
 	assert(cl);
@@ -104,12 +104,8 @@ fllm_status fllm_cmdlist_timestamp(fllm_cmdlist *cl, fllm_bo *bo, uint64_t offse
 		return st;
 	if (offset & 7)
 		return FLLM_E_INVALID_ARG;
-	c = next_record(cl, FLLM_OP_TIMESTAMP);
-	if (!c)
-		return FLLM_E_INVALID_ARG;
-	c->arg[0] = bo->card_addr + offset;
-	cl->n++;
-	return FLLM_OK;
+	addr = bo->card_addr + offset;
+	return append_record(cl, FLLM_OP_TIMESTAMP, 0, 0, &addr, sizeof(addr));
 }
 
 /* Card-to-card copy of len bytes. */
@@ -117,7 +113,6 @@ fllm_status fllm_cmdlist_copy(fllm_cmdlist *cl, fllm_bo *dst, uint64_t dst_off, 
 			      uint64_t src_off, uint64_t len)
 {
 	struct fllm_cmd_dma_copy a = { 0 };
-	struct fllm_cmd *c;
 	fllm_status st;
 
 	assert(cl);
@@ -128,30 +123,18 @@ fllm_status fllm_cmdlist_copy(fllm_cmdlist *cl, fllm_bo *dst, uint64_t dst_off, 
 		return st;
 	if (len > FLLM_COPY_MAX_BYTES)
 		return FLLM_E_INVALID_ARG;
-	c = next_record(cl, FLLM_OP_DMA_COPY);
-	if (!c)
-		return FLLM_E_INVALID_ARG;
 	a.src = src->card_addr + src_off;
 	a.dst = dst->card_addr + dst_off;
 	a.bytes = len;
 	a.dir = FLLM_COPY_C2C;
-	memcpy(c->arg, &a, sizeof(a));
-	cl->n++;
-	return FLLM_OK;
+	return append_record(cl, FLLM_OP_DMA_COPY, 0, 0, &a, sizeof(a));
 }
 
 /* A test-unit record; shared by fill, check and spin. */
 static fllm_status record_test(fllm_cmdlist *cl, const struct fllm_cmd_test *t,
 			       uint32_t timeout_us)
 {
-	struct fllm_cmd *c = next_record(cl, FLLM_OP_TEST);
-
-	if (!c)
-		return FLLM_E_INVALID_ARG;
-	c->timeout_us = timeout_us;
-	memcpy(c->arg, t, sizeof(*t));
-	cl->n++;
-	return FLLM_OK;
+	return append_record(cl, FLLM_OP_TEST, 0, timeout_us, t, sizeof(*t));
 }
 
 /* Fill or check: 8-aligned range and a known pattern. */
@@ -203,7 +186,6 @@ static fllm_status record_cu(fllm_cmdlist *cl, uint16_t opcode, fllm_bo *params,
 			     uint64_t offset, uint32_t bytes)
 {
 	struct fllm_cmd_cu a = { 0 };
-	struct fllm_cmd *c;
 	fllm_status st;
 
 	assert(cl);
@@ -212,14 +194,9 @@ static fllm_status record_cu(fllm_cmdlist *cl, uint16_t opcode, fllm_bo *params,
 		return st;
 	if (bytes > FLLM_CU_PARAMS_MAX || (params->card_addr + offset) & 63)
 		return FLLM_E_INVALID_ARG;
-	c = next_record(cl, opcode);
-	if (!c)
-		return FLLM_E_INVALID_ARG;
 	a.params = params->card_addr + offset;
 	a.params_bytes = bytes;
-	memcpy(c->arg, &a, sizeof(a));
-	cl->n++;
-	return FLLM_OK;
+	return append_record(cl, opcode, 0, 0, &a, sizeof(a));
 }
 
 /* LUT-GEMM with its parameter block in params; the card checks the block's contents. */
@@ -246,14 +223,10 @@ fllm_status fllm_cmdlist_attention(fllm_cmdlist *cl, fllm_bo *params, uint64_t o
 /* A record passed through unchecked, for card-side validation tests. */
 fllm_status fllm_cmdlist_raw(fllm_cmdlist *cl, const void *record64)
 {
-	struct fllm_cmd *c;
-
 	assert(cl && record64);
-	c = next_record(cl, 0);
-	if (!c)
+	if (cl->n >= FLLM_CMDLIST_MAX)
 		return FLLM_E_INVALID_ARG;
-	memcpy(c, record64, sizeof(*c));
-	cl->n++;
+	memcpy(&cl->cmds[cl->n++], record64, sizeof(cl->cmds[0]));
 	return FLLM_OK;
 }
 
