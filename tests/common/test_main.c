@@ -4,6 +4,30 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 
+#define TEST_SKIPS_MAX 64
+#define TEST_SKIP_EXIT 77
+
+/* Skip lines for the summary, and the tests that skipped (each counted once). */
+static char skip_lines[TEST_SKIPS_MAX][160];
+static unsigned n_skip_lines, n_skip_lost, n_skipped_tests;
+static const CU_Test *last_skipped_test;
+
+void fllm_test_skip(const char *what, const char *reason)
+{
+	const CU_Test *t = CU_get_current_test();
+
+	printf("\nskipped: %s: %s\n", what, reason);
+	if (n_skip_lines < TEST_SKIPS_MAX)
+		snprintf(skip_lines[n_skip_lines++], sizeof(skip_lines[0]), "skipped: %s: %s",
+			 what, reason);
+	else
+		n_skip_lost++;
+	if (t && t != last_skipped_test) {
+		last_skipped_test = t;
+		n_skipped_tests++;
+	}
+}
+
 void fllm_test_report_mismatch(const char *file, int line, const char *expr,
 			       unsigned long long actual, unsigned long long expected)
 {
@@ -49,7 +73,7 @@ int fllm_test_register_parts(const fllm_test_part_fn *parts)
 
 int main(void)
 {
-	unsigned failures;
+	unsigned failures, tests_run;
 
 	if (CU_initialize_registry() != CUE_SUCCESS) {
 		fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
@@ -64,6 +88,17 @@ int main(void)
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
 		   CU_get_number_of_tests_failed();
+	tests_run = CU_get_number_of_tests_run();
 	CU_cleanup_registry();
-	return failures ? 1 : 0;
+	for (unsigned i = 0; i < n_skip_lines; i++)
+		printf("%s\n", skip_lines[i]);
+	if (n_skip_lost)
+		printf("skipped: %u more\n", n_skip_lost);
+	if (failures)
+		return 1;
+	if (tests_run && n_skipped_tests == tests_run) {
+		printf("SKIP: every test that ran was skipped\n");
+		return TEST_SKIP_EXIT;
+	}
+	return 0;
 }

@@ -9,6 +9,16 @@
 
 #include <CUnit/CUnit.h>
 
+/*
+ * Skips: a case that needs something absent (a model file, a CPU feature)
+ * calls fllm_test_skip() with the case and the reason, and returns. The
+ * line "skipped: <what>: <reason>" is printed at once and again after the
+ * run's summary. When every test that ran skipped and none failed, main
+ * exits 77, which ctest reports as SKIP (set SKIP_RETURN_CODE 77 on the
+ * entry); when some ran, the program passes and the lines name what did not.
+ */
+void fllm_test_skip(const char *what, const char *reason);
+
 /* Add the program's suites; return 0 or a CUnit error. */
 int fllm_test_register(void);
 

@@ -222,8 +222,11 @@ static void test_ctx_unsupported(void)
 		fllm_cpu_ctx *c = NULL;
 
 		if (fllm_cpu_isa_supported(cfg.isa)) {
-			printf("SKIP: %s is supported here; refusal not testable\n",
-			       fllm_cpu_isa_name(cfg.isa));
+			char what[64];
+
+			snprintf(what, sizeof(what), "refusal of the %s variant",
+				 fllm_cpu_isa_name(cfg.isa));
+			fllm_test_skip(what, "this CPU supports it, so nothing to refuse");
 			continue;
 		}
 		FLLM_ASSERT_STATUS(fllm_cpu_ctx_create(&cfg, &c), FLLM_E_UNSUPPORTED);

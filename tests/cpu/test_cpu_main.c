@@ -2,7 +2,7 @@
  * test_cpu: the host kernels (runtime/cpu) against the golden LUT-GEMM model
  * bit for bit, the fp32 kernels against double-precision dot products, and
  * every bad input on its own. Each variant the CPU supports runs with 1 and
- * 2 threads; the others are reported as SKIP with the reason.
+ * 2 threads; each of the others prints "skipped: <isa> variant: <reason>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +25,16 @@ fllm_cpu_ctx *cpu_test_ctx(enum fllm_cpu_isa isa, uint32_t threads)
 	return contexts[isa][threads];
 }
 
-/* Create the contexts of every supported variant; SKIP lines for the rest. */
+/* Create the contexts of every supported variant; skip lines for the rest. */
 int cpu_test_ctx_init(void)
 {
 	for (int isa = FLLM_CPU_ISA_PORTABLE; isa < FLLM_CPU_ISA_COUNT; isa++) {
 		if (!fllm_cpu_isa_supported((enum fllm_cpu_isa)isa)) {
-			printf("SKIP: %s variant: this CPU (or OS) lacks its instructions\n",
-			       fllm_cpu_isa_name((enum fllm_cpu_isa)isa));
+			char what[64];
+
+			snprintf(what, sizeof(what), "%s variant",
+				 fllm_cpu_isa_name((enum fllm_cpu_isa)isa));
+			fllm_test_skip(what, "this CPU (or OS) lacks its instructions");
 			continue;
 		}
 		for (uint32_t t = 1; t <= CPU_TEST_THREADS; t++) {
