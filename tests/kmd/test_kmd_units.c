@@ -350,6 +350,61 @@ static int attn_case(struct acase *c)
 	return acase_make(c, FLLM_ATTN_OP_DECODE, &sh, 2, pos, ones, AC_NORMAL, 1.0, 21);
 }
 
+/*
+ * The raw-ioctl attention tests' setup: the DECODE case relocated and
+ * uploaded into a BO of fd, and the other file's 8 KiB BO filled with a
+ * pattern from seed.
+ */
+struct attn_fix {
+	struct acase c;
+	uint8_t *img, *got;	/* (c.mem_bytes) images: uploaded, read back */
+	uint64_t base, other;	/* card addresses of the two BOs */
+	uint32_t h, h2;		/* their handles in fd and fd2 */
+	uint64_t seed;		/* the other BO's pattern */
+};
+
+static void attn_fix_open(struct attn_fix *f, uint64_t seed)
+{
+	memset(f, 0, sizeof(*f));
+	CU_ASSERT_FATAL(attn_case(&f->c) == 0);
+	f->img = malloc(f->c.mem_bytes);
+	f->got = malloc(f->c.mem_bytes);
+	f->h = kmd_bo(fd, f->c.mem_bytes, &f->base);
+	f->h2 = kmd_bo(fd2, 8192, &f->other);
+	CU_ASSERT_FATAL(f->img && f->got && f->h && f->h2);
+	memcpy(f->img, f->c.mem, f->c.mem_bytes);
+	acard_relocate(&f->c, f->base, f->img);
+	bo_put(fd, f->h, 0, f->img, f->c.mem_bytes);
+	f->seed = seed;
+	pattern(fd2, FLLM_TEST_FILL, f->other, 8192, seed);
+}
+
+/* Read the case's BO back into f->got. */
+static void attn_fix_read(struct attn_fix *f)
+{
+	struct fllm_uapi_bo_xfer x = { .handle = f->h, .len = f->c.mem_bytes,
+				       .user_ptr = (uint64_t)(uintptr_t)f->got };
+
+	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
+}
+
+/* Nothing was written: the case's BO holds the upload, the other BO its pattern. */
+static void attn_fix_expect_untouched(struct attn_fix *f)
+{
+	attn_fix_read(f);
+	FLLM_ASSERT_EQ_U64(memcmp(f->got, f->img, f->c.mem_bytes), 0);
+	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, f->other, 8192, f->seed), 0);
+}
+
+static void attn_fix_close(struct attn_fix *f)
+{
+	bo_free(fd, f->h);
+	bo_free(fd2, f->h2);
+	acase_free(&f->c);
+	free(f->img);
+	free(f->got);
+}
+
 /* One attention DECODE through kmd:0 equals the golden model's bytes and count. */
 static void test_attention_decode(void)
 {
@@ -400,32 +455,22 @@ static void test_attention_decode(void)
 static void test_attention_refused(void)
 {
 	struct fllm_attention_params good, p;
-	uint64_t base = 0, other = 0;
-	struct acase c;
-	uint8_t *img, *got;	/* (mem_bytes) images: uploaded, read back */
-	uint32_t h, h2;
-	struct fllm_uapi_bo_xfer x = { 0 };
+	struct attn_fix f;
+	uint64_t base, other;
 
-	CU_ASSERT_FATAL(attn_case(&c) == 0);
-	img = malloc(c.mem_bytes);
-	got = malloc(c.mem_bytes);
-	h = kmd_bo(fd, c.mem_bytes, &base);
-	h2 = kmd_bo(fd2, 8192, &other);
-	CU_ASSERT_FATAL(img && got && h && h2);
-	memcpy(img, c.mem, c.mem_bytes);
-	acard_relocate(&c, base, img);
-	bo_put(fd, h, 0, img, c.mem_bytes);
-	pattern(fd2, FLLM_TEST_FILL, other, 8192, 12);
-	good = acard_params(&c, base);
+	attn_fix_open(&f, 12);
+	base = f.base;
+	other = f.other;
+	good = acard_params(&f.c, base);
 #define REFUSE(field_change, want)                                                        \
 	do {                                                                              \
 		p = good;                                                                 \
 		field_change;                                                             \
-		bo_put(fd, h, c.p_addr, &p, sizeof(p));                                   \
-		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr,        \
+		bo_put(fd, f.h, f.c.p_addr, &p, sizeof(p));                               \
+		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + f.c.p_addr,      \
 					   sizeof(p), 1).status, want);                   \
 	} while (0)
-	REFUSE(p.q_addr = base + c.mem_bytes, FLLM_CARD_ERR_ADDR);
+	REFUSE(p.q_addr = base + f.c.mem_bytes, FLLM_CARD_ERR_ADDR);
 	REFUSE(p.q_stride = 1ull << 30, FLLM_CARD_ERR_ADDR);
 	REFUSE(p.out_addr = other, FLLM_CARD_ERR_ADDR);
 	REFUSE(p.out_stride = UINT64_MAX - 63, FLLM_CARD_ERR_ADDR);
@@ -433,30 +478,22 @@ static void test_attention_refused(void)
 	REFUSE(p.kv_base = other, FLLM_CARD_ERR_ADDR);
 	REFUSE(p.pool_blocks = UINT32_MAX, FLLM_CARD_ERR_ADDR);
 	REFUSE((p.op = FLLM_ATTN_OP_APPEND, p.q_addr = p.q_stride = 0, p.out_addr = 0,
-		p.out_stride = 0, p.scale_m = 0, p.scale_e = 0, p.k_addr = base + c.k,
-		p.k_stride = c.kv_stride, p.v_addr = other, p.v_stride = c.kv_stride),
+		p.out_stride = 0, p.scale_m = 0, p.scale_e = 0, p.k_addr = base + f.c.k,
+		p.k_stride = f.c.kv_stride, p.v_addr = other, p.v_stride = f.c.kv_stride),
 	       FLLM_CARD_ERR_ADDR);
 	REFUSE(p.block_bytes += 64, FLLM_CARD_ERR_PARAM);
 	REFUSE(p.magic = 0, FLLM_CARD_ERR_PARAM);
 	REFUSE(p.head_dim = 0, FLLM_CARD_ERR_PARAM);
 #undef REFUSE
-	bo_put(fd, h, c.p_addr, &good, sizeof(good));
-	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, 128, 1).status,
+	bo_put(fd, f.h, f.c.p_addr, &good, sizeof(good));
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + f.c.p_addr, 128, 1).status,
 			   FLLM_CARD_ERR_SIZE);
 	/* nothing was written, here or in the other file's BO */
-	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
-					.user_ptr = (uint64_t)(uintptr_t)got };
-	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
-	FLLM_ASSERT_EQ_U64(memcmp(got, img, c.mem_bytes), 0);
-	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, other, 8192, 12), 0);
+	attn_fix_expect_untouched(&f);
 	/* the valid block still runs */
-	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, sizeof(good), 0).status,
-			   FLLM_CARD_OK);
-	bo_free(fd, h);
-	bo_free(fd2, h2);
-	acase_free(&c);
-	free(img);
-	free(got);
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + f.c.p_addr, sizeof(good),
+				   0).status, FLLM_CARD_OK);
+	attn_fix_close(&f);
 }
 
 /* Write descriptor s (relocated to base, then changed by the caller) into BO h of fd. */
@@ -477,36 +514,26 @@ static void test_attention_seq_refused(void)
 {
 	struct fllm_attention_seq good, d;
 	struct fllm_attention_params p;
-	uint64_t base = 0, other = 0;
-	struct acase c;
-	uint8_t *img, *got;	/* (mem_bytes) images: uploaded, read back */
-	uint32_t h, h2;
-	struct fllm_uapi_bo_xfer x = { 0 };
+	struct attn_fix f;
+	uint64_t base, other;
 
-	CU_ASSERT_FATAL(attn_case(&c) == 0);
-	img = malloc(c.mem_bytes);
-	got = malloc(c.mem_bytes);
-	h = kmd_bo(fd, c.mem_bytes, &base);
-	h2 = kmd_bo(fd2, 8192, &other);
-	CU_ASSERT_FATAL(img && got && h && h2);
-	memcpy(img, c.mem, c.mem_bytes);
-	acard_relocate(&c, base, img);
-	bo_put(fd, h, 0, img, c.mem_bytes);
-	pattern(fd2, FLLM_TEST_FILL, other, 8192, 13);
-	p = acard_params(&c, base);
-	good = acard_seq(&c, 1, base);
+	attn_fix_open(&f, 13);
+	base = f.base;
+	other = f.other;
+	p = acard_params(&f.c, base);
+	good = acard_seq(&f.c, 1, base);
 #define REFUSE(field_change, want)                                                        \
 	do {                                                                              \
 		d = good;                                                                 \
 		field_change;                                                             \
-		seq_put(&c, h, 1, &d);                                                    \
-		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr,        \
+		seq_put(&f.c, f.h, 1, &d);                                                \
+		FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + f.c.p_addr,      \
 					   sizeof(p), 1).status, want);                   \
 	} while (0)
 	REFUSE(d.table_addr = other, FLLM_CARD_ERR_ADDR);
 	REFUSE(d.table_addr = other + 4096, FLLM_CARD_ERR_ADDR);
-	REFUSE(d.table_addr = base + c.mem_bytes, FLLM_CARD_ERR_ADDR);
-	REFUSE(d.table_addr = base + c.mem_bytes - 4, FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_addr = base + f.c.mem_bytes, FLLM_CARD_ERR_ADDR);
+	REFUSE(d.table_addr = base + f.c.mem_bytes - 4, FLLM_CARD_ERR_ADDR);
 	REFUSE((d.table_addr = UINT64_MAX - 3, d.table_len = 4096), FLLM_CARD_ERR_ADDR);
 	REFUSE(d.table_len = 0, FLLM_CARD_ERR_PARAM);
 	REFUSE(d.table_len = 4097, FLLM_CARD_ERR_PARAM);
@@ -518,20 +545,12 @@ static void test_attention_seq_refused(void)
 	REFUSE(d.reserved = 1, FLLM_CARD_ERR_FLAGS);
 #undef REFUSE
 	/* nothing was written, here or in the other file's BO */
-	seq_put(&c, h, 1, &good);
-	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
-					.user_ptr = (uint64_t)(uintptr_t)got };
-	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
-	FLLM_ASSERT_EQ_U64(memcmp(got, img, c.mem_bytes), 0);
-	FLLM_ASSERT_EQ_U64(pattern(fd2, FLLM_TEST_CHECK, other, 8192, 13), 0);
+	seq_put(&f.c, f.h, 1, &good);
+	attn_fix_expect_untouched(&f);
 	/* the valid descriptors still run */
-	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + c.p_addr, sizeof(p), 0).status,
-			   FLLM_CARD_OK);
-	bo_free(fd, h);
-	bo_free(fd2, h2);
-	acase_free(&c);
-	free(img);
-	free(got);
+	FLLM_ASSERT_EQ_U64(run_raw(fd, FLLM_OP_ATTENTION, base + f.c.p_addr, sizeof(p),
+				   0).status, FLLM_CARD_OK);
+	attn_fix_close(&f);
 }
 
 /*
@@ -544,31 +563,22 @@ static void test_attention_refused_then_valid(void)
 	struct fllm_attention_params p, bad;
 	struct fllm_uapi_cpl cpl[2] = { 0 };
 	struct fllm_cmd cmd[2] = { 0 };
-	uint64_t base = 0, other = 0, bad_at = 0, job = 0, nf = 0;
-	uint32_t h, h2, hb, rej = 99;
-	struct acase c;
-	uint8_t *img, *got;
-	struct fllm_uapi_bo_xfer x = { 0 };
+	uint64_t bad_at = 0, job = 0, nf = 0;
+	uint32_t hb, rej = 99;
+	struct attn_fix f;
 
-	CU_ASSERT_FATAL(attn_case(&c) == 0);
-	img = malloc(c.mem_bytes);
-	got = malloc(c.mem_bytes);
-	h = kmd_bo(fd, c.mem_bytes, &base);
-	h2 = kmd_bo(fd2, 8192, &other);
+	attn_fix_open(&f, 14);
 	hb = kmd_bo(fd, 4096, &bad_at);
-	CU_ASSERT_FATAL(img && got && h && h2 && hb);
-	memcpy(img, c.mem, c.mem_bytes);
-	acard_relocate(&c, base, img);
-	bo_put(fd, h, 0, img, c.mem_bytes);
-	p = acard_params(&c, base);
+	CU_ASSERT_FATAL(hb);
+	p = acard_params(&f.c, f.base);
 	bad = p;
-	bad.seq_addr = other;	/* the other file's memory */
+	bad.seq_addr = f.other;	/* the other file's memory */
 	bo_put(fd, hb, 0, &bad, sizeof(bad));
 	cmd[0].opcode = FLLM_OP_ATTENTION;
 	cmd[0].arg[0] = bad_at;
 	cmd[0].arg[1] = sizeof(bad);
 	cmd[1].opcode = FLLM_OP_ATTENTION;
-	cmd[1].arg[0] = base + c.p_addr;
+	cmd[1].arg[0] = f.base + f.c.p_addr;
 	cmd[1].arg[1] = sizeof(p);
 	FLLM_ASSERT_STATUS(kmd_submit(fd, cmd, 2, &job, &rej), 0);
 	FLLM_ASSERT_EQ_U64(rej, 1);
@@ -576,19 +586,13 @@ static void test_attention_refused_then_valid(void)
 	FLLM_ASSERT_EQ_U64(cpl[0].status, FLLM_CARD_ERR_ADDR);
 	FLLM_ASSERT_EQ_U64(cpl[0].flags, FLLM_UAPI_CPL_F_REJECTED);
 	FLLM_ASSERT_EQ_U64(cpl[1].status, FLLM_CARD_OK);
-	x = (struct fllm_uapi_bo_xfer){ .handle = h, .len = c.mem_bytes,
-					.user_ptr = (uint64_t)(uintptr_t)got };
-	FLLM_ASSERT_STATUS(kmd_io(fd, FLLM_IOCTL_BO_READ, &x), 0);
-	CU_ASSERT_FATAL(fllm_hls_attention_unit(c.mem, c.mem_bytes, c.p_addr, sizeof(c.p), &nf) ==
-			FLLM_CARD_OK);
+	attn_fix_read(&f);
+	CU_ASSERT_FATAL(fllm_hls_attention_unit(f.c.mem, f.c.mem_bytes, f.c.p_addr, sizeof(f.c.p),
+						&nf) == FLLM_CARD_OK);
 	FLLM_ASSERT_EQ_U64(cpl[1].result, nf);
-	FLLM_ASSERT_EQ_U64(acard_diff(&c, got, c.mem), UINT64_MAX);
+	FLLM_ASSERT_EQ_U64(acard_diff(&f.c, f.got, f.c.mem), UINT64_MAX);
 	bo_free(fd, hb);
-	bo_free(fd, h);
-	bo_free(fd2, h2);
-	acase_free(&c);
-	free(img);
-	free(got);
+	attn_fix_close(&f);
 }
 
 static CU_TestInfo tests[] = {
