@@ -138,9 +138,9 @@ static void lg_store_tile(struct fllm_lutgemm_onchip *oc, uint8_t *ctl /* card m
 }
 
 /* Check the block's own placement, fetch it, and validate it (nothing written). */
-static enum fllm_card_err lg_fetch_params(const uint8_t *ctl /* card memory */,
-					  uint64_t mem_bytes, uint64_t params,
-					  uint64_t params_bytes, struct fllm_lutgemm_params *p)
+enum fllm_card_err fllm_lutgemm_fetch(const uint8_t *ctl /* card memory */,
+				      uint64_t mem_bytes, uint64_t params, uint64_t params_bytes,
+				      struct fllm_lutgemm_params *p)
 {
 	enum fllm_card_err err;
 
@@ -166,7 +166,7 @@ enum fllm_card_err fllm_lutgemm_unit_run(struct fllm_lutgemm_onchip *oc,
 	enum fllm_card_err err;
 	uint32_t groups;
 
-	err = lg_fetch_params(ctl, mem_bytes, params, params_bytes, &p);
+	err = fllm_lutgemm_fetch(ctl, mem_bytes, params, params_bytes, &p);
 	if (err != FLLM_CARD_OK)
 		return err;
 	groups = fllm_lutgemm_groups(p.k, p.group);

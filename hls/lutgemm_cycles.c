@@ -36,3 +36,11 @@ uint64_t fllm_lutgemm_cycles(const struct fllm_lutgemm_params *p)
 	outs = div_up((uint64_t)p->n_tokens * 4 * p->m, bpc);
 	return FLLM_LUTGEMM_OVERHEAD_CYCLES + acts + (stream > compute ? stream : compute) + outs;
 }
+
+/* See fllm_lutgemm_unit.h. */
+uint64_t fllm_lutgemm_traffic(const struct fllm_lutgemm_params *p)
+{
+	uint64_t bytes = sizeof(*p) + (uint64_t)p->m * p->row_bytes + 4ull * p->m * p->n_tokens;
+
+	return bytes + (uint64_t)p->n_tokens * fllm_lutgemm_act_bytes(p->k, p->group);
+}

@@ -43,7 +43,8 @@ runtime/engine/tokenizer runtime/include runtime/core runtime/engine/io runtime/
 runtime/engine/bcq     runtime/include runtime/core runtime/quant runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model
 runtime/engine/package runtime/include runtime/core runtime/quant runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq
 runtime/engine/load    runtime/include runtime/core runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/package
-runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package
+runtime/engine/kv      runtime/include runtime/core
+runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package runtime/engine/kv
 runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
 tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack
 bench                  runtime card/include hls sim tools

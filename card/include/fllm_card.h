@@ -141,6 +141,10 @@
 #define FLLM_REG_TEL_DMA_ERRORS	0x22c	/* RO DMA descriptors completed with an error */
 #define FLLM_REG_TEL_WATCHDOG	0x230	/* RO compute units reset by the watchdog */
 #define FLLM_REG_TEL_MEM_UTIL	0x234	/* RO memory bandwidth in use, per mille */
+#define FLLM_REG_TEL_WEIGHT_LO	0x238	/* RO weight bytes LUT-GEMM commands read, low word */
+#define FLLM_REG_TEL_WEIGHT_HI	0x23c	/* RO high word */
+#define FLLM_REG_TEL_MEMB_LO	0x240	/* RO card-memory bytes moved (units, DMA), low word */
+#define FLLM_REG_TEL_MEMB_HI	0x244	/* RO high word */
 
 /*
  * Compute-unit inventory: FLLM_REG_CU_COUNT entries of two registers.

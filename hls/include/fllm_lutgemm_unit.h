@@ -55,6 +55,20 @@ enum fllm_card_err fllm_lutgemm_unit_run(struct fllm_lutgemm_onchip *oc,
 					 uint64_t mem_bytes, uint64_t params,
 					 uint64_t params_bytes);
 
+/*
+ * The unit's first step alone: fetch the parameter block at params into *p
+ * and check it (fields, placement in mem_bytes, outputs clear of the
+ * block). fllm_lutgemm_unit_run() fails exactly when this does, with the
+ * same code; a model of the card that computes the outputs another way
+ * (the emu backend's host kernel) uses it to refuse the same blocks.
+ */
+enum fllm_card_err fllm_lutgemm_fetch(const uint8_t *ctl /* (mem_bytes) card memory */,
+				      uint64_t mem_bytes, uint64_t params, uint64_t params_bytes,
+				      struct fllm_lutgemm_params *p);
+
+/* Card-memory bytes one valid command moves: block, weights, activations, outputs. */
+uint64_t fllm_lutgemm_traffic(const struct fllm_lutgemm_params *p);
+
 /* fllm_hls_lutgemm_unit(), the golden model's top function, is in fllm_lutgemm.h. */
 
 /* Fixed cost of one command: AXI-Lite handshake, parameter fetch, burst setup. */

@@ -39,6 +39,8 @@ fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out)
 	t.watchdog_resets = fllm_device_rd(dev, FLLM_REG_TEL_WATCHDOG, &st);
 	t.reset_count = fllm_device_rd(dev, FLLM_REG_RESET_COUNT, &st);
 	t.irq_count = fllm_device_rd(dev, FLLM_REG_IRQ_COUNT, &st);
+	t.weight_bytes = read_counter(dev, FLLM_REG_TEL_WEIGHT_LO, FLLM_REG_TEL_WEIGHT_HI, &st);
+	t.mem_bytes = read_counter(dev, FLLM_REG_TEL_MEMB_LO, FLLM_REG_TEL_MEMB_HI, &st);
 	if (st)
 		return st;
 	*out = t;

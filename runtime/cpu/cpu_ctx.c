@@ -124,6 +124,7 @@ fllm_status fllm_cpu_ctx_create(const fllm_cpu_config *cfg, fllm_cpu_ctx **out)
 	st = fllm_threadpool_create(ctx->threads, &ctx->pool);
 	if (st != FLLM_OK)
 		goto err_free_scratch;
+	ctx->counted = 1;
 	fllm_handle_add(FLLM_HANDLE_CPU_CTX);
 	*out = ctx;
 	return FLLM_OK;
@@ -138,6 +139,14 @@ err_free_ctx:
 	return st;
 }
 
+/* See fllm_cpu.h. */
+void fllm_cpu_ctx_disown(fllm_cpu_ctx *ctx)
+{
+	if (ctx->counted)
+		fllm_handle_del(FLLM_HANDLE_CPU_CTX);
+	ctx->counted = 0;
+}
+
 /* Stop the pool and free everything; NULL is a no-op. */
 void fllm_cpu_ctx_free(fllm_cpu_ctx *ctx)
 {
@@ -148,8 +157,9 @@ void fllm_cpu_ctx_free(fllm_cpu_ctx *ctx)
 	free(ctx->tabs);
 	free(ctx->sums);
 	free(ctx->xq);
+	if (ctx->counted)
+		fllm_handle_del(FLLM_HANDLE_CPU_CTX);
 	free(ctx);
-	fllm_handle_del(FLLM_HANDLE_CPU_CTX);
 }
 
 /* The variant the context runs. */

@@ -61,6 +61,7 @@ struct fllm_cpu_scratch {
 };
 
 struct fllm_cpu_ctx {
+	int counted;			/* a live handle (not fllm_cpu_ctx_disown()ed) */
 	enum fllm_cpu_isa isa;
 	uint32_t threads;
 	const struct fllm_cpu_kernels *kern;

@@ -66,6 +66,9 @@ typedef struct fllm_cpu_config {
  * be had.
  */
 fllm_status fllm_cpu_ctx_create(const fllm_cpu_config *cfg, fllm_cpu_ctx **out);
+/* Make ctx a part of another object (the emu card's LUT-GEMM unit): no
+ * longer a handle of its own in fllm_live_handles(). */
+void fllm_cpu_ctx_disown(fllm_cpu_ctx *ctx);
 void fllm_cpu_ctx_free(fllm_cpu_ctx *ctx);
 enum fllm_cpu_isa fllm_cpu_ctx_isa(const fllm_cpu_ctx *ctx);
 uint32_t fllm_cpu_ctx_threads(const fllm_cpu_ctx *ctx);

@@ -72,14 +72,6 @@ static uint64_t cu_run_test(struct fllm_sim *sim, struct fllm_sim_cu *u,
 	return fllm_hls_test_cycles(&args);
 }
 
-/* Card-memory bytes one valid LUT-GEMM command moves (for the power model). */
-static uint64_t cu_lutgemm_traffic(const struct fllm_lutgemm_params *p)
-{
-	uint64_t bytes = sizeof(*p) + (uint64_t)p->m * p->row_bytes + 4ull * p->m * p->n_tokens;
-
-	return bytes + (uint64_t)p->n_tokens * fllm_lutgemm_act_bytes(p->k, p->group);
-}
-
 /*
  * Run an FLLM_OP_LUTGEMM command on this card's unit memories, with the
  * card clock stopped; the unit checks the parameter block (the firmware has
@@ -105,8 +97,20 @@ static uint64_t cu_run_lutgemm(struct fllm_sim *sim, struct fllm_sim_cu *u,
 		return FLLM_LUTGEMM_REJECT_CYCLES;
 	/* accepted: the block lies in memory and the outputs did not overwrite it */
 	memcpy(&p, sim->mem.base + args.params, sizeof(p));
-	sim->mem_bytes += cu_lutgemm_traffic(&p);
+	sim->mem_bytes += fllm_lutgemm_traffic(&p);
 	return fllm_lutgemm_cycles(&p);
+}
+
+/* Weight bytes a LUT-GEMM command that ran read (its rows, once for every
+ * token: the unit streams each row once per command). */
+static void cu_weight_account(struct fllm_sim *sim, const struct fllm_cmd *cmd)
+{
+	struct fllm_lutgemm_params p;
+	struct fllm_cmd_cu args;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	memcpy(&p, sim->mem.base + args.params, sizeof(p));
+	sim->weight_bytes += (uint64_t)p.m * p.row_bytes;
 }
 
 /* Account a valid vector block at params: its traffic; returns its cycles. */
@@ -234,6 +238,8 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 		return;
 	}
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
+	if (cmd->opcode == FLLM_OP_LUTGEMM && u->status == FLLM_CARD_OK)
+		cu_weight_account(sim, cmd);
 }
 
 /* 1 once unit i has finished, with its status and result. */
@@ -263,13 +269,22 @@ void fllm_sim_cu_reset(struct fllm_sim *sim, uint32_t i)
 	sim->cu[i].busy = 0;
 }
 
-/* 1 if any unit is running. */
-int fllm_sim_cu_busy(const struct fllm_sim *sim)
+/* See sim_internal.h: nanoseconds until the first running unit is due. */
+uint64_t fllm_sim_cu_wait_ns(const struct fllm_sim *sim)
 {
+	uint64_t now = fllm_sim_cycles(sim), first = UINT64_MAX;
+	uint64_t khz = sim->cfg.clock_khz;
+
 	for (uint32_t i = 0; i < FLLM_SIM_CU_COUNT; i++)
-		if (sim->cu[i].busy)
-			return 1;
-	return 0;
+		if (sim->cu[i].busy && sim->cu[i].done < first)
+			first = sim->cu[i].done;
+	if (first == UINT64_MAX)
+		return UINT64_MAX;
+	if (first <= now)
+		return 0;
+	first -= now;
+	/* cycles to ns, rounded up; beyond a second the exact value is moot */
+	return first >= khz * 1000u ? 1000000000u : (first * 1000000u + khz - 1) / khz;
 }
 
 /* Busy cycles of all units since reset, up to now. */

@@ -84,6 +84,7 @@ struct fllm_sim {
 	uint64_t cycle_base;	/* raw card cycles at the last reset */
 	uint64_t dma_bytes;	/* both channels and DMA_COPY, since reset */
 	uint64_t mem_bytes;	/* card-memory traffic, since reset */
+	uint64_t weight_bytes;	/* of which LUT-GEMM weight reads */
 	uint32_t dma_errors;	/* TEL_DMA_ERRORS */
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -118,7 +119,9 @@ void fllm_sim_cu_init(struct fllm_sim *sim);
 void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *cmd);
 int fllm_sim_cu_poll(struct fllm_sim *sim, uint32_t i, uint16_t *status, uint64_t *result);
 void fllm_sim_cu_reset(struct fllm_sim *sim, uint32_t i);
-int fllm_sim_cu_busy(const struct fllm_sim *sim);
+/* Nanoseconds until the earliest running unit's modeled end (0: due now);
+ * UINT64_MAX when none runs. */
+uint64_t fllm_sim_cu_wait_ns(const struct fllm_sim *sim);
 uint64_t fllm_sim_cu_busy_cycles(struct fllm_sim *sim);
 
 /* irq.c */

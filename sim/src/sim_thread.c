@@ -1,15 +1,23 @@
 /*
  * The card thread. It wakes on a kick (sim_wake.c) or a timer, then runs
  * one step: reset, IRQ acks, both DMA engines, the firmware, telemetry. It
- * sleeps 1 ms when idle and 100 us while a compute unit is busy.
+ * sleeps 1 ms when idle. While a compute unit runs it wakes at the unit's
+ * modeled end: a short wait (under FLLM_SIM_SPIN_NS, the scale of a
+ * condition variable's own wake-up delay) is spun with sched_yield, a
+ * longer one slept, so a command's completion is seen when the card would
+ * post it, not up to a polling period later (decode issues thousands of
+ * microsecond-scale commands a second).
  */
+#include <sched.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "sim_internal.h"
 
 #define FLLM_SIM_IDLE_NS	1000000u
-#define FLLM_SIM_BUSY_NS	100000u
+#define FLLM_SIM_BUSY_NS	100000u	/* longest sleep while a unit runs */
+#define FLLM_SIM_SPIN_NS	50000u
 #define FLLM_SIM_FW_STEPS	8	/* fw_poll calls per step */
 
 /* One pass over everything on the card; 1 if there may be more to do at once. */
@@ -34,6 +42,8 @@ static int fllm_sim_step(struct fllm_sim *sim)
 		more = 1;
 	}
 	fllm_sim_reg_set64(sim, FLLM_REG_TEL_CYCLES_LO, fllm_sim_cycles(sim));
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 	fllm_sim_power_update(sim);
 	return more;
 }
@@ -56,11 +66,23 @@ static void *fllm_sim_thread(void *arg)
 	struct fllm_sim *sim = arg;
 	int more = 1;
 
+	/* timed waits end within a microsecond, not the default 50 us slack */
+	(void)prctl(PR_SET_TIMERSLACK, 1000ul, 0, 0, 0);
 	pthread_mutex_lock(&sim->lock);
 	while (!sim->stop) {
-		if (!more && !sim->kicked) {
+		uint64_t wait = more || sim->kicked ? 0 : fllm_sim_cu_wait_ns(sim);
+
+		if (wait > 0 && wait < FLLM_SIM_SPIN_NS) {
+			pthread_mutex_unlock(&sim->lock);
+			sched_yield();
+			pthread_mutex_lock(&sim->lock);
+			continue;
+		}
+		if (wait > 0) {
 			struct timespec ts = fllm_sim_deadline(
-				fllm_sim_cu_busy(sim) ? FLLM_SIM_BUSY_NS : FLLM_SIM_IDLE_NS);
+				wait == UINT64_MAX ? FLLM_SIM_IDLE_NS :
+				wait < FLLM_SIM_BUSY_NS ? wait - FLLM_SIM_SPIN_NS / 2 :
+							  FLLM_SIM_BUSY_NS);
 
 			pthread_cond_timedwait(&sim->cond, &sim->lock, &ts);
 			if (sim->stop)

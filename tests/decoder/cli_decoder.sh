@@ -10,7 +10,7 @@ story=$2
 expect_rc 0 "$FLLM" run --device emu -n 32 --seed 3
 expect_in "$TMP/err" "built-in synthetic model"
 expect_in "$TMP/err" "card emu: weights q<=4 g=32"
-expect_in "$TMP/err" "3.0 lists, 30.0 commands per token"
+expect_in "$TMP/err" "1.0 lists, 32.0 commands per token"
 expect_in "$TMP/err" "tokens/s"
 cp "$TMP/out" "$TMP/card1"
 # same seed, same text; another channel count, same arithmetic, same text

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "card_matrix.h"
+#include "fllm_attention.h"
 #include "fllm_lutgemm.h"
 #include "fllm_cardpack.h"
 #include "fllm_vector.h"
@@ -21,13 +22,16 @@ struct ref_mat {
 struct ref_card {
 	const fllm_model *m;
 	const fllm_model_info *i;
-	struct fllm_exec *host;		/* attention and KV cache */
 	uint8_t *mem;			/* (size) the host's card memory image */
 	uint64_t size, used;
 	uint32_t n_ctx, g;
 	struct ref_mat *mat;		/* (n_layers * 7 + 1), classifier last */
-	uint64_t x, xa, q, k, v, att, tmp, gate, up, ha, logits, norms, norm_bytes, table;
+	uint64_t x, xa, q, k, v, tmp, gate, up, ha, logits, norms, norm_bytes, table;
 	uint64_t params;		/* one block at a time */
+	uint32_t bt, cap;		/* KV block tokens, blocks per sequence */
+	uint64_t bb;			/* KV block bytes */
+	uint64_t kv, desc, tab;		/* every layer's blocks; descriptor; table */
+	struct fllm_attention_onchip *aoc;
 };
 
 static uint64_t ref_take(struct ref_card *r, uint64_t bytes)
@@ -64,7 +68,9 @@ static uint64_t ref_bytes(const fllm_model *m, uint32_t n_ctx)
 		b += fllm_lutgemm_align(m->tensors[k].bytes) + 64;
 	b += (uint64_t)n_ctx * fllm_vector_rope_row_bytes(i->head_dim);
 	b += 16ull * (i->dim + i->hidden_dim + i->vocab_size) + 64ull * 32;
-	return b;
+	b += (uint64_t)i->n_layers * (n_ctx / 16 + 1) *
+	     fllm_attention_block_bytes(i->n_kv_heads, 16, i->head_dim);
+	return b + 4ull * (n_ctx / 16 + 1);
 }
 
 int ref_card_create(const fllm_model *m, uint32_t n_ctx, struct ref_card **out)
@@ -84,7 +90,8 @@ int ref_card_create(const fllm_model *m, uint32_t n_ctx, struct ref_card **out)
 	r->size = ref_bytes(m, n_ctx);
 	r->mem = calloc(1, r->size);
 	r->mat = calloc(i->n_layers * REF_MATS + 1, sizeof(*r->mat));
-	if (!r->mem || !r->mat || fllm_exec_cpu_create(m, n_ctx, 1, &r->host)) {
+	r->aoc = malloc(sizeof(*r->aoc));
+	if (!r->mem || !r->mat || !r->aoc) {
 		ref_card_free(r);
 		return -1;
 	}
@@ -102,7 +109,6 @@ int ref_card_create(const fllm_model *m, uint32_t n_ctx, struct ref_card **out)
 	r->q = ref_take(r, 4ull * i->dim);
 	r->k = ref_take(r, 4ull * i->n_kv_heads * i->head_dim);
 	r->v = ref_take(r, 4ull * i->n_kv_heads * i->head_dim);
-	r->att = ref_take(r, 4ull * i->dim);
 	r->tmp = ref_take(r, 4ull * i->dim);
 	r->gate = ref_take(r, 4ull * i->hidden_dim);
 	r->up = ref_take(r, 4ull * i->hidden_dim);
@@ -112,6 +118,19 @@ int ref_card_create(const fllm_model *m, uint32_t n_ctx, struct ref_card **out)
 	r->norms = ref_take(r, (2ull * i->n_layers + 1) * r->norm_bytes);
 	r->table = ref_take(r, (uint64_t)n_ctx * fllm_vector_rope_row_bytes(i->head_dim));
 	r->params = ref_take(r, 512);
+	/* the KV cache: blocks of 16, every layer's in one region, the
+	 * sequence's table running backwards through it */
+	r->bt = 16;
+	r->cap = (n_ctx + r->bt - 1) / r->bt;
+	r->bb = fllm_attention_block_bytes(i->n_kv_heads, r->bt, i->head_dim);
+	r->kv = ref_take(r, (uint64_t)i->n_layers * r->cap * r->bb);
+	r->desc = ref_take(r, sizeof(struct fllm_attention_seq));
+	r->tab = ref_take(r, 4ull * r->cap);
+	for (uint32_t b = 0; b < r->cap; b++) {
+		uint32_t e = r->cap - 1 - b;
+
+		memcpy(r->mem + r->tab + 4ull * b, &e, 4);
+	}
 	if (r->used > r->size) {
 		fprintf(stderr, "ref_card: image too small\n");
 		ref_card_free(r);
@@ -134,8 +153,7 @@ void ref_card_free(struct ref_card *r)
 {
 	if (!r)
 		return;
-	if (r->host)
-		r->host->ops->free(r->host);
+	free(r->aoc);
 	free(r->mem);
 	free(r->mat);
 	free(r);
@@ -162,8 +180,7 @@ static int ref_op(struct ref_card *r, uint32_t op, int quant, uint32_t n, uint64
 
 	fllm_vector_params_init(&v, op, quant ? FLLM_VECTOR_F_QUANT : 0, n, 1, quant ? r->g : 0);
 	v.in_addr = in;
-	if (in2 != UINT64_MAX)
-		v.in2_addr = in2;
+	v.in2_addr = in2;
 	v.out_addr = out;
 	return ref_vec(r, &v);
 }
@@ -211,11 +228,43 @@ static int ref_lg(struct ref_card *r, const struct ref_mat *rm, uint64_t act, ui
 	return e == FLLM_CARD_OK ? 0 : -1;
 }
 
+/* Layer l's APPEND of k, v at pos, or DECODE of q into xa (quantized). */
+static int ref_att(struct ref_card *r, uint32_t l, uint32_t op, uint32_t pos)
+{
+	const fllm_model_info *i = r->i;
+	struct fllm_attention_seq d = { pos, 1, 0, pos / r->bt + 1, r->tab, 0 };
+	uint32_t quant = op == FLLM_ATTN_OP_DECODE;
+	struct fllm_attention_params a;
+	enum fllm_card_err e;
+	uint64_t nf;
+
+	memset(&a, 0, sizeof(a));
+	if (fllm_attention_params_init(&a, op, quant ? FLLM_ATTN_F_QUANT : 0, quant ? r->g : 0,
+				       i->head_dim, i->n_heads, i->n_kv_heads, r->bt, 1, 1,
+				       r->cap) != FLLM_CARD_OK)
+		return -1;
+	a.q_addr = r->q;
+	a.k_addr = r->k;
+	a.v_addr = r->v;
+	a.out_addr = r->xa;
+	if (!quant)
+		a.q_addr = a.out_addr = 0;
+	else
+		a.k_addr = a.v_addr = 0;
+	a.kv_base = r->kv + (uint64_t)l * r->cap * r->bb;
+	a.seq_addr = r->desc;
+	memcpy(r->mem + r->desc, &d, sizeof(d));
+	memcpy(r->mem + r->params, &a, sizeof(a));
+	e = fllm_attention_unit_run(r->aoc, r->mem, r->size, r->params, sizeof(a), &nf);
+	if (e != FLLM_CARD_OK)
+		fprintf(stderr, "ref_card: attention op %u refused: %d\n", op, e);
+	return e == FLLM_CARD_OK ? 0 : -1;
+}
+
 int ref_card_token(struct ref_card *r, int32_t token, uint32_t pos, float *logits)
 {
 	const fllm_model_info *i = r->i;
 	uint32_t kv = i->n_kv_heads * i->head_dim, dim = i->dim, hid = i->hidden_dim;
-	const uint64_t none = UINT64_MAX;
 	int bad = 0;
 
 	memcpy(r->mem + r->x, r->m->tok_embd.f32 + (size_t)token * dim, 4ull * dim);
@@ -226,12 +275,8 @@ int ref_card_token(struct ref_card *r, int32_t token, uint32_t pos, float *logit
 		bad |= ref_lg(r, &mt[0], r->xa, r->q) | ref_lg(r, &mt[1], r->xa, r->k) |
 		       ref_lg(r, &mt[2], r->xa, r->v);
 		bad |= ref_rope(r, r->q, dim, pos) | ref_rope(r, r->k, kv, pos);
-		if (r->host->ops->attention(r->host, l, pos, (float *)(void *)(r->mem + r->q),
-					    (float *)(void *)(r->mem + r->k),
-					    (float *)(void *)(r->mem + r->v),
-					    (float *)(void *)(r->mem + r->att)))
-			return -1;
-		bad |= ref_op(r, FLLM_VECTOR_OP_COPY, 1, dim, r->att, none, r->xa);
+		bad |= ref_att(r, l, FLLM_ATTN_OP_APPEND, pos);
+		bad |= ref_att(r, l, FLLM_ATTN_OP_DECODE, pos);
 		bad |= ref_lg(r, &mt[3], r->xa, r->tmp);
 		bad |= ref_op(r, FLLM_VECTOR_OP_ADD, 0, dim, r->x, r->tmp, r->x);
 		bad |= ref_norm(r, 2 * l + 1);

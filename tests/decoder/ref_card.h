@@ -2,9 +2,10 @@
  * The decoder's arithmetic done by direct calls of the golden kernels on a
  * host memory image: fllm_hls_vector_unit() and fllm_hls_lutgemm_unit(),
  * one operation at a time, with a layout of this file's own (every matrix
- * in one slice, q and k rotated by separate commands), and attention by the
- * CPU executor as the card decoder uses it. What the emulated card computes
- * must equal this bit for bit.
+ * in one slice, q and k rotated by separate commands, one token per
+ * command, the KV cache in one region with the block table running
+ * backwards), and attention through fllm_attention_unit_run(). What the
+ * emulated card computes must equal this bit for bit.
  */
 #ifndef FLLM_TEST_REF_CARD_H
 #define FLLM_TEST_REF_CARD_H

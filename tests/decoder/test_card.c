@@ -124,9 +124,10 @@ static void test_on_the_fly_equals_package(void)
 		FLLM_ASSERT_EQ_U64(st.bits, 4);
 		FLLM_ASSERT_EQ_U64(st.group, 32);
 		FLLM_ASSERT_EQ_U64(st.tokens, 3);
-		FLLM_ASSERT_EQ_U64(st.card_lists, 3 * (L + 1));
-		/* per layer 4 + 1 RoPE (dim 64: q and k contiguous) + 9, head 2 */
-		FLLM_ASSERT_EQ_U64(st.card_commands, 3 * (L * 14 + 2));
+		/* the three tokens are one prefill chunk: one list; per layer 4 + 1
+		 * RoPE (dim 64: q and k contiguous) + 2 attention + 8, head 2 */
+		FLLM_ASSERT_EQ_U64(st.card_lists, 1);
+		FLLM_ASSERT_EQ_U64(st.card_commands, L * 15 + 2);
 		CU_ASSERT(st.card_bytes > 0);
 		FLLM_ASSERT_STATUS(fllm_context_stats_get(b, &st), FLLM_OK);
 		CU_ASSERT_EQUAL(st.quantize_s, 0.0);

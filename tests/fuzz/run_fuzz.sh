@@ -38,7 +38,7 @@ done
 # plus what the parsers and the package reader use: handle counters, status
 # text, the thread pool, the BCQ quantizer and the LUT-GEMM record helpers
 engine=$(ls "$src"/runtime/engine/*/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
-	-e '/card_plan\.c$' -e '/card_token\.c$' -e '/exec_hostq\.c$')
+	-e '/card_plan\.c$' -e '/card_step\.c$' -e '/card_prog\.c$' -e '/exec_hostq\.c$')
 common="$engine $src/runtime/core/handles.c $src/runtime/core/status.c
 	$src/runtime/core/threadpool.c $src/runtime/quant/*.c $src/runtime/cardpack/lutgemm_pack.c
 	$src/hls/lutgemm_params.c $src/tests/fuzz/fuzz_card_stub.c

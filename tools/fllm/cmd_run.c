@@ -66,19 +66,26 @@ static double run_rate(size_t n, double s)
 	return s > 0 ? (double)n / s : 0.0;
 }
 
-/* The card's share of the statistics: commands and lists per token. */
-static void run_card_stats(const fllm_context *ctx)
+/* The card's share of the statistics: command lists of the prompt (its
+ * prefill chunks) and per decoded token. */
+static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
 {
+	const fllm_context_stats *p = &rs->after_prompt;
 	fllm_context_stats cs;
+	uint64_t tokens, lists, cmds;
 
 	fllm_context_stats_get(ctx, &cs);
-	if (!cs.on_card || !cs.tokens)
+	if (!cs.on_card)
 		return;
-	fprintf(stderr, "fllm run: card: %llu command lists and %llu commands for %llu tokens "
-		"(%.1f lists, %.1f commands per token)\n", (unsigned long long)cs.card_lists,
-		(unsigned long long)cs.card_commands, (unsigned long long)cs.tokens,
-		(double)cs.card_lists / (double)cs.tokens,
-		(double)cs.card_commands / (double)cs.tokens);
+	tokens = cs.tokens - p->tokens;
+	lists = cs.card_lists - p->card_lists;
+	cmds = cs.card_commands - p->card_commands;
+	fprintf(stderr, "fllm run: card: prompt %llu tokens in %llu command lists; decode %llu "
+		"tokens in %llu lists of %llu commands (%.1f lists, %.1f commands per token)\n",
+		(unsigned long long)p->tokens, (unsigned long long)p->card_lists,
+		(unsigned long long)tokens, (unsigned long long)lists, (unsigned long long)cmds,
+		tokens ? (double)lists / (double)tokens : 0.0,
+		tokens ? (double)cmds / (double)tokens : 0.0);
 }
 
 /*
@@ -165,7 +172,7 @@ static int run_model(const struct run_opts *o, fllm_model *model, const fllm_tok
 		stats.new_tokens, stats.decode_s * 1e3, run_rate(stats.new_tokens, stats.decode_s),
 		stats.stop, (unsigned long long)o->threads, (double)o->temperature,
 		(unsigned long long)o->seed);
-	run_card_stats(ctx);
+	run_card_stats(ctx, &stats);
 	rc = CLI_EXIT_OK;
 out_smp:
 	fllm_sampler_free(smp);

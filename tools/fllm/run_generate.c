@@ -35,6 +35,7 @@ fllm_status run_generate(fllm_context *ctx, const fllm_tokenizer *tok, fllm_samp
 	stats->prefill_s = run_now() - t0;
 	if (st)
 		return st;
+	fllm_context_stats_get(ctx, &stats->after_prompt);
 	t0 = run_now();
 	while (stats->new_tokens < max_new) {
 		const char *piece;

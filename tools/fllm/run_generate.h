@@ -16,6 +16,7 @@ struct run_stats {
 	size_t new_tokens;
 	double decode_s;		/* sampling, printing and forward passes */
 	const char *stop;		/* why generation stopped */
+	fllm_context_stats after_prompt;	/* the context's counters after the prompt */
 };
 
 /*

@@ -56,8 +56,11 @@ struct fllm_backend_job {
 	struct fllm_cpl *cpl;		/* (n) completions in record order */
 };
 
+struct emu_fastlg;
+
 struct emu_dev {
 	struct fllm_sim *sim;
+	struct emu_fastlg *fastlg;	/* the LUT-GEMM unit's host kernel, or NULL */
 	struct emu_iommu iommu;
 	struct emu_irq irq[FLLM_IRQ_VECTORS];
 	struct fllm_cardmem *mem;
@@ -124,5 +127,10 @@ fllm_status emu_wait(void *priv, struct fllm_backend_job *job, uint64_t timeout_
 void emu_job_free(void *priv, struct fllm_backend_job *job);
 void emu_queue_reap(struct emu_dev *e);
 void emu_queue_abort_all(struct emu_dev *e);
+
+/* emu_fastlg.c: the LUT-GEMM unit computed by the host's integer kernel. */
+fllm_status emu_fastlg_create(struct emu_fastlg **out);
+const struct fllm_sim_unit *emu_fastlg_unit(const struct emu_fastlg *f);
+void emu_fastlg_free(struct emu_fastlg *f);
 
 #endif /* FLLM_EMU_H */

@@ -12,15 +12,16 @@ struct emu_bo {
 	uint64_t addr, size;	/* the range taken from the allocator */
 };
 
-/* Options of an emu spec: "0,mem=1G,channels=8,dma=64K". */
-enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_COUNT };
+/* Options of an emu spec: "0,mem=1G,channels=8,dma=64K,golden=1". */
+enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_GOLDEN, OPT_COUNT };
 
-static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg)
+static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int *golden)
 {
 	struct fllm_option opts[OPT_COUNT] = {
 		[OPT_MEM] = { "mem", FLLM_OPT_SIZE, 1ull << 20, 1ull << 40, 0, 0 },
 		[OPT_CHANNELS] = { "channels", FLLM_OPT_UINT, 1, 1024, 0, 0 },
 		[OPT_DMA] = { "dma", FLLM_OPT_SIZE, 64, 1ull << 30, 0, 0 },
+		[OPT_GOLDEN] = { "golden", FLLM_OPT_UINT, 0, 1, 0, 0 },
 	};
 	uint64_t index = 0;
 	fllm_status st;
@@ -35,6 +36,7 @@ static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg)
 	cfg->mem_channels = opts[OPT_CHANNELS].present ? (uint32_t)opts[OPT_CHANNELS].value : 32;
 	if (opts[OPT_DMA].present)
 		cfg->dma_max_len = (uint32_t)opts[OPT_DMA].value;
+	*golden = opts[OPT_GOLDEN].present && opts[OPT_GOLDEN].value;
 	return FLLM_OK;
 }
 
@@ -43,6 +45,7 @@ static void emu_teardown(struct emu_dev *e)
 {
 	fllm_sim_destroy(e->sim);	/* stops the card thread first */
 	e->sim = NULL;
+	emu_fastlg_free(e->fastlg);
 	emu_queue_abort_all(e);
 	emu_rings_free(e);
 	fllm_cardmem_destroy(e->mem);
@@ -91,9 +94,9 @@ static fllm_status emu_open(const char *spec, void **priv)
 	struct fllm_sim_config cfg;
 	struct emu_dev *e;
 	fllm_status st;
-	int rc;
+	int rc, golden;
 
-	st = parse_spec(spec, &cfg);
+	st = parse_spec(spec, &cfg, &golden);
 	if (st)
 		return st;
 	e = calloc(1, sizeof(*e));
@@ -113,7 +116,13 @@ static fllm_status emu_open(const char *spec, void **priv)
 		st = rc == -ENOMEM ? FLLM_E_NO_MEMORY : FLLM_E_INVALID_ARG;
 		goto err_teardown;
 	}
-	st = read_geometry(e);
+	/* the LUT-GEMM unit on the host's kernel unless golden=1 (emu_fastlg.c) */
+	st = golden ? FLLM_OK : emu_fastlg_create(&e->fastlg);
+	if (!st && e->fastlg &&
+	    fllm_sim_unit_set(e->sim, FLLM_CU_LUTGEMM, emu_fastlg_unit(e->fastlg)))
+		st = FLLM_E_INVALID_ARG;
+	if (!st)
+		st = read_geometry(e);
 	if (!st)
 		st = emu_rings_alloc(e);
 	if (!st)
@@ -190,7 +199,7 @@ static fllm_status emu_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 		snprintf(d->name, sizeof(d->name), "emu:0");
 		snprintf(d->backend, sizeof(d->backend), "emu");
 		snprintf(d->description, sizeof(d->description),
-			 "emulated fllm card, 8 GiB in 32 channels (set with mem=, channels=)");
+			 "emulated fllm card, 8 GiB in 32 channels (set with mem=, channels=; golden=1: hls/ LUT-GEMM kernel)");
 		d->openable = 1;
 		d->pci.numa_node = -1;
 	}

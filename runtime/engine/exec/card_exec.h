@@ -12,8 +12,10 @@
 #include "card_matrix.h"
 #include "executor.h"
 #include "fllm/fllm.h"
+#include "fllm_card_attention.h"
 #include "fllm_lutgemm.h"
 #include "fllm_vector.h"
+#include "kv_pool.h"
 
 /* The linear layers of a decoder layer, in card_layer.mat order. */
 enum card_mat {
@@ -33,35 +35,68 @@ struct card_weight {
 struct card_layer_params {
 	uint64_t norm_att;		/* RMSNORM x -> xa (attn_norm) */
 	uint64_t lg[CARD_MATS];		/* LUT-GEMM of each matrix */
-	uint64_t copy_att;		/* COPY att -> xa, quantized */
+	uint64_t append;		/* ATTENTION APPEND k, v -> KV cache */
+	uint64_t attend;		/* ATTENTION DECODE / PREFILL q -> xa, quantized */
 	uint64_t norm_ffn;		/* RMSNORM x -> xa (ffn_norm) */
 	uint64_t silu;			/* SILU_MUL gate, up -> ha */
 };
 
-/* Offsets (bytes, 64-aligned) of everything in the activation BO. */
+/*
+ * The shape of one step: `seqs` sequences of one new token each (decode,
+ * rows = seqs), or one sequence's chunk of `rows` tokens (prefill, seqs =
+ * 1). One token is a decode step.
+ */
+struct card_shape {
+	uint32_t rows;
+	uint32_t seqs;
+};
+
+static inline int card_shape_prefill(const struct card_shape *s)
+{
+	return s->rows > 1 && s->seqs == 1;
+}
+
+/* One command of a step's program: its unit, parameter block and matrix. */
+struct card_cmd {
+	uint8_t unit;			/* FLLM_CU_LUTGEMM, _VECTOR or _ATTENTION */
+	uint32_t mat;			/* LUT-GEMM: index into exec_card.w */
+	uint64_t at;			/* offset of the block in the activation BO */
+};
+
+/*
+ * Offsets (bytes, 64-aligned) of everything in the activation BO. Every
+ * buffer has rows_max rows (tokens); row strides are the units' smallest
+ * legal ones, except qkv, whose rows hold q, k and v of one token.
+ */
 struct card_plan {
-	uint64_t rope;			/* 1 or 2 ROPE blocks, rewritten per token */
-	uint64_t x;			/* (dim) fp32 residual stream, after the ROPE blocks */
-	uint64_t tok_bytes;		/* rope .. end of x: the per-token upload */
-	uint64_t xa;			/* activation record of K = dim */
-	uint64_t qkv;			/* q (dim), k (kv_dim), v (kv_dim) fp32 */
-	uint64_t k_off, v_off;		/* of k and v from qkv */
-	uint64_t qkv_bytes;		/* qkv .. end of v */
-	uint64_t att;			/* (dim) fp32 attention output from the host */
-	uint64_t tmp;			/* (dim) fp32 wo / w_down outputs */
-	uint64_t gate, up;		/* (hidden_dim) fp32 each */
-	uint64_t ha;			/* activation record of K = hidden_dim */
-	uint64_t logits;		/* (vocab_size) fp32 */
+	uint32_t rows_max;		/* tokens per step */
+	uint32_t n_rope;		/* 1: q and k of a token rotated by one command */
+	/* the per-step upload, from offset 0 */
+	uint64_t rope;			/* (rows_max * n_rope) ROPE blocks */
+	uint64_t desc;			/* (rows_max) attention sequence descriptors */
+	uint64_t x, x_stride;		/* (rows_max, dim) fp32 residual stream, last */
+	/* activations */
+	uint64_t xa, xa_stride;		/* activation records of K = dim */
+	uint64_t qkv, qkv_stride;	/* rows of q (dim), k, v (kv_dim) fp32 */
+	uint64_t k_off, v_off;		/* of k and v in a qkv row */
+	uint64_t tmp;			/* (rows_max, dim) wo / w_down outputs, x_stride */
+	uint64_t gate, up, h_stride;	/* (rows_max, hidden_dim) fp32 each */
+	uint64_t ha, ha_stride;		/* activation records of K = hidden_dim */
+	uint64_t logits, logits_stride;	/* (rows_max, vocab_size) fp32 */
 	uint64_t norms;			/* (2 n_layers + 1) norm-weight records */
 	uint64_t norm_bytes;		/* one record */
 	uint64_t table;			/* RoPE table, n_ctx rows */
+	uint64_t tables, table_stride;	/* (slots) KV block tables, uint32 each */
+	/* parameter blocks, rewritten when the step's shape changes */
+	uint64_t params, params_bytes;
 	uint64_t add;			/* ADD x + tmp -> x (shared by every layer) */
 	uint64_t head_norm, head_lg;	/* output_norm and classifier blocks */
 	struct card_layer_params *layer;	/* (n_layers) */
-	uint32_t n_rope;		/* 1: q and k rotated by one command */
+	uint64_t kv;			/* host image only: the layers' pools, at the end */
 	uint64_t bytes;			/* size of the BO */
 	uint64_t base;			/* address of offset 0 in the blocks: the BO's
 					 * card address, or 0 for a host image */
+	uint64_t *kv_addr;		/* (n_layers) address of each layer's KV pool */
 };
 
 struct exec_card {
@@ -69,18 +104,30 @@ struct exec_card {
 	const fllm_model *model;
 	const fllm_model_info *info;
 	fllm_device *dev;
-	struct fllm_exec *host;		/* CPU executor: attention and its KV cache */
 	uint32_t n_ctx, group, bits_max, channels;
+	uint32_t n_slots;		/* sequences */
+	uint32_t block_tokens;		/* KV block positions */
+	uint64_t block_bytes;		/* one KV block of one layer */
+	uint32_t pool_blocks;		/* KV blocks in each layer's pool */
 	struct card_weight *w;		/* (n_layers * CARD_MATS + 1), classifier last */
 	fllm_bo **wbo;			/* (channels) weights of each channel, NULL if none */
 	fllm_bo *act;			/* activations, records, tables, parameter blocks */
+	fllm_bo **kvbo;			/* (n_layers) KV pools */
 	struct card_plan plan;
-	fllm_cmdlist **lists;		/* (n_layers + 1) recorded once, submitted per token */
-	uint8_t *tok_buf;		/* (plan.tok_bytes) ROPE blocks and x, sent per token */
-	float *qkv;			/* (plan.qkv_bytes / 4) q, k, v read back */
-	float *att;			/* (dim) attention output */
+	struct kv_pool kv;
+	struct card_shape shape;	/* of the parameter blocks now in place */
+	fllm_cmdlist **lists;		/* (2 * (rows_max + 1)) by shape, made on first use */
+	struct card_cmd *prog;		/* (card_prog_max) a step's commands */
+	uint8_t *tok_buf;		/* (plan.x + rows_max * x_stride) per-step upload */
+	uint8_t *param_img;		/* (plan.params_bytes) parameter blocks */
+	uint8_t *logit_buf;		/* (rows_max, plan.logits_stride) read back */
 	double quantize_s, upload_s;
 	uint64_t card_bytes, lists_run, cmds_run;
+	/* where a step's data goes and how its commands run: the card's BO and
+	 * command lists (exec_card.c), or cpu-q's host image (exec_hostq.c) */
+	fllm_status (*act_write)(struct exec_card *c, uint64_t off, const void *src, uint64_t len);
+	fllm_status (*act_read)(struct exec_card *c, uint64_t off, void *dst, uint64_t len);
+	fllm_status (*run)(struct exec_card *c, const struct card_shape *s);
 };
 
 /* Matrix mat of layer l (CARD_MATS for the classifier, l ignored). */
@@ -108,18 +155,35 @@ void card_exec_release(struct exec_card *c);
 fllm_status card_weights_prepare(struct exec_card *c, const fllm_quant_params *qp);
 fllm_status card_weights_upload(struct exec_card *c);
 
-/* card_plan.c: lay out the activation BO, write norm records, the RoPE
- * table and every fixed parameter block. */
-fllm_status card_plan_build(struct exec_card *c);
-/* The two steps of card_plan_build, for executors that keep the image in
- * host memory (exec_hostq.c): the layout with tok_buf, qkv and att, then
- * the image's contents (img: plan.bytes, zeroed) with addresses from
- * plan.base. The ROPE blocks go to tok_buf, not img. */
-fllm_status card_plan_layout(struct exec_card *c);
+/*
+ * card_plan.c: lay out the activation BO (card_plan_layout: also the host
+ * buffers and the KV settings, in c from p), and fill an image of it
+ * (card_plan_fill; img: plan.bytes, zeroed; addresses from plan.base):
+ * norm records, the RoPE table and the parameter blocks for c->shape.
+ * card_plan_params writes the parameter blocks alone for shape s into
+ * c->param_img; card_plan_tokens the per-step upload into c->tok_buf.
+ * card_plan_build does it all for the card, with c->dev.
+ */
+fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p);
 fllm_status card_plan_fill(struct exec_card *c, uint8_t *img);
+void card_plan_params(struct exec_card *c, const struct card_shape *s);
+uint64_t card_plan_tokens(struct exec_card *c, const struct card_shape *s,
+			  const struct exec_batch_entry *e, uint32_t n);
+fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *p);
 
-/* card_token.c: record the per-token command lists once; run one token. */
-fllm_status card_lists_record(struct exec_card *c);
-fllm_status card_token_run(struct fllm_exec *ex, const float *x, uint32_t pos, float *logits);
+/* card_prog.c: the commands of a step of shape s; returns their count
+ * (at most card_prog_max). */
+uint32_t card_prog_max(const struct exec_card *c);
+uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
+			 struct card_cmd *out);
+/* The shape of entries e[0..n) (the executor's step rules, executor.h). */
+fllm_status card_step_shape(const struct exec_card *c, const struct exec_batch_entry *e,
+			    uint32_t n, struct card_shape *s);
+
+/* card_step.c: the step and sequence operations of both executors, and the
+ * card's `run` hook (the list of shape s, recorded on first use). */
+fllm_status card_step(struct fllm_exec *ex, const struct exec_batch_entry *e, uint32_t n);
+void card_seq_drop(struct fllm_exec *ex, uint32_t slot);
+fllm_status card_run_list(struct exec_card *c, const struct card_shape *s);
 
 #endif /* FLLM_ENGINE_CARD_EXEC_H */

@@ -1,10 +1,10 @@
 /*
  * The card executor's activation BO: where every buffer, record, table and
- * parameter block lives (struct card_plan), and its first contents: the
- * norm-weight records, the RoPE table and every parameter block that does
- * not change from token to token (all but the ROPE blocks' position). One
- * set of buffers serves every layer, so a layer's blocks differ only in
- * their weight addresses.
+ * parameter block lives (struct card_plan), and its contents: the
+ * norm-weight records, the RoPE table, the parameter blocks of a step's
+ * shape, and the per-step upload (ROPE blocks, attention descriptors, the
+ * embedding rows). One set of buffers of rows_max rows serves every layer,
+ * so a layer's blocks differ only in their weight and KV pool addresses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,9 @@
 
 #define CARD_VEC_BYTES ((uint64_t)sizeof(struct fllm_vector_params))
 #define CARD_LG_BYTES ((uint64_t)sizeof(struct fllm_lutgemm_params))
+#define CARD_ATT_BYTES ((uint64_t)sizeof(struct fllm_attention_params))
+#define CARD_DESC_BYTES ((uint64_t)sizeof(struct fllm_attention_seq))
+#define CARD_KV_BLOCK 16u	/* positions per KV block */
 
 /* Take bytes (rounded up to 64) at the end of the plan. */
 static uint64_t plan_take(struct card_plan *p, uint64_t bytes)
@@ -25,34 +28,76 @@ static uint64_t plan_take(struct card_plan *p, uint64_t bytes)
 	return at;
 }
 
+/* KV settings from p: slots, block size and bytes, pool blocks per layer. */
+static fllm_status plan_kv(struct exec_card *c, const fllm_context_params *p)
+{
+	const fllm_model_info *i = c->info;
+	uint64_t per_block, full;
+	uint32_t cap;
+
+	c->n_slots = p->n_seqs ? p->n_seqs : 1;
+	c->block_tokens = CARD_KV_BLOCK;
+	c->block_bytes = fllm_attention_block_bytes(i->n_kv_heads, CARD_KV_BLOCK, i->head_dim);
+	cap = (c->n_ctx + CARD_KV_BLOCK - 1) / CARD_KV_BLOCK;
+	full = (uint64_t)cap * c->n_slots;
+	per_block = c->block_bytes * i->n_layers;
+	if (!p->kv_mem) {
+		c->pool_blocks = (uint32_t)(full < UINT32_MAX ? full : UINT32_MAX);
+		return FLLM_OK;
+	}
+	/* the budget must hold one whole sequence; more than all of them is not needed */
+	if (p->kv_mem / per_block < cap)
+		return FLLM_E_INVALID_ARG;
+	c->pool_blocks = (uint32_t)(p->kv_mem / per_block < full ? p->kv_mem / per_block : full);
+	return FLLM_OK;
+}
+
 /* Offsets of every buffer and block. */
-static fllm_status plan_layout(struct exec_card *c)
+static fllm_status plan_layout(struct exec_card *c, const fllm_context_params *cp)
 {
 	const fllm_model_info *i = c->info;
 	struct card_plan *p = &c->plan;
 	uint64_t kv = 4ull * i->n_kv_heads * i->head_dim, g = c->group;
+	uint32_t r, want = cp->batch;
+	fllm_status st;
 
+	if (want > FLLM_LUTGEMM_N_MAX)
+		return FLLM_E_INVALID_ARG;
+	if ((st = plan_kv(c, cp)))
+		return st;
+	if (!want)
+		want = c->n_slots > 16 ? c->n_slots : 16;
+	r = p->rows_max = want < FLLM_LUTGEMM_N_MAX ? want : FLLM_LUTGEMM_N_MAX;
 	p->layer = calloc(i->n_layers, sizeof(*p->layer));
-	if (!p->layer)
+	p->kv_addr = calloc(i->n_layers, sizeof(*p->kv_addr));
+	if (!p->layer || !p->kv_addr)
 		return FLLM_E_NO_MEMORY;
 	p->k_off = fllm_lutgemm_align(4ull * i->dim);
 	p->v_off = p->k_off + fllm_lutgemm_align(kv);
-	p->qkv_bytes = p->v_off + kv;
+	p->qkv_stride = p->v_off + fllm_lutgemm_align(kv);
 	p->n_rope = p->k_off == 4ull * i->dim ? 1 : 2;
-	p->rope = plan_take(p, p->n_rope * CARD_VEC_BYTES + 4ull * i->dim);
-	p->x = p->rope + p->n_rope * CARD_VEC_BYTES;
-	p->tok_bytes = p->n_rope * CARD_VEC_BYTES + 4ull * i->dim;
-	p->xa = plan_take(p, fllm_lutgemm_act_bytes(i->dim, (uint32_t)g));
-	p->qkv = plan_take(p, p->qkv_bytes);
-	p->att = plan_take(p, 4ull * i->dim);
-	p->tmp = plan_take(p, 4ull * i->dim);
-	p->gate = plan_take(p, 4ull * i->hidden_dim);
-	p->up = plan_take(p, 4ull * i->hidden_dim);
-	p->ha = plan_take(p, fllm_lutgemm_act_bytes(i->hidden_dim, (uint32_t)g));
-	p->logits = plan_take(p, 4ull * i->vocab_size);
+	p->x_stride = fllm_lutgemm_align(4ull * i->dim);
+	p->xa_stride = fllm_lutgemm_act_bytes(i->dim, (uint32_t)g);
+	p->h_stride = fllm_lutgemm_align(4ull * i->hidden_dim);
+	p->ha_stride = fllm_lutgemm_act_bytes(i->hidden_dim, (uint32_t)g);
+	p->logits_stride = fllm_lutgemm_align(4ull * i->vocab_size);
+	p->rope = plan_take(p, r * p->n_rope * CARD_VEC_BYTES);
+	p->desc = plan_take(p, r * CARD_DESC_BYTES);
+	p->x = plan_take(p, r * p->x_stride);
+	p->xa = plan_take(p, r * p->xa_stride);
+	p->qkv = plan_take(p, r * p->qkv_stride);
+	p->tmp = plan_take(p, r * p->x_stride);
+	p->gate = plan_take(p, r * p->h_stride);
+	p->up = plan_take(p, r * p->h_stride);
+	p->ha = plan_take(p, r * p->ha_stride);
+	p->logits = plan_take(p, r * p->logits_stride);
 	p->norm_bytes = fllm_vector_weight_bytes(i->dim);
 	p->norms = plan_take(p, (2ull * i->n_layers + 1) * p->norm_bytes);
 	p->table = plan_take(p, (uint64_t)c->n_ctx * fllm_vector_rope_row_bytes(i->head_dim));
+	p->table_stride = fllm_lutgemm_align(4ull * ((c->n_ctx + c->block_tokens - 1) /
+						     c->block_tokens));
+	p->tables = plan_take(p, c->n_slots * p->table_stride);
+	p->params = p->bytes;
 	p->add = plan_take(p, CARD_VEC_BYTES);
 	p->head_norm = plan_take(p, CARD_VEC_BYTES);
 	p->head_lg = plan_take(p, CARD_LG_BYTES);
@@ -62,16 +107,19 @@ static fllm_status plan_layout(struct exec_card *c)
 		lp->norm_att = plan_take(p, CARD_VEC_BYTES);
 		for (uint32_t m = 0; m < CARD_MATS; m++)
 			lp->lg[m] = plan_take(p, CARD_LG_BYTES);
-		lp->copy_att = plan_take(p, CARD_VEC_BYTES);
+		lp->append = plan_take(p, CARD_ATT_BYTES);
+		lp->attend = plan_take(p, CARD_ATT_BYTES);
 		lp->norm_ffn = plan_take(p, CARD_VEC_BYTES);
 		lp->silu = plan_take(p, CARD_VEC_BYTES);
 	}
+	p->params_bytes = p->bytes - p->params;
 	return FLLM_OK;
 }
 
-/* A vector block for op over n elements, one row; addresses relative to the BO. */
-static void plan_vec(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t op, uint32_t flags,
-		     uint32_t n, uint64_t in, uint64_t in2, uint64_t out)
+/* A vector block for op over rows of n elements; addresses relative to the
+ * BO, strides the smallest (the plan's buffers use them). */
+static void plan_vec(struct exec_card *c, uint8_t *at, uint32_t op, uint32_t flags, uint32_t n,
+		     uint32_t rows, uint64_t in, uint64_t in2, uint64_t out)
 {
 	uint64_t base = c->plan.base;
 	struct fllm_vector_params v;
@@ -79,70 +127,161 @@ static void plan_vec(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t op
 	/* shapes were checked against the unit's limits at creation; were one not,
 	 * the zeroed block would make the card refuse the command (FLLM_E_CARD) */
 	memset(&v, 0, sizeof(v));
-	fllm_vector_params_init(&v, op, flags, n, 1, flags ? c->group : 0);
+	fllm_vector_params_init(&v, op, flags, n, rows, flags ? c->group : 0);
 	v.in_addr = base + in;
 	if (op == FLLM_VECTOR_OP_SILU_MUL || op == FLLM_VECTOR_OP_ADD)
 		v.in2_addr = base + in2;
 	v.out_addr = base + out;
-	memcpy(img + at, &v, sizeof(v));
+	memcpy(at, &v, sizeof(v));
 }
 
-/* RMSNORM x -> xa (quantized) with norm record idx. */
-static void plan_norm(struct exec_card *c, uint8_t *img, uint64_t at, uint32_t idx)
+/* RMSNORM of rows of x starting at row x0 -> xa (quantized), norm record idx. */
+static void plan_norm(struct exec_card *c, uint8_t *at, uint32_t idx, uint32_t rows, uint32_t x0)
 {
 	struct card_plan *p = &c->plan;
 	struct fllm_vector_params v;
 	uint32_t eps;
 
-	plan_vec(c, img, at, FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT, c->info->dim, p->x, 0,
-		 p->xa);
-	memcpy(&v, img + at, sizeof(v));
+	plan_vec(c, at, FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT, c->info->dim, rows,
+		 p->x + x0 * p->x_stride, 0, p->xa);
+	memcpy(&v, at, sizeof(v));
 	memcpy(&eps, &c->info->rms_eps, sizeof(eps));
 	v.eps = eps;
 	v.weight_addr = p->base + p->norms + idx * p->norm_bytes;
-	memcpy(img + at, &v, sizeof(v));
+	memcpy(at, &v, sizeof(v));
 }
 
-/* LUT-GEMM of weight w reading the record at act, writing fp32 at out. */
-static void plan_lg(struct exec_card *c, uint8_t *img, uint64_t at, const struct card_weight *w,
-		    uint64_t act, uint64_t out)
+/* LUT-GEMM of weight w over rows tokens: records at act, fp32 rows at out
+ * (out_stride 0: the smallest). */
+static void plan_lg(struct exec_card *c, uint8_t *at, const struct card_weight *w,
+		    uint32_t rows, uint64_t act, uint64_t out, uint64_t out_stride)
 {
 	uint64_t base = c->plan.base;
 	struct fllm_lutgemm_params g;
 
 	memset(&g, 0, sizeof(g));	/* as in plan_vec: a bad shape is refused by the card */
-	fllm_lutgemm_params_init(&g, w->cm.m, w->cm.k, w->cm.group, w->cm.planes, w->cm.flags, 1,
-				 w->slices);
+	fllm_lutgemm_params_init(&g, w->cm.m, w->cm.k, w->cm.group, w->cm.planes, w->cm.flags,
+				 rows, w->slices);
 	g.act_addr = base + act;
 	g.out_addr = base + out;
+	if (out_stride)
+		g.out_stride = out_stride;
 	for (uint32_t s = 0; s < w->slices; s++)
 		g.slice_addr[s] = w->slice_addr[s];
-	memcpy(img + at, &g, sizeof(g));
+	memcpy(at, &g, sizeof(g));
 }
 
-/* The ROPE blocks (position 0) at the front of the per-token upload. */
-static void plan_rope(struct exec_card *c)
+/* Layer l's attention block for op over the step's descriptors. */
+static void plan_att(struct exec_card *c, uint8_t *at, uint32_t l, uint32_t op,
+		     const struct card_shape *s)
 {
 	const fllm_model_info *i = c->info;
 	struct card_plan *p = &c->plan;
-	uint32_t kv = i->n_kv_heads * i->head_dim;
-	uint32_t n[2] = { p->n_rope == 1 ? i->dim + kv : i->dim, kv };
-	uint64_t off[2] = { p->qkv, p->qkv + p->k_off };
+	uint32_t flags = op == FLLM_ATTN_OP_APPEND ? 0 : FLLM_ATTN_F_QUANT;
+	struct fllm_attention_params a;
 
-	for (uint32_t r = 0; r < p->n_rope; r++) {
-		struct fllm_vector_params v;
-
-		plan_vec(c, c->tok_buf, r * CARD_VEC_BYTES, FLLM_VECTOR_OP_ROPE, 0, n[r], off[r],
-			 0, off[r]);
-		memcpy(&v, c->tok_buf + r * CARD_VEC_BYTES, sizeof(v));
-		v.head_dim = (uint16_t)i->head_dim;
-		v.table_addr = p->base + p->table;
-		v.table_rows = c->n_ctx;
-		memcpy(c->tok_buf + r * CARD_VEC_BYTES, &v, sizeof(v));
+	memset(&a, 0, sizeof(a));
+	fllm_attention_params_init(&a, op, flags, flags ? c->group : 0, i->head_dim, i->n_heads,
+				   i->n_kv_heads, c->block_tokens, s->seqs, s->rows,
+				   c->pool_blocks);
+	if (op == FLLM_ATTN_OP_APPEND) {
+		a.k_addr = p->base + p->qkv + p->k_off;
+		a.v_addr = p->base + p->qkv + p->v_off;
+		a.k_stride = a.v_stride = p->qkv_stride;
+	} else {
+		a.q_addr = p->base + p->qkv;
+		a.q_stride = p->qkv_stride;
+		a.out_addr = p->base + p->xa;
+		a.out_stride = p->xa_stride;
 	}
+	a.kv_base = p->kv_addr[l];
+	a.seq_addr = p->base + p->desc;
+	memcpy(at, &a, sizeof(a));
 }
 
-/* See card_exec.h: norm records, the RoPE table and every fixed block into img. */
+/* See card_exec.h: every parameter block for shape s into c->param_img. */
+void card_plan_params(struct exec_card *c, const struct card_shape *s)
+{
+	const fllm_model_info *i = c->info;
+	struct card_plan *p = &c->plan;
+	uint8_t *img = c->param_img - p->params;	/* so plan offsets index it */
+	uint32_t r = s->rows, head = card_shape_prefill(s) ? 1 : r;
+	uint32_t att = card_shape_prefill(s) ? FLLM_ATTN_OP_PREFILL : FLLM_ATTN_OP_DECODE;
+
+	memset(c->param_img, 0, p->params_bytes);
+	plan_vec(c, img + p->add, FLLM_VECTOR_OP_ADD, 0, i->dim, r, p->x, p->tmp, p->x);
+	/* a prefill chunk needs the logits of its last token only */
+	plan_norm(c, img + p->head_norm, 2 * i->n_layers, head, r - head);
+	plan_lg(c, img + p->head_lg, card_w(c, 0, CARD_MATS), head, p->xa, p->logits, 0);
+	for (uint32_t l = 0; l < i->n_layers; l++) {
+		const struct card_layer_params *lp = &p->layer[l];
+		uint64_t out[CARD_MATS] = { p->qkv, p->qkv + p->k_off, p->qkv + p->v_off, p->tmp,
+					    p->gate, p->tmp, p->up };
+
+		plan_norm(c, img + lp->norm_att, 2 * l, r, 0);
+		plan_norm(c, img + lp->norm_ffn, 2 * l + 1, r, 0);
+		for (uint32_t k = 0; k < CARD_MATS; k++)
+			plan_lg(c, img + lp->lg[k], card_w(c, l, (enum card_mat)k), r,
+				k == CARD_WDOWN ? p->ha : p->xa, out[k],
+				k <= CARD_WV ? p->qkv_stride : 0);
+		plan_att(c, img + lp->append, l, FLLM_ATTN_OP_APPEND, s);
+		plan_att(c, img + lp->attend, l, att, s);
+		plan_vec(c, img + lp->silu, FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT,
+			 i->hidden_dim, r, p->gate, p->up, p->ha);
+	}
+	c->shape = *s;
+}
+
+/* The ROPE block rotating n values of rows qkv rows from row at pos. */
+static void plan_rope(struct exec_card *c, uint8_t *at, uint32_t n, uint32_t rows,
+		      uint64_t in, uint32_t pos)
+{
+	const struct card_plan *p = &c->plan;
+	struct fllm_vector_params v;
+
+	plan_vec(c, at, FLLM_VECTOR_OP_ROPE, 0, n, rows, in, 0, in);
+	memcpy(&v, at, sizeof(v));
+	v.in_stride = v.out_stride = p->qkv_stride;
+	v.head_dim = (uint16_t)c->info->head_dim;
+	v.pos = pos;
+	v.table_addr = p->base + p->table;
+	v.table_rows = c->n_ctx;
+	memcpy(at, &v, sizeof(v));
+}
+
+/* See card_exec.h: ROPE blocks, descriptors and x rows of entries e[0..n)
+ * into c->tok_buf; returns the bytes to upload. */
+uint64_t card_plan_tokens(struct exec_card *c, const struct card_shape *s,
+			  const struct exec_batch_entry *e, uint32_t n)
+{
+	const fllm_model_info *i = c->info;
+	const struct card_plan *p = &c->plan;
+	uint32_t kv = i->n_kv_heads * i->head_dim, row = 0;
+	uint32_t len[2] = { p->n_rope == 1 ? i->dim + kv : i->dim, kv };
+	uint64_t off[2] = { 0, p->k_off };
+
+	for (uint32_t k = 0; k < n; k++) {
+		struct fllm_attention_seq d = { 0 };
+
+		for (uint32_t r = 0; r < p->n_rope; r++)
+			plan_rope(c, c->tok_buf + p->rope + (k * p->n_rope + r) * CARD_VEC_BYTES,
+				  len[r], e[k].n, p->qkv + row * p->qkv_stride + off[r], e[k].pos);
+		d.pos = e[k].pos;
+		d.n_tokens = e[k].n;
+		d.row = row;
+		d.table_len = c->kv.seq[e[k].slot].n_blocks;
+		d.table_addr = p->base + p->tables + e[k].slot * p->table_stride;
+		memcpy(c->tok_buf + p->desc + k * CARD_DESC_BYTES, &d, sizeof(d));
+		for (uint32_t t = 0; t < e[k].n; t++)
+			memcpy(c->tok_buf + p->x + (row + t) * p->x_stride,
+			       e[k].x + (uint64_t)t * i->dim, 4ull * i->dim);
+		row += e[k].n;
+	}
+	(void)s;
+	return p->x + (uint64_t)row * p->x_stride;
+}
+
+/* See card_exec.h: norm records, the RoPE table and the blocks of c->shape. */
 fllm_status card_plan_fill(struct exec_card *c, uint8_t *img)
 {
 	const fllm_model *m = c->model;
@@ -162,53 +301,71 @@ fllm_status card_plan_fill(struct exec_card *c, uint8_t *img)
 	    fllm_vector_rope_table_write(img + p->table, c->n_ctx, i->head_dim,
 					 (double)i->rope_theta) != FLLM_CARD_OK)
 		return FLLM_E_INVALID_ARG;
-	plan_vec(c, img, p->add, FLLM_VECTOR_OP_ADD, 0, dim, p->x, p->tmp, p->x);
-	plan_norm(c, img, p->head_norm, 2 * i->n_layers);
-	plan_lg(c, img, p->head_lg, card_w(c, 0, CARD_MATS), p->xa, p->logits);
-	for (uint32_t l = 0; l < i->n_layers; l++) {
-		const struct card_layer_params *lp = &p->layer[l];
-		uint64_t out[CARD_MATS] = { p->qkv, p->qkv + p->k_off, p->qkv + p->v_off, p->tmp,
-					    p->gate, p->tmp, p->up };
-
-		plan_norm(c, img, lp->norm_att, 2 * l);
-		plan_norm(c, img, lp->norm_ffn, 2 * l + 1);
-		for (uint32_t k = 0; k < CARD_MATS; k++)
-			plan_lg(c, img, lp->lg[k], card_w(c, l, (enum card_mat)k),
-				k == CARD_WDOWN ? p->ha : p->xa, out[k]);
-		plan_vec(c, img, lp->copy_att, FLLM_VECTOR_OP_COPY, FLLM_VECTOR_F_QUANT, dim,
-			 p->att, 0, p->xa);
-		plan_vec(c, img, lp->silu, FLLM_VECTOR_OP_SILU_MUL, FLLM_VECTOR_F_QUANT,
-			 i->hidden_dim, p->gate, p->up, p->ha);
-	}
-	plan_rope(c);
+	card_plan_params(c, &c->shape);
+	memcpy(img + p->params, c->param_img, p->params_bytes);
 	return FLLM_OK;
 }
 
 /* See card_exec.h. */
-fllm_status card_plan_layout(struct exec_card *c)
+fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p)
 {
-	fllm_status st = plan_layout(c);
+	fllm_status st = plan_layout(c, p);
 
 	if (st)
 		return st;
-	c->tok_buf = calloc(1, c->plan.tok_bytes);
-	c->qkv = malloc(c->plan.qkv_bytes);
-	c->att = malloc(4ull * c->info->dim);
-	if (!c->tok_buf || !c->qkv || !c->att)
+	c->tok_buf = calloc(1, c->plan.x + c->plan.rows_max * c->plan.x_stride);
+	c->param_img = calloc(1, c->plan.params_bytes);
+	c->lists = calloc(2ull * (c->plan.rows_max + 1), sizeof(*c->lists));
+	c->prog = calloc(card_prog_max(c), sizeof(*c->prog));
+	c->logit_buf = malloc(c->plan.rows_max * c->plan.logits_stride);
+	if (!c->tok_buf || !c->param_img || !c->lists || !c->prog || !c->logit_buf)
 		return FLLM_E_NO_MEMORY;
+	c->shape.rows = c->shape.seqs = 1;
 	return FLLM_OK;
 }
 
+/* Block contents of the card's KV pools, for the KV manager's swapping. */
+static fllm_status card_kv_read(void *ctx, uint32_t layer, uint32_t block, void *dst)
+{
+	struct exec_card *c = ctx;
+
+	return fllm_bo_read(c->kvbo[layer], block * c->block_bytes, dst, c->block_bytes);
+}
+
+static fllm_status card_kv_write(void *ctx, uint32_t layer, uint32_t block, const void *src)
+{
+	struct exec_card *c = ctx;
+
+	return fllm_bo_write(c->kvbo[layer], block * c->block_bytes, src, c->block_bytes);
+}
+
 /* See card_exec.h. */
-fllm_status card_plan_build(struct exec_card *c)
+fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 {
 	fllm_bo_params bp = { .align = FLLM_LUTGEMM_ALIGN, .channel = FLLM_BO_ANY_CHANNEL };
+	const struct kv_pool_io io = { c, card_kv_read, card_kv_write };
+	uint32_t n_layers = c->info->n_layers;
 	struct timespec t0, t1;
 	uint8_t *img;
 	fllm_status st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	st = card_plan_layout(c);
+	st = card_plan_layout(c, cp);
+	if (st)
+		return st;
+	c->kvbo = calloc(n_layers, sizeof(*c->kvbo));
+	if (!c->kvbo)
+		return FLLM_E_NO_MEMORY;
+	for (uint32_t l = 0; l < n_layers; l++) {
+		st = fllm_bo_alloc(c->dev, (uint64_t)c->pool_blocks * c->block_bytes, &bp,
+				   &c->kvbo[l]);
+		if (st)
+			return st;
+		c->plan.kv_addr[l] = fllm_bo_card_addr(c->kvbo[l]);
+		c->card_bytes += (uint64_t)c->pool_blocks * c->block_bytes;
+	}
+	st = kv_pool_init(&c->kv, n_layers, c->block_tokens, c->n_ctx, c->n_slots,
+			  c->pool_blocks, c->block_bytes, &io);
 	if (st)
 		return st;
 	st = fllm_bo_alloc(c->dev, c->plan.bytes, &bp, &c->act);

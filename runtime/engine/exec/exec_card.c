@@ -3,9 +3,9 @@
  * Creation opens the device, checks it has the LUT-GEMM and vector units,
  * brings every linear layer into card form and uploads it, lays out the
  * activation buffers and parameter blocks, and records the per-token
- * command lists. It runs whole tokens only (the `token` operation):
- * attention stays on the host, in a CPU executor that also keeps the KV
- * cache.
+ * command lists. It runs whole steps only (the `step` operation): every
+ * layer, attention with its paged KV cache included, and the head run on
+ * the card, one command list per step (card_step.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,10 @@ static int card_has_unit(const fllm_device_info *di, uint32_t type)
 static fllm_status card_shapes_ok(const fllm_model_info *i)
 {
 	if (i->dim > FLLM_LUTGEMM_K_MAX || i->hidden_dim > FLLM_LUTGEMM_K_MAX ||
-	    i->head_dim > FLLM_VECTOR_HEAD_DIM_MAX || i->vocab_size > FLLM_LUTGEMM_M_MAX)
+	    i->head_dim > FLLM_VECTOR_HEAD_DIM_MAX || i->vocab_size > FLLM_LUTGEMM_M_MAX ||
+	    i->head_dim > FLLM_ATTN_HEAD_DIM_MAX || i->head_dim % FLLM_ATTN_HEAD_DIM_STEP ||
+	    i->n_heads > FLLM_ATTN_HEADS_MAX || !i->n_kv_heads || i->n_heads % i->n_kv_heads ||
+	    i->n_heads * i->head_dim != i->dim)
 		return FLLM_E_UNSUPPORTED;
 	return FLLM_OK;
 }
@@ -73,11 +76,13 @@ void card_exec_release(struct exec_card *c)
 			card_matrix_release(&c->w[k].cm);
 	free(c->w);
 	free(c->plan.layer);
+	free(c->plan.kv_addr);
 	free(c->tok_buf);
-	free(c->qkv);
-	free(c->att);
-	if (c->host)
-		c->host->ops->free(c->host);
+	free(c->param_img);
+	free(c->logit_buf);
+	free(c->prog);
+	free(c->lists);
+	kv_pool_release(&c->kv);
 }
 
 /* Undo whatever creation reached, in reverse: lists, BOs, matrices, host, device. */
@@ -88,10 +93,13 @@ static void card_free(struct fllm_exec *ex)
 	if (!c)
 		return;
 	if (c->lists)
-		for (uint32_t l = 0; l <= c->info->n_layers; l++)
-			fllm_cmdlist_free(c->lists[l]);
-	free(c->lists);
+		for (uint32_t k = 0; k < 2 * (c->plan.rows_max + 1); k++)
+			fllm_cmdlist_free(c->lists[k]);
 	fllm_bo_free(c->act);
+	if (c->kvbo)
+		for (uint32_t l = 0; l < c->info->n_layers; l++)
+			fllm_bo_free(c->kvbo[l]);
+	free(c->kvbo);
 	if (c->wbo)
 		for (uint32_t ch = 0; ch < c->channels; ch++)
 			fllm_bo_free(c->wbo[ch]);
@@ -114,13 +122,31 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->card_bytes = c->card_bytes;
 	out->card_lists = c->lists_run;
 	out->card_commands = c->cmds_run;
+	out->kv_blocks = c->pool_blocks;
+	out->kv_block_bytes = c->block_bytes * c->info->n_layers;
+	out->kv_swaps_out = c->kv.swaps_out;
+	out->kv_swaps_in = c->kv.swaps_in;
+	out->kv_swap_bytes = c->kv.swap_bytes;
 }
 
-/* Whole tokens only: the per-operation slots stay empty (docs/decoder.md). */
+/* A step's data to and from the activation BO. */
+static fllm_status card_act_write(struct exec_card *c, uint64_t off, const void *src,
+				  uint64_t len)
+{
+	return fllm_bo_write(c->act, off, src, len);
+}
+
+static fllm_status card_act_read(struct exec_card *c, uint64_t off, void *dst, uint64_t len)
+{
+	return fllm_bo_read(c->act, off, dst, len);
+}
+
+/* Whole steps only: the per-operation slots stay empty (docs/decoder.md). */
 static const struct fllm_exec_ops card_ops = {
 	.name = "card",
 	.free = card_free,
-	.token = card_token_run,
+	.step = card_step,
+	.seq_drop = card_seq_drop,
 	.stats = card_stats,
 };
 
@@ -143,6 +169,9 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 		return st;
 	}
 	c->base.ops = &card_ops;
+	c->act_write = card_act_write;
+	c->act_read = card_act_read;
+	c->run = card_run_list;
 	st = fllm_device_open(p->device, &c->dev);
 	if (st)
 		goto err_free;
@@ -150,20 +179,15 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	if (st)
 		goto err_free;
 	if (!card_has_unit(&di, FLLM_CU_LUTGEMM) || !card_has_unit(&di, FLLM_CU_VECTOR) ||
-	    !di.mem_channels) {
+	    !card_has_unit(&di, FLLM_CU_ATTENTION) || !di.mem_channels) {
 		st = FLLM_E_UNSUPPORTED;
 		goto err_free;
 	}
 	c->channels = di.mem_channels;
-	c->lists = calloc(m->info.n_layers + 1, sizeof(*c->lists));
-	if (!c->lists) {
-		st = FLLM_E_NO_MEMORY;
+	if ((st = card_weights_prepare(c, &qp)) || (st = card_weights_upload(c)) ||
+	    (st = card_plan_build(c, p)))
 		goto err_free;
-	}
-	if ((st = fllm_exec_cpu_create(m, n_ctx, 1, &c->host)) ||
-	    (st = card_weights_prepare(c, &qp)) || (st = card_weights_upload(c)) ||
-	    (st = card_plan_build(c)) || (st = card_lists_record(c)))
-		goto err_free;
+	c->base.rows_max = c->plan.rows_max;
 	*out = &c->base;
 	return FLLM_OK;
 

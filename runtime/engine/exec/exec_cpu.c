@@ -20,8 +20,9 @@ struct exec_cpu {
 	struct fllm_exec base;
 	const fllm_model_info *info;
 	struct fllm_threadpool *pool;
-	struct fllm_kv_cache kv;
-	uint32_t n_ctx;
+	struct fllm_kv_cache *kv;	/* (n_slots) made on first selection */
+	struct fllm_kv_cache *cur;	/* the selected slot's */
+	uint32_t n_ctx, n_slots;
 	float *att;		/* (n_heads, n_ctx) attention scores */
 	float *inv_freq;	/* (head_dim / 2) RoPE frequency of pair i */
 };
@@ -140,8 +141,8 @@ static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t 
 
 	if (pos >= c->n_ctx)
 		return FLLM_E_STATE;
-	memcpy(fllm_kv_k(&c->kv, layer, pos), k, kv_dim * sizeof(float));
-	memcpy(fllm_kv_v(&c->kv, layer, pos), v, kv_dim * sizeof(float));
+	memcpy(fllm_kv_k(c->cur, layer, pos), k, kv_dim * sizeof(float));
+	memcpy(fllm_kv_v(c->cur, layer, pos), v, kv_dim * sizeof(float));
 	for (uint32_t h = 0; h < i->n_heads; h++) {
 		const float *qh = q + (size_t)h * hd;
 		float *att = c->att + (size_t)h * c->n_ctx;
@@ -149,7 +150,7 @@ static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t 
 		uint32_t kvo = (h / group) * hd;
 
 		for (uint32_t t = 0; t <= pos; t++) {
-			const float *kt = fllm_kv_k(&c->kv, layer, t) + kvo;
+			const float *kt = fllm_kv_k(c->cur, layer, t) + kvo;
 			float score = 0.0f;
 
 			for (uint32_t j = 0; j < hd; j++)
@@ -159,7 +160,7 @@ static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t 
 		softmax_f32(att, pos + 1);
 		memset(oh, 0, hd * sizeof(float));
 		for (uint32_t t = 0; t <= pos; t++) {
-			const float *vt = fllm_kv_v(&c->kv, layer, t) + kvo;
+			const float *vt = fllm_kv_v(c->cur, layer, t) + kvo;
 
 			for (uint32_t j = 0; j < hd; j++)
 				oh[j] += att[t] * vt[j];
@@ -192,10 +193,37 @@ static void cpu_free(struct fllm_exec *ex)
 	if (!c)
 		return;
 	fllm_threadpool_free(c->pool);
-	fllm_kv_cache_release(&c->kv);
+	if (c->kv)
+		for (uint32_t s = 0; s < c->n_slots; s++)
+			fllm_kv_cache_release(&c->kv[s]);
+	free(c->kv);
 	free(c->att);
 	free(c->inv_freq);
 	free(c);
+}
+
+/* Slot's cache from now on, made (n_ctx positions, every layer) at first use. */
+static fllm_status cpu_seq_select(struct fllm_exec *ex, uint32_t slot)
+{
+	struct exec_cpu *c = (struct exec_cpu *)ex;
+	const fllm_model_info *i = c->info;
+	struct fllm_kv_cache *kv = &c->kv[slot];
+
+	if (!kv->k) {
+		fllm_status st = fllm_kv_cache_init(kv, i->n_layers, c->n_ctx,
+						    i->n_kv_heads * i->head_dim);
+		if (st)
+			return st;
+	}
+	c->cur = kv;
+	return FLLM_OK;
+}
+
+/* Positions are rewritten before they are read: nothing to forget. */
+static void cpu_seq_drop(struct fllm_exec *ex, uint32_t slot)
+{
+	(void)ex;
+	(void)slot;
 }
 
 static const struct fllm_exec_ops cpu_ops = {
@@ -208,11 +236,13 @@ static const struct fllm_exec_ops cpu_ops = {
 	.swiglu = cpu_swiglu,
 	.add = cpu_add,
 	.free = cpu_free,
+	.seq_drop = cpu_seq_drop,
+	.seq_select = cpu_seq_select,
 };
 
 /* See executor.h. RoPE frequencies as run.c computes them. */
 fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n_threads,
-				 struct fllm_exec **out)
+				 uint32_t n_slots, struct fllm_exec **out)
 {
 	const fllm_model_info *i = &m->info;
 	struct exec_cpu *c;
@@ -225,14 +255,16 @@ fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n
 	c->base.ops = &cpu_ops;
 	c->info = i;
 	c->n_ctx = n_ctx;
+	c->n_slots = n_slots ? n_slots : 1;
+	c->kv = calloc(c->n_slots, sizeof(*c->kv));
 	c->att = malloc((size_t)i->n_heads * n_ctx * sizeof(float));
 	c->inv_freq = malloc(i->head_dim / 2 * sizeof(float));
 	st = FLLM_E_NO_MEMORY;
-	if (!c->att || !c->inv_freq)
+	if (!c->kv || !c->att || !c->inv_freq)
 		goto err_free;
 	for (uint32_t k = 0; k < i->head_dim; k += 2)
 		c->inv_freq[k / 2] = 1.0f / powf(i->rope_theta, (float)k / (float)i->head_dim);
-	st = fllm_kv_cache_init(&c->kv, i->n_layers, n_ctx, i->n_kv_heads * i->head_dim);
+	st = cpu_seq_select(&c->base, 0);
 	if (st)
 		goto err_free;
 	st = fllm_threadpool_create(n_threads, &c->pool);

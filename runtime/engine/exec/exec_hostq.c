@@ -4,17 +4,21 @@
  * the card's. It reuses the card executor's planning: the same matrices in
  * card form (card_weights_prepare), the same activation image with the
  * same parameter blocks (card_plan_layout / card_plan_fill with base
- * address 0), kept in host memory instead of a BO. A token then runs the
- * card's command sequence on that image: vector blocks through the vector
- * unit's golden function (fllm_vector_unit_run), LUT-GEMM blocks through
- * runtime/cpu's integer LUT-GEMM on prepared packs of the row records, and
- * attention in a CPU executor, exactly as the card executor does it.
+ * address 0), kept in host memory instead of a BO, with the layers' KV
+ * pools at its end. A step runs the card's program (card_prog.c) on that
+ * image through the card executor's step code (card_step.c): vector blocks
+ * through the vector unit's golden function (fllm_vector_unit_run),
+ * attention blocks through the attention unit's (fllm_attention_unit_run),
+ * LUT-GEMM blocks through runtime/cpu's integer LUT-GEMM on prepared packs
+ * of the row records. The pool holds every sequence's whole context, so
+ * nothing is ever swapped.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "card_exec.h"
+#include "fllm_attention.h"
 #include "../../cpu/fllm_cpu.h"
 
 struct exec_hostq {
@@ -23,9 +27,16 @@ struct exec_hostq {
 	fllm_cpu_ctx *cpu;		/* integer LUT-GEMM variant, threads, scratch */
 	fllm_cpu_lutgemm_pack **pack;	/* (n_layers * CARD_MATS + 1) as card.w */
 	struct fllm_vector_onchip *oc;	/* the vector unit's on-chip memories */
-	uint8_t *img;			/* (card.plan.bytes) the activation image, 64-aligned */
-	uint64_t cmds_run;		/* vector and LUT-GEMM blocks run */
+	struct fllm_attention_onchip *aoc;	/* the attention unit's */
+	uint8_t *img;			/* (img_bytes) the activation image, 64-aligned */
+	uint64_t img_bytes;		/* card.plan.bytes and the KV pools */
+	uint64_t cmds_run;		/* blocks run */
 };
+
+static struct exec_hostq *hostq_of(struct exec_card *c)
+{
+	return (struct exec_hostq *)((char *)c - offsetof(struct exec_hostq, card));
+}
 
 /* Undo whatever creation reached: packs, context, image, matrices, host. */
 static void hostq_free(struct fllm_exec *ex)
@@ -42,95 +53,109 @@ static void hostq_free(struct fllm_exec *ex)
 	free(h->pack);
 	fllm_cpu_ctx_free(h->cpu);
 	free(h->oc);
+	free(h->aoc);
 	free(h->img);
 	card_exec_release(&h->card);
 	free(h);
 }
 
-/* The vector block at offset at of the image, as the card's vector unit runs it. */
-static fllm_status hostq_vec(struct exec_hostq *h, uint64_t at)
+/* The vector or attention block at offset at of the image, as the card's
+ * unit runs it. */
+static fllm_status hostq_unit(struct exec_hostq *h, uint8_t unit, uint64_t at)
 {
+	enum fllm_card_err err;
 	uint64_t nonfinite;
 
 	h->cmds_run++;
-	if (fllm_vector_unit_run(h->oc, h->img, h->card.plan.bytes, at,
-				 sizeof(struct fllm_vector_params), &nonfinite) != FLLM_CARD_OK)
-		return FLLM_E_CARD;
-	return FLLM_OK;
+	if (unit == FLLM_CU_VECTOR)
+		err = fllm_vector_unit_run(h->oc, h->img, h->img_bytes, at,
+					   sizeof(struct fllm_vector_params), &nonfinite);
+	else
+		err = fllm_attention_unit_run(h->aoc, h->img, h->img_bytes, at,
+					      sizeof(struct fllm_attention_params), &nonfinite);
+	return err == FLLM_CARD_OK ? FLLM_OK : FLLM_E_CARD;
 }
 
-/* The LUT-GEMM block at offset at: its activation record and output live in
- * the image (addresses are offsets, base 0), its weights in pack pk. */
+/* The LUT-GEMM block at offset at: its activation records and outputs live
+ * in the image (addresses are offsets, base 0), its weights in pack pk. */
 static fllm_status hostq_lg(struct exec_hostq *h, uint64_t at, const fllm_cpu_lutgemm_pack *pk)
 {
 	struct fllm_lutgemm_params g;
-	const uint8_t *rec;		/* (act_bytes(k, group)) activation record */
-	fllm_cpu_lutgemm_acts x;
-
-	memcpy(&g, h->img + at, sizeof(g));
-	rec = h->img + g.act_addr;
-	x.n = 1;
-	x.ex = (const int32_t *)rec;
-	x.msx = (const uint16_t *)(rec + FLLM_LUTGEMM_ACT_MSX);
-	x.xq = (const int8_t *)(rec + fllm_lutgemm_act_xq_offset(g.k, g.group));
-	h->cmds_run++;
-	return fllm_cpu_lutgemm_packed(h->cpu, pk, &x, (float *)(h->img + g.out_addr), g.m);
-}
-
-/* Layer l: the card's list halves (card_token.c) with attention between. */
-static fllm_status hostq_layer(struct exec_hostq *h, uint32_t l, uint32_t pos)
-{
-	struct exec_card *c = &h->card;
-	const struct card_plan *p = &c->plan;
-	const struct card_layer_params *lp = &p->layer[l];
-	fllm_cpu_lutgemm_pack **pk = &h->pack[l * CARD_MATS];
-	float *qkv = (float *)(h->img + p->qkv);	/* q (dim), k, v (kv_dim) */
-	fllm_status st;
-
-	if ((st = hostq_vec(h, lp->norm_att)))
-		return st;
-	for (uint32_t m = CARD_WQ; m <= CARD_WV; m++)
-		if ((st = hostq_lg(h, lp->lg[m], pk[m])))
-			return st;
-	for (uint32_t r = 0; r < p->n_rope; r++)
-		if ((st = hostq_vec(h, p->rope + r * sizeof(struct fllm_vector_params))))
-			return st;
-	st = c->host->ops->attention(c->host, l, pos, qkv, qkv + p->k_off / 4,
-				     qkv + p->v_off / 4, (float *)(h->img + p->att));
-	if (st || (st = hostq_vec(h, lp->copy_att)) ||
-	    (st = hostq_lg(h, lp->lg[CARD_WO], pk[CARD_WO])) || (st = hostq_vec(h, p->add)) ||
-	    (st = hostq_vec(h, lp->norm_ffn)) ||
-	    (st = hostq_lg(h, lp->lg[CARD_WGATE], pk[CARD_WGATE])) ||
-	    (st = hostq_lg(h, lp->lg[CARD_WUP], pk[CARD_WUP])) || (st = hostq_vec(h, lp->silu)) ||
-	    (st = hostq_lg(h, lp->lg[CARD_WDOWN], pk[CARD_WDOWN])))
-		return st;
-	return hostq_vec(h, p->add);
-}
-
-/* One token: position and x into the image, every layer, the head, logits out. */
-static fllm_status hostq_token(struct fllm_exec *ex, const float *x, uint32_t pos,
-			       float *logits)
-{
-	struct exec_hostq *h = (struct exec_hostq *)ex;
-	struct exec_card *c = &h->card;
-	const struct card_plan *p = &c->plan;
 	fllm_status st = FLLM_OK;
 
-	if (pos >= c->n_ctx)
-		return FLLM_E_STATE;
-	for (uint32_t r = 0; r < p->n_rope; r++)
-		memcpy(h->img + p->rope + r * sizeof(struct fllm_vector_params) +
-		       offsetof(struct fllm_vector_params, pos), &pos, sizeof(pos));
-	memcpy(h->img + p->x, x, 4ull * c->info->dim);
-	for (uint32_t l = 0; !st && l < c->info->n_layers; l++)
-		st = hostq_layer(h, l, pos);
-	if (!st)
-		st = hostq_vec(h, p->head_norm);
-	if (!st)
-		st = hostq_lg(h, p->head_lg, h->pack[c->info->n_layers * CARD_MATS]);
-	if (!st)
-		memcpy(logits, h->img + p->logits, 4ull * c->info->vocab_size);
+	memcpy(&g, h->img + at, sizeof(g));
+	h->cmds_run++;
+	for (uint32_t t = 0; !st && t < g.n_tokens; t++) {
+		const uint8_t *rec = h->img + g.act_addr + t * g.act_stride;
+		fllm_cpu_lutgemm_acts x;
+
+		x.n = 1;
+		x.ex = (const int32_t *)rec;
+		x.msx = (const uint16_t *)(rec + FLLM_LUTGEMM_ACT_MSX);
+		x.xq = (const int8_t *)(rec + fllm_lutgemm_act_xq_offset(g.k, g.group));
+		st = fllm_cpu_lutgemm_packed(h->cpu, pk, &x,
+					     (float *)(h->img + g.out_addr + t * g.out_stride), g.m);
+	}
 	return st;
+}
+
+/* The `run` hook: the step's program, command by command, on the image. */
+static fllm_status hostq_run(struct exec_card *c, const struct card_shape *s)
+{
+	struct exec_hostq *h = hostq_of(c);
+	uint32_t n = card_prog_build(c, s, c->prog);
+	fllm_status st = FLLM_OK;
+
+	for (uint32_t k = 0; !st && k < n; k++) {
+		const struct card_cmd *cmd = &c->prog[k];
+
+		st = cmd->unit == FLLM_CU_LUTGEMM ? hostq_lg(h, cmd->at, h->pack[cmd->mat]) :
+						    hostq_unit(h, cmd->unit, cmd->at);
+	}
+	return st;
+}
+
+/* The data hooks: the image is the card memory. */
+static fllm_status hostq_write(struct exec_card *c, uint64_t off, const void *src, uint64_t len)
+{
+	memcpy(hostq_of(c)->img + off, src, len);
+	return FLLM_OK;
+}
+
+static fllm_status hostq_read(struct exec_card *c, uint64_t off, void *dst, uint64_t len)
+{
+	memcpy(dst, hostq_of(c)->img + off, len);
+	return FLLM_OK;
+}
+
+/* The KV pool's io: never called, as the pool never runs short; kept exact. */
+static fllm_status hostq_kv_read(void *ctx, uint32_t layer, uint32_t block, void *dst)
+{
+	struct exec_card *c = ctx;
+
+	memcpy(dst, hostq_of(c)->img + c->plan.kv_addr[layer] + block * c->block_bytes,
+	       c->block_bytes);
+	return FLLM_OK;
+}
+
+static fllm_status hostq_kv_write(void *ctx, uint32_t layer, uint32_t block, const void *src)
+{
+	struct exec_card *c = ctx;
+
+	memcpy(hostq_of(c)->img + c->plan.kv_addr[layer] + block * c->block_bytes, src,
+	       c->block_bytes);
+	return FLLM_OK;
+}
+
+static fllm_status hostq_step(struct fllm_exec *ex, const struct exec_batch_entry *e,
+			      uint32_t n)
+{
+	return card_step(&((struct exec_hostq *)ex)->card.base, e, n);
+}
+
+static void hostq_seq_drop(struct fllm_exec *ex, uint32_t slot)
+{
+	card_seq_drop(&((struct exec_hostq *)ex)->card.base, slot);
 }
 
 /* Quantization settings and times; nothing is on a card. */
@@ -141,13 +166,16 @@ static void hostq_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->bits = h->card.bits_max;
 	out->group = h->card.group;
 	out->quantize_s = h->card.quantize_s;
+	out->kv_blocks = h->card.pool_blocks;
+	out->kv_block_bytes = h->card.block_bytes * h->card.info->n_layers;
 }
 
-/* Whole tokens only, as the card executor. */
+/* Whole steps only, as the card executor. */
 static const struct fllm_exec_ops hostq_ops = {
 	.name = "cpu-q",
 	.free = hostq_free,
-	.token = hostq_token,
+	.step = hostq_step,
+	.seq_drop = hostq_seq_drop,
 	.stats = hostq_stats,
 };
 
@@ -177,11 +205,37 @@ static fllm_status hostq_packs(struct exec_hostq *h)
 	return FLLM_OK;
 }
 
+/* The image: the plan's buffers and blocks, then every layer's KV pool. */
+static fllm_status hostq_image(struct exec_hostq *h)
+{
+	struct exec_card *c = &h->card;
+	const struct kv_pool_io io = { c, hostq_kv_read, hostq_kv_write };
+	uint64_t pool = (uint64_t)c->pool_blocks * c->block_bytes;
+	fllm_status st;
+
+	c->plan.kv = c->plan.bytes;
+	for (uint32_t l = 0; l < c->info->n_layers; l++)
+		c->plan.kv_addr[l] = c->plan.kv + l * pool;
+	h->img_bytes = c->plan.bytes + c->info->n_layers * pool;
+	st = kv_pool_init(&c->kv, c->info->n_layers, c->block_tokens, c->n_ctx, c->n_slots,
+			  c->pool_blocks, c->block_bytes, &io);
+	if (st)
+		return st;
+	h->oc = malloc(sizeof(*h->oc));
+	h->aoc = malloc(sizeof(*h->aoc));
+	h->img = aligned_alloc(FLLM_LUTGEMM_ALIGN, fllm_lutgemm_align(h->img_bytes));
+	if (!h->oc || !h->aoc || !h->img)
+		return FLLM_E_NO_MEMORY;
+	memset(h->img, 0, h->img_bytes);
+	return card_plan_fill(c, h->img);
+}
+
 /* See executor.h. */
 fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_params *p,
 				   uint32_t n_ctx, struct fllm_exec **out)
 {
 	fllm_cpu_config cfg = { p->n_threads ? p->n_threads : 1, FLLM_CPU_ISA_AUTO };
+	fllm_context_params lp = *p;
 	fllm_quant_params qp;
 	struct exec_hostq *h;
 	struct exec_card *c;
@@ -198,22 +252,14 @@ fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_param
 		return st;
 	}
 	h->base.ops = &hostq_ops;
-	if ((st = fllm_cpu_ctx_create(&cfg, &h->cpu)) ||
-	    (st = fllm_exec_cpu_create(m, n_ctx, 1, &c->host)) ||
-	    (st = card_weights_prepare(c, &qp)) || (st = hostq_packs(h)) ||
-	    (st = card_plan_layout(c)))
+	c->act_write = hostq_write;
+	c->act_read = hostq_read;
+	c->run = hostq_run;
+	lp.kv_mem = 0;		/* host memory: every sequence's whole context */
+	if ((st = fllm_cpu_ctx_create(&cfg, &h->cpu)) || (st = card_weights_prepare(c, &qp)) ||
+	    (st = hostq_packs(h)) || (st = card_plan_layout(c, &lp)) || (st = hostq_image(h)))
 		goto err_free;
-	h->oc = malloc(sizeof(*h->oc));
-	h->img = aligned_alloc(FLLM_LUTGEMM_ALIGN, c->plan.bytes);
-	if (!h->oc || !h->img) {
-		st = FLLM_E_NO_MEMORY;
-		goto err_free;
-	}
-	memset(h->img, 0, c->plan.bytes);
-	st = card_plan_fill(c, h->img);
-	if (st)
-		goto err_free;
-	memcpy(h->img + c->plan.rope, c->tok_buf, c->plan.tok_bytes);
+	h->base.rows_max = c->plan.rows_max;
 	*out = &h->base;
 	return FLLM_OK;
 

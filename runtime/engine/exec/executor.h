@@ -2,15 +2,14 @@
  * The executor seam: the operations of a decoder layer behind a table of
  * functions, so each layer (and the output head) can be placed on the CPU
  * or a card. The forward pass (forward.c) composes a layer from these
- * operations, or hands the whole token to `token` when an executor runs
- * tokens in one piece (the card and cpu-q executors do: on a card every
- * host round trip costs microseconds). Each executor owns the
- * KV cache of the layers it runs behind its `attention` call; today that is
- * always the CPU executor's contiguous fp32 cache (kv_cache.h): the card
- * and cpu-q executors run attention on the host through an inner CPU
- * executor.
+ * operations, or hands whole steps to `step` when an executor runs them in
+ * one piece (the card and cpu-q executors do: on a card every host round
+ * trip costs microseconds). Each executor owns the KV cache of the layers
+ * it runs: the CPU executor a contiguous fp32 cache per sequence slot
+ * (kv_cache.h), the card and cpu-q executors a paged int8 cache in card
+ * memory (kv_pool.h, docs/decoder.md).
  *
- * Vectors are fp32 on the host; one token at a time.
+ * Vectors are fp32 on the host.
  */
 #ifndef FLLM_ENGINE_EXECUTOR_H
 #define FLLM_ENGINE_EXECUTOR_H
@@ -20,6 +19,19 @@
 #include "model.h"
 
 struct fllm_exec;
+
+/*
+ * One sequence's share of a step: n new tokens of slot at positions pos ..
+ * pos + n - 1, their embedding rows x (n, dim); the last token's logits go
+ * to logits (vocab_size). A step is either several sequences of one token
+ * each (decode) or one sequence's chunk of n tokens (prefill), at most the
+ * executor's rows_max tokens in all.
+ */
+struct exec_batch_entry {
+	uint32_t slot, pos, n;
+	const float *x;
+	float *logits;
+};
 
 struct fllm_exec_ops {
 	const char *name;
@@ -48,31 +60,37 @@ struct fllm_exec_ops {
 	void (*add)(struct fllm_exec *ex, float *x, const float *y, uint32_t n);
 	void (*free)(struct fllm_exec *ex);
 	/*
-	 * Optional: the whole token in one call: x (dim) is the embedding row,
-	 * every layer and the head run, logits (vocab_size) are filled. A card
-	 * executor offers it so the residual stream stays on the card and the
-	 * layers share command lists; the forward pass uses it when every layer
-	 * and the head are placed on this executor.
+	 * Optional, with seq_drop: a whole step (struct exec_batch_entry's
+	 * rules) over every layer and the head; rows_max says how many tokens
+	 * one step may carry. Executors with `step` keep their sequences'
+	 * KV caches themselves.
 	 */
-	fllm_status (*token)(struct fllm_exec *ex, const float *x, uint32_t pos, float *logits);
+	fllm_status (*step)(struct fllm_exec *ex, const struct exec_batch_entry *e, uint32_t n);
+	/* Forget a slot's positions (its KV cache may be reused). */
+	void (*seq_drop)(struct fllm_exec *ex, uint32_t slot);
+	/* Optional: the slot whose KV cache `attention` uses from now on. */
+	fllm_status (*seq_select)(struct fllm_exec *ex, uint32_t slot);
 	/* Optional: fill this executor's fields of *out (card, bits, traffic). */
 	void (*stats)(struct fllm_exec *ex, fllm_context_stats *out);
 };
 
 struct fllm_exec {
 	const struct fllm_exec_ops *ops;
+	uint32_t rows_max;		/* step: tokens per step */
 };
 
-/* The CPU executor (exec_cpu.c): n_threads for the matmuls, a KV cache of
- * n_ctx positions for every layer of m. */
+/* The CPU executor (exec_cpu.c): n_threads for the matmuls, n_slots
+ * sequences with a KV cache of n_ctx positions for every layer of m each
+ * (made when a slot is first selected). */
 fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n_threads,
-				 struct fllm_exec **out);
+				 uint32_t n_slots, struct fllm_exec **out);
 
 /*
  * The card executor (exec_card.c, docs/decoder.md): the quantized decoder
  * on the card p->device names, with p->bits / p->group (0: defaults or the
  * package's) and n_ctx positions. Weights are quantized (unless m is a
- * package) and uploaded here, once.
+ * package) and uploaded here, once; p->n_seqs sequence slots share a
+ * paged KV cache of p->kv_mem bytes.
  */
 fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params *p,
 				  uint32_t n_ctx, struct fllm_exec **out);

@@ -82,15 +82,6 @@ static fllm_status forward_layer(struct fllm_forward *f, struct fllm_exec *ex, u
 	return FLLM_OK;
 }
 
-/* 1 if every layer runs on ex (then a whole-token executor may take over). */
-static int forward_all_on(const struct fllm_forward *f, const struct fllm_exec *ex)
-{
-	for (uint32_t l = 0; l < f->model->info.n_layers; l++)
-		if (f->layer_exec[l] != ex)
-			return 0;
-	return 1;
-}
-
 fllm_status fllm_forward_token(struct fllm_forward *f, int32_t token, uint32_t pos)
 {
 	const fllm_model *m = f->model;
@@ -99,8 +90,6 @@ fllm_status fllm_forward_token(struct fllm_forward *f, int32_t token, uint32_t p
 	fllm_status st;
 
 	memcpy(f->x, m->tok_embd.f32 + (size_t)token * i->dim, i->dim * sizeof(float));
-	if (head->ops->token && forward_all_on(f, head))
-		return head->ops->token(head, f->x, pos, f->logits);
 	for (uint32_t l = 0; l < i->n_layers; l++) {
 		struct fllm_exec *ex = f->layer_exec[l];
 

@@ -162,6 +162,8 @@ typedef struct fllm_telemetry {
 	uint32_t watchdog_resets;
 	uint32_t reset_count;
 	uint32_t irq_count;
+	uint64_t weight_bytes;		/* LUT-GEMM weight bytes read since reset */
+	uint64_t mem_bytes;		/* card-memory bytes moved since reset */
 } fllm_telemetry;
 
 fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out);

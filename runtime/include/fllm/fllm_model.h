@@ -157,7 +157,7 @@ fllm_status fllm_tokenizer_decode(const fllm_tokenizer *tok, int32_t prev, int32
 				  const char **piece, size_t *len);
 
 /* ------------------------------------------------------------------ */
-/* Inference context: KV cache and activations for one sequence       */
+/* Inference context: sequences, their KV caches, activations         */
 /* ------------------------------------------------------------------ */
 
 typedef struct fllm_context_params {
@@ -173,6 +173,18 @@ typedef struct fllm_context_params {
 	const char *device;
 	uint32_t bits;			/* card: bit-planes 1..8; 0 = 4, or the package's */
 	uint32_t group;			/* card: 16..256; 0 = 32, or the package's */
+	uint32_t n_seqs;		/* sequences held at once (fllm_context_seq_add); 0 = 1 */
+	/*
+	 * card, cpu-q: tokens one step carries (the decode batch, the prefill
+	 * chunk), 1..32 (the LUT-GEMM unit's N); 0 = min(max(n_seqs, 16), 32).
+	 */
+	uint32_t batch;
+	/*
+	 * card: bytes of card memory for the paged KV cache; 0 = room for every
+	 * sequence's n_ctx positions. Smaller budgets swap idle sequences to host
+	 * memory (docs/decoder.md "KV cache"); it must hold one full sequence.
+	 */
+	uint64_t kv_mem;
 } fllm_context_params;
 
 /*
@@ -202,6 +214,33 @@ uint32_t fllm_context_size(const fllm_context *ctx);
 /* Forget the sequence: the next eval starts at position 0. */
 void fllm_context_reset(fllm_context *ctx);
 
+/*
+ * Several sequences in one context (fllm_context_params.n_seqs, at most
+ * FLLM_SEQS_MAX): sequence 0 always exists and is the one the calls above
+ * act on; seq_add takes a free slot (FLLM_E_STATE when none is free) at
+ * position 0, seq_remove frees one (its KV cache too; not sequence 0:
+ * reset it instead). seq_eval is fllm_context_eval for one sequence: a card
+ * runs the prompt as prefill chunks of fllm_context_params.batch tokens.
+ * step advances n distinct sequences by one token each, tokens[i] going to
+ * seqs[i]: a card runs them as one batch (one command list, every weight
+ * read once for all of them, up to `batch` sequences per list), and each
+ * sequence's logits are exactly what it would get alone. Bad ids or
+ * sequences give FLLM_E_INVALID_ARG, a full sequence FLLM_E_STATE, with
+ * nothing run. On any other error the sequences that step was advancing
+ * have no logits until they are evaluated again.
+ */
+#define FLLM_SEQS_MAX 256u
+fllm_status fllm_context_seq_add(fllm_context *ctx, uint32_t *seq);
+fllm_status fllm_context_seq_remove(fllm_context *ctx, uint32_t seq);
+fllm_status fllm_context_seq_eval(fllm_context *ctx, uint32_t seq, const int32_t *tokens,
+				  size_t n);
+fllm_status fllm_context_step(fllm_context *ctx, size_t n, const uint32_t *seqs,
+			      const int32_t *tokens);
+/* (vocab_size) logits of seq's last token; NULL before any or for a bad seq. */
+const float *fllm_context_seq_logits(const fllm_context *ctx, uint32_t seq);
+/* Positions seq used so far (0 for a bad seq). */
+uint32_t fllm_context_seq_pos(const fllm_context *ctx, uint32_t seq);
+
 /* What a context did so far (all zero where it does not apply). */
 typedef struct fllm_context_stats {
 	uint32_t on_card;		/* 1: the quantized decoder on a card */
@@ -212,6 +251,11 @@ typedef struct fllm_context_stats {
 	uint64_t tokens;		/* positions evaluated */
 	uint64_t card_lists;		/* command lists submitted */
 	uint64_t card_commands;		/* commands in them */
+	uint32_t kv_blocks;		/* paged KV cache: blocks in the pool */
+	uint64_t kv_block_bytes;	/* one block, every layer */
+	uint64_t kv_swaps_out;		/* sequences swapped to host memory */
+	uint64_t kv_swaps_in;		/* and back, checked identical */
+	uint64_t kv_swap_bytes;		/* bytes moved by swapping, both ways */
 } fllm_context_stats;
 
 fllm_status fllm_context_stats_get(const fllm_context *ctx, fllm_context_stats *out);

@@ -1,0 +1,154 @@
+/*
+ * The emulated card's LUT-GEMM unit on the host's integer LUT-GEMM
+ * (runtime/cpu): the card model's C kernel (hls/lutgemm.c) is written for
+ * HLS, one lookup at a time, and would dominate every emulated decode. The
+ * unit's behaviour stays the card's: the block is fetched and checked by
+ * the golden model's own first step (fllm_lutgemm_fetch), so exactly the
+ * same blocks are refused with the same codes and nothing written; the
+ * outputs come from fllm_cpu_lutgemm(), which is bit-identical to the
+ * golden model (tests/cpu); time and traffic are the unit's cycle model.
+ * `emu:0,units=golden` keeps the C kernel instead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+#include "fllm_lutgemm_unit.h"
+#include "../../cpu/fllm_cpu.h"
+
+struct emu_fastlg {
+	struct fllm_sim_unit unit;
+	struct fllm_lutgemm_onchip oc;	/* for the C kernel's cases */
+	fllm_cpu_ctx *cpu;
+	uint8_t *xbuf;		/* (N_MAX) tokens' exponents, scales, codes, gathered */
+	uint64_t xbuf_bytes;
+};
+
+/* The card records of n tokens gathered into the host kernel's arrays. */
+static void fastlg_gather(struct emu_fastlg *f, const uint8_t *mem,
+			  const struct fllm_lutgemm_params *p, fllm_cpu_lutgemm_acts *x)
+{
+	uint32_t groups = fllm_lutgemm_groups(p->k, p->group);
+	uint64_t codes = (uint64_t)groups * p->group;
+	int32_t *ex = (int32_t *)(void *)f->xbuf;
+	uint16_t *msx = (uint16_t *)(void *)(f->xbuf + 4ull * FLLM_LUTGEMM_N_MAX);
+	int8_t *xq = (int8_t *)(f->xbuf + 4ull * FLLM_LUTGEMM_N_MAX +
+				2ull * FLLM_LUTGEMM_N_MAX * groups);
+
+	for (uint32_t n = 0; n < p->n_tokens; n++) {
+		const uint8_t *rec = mem + p->act_addr + n * p->act_stride;
+
+		memcpy(&ex[n], rec, 4);
+		memcpy(msx + (uint64_t)n * groups, rec + FLLM_LUTGEMM_ACT_MSX, 2ull * groups);
+		memcpy(xq + n * codes, rec + fllm_lutgemm_act_xq_offset(p->k, p->group), codes);
+	}
+	x->n = p->n_tokens;
+	x->ex = ex;
+	x->msx = msx;
+	x->xq = xq;
+}
+
+/* 1 if [a, a + la) and [b, b + lb) meet. */
+static int fastlg_meet(uint64_t a, uint64_t la, uint64_t b, uint64_t lb)
+{
+	return a < b + lb && b < a + la;
+}
+
+/* 1 if the outputs overlap the activations or a weight slice: the order of
+ * the unit's reads and writes then shows, so the C kernel runs it. */
+static int fastlg_aliased(const struct fllm_lutgemm_params *p)
+{
+	uint64_t out = (uint64_t)(p->n_tokens - 1) * p->out_stride + 4ull * p->m;
+	uint64_t act = (uint64_t)(p->n_tokens - 1) * p->act_stride +
+		       fllm_lutgemm_act_bytes(p->k, p->group);
+
+	if (fastlg_meet(p->out_addr, out, p->act_addr, act))
+		return 1;
+	for (uint32_t s = 0; s < p->slices; s++)
+		if (fastlg_meet(p->out_addr, out, p->slice_addr[s],
+				(uint64_t)fllm_lutgemm_slice_rows(p->m, p->slices, s) *
+					p->row_bytes))
+			return 1;
+	return 0;
+}
+
+static uint16_t fastlg_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
+			   const struct fllm_cmd *cmd, uint64_t *result, uint64_t *cycles,
+			   uint64_t *traffic)
+{
+	struct emu_fastlg *f = ctx;
+	const uint8_t *slice[FLLM_LUTGEMM_SLICES_MAX];
+	struct fllm_lutgemm_params p;
+	struct fllm_cmd_cu args;
+	fllm_cpu_lutgemm_weights w;
+	fllm_cpu_lutgemm_acts x;
+	enum fllm_card_err err;
+	float *y;
+
+	*result = 0;
+	*traffic = 0;
+	*cycles = FLLM_LUTGEMM_REJECT_CYCLES;
+	memcpy(&args, cmd->arg, sizeof(args));
+	err = fllm_lutgemm_fetch(mem, mem_bytes, args.params, args.params_bytes, &p);
+	if (err != FLLM_CARD_OK)
+		return (uint16_t)err;
+	*cycles = fllm_lutgemm_cycles(&p);
+	*traffic = fllm_lutgemm_traffic(&p);
+	if (fastlg_aliased(&p)) {
+		for (uint32_t s = 0; s < FLLM_LUTGEMM_SLICES_MAX; s++)
+			slice[s] = mem;
+		return (uint16_t)fllm_lutgemm_unit_run(&f->oc, mem, slice, mem_bytes, args.params,
+						       args.params_bytes);
+	}
+	for (uint32_t s = 0; s < p.slices; s++)
+		slice[s] = mem + p.slice_addr[s];
+	w = (fllm_cpu_lutgemm_weights){ p.m, p.k, p.group, p.planes, p.flags, p.slices, slice };
+	fastlg_gather(f, mem, &p, &x);
+	y = (float *)(void *)(mem + p.out_addr);
+	/* the block passed the unit's checks, which the host kernel's are a subset of */
+	if (fllm_cpu_lutgemm(f->cpu, &w, &x, y, p.out_stride / 4) != FLLM_OK)
+		return FLLM_CARD_ERR_PARAM;
+	return FLLM_CARD_OK;
+}
+
+/* See emu.h. */
+fllm_status emu_fastlg_create(struct emu_fastlg **out)
+{
+	fllm_cpu_config cfg = { 1, FLLM_CPU_ISA_AUTO };
+	struct emu_fastlg *f = calloc(1, sizeof(*f));
+	fllm_status st;
+
+	*out = NULL;
+	if (!f)
+		return FLLM_E_NO_MEMORY;
+	f->xbuf_bytes = (uint64_t)FLLM_LUTGEMM_N_MAX *
+			(4 + 2ull * FLLM_LUTGEMM_K_MAX / FLLM_LUTGEMM_G_MIN + FLLM_LUTGEMM_K_MAX +
+			 FLLM_LUTGEMM_G_MAX);
+	f->xbuf = malloc(f->xbuf_bytes);
+	st = f->xbuf ? fllm_cpu_ctx_create(&cfg, &f->cpu) : FLLM_E_NO_MEMORY;
+	if (st) {
+		free(f->xbuf);
+		free(f);
+		return st;
+	}
+	fllm_cpu_ctx_disown(f->cpu);	/* part of the device, not a handle */
+	f->unit = (struct fllm_sim_unit){ "host", f, fastlg_run };
+	*out = f;
+	return FLLM_OK;
+}
+
+/* See emu.h. */
+const struct fllm_sim_unit *emu_fastlg_unit(const struct emu_fastlg *f)
+{
+	return &f->unit;
+}
+
+/* See emu.h. */
+void emu_fastlg_free(struct emu_fastlg *f)
+{
+	if (!f)
+		return;
+	fllm_cpu_ctx_free(f->cpu);
+	free(f->xbuf);
+	free(f);
+}

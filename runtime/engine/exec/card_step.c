@@ -1,0 +1,161 @@
+/*
+ * One step on the card: one command list carries every layer and the head
+ * for all the step's tokens (card_prog.c). The cpu-q executor runs the same
+ * steps on its host image, through the hooks in struct exec_card (where
+ * data goes, how the commands run). Per step the host makes the
+ * sequences' KV blocks resident (kv_pool.c, swapping idle sequences out when
+ * the pool is short), writes changed block tables, rewrites the parameter
+ * blocks when the step's shape differs from the last one, uploads the ROPE
+ * blocks, attention descriptors and embedding rows in one DMA, submits the
+ * list recorded for the shape and reads the logits back. Steps whose
+ * sequences cannot share the pool run as several smaller lists.
+ */
+#include <string.h>
+
+#include "card_exec.h"
+
+#define CARD_WAIT_NS (60ull * 1000 * 1000 * 1000)
+
+/* The command list for shape s, recorded on first use. */
+static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fllm_cmdlist **out)
+{
+	uint32_t idx = (card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows;
+	fllm_cmdlist *cl = c->lists[idx];
+	fllm_status st = FLLM_OK;
+	uint32_t n;
+
+	if (cl) {
+		*out = cl;
+		return FLLM_OK;
+	}
+	st = fllm_cmdlist_create(c->dev, &cl);
+	if (st)
+		return st;
+	n = card_prog_build(c, s, c->prog);
+	for (uint32_t k = 0; !st && k < n; k++) {
+		const struct card_cmd *cmd = &c->prog[k];
+
+		if (cmd->unit == FLLM_CU_LUTGEMM)
+			st = fllm_cmdlist_lutgemm(cl, c->act, cmd->at,
+						  sizeof(struct fllm_lutgemm_params));
+		else if (cmd->unit == FLLM_CU_VECTOR)
+			st = fllm_cmdlist_vector(cl, c->act, cmd->at,
+						 sizeof(struct fllm_vector_params));
+		else
+			st = fllm_cmdlist_attention(cl, c->act, cmd->at);
+	}
+	if (st) {
+		fllm_cmdlist_free(cl);
+		return st;
+	}
+	c->lists[idx] = *out = cl;
+	return FLLM_OK;
+}
+
+/* See card_exec.h: submit the list of shape s and wait for it; any card
+ * error fails the step. */
+fllm_status card_run_list(struct exec_card *c, const struct card_shape *s)
+{
+	fllm_cmdlist *cl;
+	fllm_event *ev;
+	fllm_status st = card_list(c, s, &cl);
+
+	if (!st)
+		st = fllm_cmdlist_submit(cl, &ev);
+	if (st)
+		return st;
+	st = fllm_event_wait(ev, CARD_WAIT_NS);
+	fllm_event_free(ev);
+	c->lists_run++;
+	c->cmds_run += fllm_cmdlist_count(cl);
+	return st;
+}
+
+/* Blocks for e[0..n), their tables on the card. */
+static fllm_status card_kv_ready(struct exec_card *c, const struct exec_batch_entry *e,
+				 uint32_t n)
+{
+	uint32_t slots[FLLM_LUTGEMM_N_MAX] = { 0 }, end[FLLM_LUTGEMM_N_MAX] = { 0 };
+	fllm_status st;
+
+	for (uint32_t k = 0; k < n; k++) {
+		slots[k] = e[k].slot;
+		end[k] = e[k].pos + e[k].n;
+	}
+	st = kv_pool_reserve(&c->kv, slots, end, n);
+	for (uint32_t k = 0; !st && k < n; k++) {
+		struct kv_seq *q = &c->kv.seq[e[k].slot];
+
+		if (!q->table_dirty)
+			continue;
+		if (q->n_blocks)
+			st = c->act_write(c, c->plan.tables + e[k].slot * c->plan.table_stride,
+					  q->table, 4ull * q->n_blocks);
+		if (!st)
+			q->table_dirty = 0;
+	}
+	return st;
+}
+
+/* One list over e[0..n), which fit the pool together. */
+static fllm_status card_run(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n)
+{
+	const struct card_plan *p = &c->plan;
+	struct card_shape s;
+	uint32_t v = c->info->vocab_size, out_rows;
+	fllm_status st;
+
+	if ((st = card_step_shape(c, e, n, &s)) || (st = card_kv_ready(c, e, n)))
+		return st;
+	if (s.rows != c->shape.rows || s.seqs != c->shape.seqs) {
+		card_plan_params(c, &s);
+		st = c->act_write(c, p->params, c->param_img, p->params_bytes);
+		if (st)
+			return st;
+	}
+	st = c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, &s, e, n));
+	if (st || (st = c->run(c, &s)))
+		return st;
+	out_rows = card_shape_prefill(&s) ? 1 : n;
+	st = c->act_read(c, p->logits, c->logit_buf, (out_rows - 1) * p->logits_stride + 4ull * v);
+	for (uint32_t k = 0; !st && k < n; k++)
+		memcpy(e[k].logits, c->logit_buf + k * p->logits_stride, 4ull * v);
+	return st;
+}
+
+/* See card_exec.h: groups of entries that fit the KV pool together. */
+fllm_status card_step(struct fllm_exec *ex, const struct exec_batch_entry *e, uint32_t n)
+{
+	struct exec_card *c = (struct exec_card *)ex;
+	struct card_shape s;
+	fllm_status st = card_step_shape(c, e, n, &s);
+
+	for (uint32_t at = 0; !st && at < n;) {
+		uint64_t blocks = 0;
+		uint32_t k = 0;
+
+		while (at + k < n) {
+			const struct kv_seq *q = &c->kv.seq[e[at + k].slot];
+			uint32_t need = kv_pool_need(&c->kv, e[at + k].pos + e[at + k].n);
+
+			blocks += need > q->n_blocks ? need : q->n_blocks;
+			if (blocks > c->pool_blocks)
+				break;
+			k++;
+		}
+		if (!k)
+			return FLLM_E_NO_MEMORY;
+		st = card_run(c, e + at, k);
+		at += k;
+	}
+	return st;
+}
+
+/* See card_exec.h. */
+void card_seq_drop(struct fllm_exec *ex, uint32_t slot)
+{
+	struct exec_card *c = (struct exec_card *)ex;
+
+	if (slot < c->n_slots)
+		kv_pool_drop(&c->kv, slot);
+}
