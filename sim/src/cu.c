@@ -255,6 +255,9 @@ int fllm_sim_cu_poll(struct fllm_sim *sim, uint32_t i, uint16_t *status, uint64_
 		return 0;
 	cu_account(u, now);
 	u->busy = 0;
+	/* a host that sees the completion sees the command's traffic counted */
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 	*status = u->status;
 	*result = u->result;
 	return 1;

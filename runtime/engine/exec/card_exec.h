@@ -123,6 +123,7 @@ struct exec_card {
 	uint8_t *logit_buf;		/* (rows_max, plan.logits_stride) read back */
 	double quantize_s, upload_s;
 	uint64_t card_bytes, lists_run, cmds_run;
+	fllm_telemetry tel0;		/* the card's counters when creation ended */
 	/* where a step's data goes and how its commands run: the card's BO and
 	 * command lists (exec_card.c), or cpu-q's host image (exec_hostq.c) */
 	fllm_status (*act_write)(struct exec_card *c, uint64_t off, const void *src, uint64_t len);

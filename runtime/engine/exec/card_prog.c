@@ -15,7 +15,7 @@
 #include "card_exec.h"
 
 /* Commands per layer besides the ROPE blocks. */
-#define CARD_LAYER_CMDS 13u
+#define CARD_LAYER_CMDS 14u
 
 /* See card_exec.h. */
 uint32_t card_prog_max(const struct exec_card *c)

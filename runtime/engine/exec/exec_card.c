@@ -113,6 +113,7 @@ static void card_free(struct fllm_exec *ex)
 static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 {
 	struct exec_card *c = (struct exec_card *)ex;
+	fllm_telemetry t;
 
 	out->on_card = 1;
 	out->bits = c->bits_max;
@@ -127,6 +128,10 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->kv_swaps_out = c->kv.swaps_out;
 	out->kv_swaps_in = c->kv.swaps_in;
 	out->kv_swap_bytes = c->kv.swap_bytes;
+	if (!fllm_device_telemetry(c->dev, &t)) {
+		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;
+		out->card_mem_bytes = t.mem_bytes - c->tel0.mem_bytes;
+	}
 }
 
 /* A step's data to and from the activation BO. */
@@ -188,6 +193,8 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	    (st = card_plan_build(c, p)))
 		goto err_free;
 	c->base.rows_max = c->plan.rows_max;
+	if ((st = fllm_device_telemetry(c->dev, &c->tel0)))
+		goto err_free;
 	*out = &c->base;
 	return FLLM_OK;
 

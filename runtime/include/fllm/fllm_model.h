@@ -256,6 +256,8 @@ typedef struct fllm_context_stats {
 	uint64_t kv_swaps_out;		/* sequences swapped to host memory */
 	uint64_t kv_swaps_in;		/* and back, checked identical */
 	uint64_t kv_swap_bytes;		/* bytes moved by swapping, both ways */
+	uint64_t card_weight_bytes;	/* weight bytes the card's LUT-GEMMs read */
+	uint64_t card_mem_bytes;	/* card-memory bytes moved (units and DMA) */
 } fllm_context_stats;
 
 fllm_status fllm_context_stats_get(const fllm_context *ctx, fllm_context_stats *out);
