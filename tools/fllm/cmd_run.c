@@ -23,6 +23,7 @@ struct run_opts {
 	const char *model, *tokenizer, *prompt, *device;
 	const char *temp, *top_p;
 	uint64_t n_new, top_k, seed, threads, bits, group;
+	uint64_t parallel, batch, kv_mem;
 	float temperature, topp;
 };
 
@@ -86,6 +87,12 @@ static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
 		(unsigned long long)tokens, (unsigned long long)lists, (unsigned long long)cmds,
 		tokens ? (double)lists / (double)tokens : 0.0,
 		tokens ? (double)cmds / (double)tokens : 0.0);
+	fprintf(stderr, "fllm run: card KV cache: %u blocks of %.1f KiB; %llu swaps out, %llu in "
+		"(%.2f MiB moved); %.1f KiB of weights read per decoded token\n", cs.kv_blocks,
+		(double)cs.kv_block_bytes / 1024, (unsigned long long)cs.kv_swaps_out,
+		(unsigned long long)cs.kv_swaps_in, (double)cs.kv_swap_bytes / (1 << 20),
+		tokens ? (double)(cs.card_weight_bytes - p->card_weight_bytes) / 1024 /
+				 (double)tokens : 0.0);
 }
 
 /*
@@ -95,7 +102,9 @@ static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
 static int run_context(const struct run_opts *o, const fllm_model *model, fllm_context **ctx)
 {
 	fllm_context_params cp = { .n_threads = (uint32_t)o->threads, .device = o->device,
-				   .bits = (uint32_t)o->bits, .group = (uint32_t)o->group };
+				   .bits = (uint32_t)o->bits, .group = (uint32_t)o->group,
+				   .n_seqs = (uint32_t)o->parallel, .batch = (uint32_t)o->batch,
+				   .kv_mem = o->kv_mem };
 	fllm_context_stats cs;
 	fllm_status st = fllm_context_create(model, &cp, ctx);
 
@@ -107,6 +116,11 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 	if (st == FLLM_E_INVALID_ARG && (o->bits || o->group)) {
 		fprintf(stderr, "fllm run: --bits/--group differ from the package's quantization "
 			"(requantize with fllm quantize)\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (st == FLLM_E_INVALID_ARG && o->kv_mem) {
+		fprintf(stderr, "fllm run: --kv-mem %llu: the KV cache must hold one whole "
+			"sequence of the context\n", (unsigned long long)o->kv_mem);
 		return CLI_EXIT_USAGE;
 	}
 	if (st) {
@@ -157,9 +171,12 @@ static int run_model(const struct run_opts *o, fllm_model *model, const fllm_tok
 			n_ids, fllm_context_size(ctx));
 		goto out_ctx;
 	}
-	if (!st)
+	if (!st && o->parallel > 1)
+		st = run_generate_parallel(ctx, tok, &sp, (uint32_t)o->parallel, prompt, ids, n_ids,
+					   o->n_new, stdout, &stats);
+	else if (!st)
 		st = fllm_sampler_create(&sp, &smp);
-	if (!st)
+	if (!st && o->parallel <= 1)
 		st = run_generate(ctx, tok, smp, prompt, ids, n_ids, o->n_new, stdout, &stats);
 	if (st) {
 		fprintf(stderr, "\nfllm run: %s\n", fllm_status_str(st));
@@ -186,7 +203,7 @@ out_ids:
 int cli_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .device = "cpu", .n_new = 256, .threads = 1, .seed = RUN_SEED_UNSET,
-			      .temperature = 1.0f, .topp = 0.9f };
+			      .temperature = 1.0f, .topp = 0.9f, .parallel = 1 };
 	const struct cli_opt opts[] = {
 		{ "-m", CLI_OPT_STRING, &o.model, "PATH", "model: GGUF, llama2.c .bin or fllm "
 		  "package (default: built-in synthetic model)", 0, 0 },
@@ -213,6 +230,14 @@ int cli_cmd_run(int argc, char **argv)
 		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32), cpu-q (the card's "
 		  "quantized arithmetic on the host) or a card: emu, emu:N[,opts]", 0, 0 },
 		RUN_OPTS_CARD_QUANT(&o.bits, &o.group, ", or the package's"),
+		{ "--parallel", CLI_OPT_U64, &o.parallel, "N", "generate N sequences from the "
+		  "prompt together, seeds S..S+N-1, printed when all end (default 1)", 1,
+		  FLLM_SEQS_MAX },
+		{ "--batch", CLI_OPT_U64, &o.batch, "N", "card: tokens per command list (decode "
+		  "batch, prefill chunk) 1..32 (default: max(parallel, 16))", 1, 32 },
+		{ "--kv-mem", CLI_OPT_SIZE, &o.kv_mem, "SIZE", "card: card memory for the KV cache "
+		  "(K/M/G); idle sequences swap to host memory when it is short (default: all)",
+		  1, UINT64_MAX },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	fllm_model *model = NULL;

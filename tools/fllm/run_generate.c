@@ -1,6 +1,7 @@
 /* fllm run's generation loop (see run_generate.h). */
 #include "run_generate.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,5 +68,145 @@ fllm_status run_generate(fllm_context *ctx, const fllm_tokenizer *tok, fllm_samp
 			break;
 	}
 	stats->decode_s = run_now() - t0;
+	return st;
+}
+
+/* One of run_generate_parallel's sequences. */
+struct par_seq {
+	uint32_t seq;
+	fllm_sampler *smp;
+	int32_t prev, next;
+	uint64_t n;		/* tokens generated */
+	const char *stop;	/* NULL while running */
+	char *text;		/* (len) generated text */
+	size_t len, cap;
+};
+
+/* Append a piece to s's text. */
+static fllm_status par_append(struct par_seq *s, const char *piece, size_t len)
+{
+	if (s->len + len > s->cap) {
+		size_t cap = s->cap ? s->cap : 256;
+		char *t;
+
+		while (cap < s->len + len)
+			cap *= 2;
+		t = realloc(s->text, cap);
+		if (!t)
+			return FLLM_E_NO_MEMORY;
+		s->text = t;
+		s->cap = cap;
+	}
+	memcpy(s->text + s->len, piece, len);
+	s->len += len;
+	return FLLM_OK;
+}
+
+/* Sample s's next token; sets s->stop when it ends here. */
+static fllm_status par_sample(fllm_context *ctx, const fllm_tokenizer *tok, uint64_t max_new,
+			      struct par_seq *s)
+{
+	const char *piece;
+	size_t len;
+	fllm_status st = fllm_sampler_sample(s->smp, fllm_context_seq_logits(ctx, s->seq),
+					     fllm_tokenizer_vocab_size(tok), &s->next);
+
+	if (st)
+		return st;
+	if (s->next == fllm_tokenizer_eos(tok) || s->next == fllm_tokenizer_bos(tok)) {
+		s->stop = s->next == fllm_tokenizer_eos(tok) ? "end of sequence" :
+							      "start of sequence";
+		return FLLM_OK;
+	}
+	st = fllm_tokenizer_decode(tok, s->prev, s->next, &piece, &len);
+	if (!st)
+		st = par_append(s, piece, len);
+	if (st)
+		return st;
+	s->n++;
+	s->prev = s->next;
+	if (s->n == max_new)
+		s->stop = "token limit";
+	else if (fllm_context_seq_pos(ctx, s->seq) == fllm_context_size(ctx))
+		s->stop = "context full";
+	return FLLM_OK;
+}
+
+/* Sample every running sequence, then step those that go on; 0 running: done. */
+static fllm_status par_round(fllm_context *ctx, const fllm_tokenizer *tok, uint64_t max_new,
+			     struct par_seq *s, uint32_t n_par, uint32_t *seqs, int32_t *toks,
+			     uint32_t *running)
+{
+	uint32_t k = 0;
+	fllm_status st = FLLM_OK;
+
+	for (uint32_t i = 0; !st && i < n_par; i++) {
+		if (s[i].stop)
+			continue;
+		st = par_sample(ctx, tok, max_new, &s[i]);
+		if (!st && !s[i].stop) {
+			seqs[k] = s[i].seq;
+			toks[k++] = s[i].next;
+		} else if (!st && s[i].seq) {
+			/* done: its KV cache goes back for the others */
+			st = fllm_context_seq_remove(ctx, s[i].seq);
+		}
+	}
+	*running = k;
+	if (!st && k)
+		st = fllm_context_step(ctx, k, seqs, toks);
+	return st;
+}
+
+/* See run_generate.h. */
+fllm_status run_generate_parallel(fllm_context *ctx, const fllm_tokenizer *tok,
+				  const fllm_sampler_params *sp, uint32_t n_par,
+				  const char *prompt, const int32_t *ids, size_t n_ids,
+				  uint64_t max_new, FILE *out, struct run_stats *stats)
+{
+	struct par_seq *s = calloc(n_par, sizeof(*s));
+	uint32_t *seqs = calloc(n_par, sizeof(*seqs)), running = 1;
+	int32_t *toks = calloc(n_par, sizeof(*toks));
+	fllm_status st = s && seqs && toks ? FLLM_OK : FLLM_E_NO_MEMORY;
+	double t0 = run_now();
+
+	memset(stats, 0, sizeof(*stats));
+	stats->prompt_tokens = n_ids * n_par;
+	for (uint32_t i = 0; !st && i < n_par; i++) {
+		fllm_sampler_params p = *sp;
+
+		p.seed = sp->seed + i;
+		s[i].prev = ids[n_ids - 1];
+		st = i ? fllm_context_seq_add(ctx, &s[i].seq) : FLLM_OK;
+		if (!st)
+			st = fllm_sampler_create(&p, &s[i].smp);
+		if (!st)
+			st = fllm_context_seq_eval(ctx, s[i].seq, ids, n_ids);
+	}
+	stats->prefill_s = run_now() - t0;
+	if (!st)
+		fllm_context_stats_get(ctx, &stats->after_prompt);
+	t0 = run_now();
+	if (!st && max_new == 0)
+		running = 0;
+	while (!st && running)
+		st = par_round(ctx, tok, max_new, s, n_par, seqs, toks, &running);
+	stats->decode_s = run_now() - t0;
+	stats->stop = s && s[0].stop ? s[0].stop : "token limit";
+	for (uint32_t i = 0; s && i < n_par; i++) {
+		if (!st) {
+			fprintf(out, "=== sequence %u, seed %llu ===\n%s", i,
+				(unsigned long long)(sp->seed + i), prompt);
+			fwrite(s[i].text, 1, s[i].len, out);
+			fputc('\n', out);
+		}
+		stats->new_tokens += s[i].n;
+		fllm_sampler_free(s[i].smp);
+		free(s[i].text);
+	}
+	fflush(out);
+	free(s);
+	free(seqs);
+	free(toks);
 	return st;
 }

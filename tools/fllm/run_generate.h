@@ -28,4 +28,18 @@ fllm_status run_generate(fllm_context *ctx, const fllm_tokenizer *tok, fllm_samp
 			 const char *prompt, const int32_t *ids, size_t n_ids, uint64_t max_new,
 			 FILE *out, struct run_stats *stats);
 
+/*
+ * n_par sequences (2..) from one prompt in one context (fllm_context_step
+ * advances them together, one batch per token), sequence i sampled with
+ * its own sampler of seed sp->seed + i. Each sequence stops as
+ * run_generate's does; its text (the prompt and what it generated) goes
+ * to out when all have stopped, in order, after a line
+ * "=== sequence i, seed S ===". stats counts the tokens of all of them
+ * (stop: the first sequence's reason).
+ */
+fllm_status run_generate_parallel(fllm_context *ctx, const fllm_tokenizer *tok,
+				  const fllm_sampler_params *sp, uint32_t n_par,
+				  const char *prompt, const int32_t *ids, size_t n_ids,
+				  uint64_t max_new, FILE *out, struct run_stats *stats);
+
 #endif /* FLLM_CLI_RUN_GENERATE_H */
