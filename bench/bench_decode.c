@@ -56,17 +56,6 @@ static const struct bench_path bench_paths[] = {
 };
 #define BENCH_PATHS (sizeof(bench_paths) / sizeof(bench_paths[0]))
 
-/* Index of the largest logit (n), ties to the lowest id: the greedy rule. */
-static int32_t bench_argmax(const float *x, uint32_t n)
-{
-	uint32_t a = 0;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > x[a])
-			a = i;
-	return (int32_t)a;
-}
-
 /* One run of path b: prefill the prompt ids (n), then decode cfg->tokens greedily
  * into ids (tokens); times in *prefill_s and *decode_s. */
 static fllm_status bench_run(const struct bench_cfg *cfg, const fllm_model *m,

@@ -76,3 +76,14 @@ void bench_print_machine(int json)
 	}
 	printf("machine   %s, %ld cores online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
 }
+
+/* See bench_util.h. */
+int32_t bench_argmax(const float *x, uint32_t n)
+{
+	uint32_t a = 0;
+
+	for (uint32_t i = 1; i < n; i++)
+		if (x[i] > x[a])
+			a = i;
+	return (int32_t)a;
+}

@@ -7,6 +7,7 @@
 #define FLLM_BENCH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Monotonic seconds. */
 double bench_now(void);
@@ -14,6 +15,8 @@ double bench_now(void);
 double bench_quantile(double *v, size_t n, double q);
 /* Median of n >= 1 samples (mean of the middle two for even n); sorts v. */
 double bench_median(double *v, size_t n);
+/* Index of the largest of x[0..n), ties to the lowest: greedy decoding. */
+int32_t bench_argmax(const float *x, uint32_t n);
 /* First value of /proc/cpuinfo's line `key` ("model name", "flags"), or "unknown". */
 void bench_cpuinfo(const char *key, char *buf, size_t len);
 /* The machine the numbers come from. With json, opens the object

@@ -16,15 +16,17 @@
 #define SQ_PROMPT 5
 #define SQ_STEPS 24
 
-/* Greedy argmax, ties to the lowest id. */
+/* Greedy choice (the sampler at temperature 0: argmax, ties to the lowest id). */
 static int32_t sq_argmax(const float *l, uint32_t n)
 {
-	uint32_t best = 0;
+	fllm_sampler_params sp = { 0 };
+	fllm_sampler *smp = NULL;
+	int32_t id = -1;
 
-	for (uint32_t i = 1; i < n; i++)
-		if (l[i] > l[best])
-			best = i;
-	return (int32_t)best;
+	if (!fllm_sampler_create(&sp, &smp))
+		fllm_sampler_sample(smp, l, n, &id);
+	fllm_sampler_free(smp);
+	return id;
 }
 
 /* Prompt of sequence s: SQ_PROMPT ids from a seed of its own. */
