@@ -206,12 +206,69 @@ static void test_refusals(void)
 	dec_model_free(&d);
 }
 
+/*
+ * A 4096-position context: the prompt runs as prefill chunks on the card and
+ * token by token through the reference; the last positions' logits must
+ * agree bit for bit (256 KV blocks, the table, the online softmax over
+ * every tile).
+ */
+static void test_long_context(void)
+{
+	struct tm_spec s = dec_spec(0);
+	fllm_context_params cp = { .device = "emu" };
+	struct dec_model d;
+	struct bytebuf img;
+	fllm_model *pkg = NULL;
+	fllm_context *ctx = NULL;
+	struct ref_card *ref = NULL;
+	char path[64], err[FLLM_ERROR_MAX];
+	enum { N = 4096 };
+	int32_t *ids = malloc(N * sizeof(*ids));
+	float *want = NULL;
+	uint64_t seed = 99;
+
+	s.seq_len = N;
+	s.n_layers = 1;		/* the cost is attention's, quadratic in N */
+	CU_ASSERT_FATAL(ids != NULL);
+	if (dec_model_make(&s, &d) || dec_package_make(&d, 4, 32, &img, path)) {
+		free(ids);
+		return;
+	}
+	FLLM_ASSERT_STATUS(fllm_package_open(path, &pkg, err, sizeof(err)), FLLM_OK);
+	if (pkg) {
+		uint32_t vocab = pkg->info.vocab_size;
+
+		want = malloc(vocab * sizeof(float));
+		for (uint32_t i = 0; i < N; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			ids[i] = (int32_t)((seed >> 33) % vocab);
+		}
+		FLLM_ASSERT_STATUS(fllm_context_create(pkg, &cp, &ctx), FLLM_OK);
+		CU_ASSERT_FATAL(want && ctx && ref_card_create(pkg, N, &ref) == 0);
+		FLLM_ASSERT_EQ_U64(fllm_context_size(ctx), N);
+		FLLM_ASSERT_STATUS(fllm_context_eval(ctx, ids, N), FLLM_OK);
+		for (uint32_t pos = 0; pos < N; pos++)
+			CU_ASSERT_FATAL(ref_card_token(ref, ids[pos], pos, want) == 0);
+		CU_ASSERT(fllm_context_logits(ctx) &&
+			  !memcmp(fllm_context_logits(ctx), want, vocab * sizeof(float)));
+	}
+	ref_card_free(ref);
+	fllm_context_free(ctx);
+	fllm_model_free(pkg);
+	unlink(path);
+	bb_free(&img);
+	dec_model_free(&d);
+	free(want);
+	free(ids);
+}
+
 static CU_TestInfo card_tests[] = {
 	{ "golden_gqa", test_golden_gqa },
 	{ "golden_mqa_unaligned_untied", test_golden_mqa_unaligned },
 	{ "on_the_fly_equals_package", test_on_the_fly_equals_package },
 	{ "cpu_stats", test_cpu_stats },
 	{ "refusals", test_refusals },
+	{ "long_context_4096", test_long_context },
 	CU_TEST_INFO_NULL,
 };
 

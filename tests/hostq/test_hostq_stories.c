@@ -1,8 +1,10 @@
 /*
  * stories260K on the CPU quantized executor ("cpu-q") against the emulated
  * card (SKIP, exit 77, without ../shared/models): greedy generation from a
- * fixed prompt at q = 4, g = 32 and at q = 8; every position's logits must
- * be bit-identical and so must the generated texts, which are printed.
+ * fixed prompt at q = 4, g = 32 and at q = 8, and once to the end of the
+ * model's 512-position context (the paged KV cache's 32 blocks); every
+ * position's logits must be bit-identical and so must the generated texts,
+ * which are printed.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -46,8 +48,9 @@ static void hq_append(char *text, int32_t prev, int32_t id)
 	text[have + len] = 0;
 }
 
-/* Greedy on the card and on cpu-q at (bits, group): logits equal at every step. */
-static void hq_story(uint32_t bits, uint32_t group)
+/* Greedy on the card and on cpu-q at (bits, group), gen tokens (0: to the
+ * end of the context): logits equal at every step. */
+static void hq_story(uint32_t bits, uint32_t group, uint32_t gen)
 {
 	fllm_context_params cc = { .device = "emu", .bits = bits, .group = group };
 	fllm_context_params hc = { .device = "cpu-q", .bits = bits, .group = group };
@@ -71,7 +74,9 @@ static void hq_story(uint32_t bits, uint32_t group)
 	FLLM_ASSERT_STATUS(fllm_context_eval(card, ids, n), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_context_eval(host, ids, n), FLLM_OK);
 	prev = ids[n - 1];
-	for (uint32_t t = 0; t < HQ_GEN; t++) {
+	if (!gen)
+		gen = fllm_context_size(card) - (uint32_t)n + 1;
+	for (uint32_t t = 0; t < gen; t++) {
 		const float *a = fllm_context_logits(card), *b = fllm_context_logits(host);
 
 		CU_ASSERT_FATAL(a && b);
@@ -86,9 +91,12 @@ static void hq_story(uint32_t bits, uint32_t group)
 		hq_append(text_card, prev, tc);
 		hq_append(text_host, prev, th);
 		prev = tc;
-		if (fllm_context_eval(card, &tc, 1) || fllm_context_eval(host, &th, 1))
+		if (t + 1 == gen)
 			break;
+		FLLM_ASSERT_STATUS(fllm_context_eval(card, &tc, 1), FLLM_OK);
+		FLLM_ASSERT_STATUS(fllm_context_eval(host, &th, 1), FLLM_OK);
 	}
+	FLLM_ASSERT_EQ_U64(fllm_context_pos(card), n + gen - 1);
 	printf("\n  q %u g %u card:  %s%s\n  q %u g %u cpu-q: %s%s\n", bits, group, HQ_PROMPT,
 	       text_card, bits, group, HQ_PROMPT, text_host);
 	CU_ASSERT_STRING_EQUAL(text_card, text_host);
@@ -100,17 +108,23 @@ out:
 
 static void test_q4_g32(void)
 {
-	hq_story(4, 32);
+	hq_story(4, 32, HQ_GEN);
 }
 
 static void test_q8(void)
 {
-	hq_story(8, 32);
+	hq_story(8, 32, HQ_GEN);
+}
+
+static void test_full_context(void)
+{
+	hq_story(4, 32, 0);
 }
 
 static CU_TestInfo stories_tests[] = {
 	{ "q4_g32_equals_card", test_q4_g32 },
 	{ "q8_equals_card", test_q8 },
+	{ "full_context_equals_card", test_full_context },
 	CU_TEST_INFO_NULL,
 };
 
