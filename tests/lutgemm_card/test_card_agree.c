@@ -251,10 +251,63 @@ static void test_agree_two_cards(void)
 	fllm_device_close(dev2);
 }
 
+/*
+ * The emulated unit keeps matrices prepared for the host kernel between
+ * commands (runtime/backends/emu/emu_fastlg.c): the same command twice, then
+ * again after the weights were rewritten in card memory, and after a
+ * rewrite of one byte, must give the reference's outputs for what card
+ * memory holds each time.
+ */
+static void test_agree_rewritten(void)
+{
+	struct lg_shape s = { 64, 256, 32, 4, 1, 1, 4 };
+	struct lg_case c;
+	struct lg_card k;
+	fllm_cmd_result res;
+	struct ref_peaks pk;
+	uint64_t rng = 41;
+	float *want;
+	uint8_t *out;
+
+	CU_ASSERT_FATAL(lg_case_init_random(&c, &s, 77, 78) == 0);
+	want = malloc((uint64_t)c.p.n_tokens * c.p.m * sizeof(*want));
+	CU_ASSERT_FATAL(want != NULL);
+	FLLM_ASSERT_STATUS(lg_card_init(&k, lg_dev, &c, 0), FLLM_OK);
+	out = malloc(k.out_len);
+	CU_ASSERT_FATAL(out != NULL);
+	for (int round = 0; round < 4; round++) {
+		if (round >= 2) {
+			/* round 2: every slice byte anew; round 3: one byte of slice 1 */
+			for (uint32_t sl = 0; sl < c.p.slices; sl++) {
+				uint64_t n = fllm_lutgemm_slice_bytes(&c.p, sl);
+				uint8_t *rec = c.mem + c.p.slice_addr[sl];
+
+				for (uint64_t i = 0; i < n; i++)
+					if (round == 2 || (sl == 1 && i == n / 2))
+						rec[i] ^= (uint8_t)(rng = rng * 6364136223846793005ull +
+									   1442695040888963407ull) | 1;
+				FLLM_ASSERT_STATUS(fllm_bo_write(k.slice[sl], k.slice_off[sl], rec, n),
+						   FLLM_OK);
+			}
+		}
+		ref_lutgemm(c.mem, &c.p, want, &pk);
+		FLLM_ASSERT_STATUS(lg_card_fill_out(&k), FLLM_OK);
+		FLLM_ASSERT_STATUS(lg_card_run(&k, sizeof(k.p), &res), FLLM_OK);
+		FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_OK);
+		FLLM_ASSERT_STATUS(lg_card_read_out(&k, out), FLLM_OK);
+		CU_ASSERT(lg_card_compare(&k.p, out, want, 1, "rewritten weights") == 0);
+	}
+	free(out);
+	free(want);
+	lg_card_free(&k);
+	lg_case_free(&c);
+}
+
 CU_TestInfo lg_card_agree_tests[] = {
 	{ "every g and q, random shapes", test_agree_shapes },
 	{ "M = 1, K = 172, 32 slices, tiles", test_agree_edges },
 	{ "fp32 packed by the public helpers", test_agree_packed },
 	{ "two card models at once", test_agree_two_cards },
+	{ "weights rewritten between commands", test_agree_rewritten },
 	CU_TEST_INFO_NULL,
 };
