@@ -203,9 +203,15 @@ static int bench_all(const struct bench_cfg *cfg, const fllm_model *m, const int
 		fprintf(stderr, "bench_decode: cpu-q and emu:0 (q4 g32) generated different "
 			"tokens\n");
 		rc = CLI_EXIT_FAIL;
-	} else if (!rc && !cfg->json) {
+	} else if (!rc && cfg->json) {
+		printf("{\"bench\": \"decode_emu_vs_cpu_q\", \"ratio_emu_to_cpu_q\": %.4f}\n",
+		       r[1].decode_tps > 0 ? r[3].decode_tps / r[1].decode_tps : 0.0);
+	} else if (!rc) {
 		printf("\ncpu-q and emu:0 at q4 g32 generated the same %" PRIu64 " tokens\n",
 		       cfg->tokens);
+		printf("emu:0 decode is %.3fx cpu-q's at q4 g32 (the same arithmetic; the card "
+		       "path adds the command hand-off)\n",
+		       r[1].decode_tps > 0 ? r[3].decode_tps / r[1].decode_tps : 0.0);
 	}
 	for (size_t i = 0; i < BENCH_PATHS; i++)
 		free(r[i].ids);
