@@ -35,7 +35,7 @@ runtime/quant          runtime/include runtime/core
 runtime/cardpack       runtime/include card/include hls
 runtime/cpu            runtime/include runtime/core runtime/cardpack card/include hls
 runtime/engine         -
-runtime/backends       runtime/include runtime/core card/include driver/include/uapi hls sim
+runtime/backends       runtime/include runtime/core runtime/cpu card/include driver/include/uapi hls sim
 runtime/engine/io      runtime/include runtime/core
 runtime/engine/gguf    runtime/include runtime/core runtime/engine/io
 runtime/engine/model   runtime/include runtime/core runtime/quant runtime/engine/io runtime/engine/gguf
@@ -70,9 +70,18 @@ function dir_of(path) {
 	sub(/\/[^\/]*$/, "", path)
 	return path
 }
+# dir/a/../b -> dir/b, dir/./b -> dir/b
+function normal(path,    prev) {
+	do {
+		prev = path
+		sub(/\/\.\//, "/", path)
+		sub(/[^\/.][^\/]*\/\.\.\//, "", path)
+	} while (path != prev)
+	return path
+}
 function resolve(inc, from,    f, hit, n) {
-	if ((dir_of(from) "/" inc) in files)
-		return dir_of(from) "/" inc
+	if (normal(dir_of(from) "/" inc) in files)
+		return normal(dir_of(from) "/" inc)
 	n = 0
 	for (f in files)
 		if (f == inc || substr(f, length(f) - length(inc)) == "/" inc) {

@@ -32,6 +32,13 @@ struct fllm_sim_config {
 	uint32_t clock_khz;	/* kernel clock; 0 = 300000 */
 	uint32_t chan_mbps;	/* peak per channel; 0 = 14375 */
 	uint32_t dma_max_len;	/* largest descriptor; 0 = 4 MiB */
+	/*
+	 * Fault injection for lab tests: 0, or a unit type (FLLM_CU_LUTGEMM,
+	 * _VECTOR, _ATTENTION) whose every successful command that writes an
+	 * output row gets bit 0 of its first output word flipped afterwards,
+	 * as a broken unit would. Never set outside tests.
+	 */
+	uint32_t fault_unit;
 };
 
 /* How the card reaches the host. Calls come from the card's thread. */

@@ -111,6 +111,35 @@ static void cu_weight_account(struct fllm_sim *sim, const struct fllm_cmd *cmd)
 	sim->weight_bytes += (uint64_t)p.m * p.row_bytes;
 }
 
+/* The fault_unit injection (fllm_sim.h): flip bit 0 of the command's first
+ * output word, when the command writes an output row. */
+static void cu_fault(struct fllm_sim *sim, const struct fllm_cmd *cmd)
+{
+	struct fllm_cmd_cu args;
+	uint64_t out = UINT64_MAX;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	if (cmd->opcode == FLLM_OP_LUTGEMM) {
+		struct fllm_lutgemm_params p;
+
+		memcpy(&p, sim->mem.base + args.params, sizeof(p));
+		out = p.out_addr;
+	} else if (cmd->opcode == FLLM_OP_VECTOR) {
+		struct fllm_vector_params p;
+
+		memcpy(&p, sim->mem.base + args.params, sizeof(p));
+		out = p.out_addr;
+	} else if (cmd->opcode == FLLM_OP_ATTENTION) {
+		struct fllm_attention_params p;
+
+		memcpy(&p, sim->mem.base + args.params, sizeof(p));
+		if (fllm_attention_op_attends(p.op))
+			out = p.out_addr;
+	}
+	if (out <= sim->mem.size - 4)
+		sim->mem.base[out] ^= 1;
+}
+
 /* Account a valid vector block at params: its traffic; returns its cycles. */
 static uint64_t cu_vector_cost(struct fllm_sim *sim, uint64_t params)
 {
@@ -238,6 +267,9 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
 	if (cmd->opcode == FLLM_OP_LUTGEMM && u->status == FLLM_CARD_OK)
 		cu_weight_account(sim, cmd);
+	if (sim->cfg.fault_unit && u->status == FLLM_CARD_OK &&
+	    FLLM_CU_INFO_TYPE(fllm_sim_reg_get(sim, FLLM_REG_CU_INFO(i))) == sim->cfg.fault_unit)
+		cu_fault(sim, cmd);
 }
 
 /* 1 once unit i has finished, with its status and result. */

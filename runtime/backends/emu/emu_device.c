@@ -12,8 +12,8 @@ struct emu_bo {
 	uint64_t addr, size;	/* the range taken from the allocator */
 };
 
-/* Options of an emu spec: "0,mem=1G,channels=8,dma=64K,golden=1". */
-enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_GOLDEN, OPT_COUNT };
+/* Options of an emu spec: "0,mem=1G,channels=8,dma=64K,golden=1,fault=2". */
+enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_GOLDEN, OPT_FAULT, OPT_COUNT };
 
 static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int *golden)
 {
@@ -22,6 +22,8 @@ static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int
 		[OPT_CHANNELS] = { "channels", FLLM_OPT_UINT, 1, 1024, 0, 0 },
 		[OPT_DMA] = { "dma", FLLM_OPT_SIZE, 64, 1ull << 30, 0, 0 },
 		[OPT_GOLDEN] = { "golden", FLLM_OPT_UINT, 0, 1, 0, 0 },
+		/* a unit type (fllm_card.h FLLM_CU_*) whose results the card corrupts */
+		[OPT_FAULT] = { "fault", FLLM_OPT_UINT, FLLM_CU_LUTGEMM, FLLM_CU_VECTOR, 0, 0 },
 	};
 	uint64_t index = 0;
 	fllm_status st;
@@ -37,6 +39,8 @@ static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int
 	if (opts[OPT_DMA].present)
 		cfg->dma_max_len = (uint32_t)opts[OPT_DMA].value;
 	*golden = opts[OPT_GOLDEN].present && opts[OPT_GOLDEN].value;
+	if (opts[OPT_FAULT].present)
+		cfg->fault_unit = (uint32_t)opts[OPT_FAULT].value;
 	return FLLM_OK;
 }
 
