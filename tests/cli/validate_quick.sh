@@ -1,9 +1,11 @@
 #!/bin/sh
 # fllm validate --quick passes on the emulated card and writes well-formed
-# JUnit XML with one test case per check; --json agrees.
+# JUnit XML with one test case per check; --json agrees. A card model that
+# corrupts one unit's results (fault=TYPE) fails exactly that unit's check,
+# naming the command, its shape and the first differing word.
 . "$(dirname "$0")/lib.sh"
 CHECKS="identity register_scratch dma_loopback dma_unaligned card_view memory_patterns
-command_errors watchdog timestamps telemetry"
+command_errors watchdog timestamps telemetry unit_lutgemm unit_vector unit_attention"
 
 expect_rc 0 "$FLLM" validate --quick --junit "$TMP/out.xml"
 cp "$TMP/out" "$TMP/text"
@@ -39,4 +41,14 @@ done
 # a report that cannot be written fails the run, with the path in the message
 expect_rc 1 "$FLLM" validate --quick --max-dma 4K --junit "$TMP/no/such/dir/out.xml"
 expect_in "$TMP/err" "no/such/dir/out.xml"
+
+# fault injection: 2 LUT-GEMM, 4 vector, 3 attention (fllm_card.h FLLM_CU_*)
+for f in "2 unit_lutgemm LUTGEMM M=" "4 unit_vector VECTOR " "3 unit_attention ATTENTION APPEND+DECODE"; do
+	set -- $f
+	expect_rc 1 "$FLLM" validate --quick --max-dma 4K --device "emu:0,fault=$1"
+	expect_in "$TMP/out" "fail $2"
+	expect_in "$TMP/out" "$3"
+	expect_in "$TMP/out" "output word 0 (byte 0): card 0x"
+	expect_in "$TMP/out" "1 failed"
+done
 finish

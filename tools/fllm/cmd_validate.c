@@ -18,7 +18,8 @@ int cli_cmd_validate(int argc, char **argv)
 		"[--device D] [--junit FILE] [--json] [--quick] [--max-dma SIZE]";
 	static const char summary[] =
 		"Run the hardware-validation suite through the public runtime API: identity,\n"
-		"registers, DMA, card memory, command errors, watchdog, timestamps, telemetry.\n"
+		"registers, DMA, card memory, command errors, watchdog, timestamps, telemetry,\n"
+		"and every compute unit against the golden model on random shapes.\n"
 		"Progress goes to stderr. Exit 0 all passed, 1 a check failed, 2 usage error,\n"
 		"3 device not opened.";
 	struct val_result results[16];

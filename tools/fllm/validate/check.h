@@ -87,5 +87,8 @@ void val_check_cmd_errors(struct val_ctx *ctx, struct val_result *res);
 void val_check_watchdog(struct val_ctx *ctx, struct val_result *res);
 void val_check_timestamps(struct val_ctx *ctx, struct val_result *res);
 void val_check_telemetry(struct val_ctx *ctx, struct val_result *res);
+void val_check_unit_lutgemm(struct val_ctx *ctx, struct val_result *res);
+void val_check_unit_vector(struct val_ctx *ctx, struct val_result *res);
+void val_check_unit_attention(struct val_ctx *ctx, struct val_result *res);
 
 #endif /* FLLM_CLI_VALIDATE_CHECK_H */

@@ -25,6 +25,12 @@ const struct val_check val_checks[] = {
 	  val_check_timestamps },
 	{ "telemetry", "power, temperature and energy readings are plausible",
 	  val_check_telemetry },
+	{ "unit_lutgemm", "LUT-GEMM commands on random shapes equal the golden model",
+	  val_check_unit_lutgemm },
+	{ "unit_vector", "vector commands on random shapes equal the golden model",
+	  val_check_unit_vector },
+	{ "unit_attention", "attention APPEND and DECODE on random shapes equal the golden model",
+	  val_check_unit_attention },
 };
 const size_t val_check_count = sizeof(val_checks) / sizeof(val_checks[0]);
 
