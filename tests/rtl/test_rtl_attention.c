@@ -3,9 +3,9 @@
  * model fllm_hls_attention_unit() bit for bit, on whole card images built
  * by tests/attention's case builder: APPEND, DECODE (several sequences,
  * with and without F_QUANT records), causal PREFILL, APPEND followed by
- * DECODE; GQA ratios 1-8, head dims 8/64/128 (256 in the long run), blocks
- * of 16/32/64 (128/256 in the long run), contexts that are not a multiple
- * of the block; and every parameter-block error case of
+ * DECODE; GQA ratios 1-8, head dims 8/64/128/256, blocks of 16/32/64
+ * (128/256 and contexts up to 1000 in the long run), contexts that are not
+ * a multiple of the block; and every parameter-block error case of
  * tests/attention/attn_bad.c: the same code and an untouched image. Status,
  * non-finite count and every byte of the image must agree, and the unit
  * must make no access outside the card. Exits 77 (SKIP) without an RTL
@@ -115,16 +115,15 @@ static int diff(struct acase *c, const char *what)
 
 static const uint32_t ratios[] = { 1, 2, 4, 8 };
 
-/* The sweep's dims and largest block (the long run adds 256 and blocks up to 256). */
+/* A sweep: head dims, block sizes 16 << 0 .. steps - 1, contexts below ctx_max, cases per op. */
 struct sweep {
 	const uint32_t *dims;
 	uint32_t n_dims, block_steps, ctx_max, cases;
 };
 
-static const uint32_t dims_short[] = { 8, 64, 128 };
-static const uint32_t dims_long[] = { 8, 64, 128, 256 };
-static const struct sweep sw_short = { dims_short, 3, 3, 80, 12 };
-static const struct sweep sw_long = { dims_long, 4, 5, 600, 48 };
+static const uint32_t dims[] = { 8, 64, 128, 256 };
+static const struct sweep sw_short = { dims, 4, 3, 150, 16 };
+static const struct sweep sw_long = { dims, 4, 5, 1000, 64 };
 static const struct sweep *sw = &sw_short;
 
 /* A shape for case i: head dim, GQA ratio, kv heads 1-2, a block size. */
@@ -310,20 +309,43 @@ static void test_block_placement(void)
 	FLLM_ASSERT_EQ_U64(bad, 0);
 }
 
-/* Cycles of one DECODE (d 128, 8 heads, 2 kv heads, context 256), next to the cycle model's. */
+/* Cycles of a few commands (informational, also checked against the golden model). */
 static void test_report_cycles(void)
 {
-	struct acase_shape sh = { 128, 8, 2, 16 };
-	uint32_t pos = 255, n = 1;
-	struct acase c;
+	static const struct {
+		const char *name;
+		uint32_t op, g;
+		struct acase_shape sh;
+		uint32_t pos, n;
+	} t[] = {
+		{ "APPEND d 16, 2 kv heads, 20 tokens", FLLM_ATTN_OP_APPEND, 0, { 16, 4, 2, 16 }, 29,
+		  20 },
+		{ "APPEND d 128, 8 kv heads, 1 token", FLLM_ATTN_OP_APPEND, 0, { 128, 8, 8, 16 }, 0,
+		  1 },
+		{ "DECODE d 128, 8/2 heads, ctx 256", FLLM_ATTN_OP_DECODE, 0, { 128, 8, 2, 16 }, 255,
+		  1 },
+		{ "DECODE+QUANT d 128, 8/2, ctx 256", FLLM_ATTN_OP_DECODE, 64, { 128, 8, 2, 16 }, 255,
+		  1 },
+		{ "PREFILL d 64, 4/4 heads, 32 at 32", FLLM_ATTN_OP_PREFILL, 0, { 64, 4, 4, 32 }, 32,
+		  32 },
+	};
+	uint32_t bad = 0;
 
-	CU_ASSERT_FATAL(acase_make(&c, FLLM_ATTN_OP_DECODE, &sh, 1, &pos, &n, AC_NORMAL, 1.0,
-				   700) == 0);
-	last_cycles = 0;
-	FLLM_ASSERT_EQ_U64(diff(&c, "DECODE d 128, 8/2 heads, context 256"), 0);
-	printf("\n    DECODE d 128, 8/2 heads, ctx 256: rtl %" PRIu64 " cycles, hls model %" PRIu64
-	       "\n", last_cycles, fllm_attention_cycles(&c.p, c.mem));
-	acase_free(&c);
+	printf("\n    %-36s %10s %10s\n", "command", "rtl cyc", "hls model");
+	for (uint32_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct acase c;
+
+		CU_ASSERT_FATAL(acase_make(&c, t[i].op, &t[i].sh, 1, &t[i].pos, &t[i].n, AC_NORMAL,
+					   1.0, 700 + i) == 0);
+		if (t[i].g)
+			CU_ASSERT_FATAL(acase_set_op_quant(&c, t[i].op, t[i].g) == 0);
+		last_cycles = 0;
+		bad += (uint32_t)diff(&c, t[i].name);
+		printf("    %-36s %10" PRIu64 " %10" PRIu64 "\n", t[i].name, last_cycles,
+		       fllm_attention_cycles(&c.p, c.mem));
+		acase_free(&c);
+	}
+	FLLM_ASSERT_EQ_U64(bad, 0);
 }
 
 static CU_TestInfo sweep_tests[] = {
@@ -338,7 +360,7 @@ static CU_TestInfo sweep_tests[] = {
 static CU_TestInfo other_tests[] = {
 	{ "each bad field: same code, nothing written", test_each_field },
 	{ "block size, alignment, placement", test_block_placement },
-	{ "cycles of one DECODE (report)", test_report_cycles },
+	{ "cycles of a few commands (report)", test_report_cycles },
 	CU_TEST_INFO_NULL,
 };
 
