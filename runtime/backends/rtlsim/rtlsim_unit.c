@@ -30,8 +30,8 @@ static int rtlsim_block(const uint8_t *mem, uint64_t mem_bytes, const uint64_t *
 
 /*
  * Cycle limit of an attention command: a rejected block may still read
- * every table entry; a valid one takes about 3 d cycles per (key, query
- * head) and 40 d per (query token, head) on the RTL, allowed 20 and 200.
+ * every table entry; a valid one gets fllm_rtl_attention_seq_cycles() per
+ * sequence.
  */
 static uint64_t rtlsim_attention_limit(const uint8_t *mem, uint64_t mem_bytes,
 				       const uint64_t *arg)
@@ -48,7 +48,7 @@ static uint64_t rtlsim_attention_limit(const uint8_t *mem, uint64_t mem_bytes,
 
 		memcpy(&pos, s, 4);
 		memcpy(&n, s + 4, 4);
-		cyc += (uint64_t)n * p.n_heads * p.head_dim * (20ull * (pos + n + 16) + 200);
+		cyc += fllm_rtl_attention_seq_cycles(p.n_heads, p.n_kv_heads, p.head_dim, pos, n);
 	}
 	return cyc;
 }

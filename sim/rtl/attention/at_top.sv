@@ -362,10 +362,19 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   logic [63:0]  xqw [HMAX * DMAX / 8];   // (group, d) int8 queries, 8 a word
   logic [24:0]  qm_a [HMAX];             // (group) query factors
   logic signed [31:0] qsh_a [HMAX];      // (group) eq + scale_e - qr - 24
-  logic [63:0]  kqw [TILE][DMAX / 8];    // (tile, d) int8 keys
-  logic [63:0]  vqw [TILE][DMAX / 8];    // (tile, d) int8 values
+  // one tile as it lies in its block: key t, byte i at t * d + i
+  logic [511:0] kql [TILE * DMAX / 64];  // (tile * d) int8 keys
+  logic [511:0] vql [TILE * DMAX / 64];  // (tile * d) int8 values
+  logic [511:0] ksl, vsl;                // (tile) {uint16 m, int16 e} scales
   logic [15:0]  km_a [TILE], vm_a [TILE];
   logic signed [15:0] ke_a [TILE], ve_a [TILE];
+  always_comb
+    for (int t = 0; t < TILE; t++) begin
+      km_a[t] = ksl[32 * t +: 16];
+      ke_a[t] = ksl[32 * t + 16 +: 16];
+      vm_a[t] = vsl[32 * t +: 16];
+      ve_a[t] = vsl[32 * t + 16 +: 16];
+    end
   longint       z_a [TILE];              // (tile) logits of one head
   logic [511:0] numw [HMAX * DMAX / 8];  // (group, d) N, 8 lanes of int64 a word
   logic [63:0]  den_a [HMAX];            // (group) S
@@ -385,10 +394,9 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     S_IDLE, S_PLACE, S_PAR_AR, S_PAR_R, S_CHK, S_DV_REQ, S_DV_DAT, S_DV_CHK, S_DT_REQ,
     S_DT_DAT, S_SEQ, S_TOK, S_BLK_REQ, S_BLK_DAT, S_AP_H, S_LD_REQ, S_LD_DAT, S_QZ_SC,
     S_QZ_SDIV, S_QZ_EL, S_QZ_DIV, S_AP_W, S_AP_WN, S_AP_S, S_AP_SN, S_AJ, S_AQ, S_AQ_F,
-    S_TILE, S_TL, S_TK_REQ, S_TK_DAT, S_TV_REQ, S_TV_DAT, S_TS_REQ, S_TS_DAT, S_TW_REQ,
-    S_TW_DAT, S_TH, S_DOT, S_LOGIT, S_MAX, S_NZ, S_RESC, S_ACC_W, S_ACC_N, S_OUT,
+    S_TILE, S_TL, S_TH, S_DOT, S_LOGIT, S_MAX, S_NZ, S_RESC, S_ACC_W, S_ACC_N, S_OUT,
     S_OUT_DIV, S_OUT_EL, S_OUT_NX, S_RG0, S_RG1, S_RZ, S_RZN, S_REX, S_RMS, S_RMS_DIV,
-    S_RMS_W, S_RX, S_RX_DIV, S_RX_W, S_RP, S_RTOK, S_FLUSH, S_FL_B, S_END, S_MEM, S_RAR,
+    S_RMS_W, S_RX, S_RX_DIV, S_RX_W, S_RP, S_RTOK, S_FLUSH, S_END, S_MEM, S_RAR,
     S_RR, S_FIN
   } state_t;
 
@@ -402,6 +410,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   logic [3:0]   ma_n;
   logic [57:0]  rc_line, wb_line;
   logic         rc_valid, wb_valid, aw_ok, w_ok;
+  logic [31:0]  wr_issued, wr_acked;  // posted line writes and their responses
   logic [511:0] rc_data, wb_data;
   logic [63:0]  wb_strb;
 
@@ -442,16 +451,16 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   assign pslot = {56'd0, pos[7:0] & 8'(f_bt - 16'd1)};
   assign tslot = {56'd0, tk[7:0] & 8'(f_bt - 16'd1)};
 
-  assign m_arvalid[0] = st == S_RAR;
-  assign m_araddr[0]  = {ma_addr[63:6], 6'd0};
-  assign m_arlen[0]   = 8'd0;
-  assign m_rready[0]  = st == S_RR;
+  assign m_arvalid[0] = st == S_RAR || (st == S_TL && ip < 3'd4);
+  assign m_araddr[0]  = st == S_TL ? ia : {ma_addr[63:6], 6'd0};
+  assign m_arlen[0]   = st == S_TL ? ilen - 8'd1 : 8'd0;
+  assign m_rready[0]  = st == S_RR || (st == S_TL && ip <= 3'd4);
   assign m_awvalid[0] = st == S_FLUSH && !aw_ok;
   assign m_awaddr[0]  = {wb_line, 6'd0};
   assign m_wvalid[0]  = st == S_FLUSH && !w_ok;
   assign m_wdata[0]   = wb_data;
   assign m_wstrb[0]   = wb_strb;
-  assign m_bready[0]  = st == S_FL_B;
+  assign m_bready[0]  = 1'b1;
   assign c_arvalid = st == S_PAR_AR;
   assign c_araddr  = params;
   assign c_arlen   = 8'd2;
@@ -470,6 +479,43 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     rc_word = w[63:0];
   end
 
+  // Tile loads: four bursts (K values, V values, K scales, V scales of the
+  // tile's keys, contiguous in its block: a tile never crosses a block),
+  // issued while the beats of earlier ones arrive in order. Part p is at
+  // tile_addr(p), tile_beats(p) beats; ip, ia, il: the part, address and
+  // beats left to request; rp, ri: the part and beat being received.
+  logic [2:0]  ip, rp;
+  logic [63:0] ia;
+  logic [6:0]  il, ri;
+  logic [7:0]  ilen;            // this request's beats: <= 64, inside a 4 KB page
+  logic [63:0] t_kv;            // the tile's first K value
+  logic [63:0] t_ks;            // the tile's first K scale
+  logic [6:0]  t_beats;         // beats of the tile's K (and V) values
+
+  always_comb begin
+    logic [12:0] room;
+    t_kv = blk + (64'(j) * 64'(f_bt) + tslot) * 64'(f_hd);
+    t_ks = blk + 64'd2 * d_kvb + 64'(ATTN_SCALE_BYTES) * (64'(j) * 64'(f_bt) + tslot);
+    t_beats = 7'((32'(tc) * 32'(f_hd) + 32'd63) >> 6);
+    room = 13'((13'h1000 - 13'(ia[11:0])) >> 6);
+    ilen = 8'(il);
+    if (13'(ilen) > room)
+      ilen = 8'(room);
+  end
+
+  function automatic logic [63:0] tile_addr(input logic [2:0] p);
+    case (p)
+      3'd0: return t_kv;
+      3'd1: return t_kv + d_kvb;
+      3'd2: return t_ks;
+      default: return t_ks + 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt);
+    endcase
+  endfunction
+
+  function automatic logic [6:0] tile_beats(input logic [2:0] p);
+    return p < 3'd2 ? t_beats : 7'd1;
+  endfunction
+
   // the 2^x table, for S's weight (a) and N's (b)
   longint      ua, ub;
   logic [31:0] ea_lo, ea_hi, eb_lo, eb_hi;
@@ -480,12 +526,20 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     ub = z_a[tk[3:0]] - (longint'(ve_a[tk[3:0]]) + mv_a[k[6:0]]) * 64'sd16777216;
   end
 
+  // word w (8 values) of key t in a tile buffer
+  function automatic logic [63:0] tile_word(input logic [511:0] l [TILE * DMAX / 64],
+                                            input logic [3:0] t, input logic [4:0] w);
+    logic [8:0] wo;     // 8-byte words from the tile's start
+    wo = 9'(t) * 9'(dq) + 9'(w);
+    return l[wo[8:3]][64 * wo[2:0] +: 64];
+  endfunction
+
   // the 8-lane dot product of query word wi of head k and key word wi of key tk
   logic signed [31:0] dot8;
   always_comb begin
     logic [63:0] a, b;
     a = xqw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-    b = kqw[tk[3:0]][wi[4:0]];
+    b = tile_word(kql, tk[3:0], wi[4:0]);
     dot8 = 32'sd0;
     for (int l = 0; l < 8; l++)
       dot8 = dot8 + 32'($signed(a[8 * l +: 8])) * 32'($signed(b[8 * l +: 8]));
@@ -518,7 +572,11 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
 
   always_ff @(posedge clk) begin
     div_go <= 1'b0;
+    if (m_bvalid[0])
+      wr_acked <= wr_acked + 32'd1;
     if (rst) begin
+      wr_issued <= '0;
+      wr_acked <= '0;
       st <= S_IDLE;
       err <= ERR_OK;
       rc_valid <= 1'b0;
@@ -790,54 +848,54 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             st <= S_OUT;
           end else begin
             tc <= (pos - p0 + 32'd1 < 32'(TILE)) ? 5'(pos - p0 + 32'd1) : 5'(TILE);
-            tk <= '0;
+            ip <= 3'd5;
             st <= S_TL;
           end
         end
+        // the tile's block, then its four bursts (tk: the tile's first position)
         S_TL: begin
-          if (tk == 32'(tc)) begin
-            k <= '0;
-            st <= S_TH;
-          end else begin
-            tk <= p0 + tk;     // the position, for the table lookup
-            blk_ret <= S_TK_REQ;
-            wi <= '0;
+          if (ip == 3'd5) begin
+            // first state of the tile: look its block up
+            tk <= p0;
+            blk_ret <= S_TL;
+            ip <= 3'd6;
             st <= S_BLK_REQ;
+          end else if (ip == 3'd6) begin
+            ip <= 3'd0;
+            rp <= 3'd0;
+            ri <= '0;
+            ia <= tile_addr(3'd0);
+            il <= tile_beats(3'd0);
+          end else begin
+            if (ip < 3'd4 && m_arready[0]) begin
+              if (7'(ilen) == il) begin
+                ip <= ip + 3'd1;
+                ia <= tile_addr(ip + 3'd1);
+                il <= tile_beats(ip + 3'd1);
+              end else begin
+                ia <= ia + {50'd0, ilen, 6'd0};
+                il <= il - 7'(ilen);
+              end
+            end
+            if (m_rvalid[0]) begin
+              case (rp)
+                3'd0: kql[ri[5:0]] <= m_rdata[0];
+                3'd1: vql[ri[5:0]] <= m_rdata[0];
+                3'd2: ksl <= m_rdata[0];
+                default: vsl <= m_rdata[0];
+              endcase
+              ri <= ri + 7'd1;
+              if (ri + 7'd1 == tile_beats(rp)) begin
+                ri <= '0;
+                rp <= rp + 3'd1;
+                if (rp == 3'd3) begin
+                  tk <= '0;
+                  k <= '0;
+                  st <= S_TH;
+                end
+              end
+            end
           end
-        end
-        S_TK_REQ: begin
-          mem_read(blk + (64'(j) * 64'(f_bt) + tslot) * 64'(f_hd) +
-                     64'({wi, 3'd0}), S_TK_DAT);
-        end
-        S_TK_DAT: begin
-          kqw[4'(tk - p0)][wi[4:0]] <= ma_rdata;
-          wi <= (wi + 32'd1 == dq) ? 32'd0 : wi + 32'd1;
-          st <= (wi + 32'd1 == dq) ? S_TV_REQ : S_TK_REQ;
-        end
-        S_TV_REQ: begin
-          mem_read(blk + d_kvb +
-                     (64'(j) * 64'(f_bt) + tslot) * 64'(f_hd) +
-                     64'({wi, 3'd0}), S_TV_DAT);
-        end
-        S_TV_DAT: begin
-          vqw[4'(tk - p0)][wi[4:0]] <= ma_rdata;
-          wi <= wi + 32'd1;
-          st <= (wi + 32'd1 == dq) ? S_TS_REQ : S_TV_REQ;
-        end
-        S_TS_REQ: begin
-          mem_read(blk + 64'd2 * d_kvb + 64'(ATTN_SCALE_BYTES) *
-                     (64'(j) * 64'(f_bt) + tslot), S_TS_DAT);
-        end
-        S_TS_DAT: begin
-          km_a[4'(tk - p0)] <= ma_rdata[15:0];
-          ke_a[4'(tk - p0)] <= ma_rdata[31:16];
-          mem_read(ma_addr + 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt), S_TW_DAT);
-        end
-        S_TW_DAT: begin
-          vm_a[4'(tk - p0)] <= ma_rdata[15:0];
-          ve_a[4'(tk - p0)] <= ma_rdata[31:16];
-          tk <= tk - p0 + 32'd1;
-          st <= S_TL;
         end
 
         // one tile for head k of the group (attn_tile_head)
@@ -937,7 +995,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           logic [511:0] w;
           logic [63:0] v;
           w = numw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-          v = vqw[tk[3:0]][wi[4:0]];
+          v = tile_word(vql, tk[3:0], wi[4:0]);
           for (int l = 0; l < 8; l++)
             w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'(longint'($signed(v[8 * l +: 8])));
           numw[{k[6:0], 5'd0} + 12'(wi[4:0])] <= w;
@@ -1152,17 +1210,18 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             aw_ok <= 1'b1;
           if (m_wready[0])
             w_ok <= 1'b1;
-          if ((aw_ok || m_awready[0]) && (w_ok || m_wready[0]))
-            st <= S_FL_B;
+          if ((aw_ok || m_awready[0]) && (w_ok || m_wready[0])) begin
+            // posted: no read of the command touches a byte it writes
+            // (A.10 checks 9 and 10), so only S_END waits for responses
+            aw_ok <= 1'b0;
+            w_ok <= 1'b0;
+            wb_valid <= 1'b0;
+            wb_strb <= '0;
+            wr_issued <= wr_issued + 32'd1;
+            st <= fl_ret;
+          end
         end
-        S_FL_B: if (m_bvalid[0]) begin
-          aw_ok <= 1'b0;
-          w_ok <= 1'b0;
-          wb_valid <= 1'b0;
-          wb_strb <= '0;
-          st <= fl_ret;
-        end
-        S_END: st <= S_FIN;
+        S_END: if (wr_acked == wr_issued) st <= S_FIN;
         S_FIN: st <= S_IDLE;
         default: st <= S_IDLE;
       endcase
