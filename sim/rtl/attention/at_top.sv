@@ -60,7 +60,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     spl_t v;   // magnitude only
     /* verilator lint_on UNUSEDSIGNAL */
     v = split(amax);
-    return (v.m <= 24'd16645890) ? -1 - fexp(v.f) : -2 - fexp(v.f);
+    quant_ex = (v.m <= 24'd16645890) ? -1 - fexp(v.f) : -2 - fexp(v.f);
   endfunction
 
   // A.3: z = clamp(rshift_round(dot * mk * qm, sh)), left shifts saturating
@@ -70,35 +70,37 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     longint v;
     logic [63:0] mag;
     int len;
+    logic sat;
     v = longint'(dot) * longint'({48'd0, mk}) * longint'({39'd0, qm});
-    if (v == 0 || sh >= 63)
-      return 0;
-    if (sh >= 0) begin
-      v = rshift_round(v, 8'(sh));
-    end else begin
-      mag = v < 0 ? 64'(-v) : 64'(v);
-      len = bitlen(mag);
-      if (longint'(len) - sh > 54)
-        return v < 0 ? -ZMAX : ZMAX;
-      v = v < 0 ? -longint'(mag << (-sh)) : longint'(mag << (-sh));
+    sat = 1'b0;
+    if (v != 0 && sh < 63) begin
+      if (sh >= 0) begin
+        v = rshift_round(v, 8'(sh));
+      end else begin
+        mag = v < 0 ? 64'(-v) : 64'(v);
+        len = bitlen(mag);
+        if (longint'(len) - sh > 54)
+          sat = 1'b1;   // v keeps its sign
+        else
+          v = v < 0 ? -longint'(mag << (-sh)) : longint'(mag << (-sh));
+      end
     end
-    if (v > ZMAX)
-      return ZMAX;
-    if (v < -ZMAX)
-      return -ZMAX;
-    return v;
+    if (v == 0 || sh >= 63)
+      logit = 0;
+    else if (sat || v > ZMAX || v < -ZMAX)
+      logit = v < 0 ? -ZMAX : ZMAX;
+    else
+      logit = v;
   endfunction
 
   // ceil(z / 2^24)
   function automatic longint zceil(input longint z);
-    return -((-z) >>> 24);
+    zceil = -((-z) >>> 24);
   endfunction
 
   // A.4: rshift_round(x, s), 0 for s >= 63 (s >= 1)
   function automatic longint rescale(input longint x, input longint s);
-    if (s >= 63)
-      return 0;
-    return rshift_round(x, 8'(s));
+    rescale = (s >= 63) ? 64'sd0 : rshift_round(x, 8'(s));
   endfunction
 
   // A.4: the weight of u <= 0 from the 2^x table entries lo, hi of u[23:16]
@@ -111,7 +113,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     stepw = 48'(32'(hi - lo)) * 48'(u[15:0]);
     p = lo + 32'((stepw + 48'h8000) >> 16);
     t = 64'sd8 - i;
-    return 32'(rha(64'(p), t >= 64'sd63 ? 63 : int'(t)));
+    weight = 32'(rha(64'(p), t >= 64'sd63 ? 63 : int'(t)));
   endfunction
 
   // A.5: |n| cut to 30 bits (half away), times R, rounded once to fp32
@@ -119,14 +121,12 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
                                        input int sr, input longint dm);
     logic [63:0] mag, a;
     int len, t;
-    if (n == 0)
-      return 32'd0;
     mag = n < 0 ? 64'(-n) : 64'(n);
     len = bitlen(mag);
     t = len > 30 ? len - 30 : 0;
     a = rha(mag, t) * 64'(r);
-    return f32(n < 0 ? -longint'(a) : longint'(a),
-               64'sd62 + longint'(sr) - longint'(t) - dm);
+    outf = (n == 0) ? 32'd0 : f32(n < 0 ? -longint'(a) : longint'(a),
+                                  64'sd62 + longint'(sr) - longint'(t) - dm);
   endfunction
 
   // ------------------------------------------------------------------
@@ -210,7 +210,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
 
   function automatic logic [63:0] span(input logic [31:0] rows, input logic [63:0] stride,
                                        input logic [63:0] rowb);
-    return 64'(32'(rows - 32'd1)) * stride + rowb;
+    span = 64'(32'(rows - 32'd1)) * stride + rowb;
   endfunction
 
   always_comb begin
@@ -505,15 +505,15 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
 
   function automatic logic [63:0] tile_addr(input logic [2:0] p);
     case (p)
-      3'd0: return t_kv;
-      3'd1: return t_kv + d_kvb;
-      3'd2: return t_ks;
-      default: return t_ks + 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt);
+      3'd0: tile_addr = t_kv;
+      3'd1: tile_addr = t_kv + d_kvb;
+      3'd2: tile_addr = t_ks;
+      default: tile_addr = t_ks + 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt);
     endcase
   endfunction
 
   function automatic logic [6:0] tile_beats(input logic [2:0] p);
-    return p < 3'd2 ? t_beats : 7'd1;
+    tile_beats = p < 3'd2 ? t_beats : 7'd1;
   endfunction
 
   // the 2^x table, for S's weight (a) and N's (b)
@@ -526,20 +526,21 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     ub = z_a[tk[3:0]] - (longint'(ve_a[tk[3:0]]) + mv_a[k[6:0]]) * 64'sd16777216;
   end
 
-  // word w (8 values) of key t in a tile buffer
-  function automatic logic [63:0] tile_word(input logic [511:0] l [TILE * DMAX / 64],
-                                            input logic [3:0] t, input logic [4:0] w);
+  // word wi (8 values) of key tk in the tile buffers
+  logic [63:0] kword, vword;
+  always_comb begin
     logic [8:0] wo;     // 8-byte words from the tile's start
-    wo = 9'(t) * 9'(dq) + 9'(w);
-    return l[wo[8:3]][64 * wo[2:0] +: 64];
-  endfunction
+    wo = 9'(tk[3:0]) * 9'(dq) + 9'(wi[4:0]);
+    kword = kql[wo[8:3]][64 * wo[2:0] +: 64];
+    vword = vql[wo[8:3]][64 * wo[2:0] +: 64];
+  end
 
   // the 8-lane dot product of query word wi of head k and key word wi of key tk
   logic signed [31:0] dot8;
   always_comb begin
     logic [63:0] a, b;
     a = xqw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-    b = tile_word(kql, tk[3:0], wi[4:0]);
+    b = kword;
     dot8 = 32'sd0;
     for (int l = 0; l < 8; l++)
       dot8 = dot8 + 32'($signed(a[8 * l +: 8])) * 32'($signed(b[8 * l +: 8]));
@@ -995,7 +996,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           logic [511:0] w;
           logic [63:0] v;
           w = numw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-          v = tile_word(vql, tk[3:0], wi[4:0]);
+          v = vword;
           for (int l = 0; l < 8; l++)
             w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'(longint'($signed(v[8 * l +: 8])));
           numw[{k[6:0], 5'd0} + 12'(wi[4:0])] <= w;

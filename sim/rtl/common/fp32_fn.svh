@@ -1,9 +1,9 @@
 // The fp32 helpers the vector and attention units share (hls/vector_math.c,
 // vector_internal.h): sanitizing, splitting |v| = m * 2^f, round half away,
 // bit length and the to_f32 of the units' wide shifts. Included inside a
-// module body (after `import lg_pkg::*`, for to_f32): functions with
-// `return` stay out of packages, which Yosys 0.23 cannot read. No include
-// guard: every module that uses them includes them.
+// module body (after `import lg_pkg::*`, for to_f32); no include guard:
+// every module that uses them includes them. The results are assigned to
+// the function's name, no `return`: Yosys 0.23 cannot read `return`.
   // fllm_vector_f32 of sanitized bits; f in [-172, 104]
   typedef struct packed {
     logic        neg;
@@ -12,16 +12,17 @@
   } spl_t;
 
   function automatic logic nonfin(input logic [7:0] e);
-    return e == 8'hff;
+    nonfin = e == 8'hff;
   endfunction
 
   // Inf -> +-FLT_MAX, NaN -> +0
   function automatic logic [31:0] sanitize(input logic [31:0] b);
     if (!nonfin(b[30:23]))
-      return b;
-    if (b[22:0] != 23'd0)
-      return 32'h0;
-    return {b[31], 31'h7f7fffff};
+      sanitize = b;
+    else if (b[22:0] != 23'd0)
+      sanitize = 32'h0;
+    else
+      sanitize = {b[31], 31'h7f7fffff};
   endfunction
 
   function automatic spl_t split(input logic [31:0] b);
@@ -43,25 +44,26 @@
       v.m = {1'b1, b[22:0]};
       v.f = 10'(int'({1'b0, b[30:23]}) - 150);
     end
-    return v;
+    split = v;
   endfunction
 
   function automatic int fexp(input logic [9:0] f);
-    return int'($signed(f));
+    fexp = int'($signed(f));
   endfunction
 
   // the signed mantissa (fllm_vec_signed)
   function automatic longint sgn(input logic neg, input logic [23:0] m);
-    return neg ? -longint'({40'd0, m}) : longint'({40'd0, m});
+    sgn = neg ? -longint'({40'd0, m}) : longint'({40'd0, m});
   endfunction
 
   // round_half_away(m / 2^t), 0 for t >= 63 (fllm_vec_rha)
   function automatic logic [63:0] rha(input logic [63:0] m, input int t);
     if (t <= 0)
-      return m;
-    if (t >= 63)
-      return 64'd0;
-    return (m + (64'd1 << (t - 1))) >> t;
+      rha = m;
+    else if (t >= 63)
+      rha = 64'd0;
+    else
+      rha = (m + (64'd1 << (t - 1))) >> t;
   endfunction
 
   function automatic int bitlen(input logic [63:0] x);
@@ -70,7 +72,7 @@
     for (int k = 0; k < 64; k++)
       if (x[k])
         len = k + 1;
-    return len;
+    bitlen = len;
   endfunction
 
   // to_f32 with the wide shifts of this unit: beyond +-4096 the result is
@@ -83,9 +85,9 @@
       s = -36'sd4096;
     else
       s = 36'(sh);
-    return to_f32(acc, s);
+    f32 = to_f32(acc, s);
   endfunction
 
   function automatic logic [63:0] align64(input logic [63:0] b);
-    return (b + 64'd63) & ~64'd63;
+    align64 = (b + 64'd63) & ~64'd63;
   endfunction
