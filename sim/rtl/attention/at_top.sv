@@ -6,15 +6,16 @@
 // all before the first write. Then APPEND (load, quantize and store each
 // (token, kv head) k and v row) or DECODE / PREFILL: per (query token, kv
 // head) the group's queries are quantized on chip, the context is streamed
-// in tiles of 16 keys (K, V rows and scales through the block table), and
-// per tile and query head the unit computes the logits (8 int8 MACs a
-// cycle), raises the maxima (rescaling S and N by shifts), adds the
-// weights (the vector unit's 2^x table, vu_exp2) and the weighted values
-// (8 lanes a cycle); at the end of the context one reciprocal per head
-// (vu_div) and one fp32 conversion per element. F_QUANT keeps the token's
-// fp32 row on chip and writes the LUT-GEMM activation record.
-// Memory goes through one port with a one-line read cache and a one-line
-// write-combining buffer; docs/rtl.md section 6 has the states and cycles.
+// in tiles of 16 keys (a tile's K, V values and scales in four bursts
+// through the block table), and per tile and query head the unit computes
+// the logits (64 int8 MACs a cycle), raises the maxima (rescaling S and N
+// by shifts), adds the weights (the vector unit's 2^x table, vu_exp2) and
+// the weighted values (64 lanes a cycle); at the end of the context one
+// reciprocal per head (vu_div) and one fp32 conversion per element.
+// F_QUANT keeps the token's fp32 row on chip and writes the LUT-GEMM
+// activation record. Single reads go through a one-line read cache, writes
+// through a one-line write-combining buffer, posted; docs/rtl.md section 6
+// has the states and cycles.
 `include "cu_ports.svh"
 
 module at_top import lg_pkg::*, fllm_card_pkg::*; (
@@ -29,6 +30,8 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   localparam int HMAX = ATTN_HEADS_MAX;             // query heads (and group)
   localparam int TILE = ATTN_TILE;
   localparam int YMAX = ATTN_HEADS_MAX * ATTN_HEAD_DIM_MAX;   // F_QUANT row
+  localparam int LN = 64;                           // MAC lanes: one 64-byte word a cycle
+  localparam int HW = DMAX / LN;                    // words of a head row
 
   // ------------------------------------------------------------------
   // Register block: it holds the argument and the memory size while a
@@ -359,7 +362,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   // On-chip memories
   // ------------------------------------------------------------------
   logic [31:0]  xb [DMAX];               // (d) fp32 bits of a head row, sanitized
-  logic [63:0]  xqw [HMAX * DMAX / 8];   // (group, d) int8 queries, 8 a word
+  logic [8*LN-1:0] xqw [HMAX * HW];      // (group, d) int8 queries, LN a word
   logic [24:0]  qm_a [HMAX];             // (group) query factors
   logic signed [31:0] qsh_a [HMAX];      // (group) eq + scale_e - qr - 24
   // one tile as it lies in its block: key t, byte i at t * d + i
@@ -376,7 +379,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
       ve_a[t] = vsl[32 * t + 16 +: 16];
     end
   longint       z_a [TILE];              // (tile) logits of one head
-  logic [511:0] numw [HMAX * DMAX / 8];  // (group, d) N, 8 lanes of int64 a word
+  logic [64*LN-1:0] numw [HMAX * HW];    // (group, d) N, LN lanes of int64 a word
   logic [63:0]  den_a [HMAX];            // (group) S
   longint       mx_a [HMAX], mv_a [HMAX];  // (group) M, M'
   logic         mvv_a [HMAX];            // M' defined
@@ -526,25 +529,41 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     ub = z_a[tk[3:0]] - (longint'(ve_a[tk[3:0]]) + mv_a[k[6:0]]) * 64'sd16777216;
   end
 
-  // word wi (8 values) of key tk in the tile buffers
-  logic [63:0] kword, vword;
+  // word wi (LN values from value LN * wi) of key tk in the tile buffers:
+  // key t starts at byte t * d, a multiple of 8, so a word spans two lines
+  logic [8*LN-1:0] kword, vword;
+  logic [6:0]      nval;        // lanes of the word below d
   always_comb begin
-    logic [8:0] wo;     // 8-byte words from the tile's start
-    wo = 9'(tk[3:0]) * 9'(dq) + 9'(wi[4:0]);
-    kword = kql[wo[8:3]][64 * wo[2:0] +: 64];
-    vword = vql[wo[8:3]][64 * wo[2:0] +: 64];
+    logic [8:0]  wo;    // 8-byte units from the tile's start
+    logic [5:0]  l0, l1;
+    logic [31:0] rest;  // values of the row from this word on
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [1023:0] kk, vv;   // the low word only
+    /* verilator lint_on UNUSEDSIGNAL */
+    wo = 9'(tk[3:0]) * 9'(dq) + {4'd0, wi[1:0], 3'd0};
+    l0 = wo[8:3];
+    l1 = l0 + 6'd1;     // past the tile only for lanes past d
+    kk = {kql[l1], kql[l0]} >> {wo[2:0], 6'd0};
+    vv = {vql[l1], vql[l0]} >> {wo[2:0], 6'd0};
+    kword = kk[8*LN-1:0];
+    vword = vv[8*LN-1:0];
+    rest = 32'(f_hd) - {wi[25:0], 6'd0};
+    nval = (rest >= 32'(LN)) ? 7'(LN) : 7'(rest);
   end
 
-  // the 8-lane dot product of query word wi of head k and key word wi of key tk
-  logic signed [31:0] dot8;
+  // the LN-lane dot product of query word wi of head k and key word wi of key tk
+  logic signed [31:0] dotw;
   always_comb begin
-    logic [63:0] a, b;
-    a = xqw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-    b = kword;
-    dot8 = 32'sd0;
-    for (int l = 0; l < 8; l++)
-      dot8 = dot8 + 32'($signed(a[8 * l +: 8])) * 32'($signed(b[8 * l +: 8]));
+    logic [8*LN-1:0] a;
+    a = xqw[{k[6:0], wi[1:0]}];
+    dotw = 32'sd0;
+    for (int l = 0; l < LN; l++)
+      if (7'(l) < nval)
+        dotw = dotw + 32'($signed(a[8 * l +: 8])) * 32'($signed(kword[8 * l +: 8]));
   end
+
+  logic [31:0] dwn;                // words of a head row: ceil(d / LN)
+  assign dwn = (32'(f_hd) + 32'(LN) - 32'd1) / 32'(LN);
 
   // the element being quantized and its magnitude inputs
   spl_t        qx;
@@ -709,7 +728,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         S_AP_W: begin
           mem_write(blk + (kv ? d_kvb : 64'd0) +
                      (64'(h) * 64'(f_bt) + pslot) * 64'(f_hd) +
-                     64'({wi, 3'd0}), xqw[12'(wi[4:0])], 4'd8, S_AP_WN);
+                     64'({wi, 3'd0}), xqw[9'(wi[4:3])][64 * wi[2:0] +: 64], 4'd8, S_AP_WN);
         end
         S_AP_WN: begin
           wi <= wi + 32'd1;
@@ -784,7 +803,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             div_go <= 1'b1;
             st <= S_QZ_DIV;
           end else begin
-            xqw[{k[6:0], 5'd0} + 12'(ei[7:3])][8 * ei[2:0] +: 8] <= 8'd0;
+            xqw[{k[6:0], ei[7:6]}][8 * ei[5:0] +: 8] <= 8'd0;
             ei <= ei + 32'd1;
             wi <= '0;
             if (ei + 32'd1 == 32'(f_hd))
@@ -794,7 +813,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         S_QZ_DIV: if (div_done) begin
           logic [7:0] q;
           q = (div_quo > 64'd127) ? 8'd127 : div_quo[7:0];
-          xqw[{k[6:0], 5'd0} + 12'(ei[7:3])][8 * ei[2:0] +: 8] <= qx.neg ? -q : q;
+          xqw[{k[6:0], ei[7:6]}][8 * ei[5:0] +: 8] <= qx.neg ? -q : q;
           ei <= ei + 32'd1;
           wi <= '0;
           st <= (ei + 32'd1 == 32'(f_hd)) ? qz_ret : S_QZ_EL;
@@ -913,9 +932,9 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           end
         end
         S_DOT: begin
-          dot <= dot + dot8;
+          dot <= dot + dotw;
           wi <= wi + 32'd1;
-          if (wi + 32'd1 == dq)
+          if (wi + 32'd1 == dwn)
             st <= S_LOGIT;
         end
         S_LOGIT: begin
@@ -960,19 +979,19 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           end
         end
         S_NZ: begin
-          numw[{k[6:0], 5'd0} + 12'(wi[4:0])] <= '0;
+          numw[{k[6:0], wi[1:0]}] <= '0;
           wi <= wi + 32'd1;
-          if (wi + 32'd1 == dq)
+          if (wi + 32'd1 == dwn)
             st <= S_ACC_W;
         end
         S_RESC: begin
-          logic [511:0] w;
-          w = numw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-          for (int l = 0; l < 8; l++)
+          logic [64*LN-1:0] w;
+          w = numw[{k[6:0], wi[1:0]}];
+          for (int l = 0; l < LN; l++)
             w[64 * l +: 64] = 64'(rescale(longint'(w[64 * l +: 64]), shv));
-          numw[{k[6:0], 5'd0} + 12'(wi[4:0])] <= w;
+          numw[{k[6:0], wi[1:0]}] <= w;
           wi <= wi + 32'd1;
-          if (wi + 32'd1 == dq) begin
+          if (wi + 32'd1 == dwn) begin
             wi <= '0;
             st <= S_ACC_W;
           end
@@ -993,15 +1012,14 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           end
         end
         S_ACC_N: begin
-          logic [511:0] w;
-          logic [63:0] v;
-          w = numw[{k[6:0], 5'd0} + 12'(wi[4:0])];
-          v = vword;
-          for (int l = 0; l < 8; l++)
-            w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'(longint'($signed(v[8 * l +: 8])));
-          numw[{k[6:0], 5'd0} + 12'(wi[4:0])] <= w;
+          logic [64*LN-1:0] w;
+          // lanes past d add the next key's values to N entries never read
+          w = numw[{k[6:0], wi[1:0]}];
+          for (int l = 0; l < LN; l++)
+            w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'(longint'($signed(vword[8 * l +: 8])));
+          numw[{k[6:0], wi[1:0]}] <= w;
           wi <= wi + 32'd1;
-          if (wi + 32'd1 == dq) begin
+          if (wi + 32'd1 == dwn) begin
             tk <= tk + 32'd1;
             st <= S_ACC_W;
           end
@@ -1033,10 +1051,10 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           st <= S_OUT_EL;
         end
         S_OUT_EL: begin
-          logic [511:0] w;
+          logic [64*LN-1:0] w;
           logic [31:0] y, hi;
-          w = numw[{k[6:0], 5'd0} + 12'(ei[7:3])];
-          y = outf(longint'(w[64 * ei[2:0] +: 64]), rr, sr, dmx);
+          w = numw[{k[6:0], ei[7:6]}];
+          y = outf(longint'(w[64 * ei[5:0] +: 64]), rr, sr, dmx);
           hi = (32'(j) * 32'(gsz) + 32'(k)) * 32'(f_hd) + ei;
           if (quant) begin
             yb[hi[14:0]] <= y;
