@@ -3,8 +3,9 @@
 // One FSM runs the command, in the golden model's order: the block's
 // placement, its fetch over the control port, checks 2-9 of A.10 on its
 // fields, then every descriptor and the table entries it uses (check 10),
-// all before the first write. Then APPEND (load, quantize and store each
-// (token, kv head) k and v row) or DECODE / PREFILL: per (query token, kv
+// all before the first write. Then APPEND (load, quantize - an element a
+// cycle on the pipelined vu_pdiv - and store each (token, kv head) k and v
+// row) or DECODE / PREFILL: per (query token, kv
 // head) the group's queries are quantized on chip, the context is streamed
 // in tiles of 16 keys (a tile's K, V values and scales in four bursts
 // through the block table), and per tile and query head the unit computes
@@ -396,7 +397,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   typedef enum logic [6:0] {
     S_IDLE, S_PLACE, S_PAR_AR, S_PAR_R, S_CHK, S_DV_REQ, S_DV_DAT, S_DV_CHK, S_DT_REQ,
     S_DT_DAT, S_SEQ, S_TOK, S_BLK_REQ, S_BLK_DAT, S_AP_H, S_LD_REQ, S_LD_DAT, S_QZ_SC,
-    S_QZ_SDIV, S_QZ_EL, S_QZ_DIV, S_AP_W, S_AP_WN, S_AP_S, S_AP_SN, S_AJ, S_AQ, S_AQ_F,
+    S_QZ_SDIV, S_QZ_EL, S_QZ_DR, S_AP_W, S_AP_WN, S_AP_S, S_AP_SN, S_AJ, S_AQ, S_AQ_F,
     S_TILE, S_TL, S_TH, S_DOT, S_LOGIT, S_MAX, S_NZ, S_RESC, S_ACC_W, S_ACC_N, S_OUT,
     S_OUT_DIV, S_OUT_EL, S_OUT_NX, S_RG0, S_RG1, S_RZ, S_RZN, S_REX, S_RMS, S_RMS_DIV,
     S_RMS_W, S_RX, S_RX_DIV, S_RX_W, S_RP, S_RTOK, S_FLUSH, S_END, S_MEM, S_RAR,
@@ -570,6 +571,39 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   int          qs;                 // s = -(f + e)
   assign qx = split(st == S_RX || st == S_RX_DIV ? yb[rk[14:0]] : xb[ei[7:0]]);
   assign qs = -(fexp(qx.f) + (st == S_RX || st == S_RX_DIV ? rex : qe));
+
+  // A.2's magnitudes, an element a cycle: round_half_away(m / (ms 2^s)) =
+  // floor((2m + D) / 2D), D = ms 2^s, on the vector unit's pipelined
+  // divider (<= 128: 8 quotient bits, 128 clamped to 127 as in the C)
+  typedef struct packed {
+    logic       zero;   // x = 0, ms = 0 or s >= 40: xq = 0
+    logic       neg;
+    logic [7:0] idx;    // element
+  } qz_tag_t;
+  qz_tag_t     qz_in, qz_out;
+  logic        qz_ov;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic        qz_busy;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [7:0]  qz_quo, qz_mag;
+  logic [57:0] qz_num, qz_den;
+  logic [8:0]  qz_cnt;          // results written of the row
+  always_comb begin
+    qz_in.zero = qx.m == 24'd0 || qms == 16'd0 || qs >= 40;
+    qz_in.neg = qx.neg;
+    qz_in.idx = ei[7:0];
+    qz_num = qz_in.zero ? 58'd0 : 58'({qx.m, 1'b0}) + (58'(qms) << qs);
+    qz_den = qz_in.zero ? 58'd1 : 58'(qms) << (qs + 1);
+  end
+  vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qz_tag_t))) qzdiv (
+    .clk, .rst, .en(1'b1), .in_valid(st == S_QZ_EL), .num(qz_num), .den(qz_den),
+    .in_tag(qz_in), .out_valid(qz_ov), .quo(qz_quo), .out_tag(qz_out), .busy(qz_busy)
+  );
+  always_comb begin
+    logic [7:0] q;
+    q = qz_out.zero ? 8'd0 : qz_quo[7] ? 8'd127 : qz_quo;
+    qz_mag = qz_out.neg ? -q : q;
+  end
 
   // a memory access through S_MEM, resuming in state r: 8 bytes read at a
   // (ma_rdata), or the n bytes of d written at a
@@ -772,6 +806,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         // A.2: quantize xb into query slot k of xqw (scale qms, exponent qe)
         S_QZ_SC: begin
           ei <= '0;
+          qz_cnt <= '0;
           if (amax == 32'd0) begin
             qe <= 0;
             qms <= '0;
@@ -795,28 +830,16 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           qms <= div_quo[15:0];
           st <= S_QZ_EL;
         end
+        // an element a cycle into the pipelined divider (qzdiv), whose
+        // results the block after this case writes into xqw
         S_QZ_EL: begin
-          if (qx.m != 24'd0 && qms != 16'd0 && qs < 40) begin
-            div_num <= 64'({qx.m, 1'b0}) + (64'(qms) << qs);
-            div_den <= 64'(qms) << (qs + 1);
-            div_steps <= 7'd9;
-            div_go <= 1'b1;
-            st <= S_QZ_DIV;
-          end else begin
-            xqw[{k[6:0], ei[7:6]}][8 * ei[5:0] +: 8] <= 8'd0;
-            ei <= ei + 32'd1;
-            wi <= '0;
-            if (ei + 32'd1 == 32'(f_hd))
-              st <= qz_ret;
-          end
-        end
-        S_QZ_DIV: if (div_done) begin
-          logic [7:0] q;
-          q = (div_quo > 64'd127) ? 8'd127 : div_quo[7:0];
-          xqw[{k[6:0], ei[7:6]}][8 * ei[5:0] +: 8] <= qx.neg ? -q : q;
           ei <= ei + 32'd1;
+          if (ei + 32'd1 == 32'(f_hd))
+            st <= S_QZ_DR;
+        end
+        S_QZ_DR: if (qz_cnt == f_hd[8:0]) begin
           wi <= '0;
-          st <= (ei + 32'd1 == 32'(f_hd)) ? qz_ret : S_QZ_EL;
+          st <= qz_ret;
         end
 
         // DECODE / PREFILL: kv head j of the token at pos, row
@@ -1244,6 +1267,10 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         S_FIN: st <= S_IDLE;
         default: st <= S_IDLE;
       endcase
+      if (qz_ov) begin
+        xqw[{k[6:0], qz_out.idx[7:6]}][8 * qz_out.idx[5:0] +: 8] <= qz_mag;
+        qz_cnt <= qz_cnt + 9'd1;
+      end
     end
   end
 endmodule
