@@ -12,7 +12,7 @@ if grep -q "not built" "$TMP/devices"; then
 	echo "SKIP: $(grep rtlsim "$TMP/devices")"
 	exit 77
 fi
-expect_in "$TMP/devices" "test, LUT-GEMM and vector units in Verilator RTL"
+expect_in "$TMP/devices" "test, LUT-GEMM, vector and attention units in Verilator RTL"
 
 expect_rc 0 "$FLLM" validate --device rtlsim:0 --json
 expect_in "$TMP/out" '"failed": 0'

@@ -1,7 +1,7 @@
 /*
  * The rtlsim backend: the emulated card of the emu backend (same card
  * model, firmware, rings, DMA and code), with its compute units (test,
- * LUT-GEMM, vector) replaced at run time by the Verilated RTL units
+ * LUT-GEMM, vector, attention) replaced at run time by the Verilated RTL units
  * (sim/rtl). Private to this folder.
  */
 #ifndef FLLM_RTLSIM_H
@@ -30,7 +30,7 @@ extern const struct fllm_backend_ops fllm_backend_emu;
 #define RTLSIM_SPIN_CAP		(1ull << 20)
 
 /* The card's unit types, in inventory order. */
-#define RTLSIM_UNITS		3u
+#define RTLSIM_UNITS		4u
 extern const uint32_t rtlsim_unit_types[RTLSIM_UNITS];
 
 /* One RTL unit of a card. */

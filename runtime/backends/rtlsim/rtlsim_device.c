@@ -2,7 +2,7 @@
  * The rtlsim backend's table. A device is an emu device (the emu backend's
  * open, rings, DMA, queues and registers, called through its table and
  * exported functions, not copied) whose card model runs every compute unit
- * (test, LUT-GEMM, vector) through the Verilated RTL: fllm_sim_unit_set()
+ * (test, LUT-GEMM, vector, attention) through the Verilated RTL: fllm_sim_unit_set()
  * after the card is up, before any command can reach it. Without the RTL
  * models in the build the device is listed as not openable, with the
  * reason, and open() returns FLLM_E_UNSUPPORTED.
@@ -90,8 +90,8 @@ static fllm_status rtlsim_enumerate(fllm_device_desc *out, size_t cap, size_t *n
 				 "emulated card with RTL compute units: not built (no Verilator)");
 		else
 			snprintf(d->description, sizeof(d->description),
-				 "emulated card, test, LUT-GEMM and vector units in Verilator "
-				 "RTL, attention unit in C");
+				 "emulated card, test, LUT-GEMM, vector and attention units "
+				 "in Verilator RTL");
 		d->openable = !why;
 		d->pci.numa_node = -1;
 	}

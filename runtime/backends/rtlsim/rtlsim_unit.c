@@ -1,21 +1,22 @@
 /*
  * The rtlsim card's compute units: each command the card model's firmware
- * hands to the test, LUT-GEMM or vector unit runs on that unit's Verilated
- * RTL (sim/rtl), on the card's own memory, and completes with the cycles
- * the RTL took. Called on the card thread with the card clock stopped.
- * The attention unit has no RTL: it runs the card model's C model.
+ * hands to the test, LUT-GEMM, vector or attention unit runs on that unit's
+ * Verilated RTL (sim/rtl), on the card's own memory, and completes with the
+ * cycles the RTL took. Called on the card thread with the card clock
+ * stopped.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_attention.h"
 #include "fllm_card.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_vector.h"
 #include "rtlsim.h"
 
 const uint32_t rtlsim_unit_types[RTLSIM_UNITS] = { FLLM_CU_TEST, FLLM_CU_LUTGEMM,
-						   FLLM_CU_VECTOR };
+						   FLLM_CU_VECTOR, FLLM_CU_ATTENTION };
 
 /* The block of a CU command, when it lies in memory; 0 or -1. */
 static int rtlsim_block(const uint8_t *mem, uint64_t mem_bytes, const uint64_t *arg, void *p,
@@ -25,6 +26,31 @@ static int rtlsim_block(const uint8_t *mem, uint64_t mem_bytes, const uint64_t *
 		return -1;
 	memcpy(p, mem + arg[0], bytes);
 	return 0;
+}
+
+/*
+ * Cycle limit of an attention command: a rejected block may still read
+ * every table entry; a valid one gets fllm_rtl_attention_seq_cycles() per
+ * sequence.
+ */
+static uint64_t rtlsim_attention_limit(const uint8_t *mem, uint64_t mem_bytes,
+				       const uint64_t *arg)
+{
+	struct fllm_attention_params p;
+	uint64_t cyc = RTLSIM_REJECT_LIMIT;
+
+	if (rtlsim_block(mem, mem_bytes, arg, &p, sizeof(p)) ||
+	    fllm_attention_params_check(&p, mem, mem_bytes, arg[0]) != FLLM_CARD_OK)
+		return cyc + 16ull * FLLM_ATTN_SEQS_MAX * FLLM_ATTN_TABLE_MAX;
+	for (uint32_t i = 0; i < p.n_seqs; i++) {
+		const uint8_t *s = mem + p.seq_addr + 32ull * i;
+		uint32_t pos, n;
+
+		memcpy(&pos, s, 4);
+		memcpy(&n, s + 4, 4);
+		cyc += fllm_rtl_attention_seq_cycles(p.n_heads, p.n_kv_heads, p.head_dim, pos, n);
+	}
+	return cyc;
 }
 
 /*
@@ -53,6 +79,8 @@ static uint64_t rtlsim_max_cycles(uint32_t cu_type, const uint8_t *mem, uint64_t
 		/* the RTL is lookup-bound at N > 1 (64 lookups per engine and cycle) */
 		return RTLSIM_HANG_FACTOR * lp.n_tokens * fllm_lutgemm_cycles(&lp) +
 		       RTLSIM_REJECT_LIMIT;
+	case FLLM_CU_ATTENTION:
+		return rtlsim_attention_limit(mem, mem_bytes, arg);
 	default:
 		if (rtlsim_block(mem, mem_bytes, arg, &vp, sizeof(vp)) ||
 		    fllm_vector_params_check(&vp, mem_bytes) != FLLM_CARD_OK)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "fllm_card.h"
+#include "fllm_card_attention.h"
 #include "fllm_card_lutgemm.h"
 #include "fllm_card_vector.h"
 
@@ -35,6 +36,10 @@ static void field(const char *pfx, const char *name, size_t off, size_t size)
 
 #define LG_FIELD(f) field("LG", #f, offsetof(struct fllm_lutgemm_params, f), \
 			  sizeof(((struct fllm_lutgemm_params *)0)->f))
+#define ATTN_FIELD(f) field("ATTN", #f, offsetof(struct fllm_attention_params, f), \
+			    sizeof(((struct fllm_attention_params *)0)->f))
+#define ATTN_SEQ_FIELD(f) field("ATTN_SEQ", #f, offsetof(struct fllm_attention_seq, f), \
+				sizeof(((struct fllm_attention_seq *)0)->f))
 #define VEC_FIELD(f) field("VEC", #f, offsetof(struct fllm_vector_params, f), \
 			   sizeof(((struct fllm_vector_params *)0)->f))
 
@@ -133,6 +138,64 @@ int main(void)
 	param("VEC_F_MASK", FLLM_VECTOR_F_MASK);
 	param("VEC_ALIGN", FLLM_VECTOR_ALIGN);
 	param("VEC_WEIGHT_HDR", FLLM_VECTOR_WEIGHT_HDR);
+
+	printf("\n  // struct fllm_attention_params (card/include/fllm_card_attention.h)\n");
+	printf("  localparam logic [31:0] ATTN_MAGIC = 32'h%08x;\n", FLLM_ATTN_MAGIC);
+	param("ATTN_VERSION", FLLM_ATTN_VERSION);
+	param("ATTN_PARAMS_BYTES", sizeof(struct fllm_attention_params));
+	ATTN_FIELD(magic);
+	ATTN_FIELD(version);
+	ATTN_FIELD(op);
+	ATTN_FIELD(flags);
+	ATTN_FIELD(head_dim);
+	ATTN_FIELD(n_heads);
+	ATTN_FIELD(n_kv_heads);
+	ATTN_FIELD(block_tokens);
+	ATTN_FIELD(group);
+	ATTN_FIELD(n_seqs);
+	ATTN_FIELD(scale_m);
+	ATTN_FIELD(scale_e);
+	ATTN_FIELD(q_addr);
+	ATTN_FIELD(q_stride);
+	ATTN_FIELD(k_addr);
+	ATTN_FIELD(k_stride);
+	ATTN_FIELD(v_addr);
+	ATTN_FIELD(v_stride);
+	ATTN_FIELD(out_addr);
+	ATTN_FIELD(out_stride);
+	ATTN_FIELD(kv_base);
+	ATTN_FIELD(block_bytes);
+	ATTN_FIELD(pool_blocks);
+	ATTN_FIELD(seq_addr);
+	ATTN_FIELD(rows);
+	ATTN_FIELD(reserved1);
+	ATTN_FIELD(reserved);
+	param("ATTN_SEQ_BYTES", sizeof(struct fllm_attention_seq));
+	ATTN_SEQ_FIELD(pos);
+	ATTN_SEQ_FIELD(n_tokens);
+	ATTN_SEQ_FIELD(row);
+	ATTN_SEQ_FIELD(table_len);
+	ATTN_SEQ_FIELD(table_addr);
+	ATTN_SEQ_FIELD(reserved);
+	printf("  localparam logic [7:0] ATTN_OP_APPEND = 8'd%u;\n", FLLM_ATTN_OP_APPEND);
+	printf("  localparam logic [7:0] ATTN_OP_DECODE = 8'd%u;\n", FLLM_ATTN_OP_DECODE);
+	printf("  localparam logic [7:0] ATTN_OP_PREFILL = 8'd%u;\n", FLLM_ATTN_OP_PREFILL);
+	param("ATTN_HEAD_DIM_MAX", FLLM_ATTN_HEAD_DIM_MAX);
+	param("ATTN_HEAD_DIM_STEP", FLLM_ATTN_HEAD_DIM_STEP);
+	param("ATTN_HEADS_MAX", FLLM_ATTN_HEADS_MAX);
+	param("ATTN_SEQS_MAX", FLLM_ATTN_SEQS_MAX);
+	param("ATTN_CHUNK_MAX", FLLM_ATTN_CHUNK_MAX);
+	param("ATTN_ROWS_MAX", FLLM_ATTN_ROWS_MAX);
+	param("ATTN_CTX_MAX", FLLM_ATTN_CTX_MAX);
+	param("ATTN_TILE", FLLM_ATTN_TILE);
+	param("ATTN_BLOCK_MIN", FLLM_ATTN_BLOCK_MIN);
+	param("ATTN_BLOCK_MAX", FLLM_ATTN_BLOCK_MAX);
+	param("ATTN_TABLE_MAX", FLLM_ATTN_TABLE_MAX);
+	param("ATTN_ALIGN", FLLM_ATTN_ALIGN);
+	param("ATTN_SCALE_E_MAX", FLLM_ATTN_SCALE_E_MAX);
+	param("ATTN_SCALE_BYTES", FLLM_ATTN_SCALE_BYTES);
+	param("ATTN_F_QUANT", FLLM_ATTN_F_QUANT);
+	param("ATTN_F_MASK", FLLM_ATTN_F_MASK);
 
 	printf("\n  /* verilator lint_on UNUSEDPARAM */\nendpackage\n");
 	return ferror(stdout) ? 1 : 0;

@@ -1,6 +1,6 @@
 // The C API of fllm_rtl.h around the Verilated units: the test unit
-// (Vtu_top), the LUT-GEMM unit (Vlg_top) and the vector unit (Vvu_top).
-// All three have the same control ports (sim/rtl/common/cu_regs.sv) and
+// (Vtu_top), the LUT-GEMM unit (Vlg_top), the vector unit (Vvu_top) and
+// the attention unit (Vat_top). All four have the same control ports (sim/rtl/common/cu_regs.sv) and
 // differ in their number of memory ports, so one template drives them.
 // Each cycle: the channel models drive the AXI inputs, the clock falls and
 // the model settles, the handshakes are sampled, the clock rises, and what
@@ -11,6 +11,7 @@
 #include <new>
 #include <vector>
 
+#include "Vat_top.h"
 #include "Vlg_top.h"
 #include "Vtu_top.h"
 #include "Vvu_top.h"
@@ -354,6 +355,9 @@ int fllm_rtl_unit_create(uint32_t cu_type, const struct fllm_rtl_timing *t,
 			return 0;
 		case FLLM_CU_VECTOR:
 			*out = new Unit<Vvu_top, 1>(*t, "vu_top");
+			return 0;
+		case FLLM_CU_ATTENTION:
+			*out = new Unit<Vat_top, 1>(*t, "at_top");
 			return 0;
 		default:
 			return -EINVAL;

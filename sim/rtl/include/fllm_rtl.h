@@ -112,6 +112,22 @@ static inline void fllm_rtl_cu_arg(uint64_t arg[FLLM_RTL_ARGS], uint64_t params,
 	arg[1] = params_bytes;
 }
 
+/*
+ * A bound on the attention unit's cycles for one sequence of a valid
+ * command (n tokens at pos): far above what the RTL takes (about 600
+ * cycles a tile and kv head for the loads, 3 d a key and query head, 40 d
+ * a query token and head, 30 d an APPEND row), so only a hang reaches it.
+ */
+static inline uint64_t fllm_rtl_attention_seq_cycles(uint32_t n_heads, uint32_t n_kv_heads,
+						     uint32_t head_dim, uint32_t pos,
+						     uint32_t n)
+{
+	uint64_t keys = (uint64_t)pos + n + 16;
+
+	return (uint64_t)n * (keys * (200ull * n_kv_heads + 20ull * n_heads * head_dim) +
+			      300ull * (n_heads + n_kv_heads) * head_dim + 10000);
+}
+
 #ifdef __cplusplus
 }
 #endif
