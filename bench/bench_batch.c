@@ -349,7 +349,9 @@ static int bb_decode(const struct bb_cfg *cfg)
 	}
 	st = fllm_model_open(path, &m, err, sizeof(err));
 	if (!st) {
-		fllm_context_params cp = { .device = "emu:0", .n_ctx = max_ctx, .n_seqs = BB_SEQS,
+		/* 16 GiB: a layer's KV pool (one BO) then fits a 512 MiB channel at 2048 */
+		fllm_context_params cp = { .device = "emu:0,mem=16G", .n_ctx = max_ctx,
+					   .n_seqs = BB_SEQS,
 					   .bits = 4, .group = 32, .n_threads = 2 };
 
 		if (!cfg->json)

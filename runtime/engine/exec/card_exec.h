@@ -105,6 +105,7 @@ struct exec_card {
 	const fllm_model_info *info;
 	fllm_device *dev;
 	uint32_t n_ctx, group, bits_max, channels;
+	uint64_t chan_bytes;		/* card memory per channel: the largest BO */
 	uint32_t n_slots;		/* sequences */
 	uint32_t block_tokens;		/* KV block positions */
 	uint64_t block_bytes;		/* one KV block of one layer */

@@ -356,6 +356,13 @@ fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 	c->kvbo = calloc(n_layers, sizeof(*c->kvbo));
 	if (!c->kvbo)
 		return FLLM_E_NO_MEMORY;
+	/* a layer's pool is one BO, so one memory channel at most: beyond that
+	 * the KV manager swaps; one whole sequence must still fit */
+	if ((uint64_t)c->pool_blocks * c->block_bytes > c->chan_bytes) {
+		c->pool_blocks = (uint32_t)(c->chan_bytes / c->block_bytes);
+		if (c->pool_blocks < (c->n_ctx + c->block_tokens - 1) / c->block_tokens)
+			return FLLM_E_NO_CARD_MEMORY;
+	}
 	for (uint32_t l = 0; l < n_layers; l++) {
 		st = fllm_bo_alloc(c->dev, (uint64_t)c->pool_blocks * c->block_bytes, &bp,
 				   &c->kvbo[l]);

@@ -189,6 +189,7 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 		goto err_free;
 	}
 	c->channels = di.mem_channels;
+	c->chan_bytes = di.mem_size / di.mem_channels;
 	if ((st = card_weights_prepare(c, &qp)) || (st = card_weights_upload(c)) ||
 	    (st = card_plan_build(c, p)))
 		goto err_free;
