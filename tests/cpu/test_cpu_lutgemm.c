@@ -156,6 +156,23 @@ static void test_extremes(void)
 	}
 }
 
+/*
+ * The peak sums: every bit set, xq = -128, a = zq = -2^15, so a group's plane
+ * sum is -128 g (-2^15 at g = 256) and each a_i T_i is 2^30: kernels that
+ * pair two planes in one 32-bit product sum must not do so at g = 256.
+ */
+static void test_peak(void)
+{
+	for (uint32_t gi = 0; gi < 5; gi++) {
+		struct cpu_shape s = { 37, 1024 + 40, groups_all[gi], 8, FLLM_LUTGEMM_F_OFFSET, 3, 2 };
+
+		check_shape(&s, CPU_FILL_PEAK, 450 + gi);
+		s.q = 3;
+		s.flags = 0;
+		check_shape(&s, CPU_FILL_PEAK, 460 + gi);
+	}
+}
+
 /* Realistic data: fp32 scales through the encoder, fp32 activations through the quantizer. */
 static void test_encoded(void)
 {
@@ -252,6 +269,7 @@ static CU_TestInfo lutgemm_tests[] = {
 	{ "M = 1", test_m1 },
 	{ "batches N = 1..32", test_batches },
 	{ "extremes at K = 65536", test_extremes },
+	{ "peak plane sums", test_peak },
 	{ "encoder-made data", test_encoded },
 	{ "unaligned records", test_unaligned },
 	{ "many rows over threads", test_many_rows },
