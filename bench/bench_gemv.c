@@ -574,19 +574,24 @@ static fllm_status bench_lut(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx
 		bench_line_end(&j);
 	}
 	b.kind = BK_LUTGEMM;
-	/* variants that read the card records first: the repacking ones free the pool */
+	/*
+	 * Every variant on the card records first (the repacking ones then
+	 * replace the pool), batches on the layout a prepared matrix gets.
+	 */
 	for (int copies = 0; copies <= 1; copies++) {
 		for (int i = 0; st == FLLM_OK && lut_ctx[i]; i++) {
+			int repacks;
+
 			b.ctx = lut_ctx[i];
-			if (bench_repacks(&b) != copies)
+			repacks = bench_repacks(&b);
+			if (copies && !repacks)
 				continue;
-			st = copies ? bench_lut_packed(cfg, &b) : bench_time(cfg, &b, &secs,
-									      &per_pass);
-			if (st == FLLM_OK && copies)
+			st = copies ? bench_lut_packed(cfg, &b) : FLLM_OK;
+			if (st == FLLM_OK)
 				st = bench_time(cfg, &b, &secs, &per_pass);
 			if (st == FLLM_OK)
 				bench_print_lut(cfg, &b, base, secs);
-			if (st == FLLM_OK)
+			if (st == FLLM_OK && copies == repacks)
 				st = bench_lut_batches(cfg, &b, base);
 			for (uint64_t m = 0; b.packs && m < b.count; m++)
 				fllm_cpu_lutgemm_pack_free(b.packs[m]);
