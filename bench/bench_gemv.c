@@ -474,13 +474,12 @@ static fllm_status bench_lut_batches(const struct bench_cfg *cfg, struct bench_r
 	for (size_t i = 0; i < sizeof(bench_batches) / sizeof(bench_batches[0]); i++) {
 		uint32_t n = bench_batches[i];
 		double ratio = secs[i] / (n * secs[0]);
+		struct bj j;
 
 		if (!cfg->json) {
 			printf(" N=%u %.1f (%.2f)", n, secs[i] * 1e6 / n, ratio);
 			continue;
 		}
-		struct bj j;
-
 		bench_line_begin(&j, "lutgemm_batch", &b->shape, b->q, b->g,
 				 fllm_cpu_ctx_threads(b->ctx), isa, n);
 		bj_bool(&j, "auto", fllm_cpu_ctx_isa(b->ctx) == base->isa_auto);
@@ -620,7 +619,41 @@ static int bench_acts(uint64_t tokens, uint32_t k, float *x /* (n, k) */, int32_
 	return 0;
 }
 
-/* Every shape: fp32 first (its pool freed), then q = 2, 3, 4. */
+/* The bandwidth line: JSON `stream` object (text: by the caller). */
+static void bench_print_stream_json(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
+				    const struct bench_base *base)
+{
+	struct bj j;
+
+	bj_line(&j, "stream");
+	bj_u64(&j, "threads", fllm_cpu_ctx_threads(ctx));
+	bj_u64(&j, "bytes", cfg->stream_bytes);
+	bj_double(&j, "gbps", base->stream_gbps);
+	bj_double(&j, "triad_gbps", base->stream_gbps);
+	bj_double(&j, "read_gbps", base->read_gbps);
+	bench_line_end(&j);
+}
+
+/*
+ * The triad and read bandwidth again, just before a (shape, q)'s LUT-GEMM
+ * lines, which take their ratios from it: on a shared machine the bandwidth
+ * a core gets moves within a run, and a ratio to a triad taken minutes
+ * earlier would measure that drift. Printed as a `stream` line of its own.
+ */
+static fllm_status bench_stream_again(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
+				      struct bench_base *base)
+{
+	if (bench_stream(cfg, ctx, &base->stream_gbps, &base->read_gbps))
+		return FLLM_E_NO_MEMORY;
+	if (cfg->json)
+		bench_print_stream_json(cfg, ctx, base);
+	else
+		printf("%-9s triad %.2f GB/s, read %.2f GB/s (the next lines' /triad)\n", "memory",
+		       base->stream_gbps, base->read_gbps);
+	return FLLM_OK;
+}
+
+/* Every shape: fp32 first (its pool freed), then q = 2, 3, 4, each after a triad. */
 static fllm_status bench_shapes(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx,
 				fllm_cpu_ctx *const *lut_ctx, struct bench_base *base)
 {
@@ -646,8 +679,11 @@ static fllm_status bench_shapes(const struct bench_cfg *cfg, fllm_cpu_ctx *base_
 		if (bench_acts(tok, s->k, x, ex, msx, xq))
 			goto out_free;
 		st = bench_f32(cfg, base_ctx, s, x, y, base);
-		for (uint32_t q = 2; st == FLLM_OK && q <= 4; q++)
-			st = bench_lut(cfg, base_ctx, lut_ctx, s, q, &acts, x, y, base);
+		for (uint32_t q = 2; st == FLLM_OK && q <= 4; q++) {
+			st = bench_stream_again(cfg, base_ctx, base);
+			if (st == FLLM_OK)
+				st = bench_lut(cfg, base_ctx, lut_ctx, s, q, &acts, x, y, base);
+		}
 		if (st != FLLM_OK)
 			goto out_free;
 	}
@@ -692,13 +728,7 @@ static void bench_print_header(const struct bench_cfg *cfg, fllm_cpu_ctx *base_c
 		bj_bool(&j, "quick", cfg->quick);
 		bj_bool(&j, "smoke", cfg->smoke);
 		bench_line_end(&j);
-		bj_line(&j, "stream");
-		bj_u64(&j, "threads", fllm_cpu_ctx_threads(base_ctx));
-		bj_u64(&j, "bytes", cfg->stream_bytes);
-		bj_double(&j, "gbps", base->stream_gbps);
-		bj_double(&j, "triad_gbps", base->stream_gbps);
-		bj_double(&j, "read_gbps", base->read_gbps);
-		bench_line_end(&j);
+		bench_print_stream_json(cfg, base_ctx, base);
 		return;
 	}
 	printf("bench_gemv: LUT-GEMM GEMV (bit-exact with the card) vs memory bandwidth, "

@@ -51,9 +51,9 @@
  * hardware prefetchers keep for one stream: into L2 a group's worth of
  * lines per group, into L1 the lines of each pair of units as it is
  * reached (spread over the group, not in one burst that fills the line-fill
- * buffers). One thread, 4096 x 4096: q = 3, 0.48 of the triad without, 0.55-0.70 with
- * a burst per group; q = 4, 7.6 -> 8.9 GB/s from the burst to the spread
- * L1 prefetch (medians of 6 runs).
+ * buffers). One thread, 4096 x 4096: q = 3, 0.48 of the triad without,
+ * 0.55-0.70 with a burst per group; q = 4, 7.6 -> 8.9 GB/s from the burst
+ * to the spread L1 prefetch (medians of 6 runs).
  */
 #define LA_PREFETCH_L1 2048u
 #define LA_PREFETCH_L2 16384u

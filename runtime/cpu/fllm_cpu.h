@@ -116,9 +116,10 @@ typedef struct fllm_cpu_lutgemm_acts {
  * y is (x->n, y_stride) fp32 with y_stride >= w->m; only y[n][0..m) is
  * written. The x->n tokens of a call share one pass over the weights (each
  * piece is used for every token while it is in cache); token n's outputs
- * are exactly those of a one-token call on token n. FLLM_E_INVALID_ARG (nothing written) for a shape, flag, slice
- * count or stride out of range. Record contents are not checked: every bit
- * pattern has the card's defined result.
+ * are exactly those of a one-token call on token n. FLLM_E_INVALID_ARG
+ * (nothing written) for a shape, flag, slice count or stride out of range.
+ * Record contents are not checked: every bit pattern has the card's defined
+ * result.
  */
 fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
 			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride);
