@@ -9,6 +9,10 @@
  * pass runs the GEMV once on each matrix, and a figure is the median over
  * passes of the time per GEMV. gbps counts the bytes of the weights read
  * (row records, scales included; fp32 weights for the fp32 kernel).
+ *
+ * After each LUT-GEMM line come batched calls (N = 1, 4, 16, 32 tokens in
+ * one call, on the same pool): the time per token and the ratio of one
+ * N-token call to N one-token calls, both measured in the same run.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +28,9 @@
 #include "fllm_lutgemm.h"
 
 #define BENCH_REPEATS_MAX 64
+/* Token counts of the batched calls (the most is the activations' size). */
+static const uint32_t bench_batches[] = { 1, 4, 16, 32 };
+#define BENCH_TOKENS_MAX 32u
 /* Time one pass of a compute-bound kernel may take before it stops early. */
 #define BENCH_PASS_BUDGET_S 0.4
 
@@ -43,6 +50,7 @@ struct bench_shape {
 
 /* What one (shape, q) measured, for the LUT-GEMM line. */
 struct bench_base {
+	enum fllm_cpu_isa isa_auto;	/* the variant a default context picks */
 	double stream_gbps, read_gbps;
 	double f32_s, f32_gbps;		/* per GEMV */
 	double dequant_s;
@@ -401,12 +409,14 @@ static void bench_print_lut(const struct bench_cfg *cfg, const struct bench_run 
 	double gbps = (double)b->read_bytes / secs / 1e9;
 	double f32_bytes = 4.0 * b->shape.m * b->shape.k;
 	const char *isa = fllm_cpu_isa_name(fllm_cpu_ctx_isa(b->ctx));
+	int is_auto = fllm_cpu_ctx_isa(b->ctx) == base->isa_auto;
 
 	if (cfg->json) {
 		struct bj j;
 
 		bench_line_begin(&j, "lutgemm_gemv", &b->shape, b->q, b->g,
 				 fllm_cpu_ctx_threads(b->ctx), isa, b->n);
+		bj_bool(&j, "auto", is_auto);
 		bj_str(&j, "layout", b->packs ? "tiled" : "card");
 		bj_u64(&j, "weight_bytes", b->read_bytes);
 		bj_u64(&j, "card_bytes", b->mat_bytes);
@@ -425,10 +435,65 @@ static void bench_print_lut(const struct bench_cfg *cfg, const struct bench_run 
 		bench_line_end(&j);
 		return;
 	}
-	printf("%-9s %5u x %-5u %4u %5u %10s %9.1f %8.2f %7.2f %8.2f %8.1f %6.2f\n",
+	printf("%-9s %5u x %-5u %4u %5u %10s%c%9.1f %8.2f %7.2f %8.2f %8.1f %6.2f\n",
 	       b->packs ? "lut-tiled" : "lutgemm", b->shape.m, b->shape.k, b->q, b->g, isa,
-	       secs * 1e6, gbps, gbps / base->stream_gbps, base->f32_s / secs,
-	       base->dequant_s / secs, f32_bytes / (double)b->read_bytes);
+	       is_auto ? '*' : ' ', secs * 1e6, gbps, gbps / base->stream_gbps,
+	       base->f32_s / secs, base->dequant_s / secs, f32_bytes / (double)b->read_bytes);
+}
+
+/*
+ * Batched calls of b's kernel: N = 1, 4, 16, 32 tokens per call on the same
+ * pool; per N the time per token and (one N-token call) / (N one-token
+ * calls). b->acts holds BENCH_TOKENS_MAX tokens; b is left as it came.
+ */
+static fllm_status bench_lut_batches(const struct bench_cfg *cfg, struct bench_run *b,
+				     const struct bench_base *base)
+{
+	const fllm_cpu_lutgemm_acts *all = b->acts;
+	const char *isa = fllm_cpu_isa_name(fllm_cpu_ctx_isa(b->ctx));
+	uint32_t n_keep = b->n;
+	double secs[sizeof(bench_batches) / sizeof(bench_batches[0])];
+	fllm_status st = FLLM_OK;
+	uint64_t per_pass;
+
+	for (size_t i = 0; st == FLLM_OK && i < sizeof(bench_batches) / sizeof(bench_batches[0]);
+	     i++) {
+		fllm_cpu_lutgemm_acts x = *all;
+
+		x.n = bench_batches[i];
+		b->acts = &x;
+		b->n = x.n;
+		st = bench_time(cfg, b, &secs[i], &per_pass);
+	}
+	b->acts = all;
+	b->n = n_keep;
+	if (st != FLLM_OK)
+		return st;
+	if (!cfg->json)
+		printf("%-9s %13s %4s %5s %10s  us/token:", "  batched", "", "", "", isa);
+	for (size_t i = 0; i < sizeof(bench_batches) / sizeof(bench_batches[0]); i++) {
+		uint32_t n = bench_batches[i];
+		double ratio = secs[i] / (n * secs[0]);
+		struct bj j;
+
+		if (!cfg->json) {
+			printf(" N=%u %.1f (%.2f)", n, secs[i] * 1e6 / n, ratio);
+			continue;
+		}
+		bench_line_begin(&j, "lutgemm_batch", &b->shape, b->q, b->g,
+				 fllm_cpu_ctx_threads(b->ctx), isa, n);
+		bj_bool(&j, "auto", fllm_cpu_ctx_isa(b->ctx) == base->isa_auto);
+		bj_str(&j, "layout", b->packs ? "tiled" : "card");
+		bj_u64(&j, "batch_n", n);
+		bj_double(&j, "us", secs[i] * 1e6);
+		bj_double(&j, "us_per_token", secs[i] * 1e6 / n);
+		bj_double(&j, "ratio_to_single", ratio);
+		bj_double(&j, "weight_gbps", (double)b->read_bytes / secs[i] / 1e9);
+		bench_line_end(&j);
+	}
+	if (!cfg->json)
+		printf("   (one call / N single calls)\n");
+	return FLLM_OK;
 }
 
 /* 1 when b->ctx's variant repacks the matrix (a pack of pool matrix 0 is a copy). */
@@ -508,18 +573,25 @@ static fllm_status bench_lut(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx
 		bench_line_end(&j);
 	}
 	b.kind = BK_LUTGEMM;
-	/* variants that read the card records first: the repacking ones free the pool */
+	/*
+	 * Every variant on the card records first (the repacking ones then
+	 * replace the pool), batches on the layout a prepared matrix gets.
+	 */
 	for (int copies = 0; copies <= 1; copies++) {
 		for (int i = 0; st == FLLM_OK && lut_ctx[i]; i++) {
+			int repacks;
+
 			b.ctx = lut_ctx[i];
-			if (bench_repacks(&b) != copies)
+			repacks = bench_repacks(&b);
+			if (copies && !repacks)
 				continue;
-			st = copies ? bench_lut_packed(cfg, &b) : bench_time(cfg, &b, &secs,
-									      &per_pass);
-			if (st == FLLM_OK && copies)
+			st = copies ? bench_lut_packed(cfg, &b) : FLLM_OK;
+			if (st == FLLM_OK)
 				st = bench_time(cfg, &b, &secs, &per_pass);
 			if (st == FLLM_OK)
 				bench_print_lut(cfg, &b, base, secs);
+			if (st == FLLM_OK && copies == repacks)
+				st = bench_lut_batches(cfg, &b, base);
 			for (uint64_t m = 0; b.packs && m < b.count; m++)
 				fllm_cpu_lutgemm_pack_free(b.packs[m]);
 			free(b.packs);
@@ -531,23 +603,57 @@ static fllm_status bench_lut(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx
 	return st;
 }
 
-/* Quantized activations of cfg->batch random tokens of length k (g = 128). */
-static int bench_acts(const struct bench_cfg *cfg, uint32_t k, float *x /* (n, k) */,
-		      int32_t *ex, uint16_t *msx, int8_t *xq)
+/* Quantized activations of `tokens` random tokens of length k (g = 128). */
+static int bench_acts(uint64_t tokens, uint32_t k, float *x /* (n, k) */, int32_t *ex,
+		      uint16_t *msx, int8_t *xq)
 {
 	uint32_t groups = fllm_lutgemm_groups(k, 128);
 	uint64_t seed = 12345;
 
-	for (uint64_t i = 0; i < cfg->batch * k; i++)
+	for (uint64_t i = 0; i < tokens * k; i++)
 		x[i] = (float)(int64_t)(bench_rand(&seed) >> 40) * 0x1p-23f - 1.0f;
-	for (uint64_t n = 0; n < cfg->batch; n++)
+	for (uint64_t n = 0; n < tokens; n++)
 		if (fllm_lutgemm_act_quantize(k, 128, x + n * k, &ex[n], msx + n * groups,
 					      xq + n * groups * 128))
 			return -1;
 	return 0;
 }
 
-/* Every shape: fp32 first (its pool freed), then q = 2, 3, 4. */
+/* The bandwidth line: JSON `stream` object (text: by the caller). */
+static void bench_print_stream_json(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
+				    const struct bench_base *base)
+{
+	struct bj j;
+
+	bj_line(&j, "stream");
+	bj_u64(&j, "threads", fllm_cpu_ctx_threads(ctx));
+	bj_u64(&j, "bytes", cfg->stream_bytes);
+	bj_double(&j, "gbps", base->stream_gbps);
+	bj_double(&j, "triad_gbps", base->stream_gbps);
+	bj_double(&j, "read_gbps", base->read_gbps);
+	bench_line_end(&j);
+}
+
+/*
+ * The triad and read bandwidth again, just before a (shape, q)'s LUT-GEMM
+ * lines, which take their ratios from it: on a shared machine the bandwidth
+ * a core gets moves within a run, and a ratio to a triad taken minutes
+ * earlier would measure that drift. Printed as a `stream` line of its own.
+ */
+static fllm_status bench_stream_again(const struct bench_cfg *cfg, fllm_cpu_ctx *ctx,
+				      struct bench_base *base)
+{
+	if (bench_stream(cfg, ctx, &base->stream_gbps, &base->read_gbps))
+		return FLLM_E_NO_MEMORY;
+	if (cfg->json)
+		bench_print_stream_json(cfg, ctx, base);
+	else
+		printf("%-9s triad %.2f GB/s, read %.2f GB/s (the next lines' /triad)\n", "memory",
+		       base->stream_gbps, base->read_gbps);
+	return FLLM_OK;
+}
+
+/* Every shape: fp32 first (its pool freed), then q = 2, 3, 4, each after a triad. */
 static fllm_status bench_shapes(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx,
 				fllm_cpu_ctx *const *lut_ctx, struct bench_base *base)
 {
@@ -555,11 +661,12 @@ static fllm_status bench_shapes(const struct bench_cfg *cfg, fllm_cpu_ctx *base_
 	static const struct bench_shape smoke[] = { { 256, 512 }, { 344, 300 } };
 	const struct bench_shape *shapes = cfg->smoke ? smoke : full;
 	uint32_t kmax = 4096, groups = fllm_lutgemm_groups(kmax, 128);
-	float *x = malloc(cfg->batch * kmax * sizeof(*x));
-	float *y = malloc(cfg->batch * 11008 * sizeof(*y));
-	int32_t *ex = malloc(cfg->batch * sizeof(*ex));
-	uint16_t *msx = malloc(cfg->batch * groups * sizeof(*msx));
-	int8_t *xq = malloc(cfg->batch * groups * 128);
+	uint64_t tok = cfg->batch > BENCH_TOKENS_MAX ? cfg->batch : BENCH_TOKENS_MAX;
+	float *x = malloc(tok * kmax * sizeof(*x));
+	float *y = malloc(tok * 11008 * sizeof(*y));
+	int32_t *ex = malloc(tok * sizeof(*ex));
+	uint16_t *msx = malloc(tok * groups * sizeof(*msx));
+	int8_t *xq = malloc(tok * groups * 128);
 	fllm_status st = FLLM_E_NO_MEMORY;
 
 	if (!x || !y || !ex || !msx || !xq)
@@ -569,11 +676,14 @@ static fllm_status bench_shapes(const struct bench_cfg *cfg, fllm_cpu_ctx *base_
 		fllm_cpu_lutgemm_acts acts = { (uint32_t)cfg->batch, ex, msx, xq };
 
 		st = FLLM_E_INVALID_ARG;
-		if (bench_acts(cfg, s->k, x, ex, msx, xq))
+		if (bench_acts(tok, s->k, x, ex, msx, xq))
 			goto out_free;
 		st = bench_f32(cfg, base_ctx, s, x, y, base);
-		for (uint32_t q = 2; st == FLLM_OK && q <= 4; q++)
-			st = bench_lut(cfg, base_ctx, lut_ctx, s, q, &acts, x, y, base);
+		for (uint32_t q = 2; st == FLLM_OK && q <= 4; q++) {
+			st = bench_stream_again(cfg, base_ctx, base);
+			if (st == FLLM_OK)
+				st = bench_lut(cfg, base_ctx, lut_ctx, s, q, &acts, x, y, base);
+		}
 		if (st != FLLM_OK)
 			goto out_free;
 	}
@@ -590,10 +700,11 @@ out_free:
 static void bench_print_header(const struct bench_cfg *cfg, fllm_cpu_ctx *base_ctx,
 			       const struct bench_base *base)
 {
-	char cpu[256], flags[8192], llc[64];
+	char cpu[256], flags[8192], llc[64], simd[160];
 	const char *isa = fllm_cpu_isa_name(fllm_cpu_ctx_isa(base_ctx));
 
 	bench_cpuinfo("model name", cpu, sizeof(cpu));
+	bench_simd(simd, sizeof(simd));
 	bench_cpuinfo("flags", flags, sizeof(flags));
 	bench_llc(llc, sizeof(llc));
 	if (cfg->json) {
@@ -601,11 +712,13 @@ static void bench_print_header(const struct bench_cfg *cfg, fllm_cpu_ctx *base_c
 
 		bj_line(&j, "machine");
 		bj_str(&j, "cpu", cpu);
+		bj_str(&j, "simd", simd);
 		bj_u64(&j, "cores", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
 		bj_str(&j, "llc", llc);
 		bj_str(&j, "isa_best", fllm_cpu_isa_name(fllm_cpu_isa_best()));
 		bj_str(&j, "isa_baselines", isa);
 		bj_str(&j, "isa_lutgemm", cfg->isa);
+		bj_str(&j, "isa_auto", fllm_cpu_isa_name(base->isa_auto));
 		bj_bool(&j, "avx512vnni", strstr(flags, "avx512_vnni") != NULL);
 		bj_u64(&j, "threads", fllm_cpu_ctx_threads(base_ctx));
 		bj_u64(&j, "pool_bytes", cfg->pool_bytes);
@@ -615,19 +728,15 @@ static void bench_print_header(const struct bench_cfg *cfg, fllm_cpu_ctx *base_c
 		bj_bool(&j, "quick", cfg->quick);
 		bj_bool(&j, "smoke", cfg->smoke);
 		bench_line_end(&j);
-		bj_line(&j, "stream");
-		bj_u64(&j, "threads", fllm_cpu_ctx_threads(base_ctx));
-		bj_u64(&j, "bytes", cfg->stream_bytes);
-		bj_double(&j, "gbps", base->stream_gbps);
-		bj_double(&j, "triad_gbps", base->stream_gbps);
-		bj_double(&j, "read_gbps", base->read_gbps);
-		bench_line_end(&j);
+		bench_print_stream_json(cfg, base_ctx, base);
 		return;
 	}
 	printf("bench_gemv: LUT-GEMM GEMV (bit-exact with the card) vs memory bandwidth, "
 	       "fp32 GEMV, dequantize-then-multiply\n");
-	printf("machine   %s, %ld cores online, LLC %s, best variant %s\n", cpu,
-	       sysconf(_SC_NPROCESSORS_ONLN), llc, fllm_cpu_isa_name(fllm_cpu_isa_best()));
+	printf("machine   %s, %ld cores online, LLC %s, SIMD %s\n", cpu,
+	       sysconf(_SC_NPROCESSORS_ONLN), llc, simd);
+	printf("variants  best %s, auto picks %s (marked *)\n",
+	       fllm_cpu_isa_name(fllm_cpu_isa_best()), fllm_cpu_isa_name(base->isa_auto));
 	printf("settings  %u threads, baselines %s, LUT-GEMM %s, g = 128 with offsets, %" PRIu64
 	       " token(s), pool %" PRIu64 " MiB per kernel, median of %" PRIu64 " passes%s\n",
 	       fllm_cpu_ctx_threads(base_ctx), isa, cfg->isa, cfg->batch, cfg->pool_bytes >> 20,
@@ -679,7 +788,7 @@ int main(int argc, char **argv)
 		{ "--threads", CLI_OPT_U64, &cfg.threads, "N", "threads, 0 = all online (0)", 0,
 		  FLLM_CPU_THREADS_MAX },
 		{ "--isa", CLI_OPT_STRING, &cfg.isa, "NAME",
-		  "LUT-GEMM variant: auto, portable, avx2, avx512 or all (auto)", 0, 0 },
+		  "LUT-GEMM variant: auto, portable, avx2, avx512, avx512vbmi or all (auto)", 0, 0 },
 		{ "--pool", CLI_OPT_SIZE, &pool_set, "SIZE",
 		  "weights cycled through per kernel, 1M..16G (2G)", 1 << 20, 16ull << 30 },
 		{ "--repeats", CLI_OPT_U64, &rep_set, "N", "timed passes, 1..64 (5)", 1,
@@ -712,8 +821,10 @@ int main(int argc, char **argv)
 
 	bc = (fllm_cpu_config){ (uint32_t)cfg.threads, FLLM_CPU_ISA_AUTO };
 	st = fllm_cpu_ctx_create(&bc, &base_ctx);
-	if (st == FLLM_OK)
+	if (st == FLLM_OK) {
+		base.isa_auto = fllm_cpu_ctx_isa(base_ctx);
 		st = bench_lut_contexts(&cfg, lut_ctx);
+	}
 	if (st != FLLM_OK) {
 		fprintf(stderr, "bench_gemv: cannot set up variant '%s': %s\n", cfg.isa,
 			fllm_status_str(st));

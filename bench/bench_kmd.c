@@ -189,8 +189,8 @@ static void bench_close(struct bench_side *s)
 static void bench_header(const struct bench_cfg *cfg)
 {
 	if (cfg->json) {
-		printf("{\"bench\": \"machine\", \"cores\": %ld, \"device\": ",
-		       sysconf(_SC_NPROCESSORS_ONLN));
+		bench_print_machine(1);
+		printf(", \"device\": ");
 		cli_json_write_string(stdout, cfg->device);
 		printf(", \"baseline\": ");
 		cli_json_write_string(stdout, cfg->baseline);
@@ -199,8 +199,9 @@ static void bench_header(const struct bench_cfg *cfg)
 		       cfg->repeats, cfg->max_bytes, cfg->nops, cfg->quick ? "true" : "false");
 		return;
 	}
-	printf("bench_kmd: %s (kernel driver) against %s (in process), %ld cores online\n",
-	       cfg->device, cfg->baseline, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("bench_kmd: %s (kernel driver) against %s (in process)\n", cfg->device,
+	       cfg->baseline);
+	bench_print_machine(0);
 	printf("settings  sizes 4 KiB..%" PRIu64 " KiB by 4x, median of %" PRIu64
 	       " repeats; %" PRIu64 " NOP submissions%s\n",
 	       cfg->max_bytes / 1024, cfg->repeats, cfg->nops, cfg->quick ? " (quick)" : "");

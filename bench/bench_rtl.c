@@ -17,6 +17,7 @@
 
 #include "bench_util.h"
 #include "args.h"
+#include "json.h"
 #include "fllm_cardpack.h"
 #include "fllm_lutgemm_unit.h"
 #include "fllm_rtl.h"
@@ -253,16 +254,26 @@ int main(int argc, char **argv)
 				shapes[ns++] = (struct shape){ LLAMA_VOCAB, 4096, q, 32 };
 		}
 	}
-	if (cfg.json)
-		printf("{\n  \"bench\": \"rtl\", \"engines\": %u, \"clock_khz\": %" PRIu64
+	if (cfg.json) {
+		char cpu[256], simd[160];
+
+		bench_cpuinfo("model name", cpu, sizeof(cpu));
+		bench_simd(simd, sizeof(simd));
+		printf("{\n  \"bench\": \"rtl\", \"cpu\": ");
+		cli_json_write_string(stdout, cpu);
+		printf(", \"simd\": ");
+		cli_json_write_string(stdout, simd);
+		printf(", \"engines\": %u, \"clock_khz\": %" PRIu64
 		       ", \"chan_mbps\": %" PRIu64 ", \"latency\": %u, \"outstanding\": %u, "
 		       "\"n\": 1, \"g\": 128,\n  \"shapes\": [\n", FLLM_RTL_PORTS_MAX,
 		       cfg.clock_khz, cfg.chan_mbps, t.latency, t.max_outstanding);
-	else
+	} else {
+		bench_print_machine(0);
 		printf("RTL LUT-GEMM unit, %u engines; channel %.2f B/cycle (%" PRIu64 " MB/s at "
 		       "%" PRIu64 " kHz), latency %u, %u bursts in flight; N = 1, g = 128\n",
 		       FLLM_RTL_PORTS_MAX, t.bytes_per_cycle, cfg.chan_mbps, cfg.clock_khz,
 		       t.latency, t.max_outstanding);
+	}
 	for (int i = 0; i < ns; i++) {
 		if (run_shape(u, &shapes[i], &rs[nr]))
 			continue;

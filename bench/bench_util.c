@@ -63,18 +63,47 @@ void bench_cpuinfo(const char *key, char *buf, size_t len)
 	fclose(f);
 }
 
+void bench_simd(char *buf, size_t len)
+{
+	static const char *const names[] = { "sse4_2", "avx", "avx2", "fma", "avx512f",
+					     "avx512bw", "avx512vl", "avx512dq", "avx512vbmi",
+					     "avx512_vnni", "neon", "asimd", "sve" };
+	static char flags[8192];
+	size_t used = 0;
+
+	bench_cpuinfo("flags", flags, sizeof(flags));
+	if (!strcmp(flags, "unknown"))
+		bench_cpuinfo("Features", flags, sizeof(flags));	/* arm64 */
+	snprintf(buf, len, "none");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *hit = strstr(flags, names[i]);
+		size_t nl = strlen(names[i]);
+
+		/* whole words only ("avx" is in "avx2") */
+		while (hit && ((hit != flags && hit[-1] != ' ') || (hit[nl] && hit[nl] != ' ')))
+			hit = strstr(hit + 1, names[i]);
+		if (hit && used + nl + 2 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+						 names[i]);
+	}
+}
+
 void bench_print_machine(int json)
 {
-	char cpu[256];
+	char cpu[256], simd[160];
 
 	bench_cpuinfo("model name", cpu, sizeof(cpu));
+	bench_simd(simd, sizeof(simd));
 	if (json) {
 		printf("{\"bench\": \"machine\", \"cpu\": ");
 		cli_json_write_string(stdout, cpu);
+		printf(", \"simd\": ");
+		cli_json_write_string(stdout, simd);
 		printf(", \"cores\": %ld", sysconf(_SC_NPROCESSORS_ONLN));
 		return;
 	}
-	printf("machine   %s, %ld cores online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("machine   %s, %ld cores online, SIMD %s\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
+	       simd);
 }
 
 /* See bench_util.h. */

@@ -19,9 +19,15 @@ double bench_median(double *v, size_t n);
 int32_t bench_argmax(const float *x, uint32_t n);
 /* First value of /proc/cpuinfo's line `key` ("model name", "flags"), or "unknown". */
 void bench_cpuinfo(const char *key, char *buf, size_t len);
-/* The machine the numbers come from. With json, opens the object
- * `{"bench": "machine", "cpu": "...", "cores": N` for the caller to continue
- * and close; else prints the line `machine   CPU, N cores online`. */
+/*
+ * The SIMD extensions /proc/cpuinfo lists, among those the kernels can use
+ * ("avx2 fma avx512f ...", "none"), space-separated.
+ */
+void bench_simd(char *buf, size_t len);
+/* The machine the numbers come from, with its SIMD extensions. With json, opens the object
+ * `{"bench": "machine", "cpu": "...", "simd": "...", "cores": N` for the
+ * caller to continue and close; else prints the line
+ * `machine   CPU, N cores online, SIMD ...`. */
 void bench_print_machine(int json);
 
 #endif /* FLLM_BENCH_UTIL_H */

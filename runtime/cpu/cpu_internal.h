@@ -42,12 +42,38 @@
 /* Bytes of lookup tables per token and 32-input line: TL, TH of both 16-input halves. */
 #define FLLM_CPU_LV_TAB_LINE 256u
 
+/*
+ * Tiled layout of the avx2 variant (fllm_cpu_lutgemm_pack_create). Rows go
+ * in tiles of FLLM_CPU_LA_ROWS; rows past m are all zero. A tile is G group
+ * blocks of group_bytes, then E_r (32) int16, padded to 64 bytes. A group
+ * block is
+ *   planes: (g / 8, q) units of 32 bytes; unit (c, i) byte j is row j's
+ *     plane-i byte of chunk c, as in the card record (bit b = input
+ *     G g + 8c + b: low nibble one quad, high nibble the next);
+ *   scales (FLLM_CPU_LA_SCALE(q) bytes), rows in "lane order" (slot
+ *     s = 8 v + e holds row FLLM_CPU_LA_ROW(v, e), the order in which the
+ *     kernel's int32 lanes come out of its unpacks):
+ *     a (ceil(q / 2), 32 slots) pairs (a_2p, a_2p+1) of int16, 0 past q;
+ *     c (32 slots) int32 = zq - sum_i a_i (zq = 0 without the offset flag);
+ *     d (32) uint8 = min(d, 62): byte 8 v + 4 o + e is slot 8 v + 2 e + o
+ *     (even slots of vector v, then odd ones, as vpmuldq splits them).
+ */
+#define FLLM_CPU_LA_ROWS 32u
+#define FLLM_CPU_LA_SCALE(q) (128u * (((q) + 1) / 2) + 160u)
+#define FLLM_CPU_LA_C_OFF(q) (128u * (((q) + 1) / 2))	/* c in a group's scales */
+/* Row of slot e (0..7) of int32 vector v (0..3): lanes hold rows 4v.. and 16 + 4v.. */
+#define FLLM_CPU_LA_ROW(v, e) (4u * (v) + ((e) / 4u) * 16u + (e) % 4u)
+/* Bytes of lookup tables per token and 8-input chunk: TL, TH of both quads. */
+#define FLLM_CPU_LA_TAB_CHUNK 64u
+
 struct fllm_cpu_lutgemm_pack {
 	fllm_cpu_lutgemm_weights w;	/* shape; w.slice points at slices */
 	const uint8_t *slices[FLLM_LUTGEMM_SLICES_MAX];	/* the caller's card records */
 	enum fllm_cpu_isa isa;		/* variant it was made for */
 	uint8_t *tiles;			/* (n_tiles, tile_bytes) tiled copy, or NULL */
+	uint32_t tile_rows;		/* FLLM_CPU_LV_ROWS or FLLM_CPU_LA_ROWS */
 	uint32_t n_tiles, lines, scales_off, erow_off;
+	uint32_t group_bytes;		/* avx2 layout: bytes of one group block */
 	size_t tile_bytes;
 	size_t bytes;			/* bytes one GEMV streams */
 };
@@ -70,7 +96,7 @@ struct fllm_cpu_ctx {
 	int8_t *xq;		/* (N_MAX, xq_stride) zero-padded copy of the tokens */
 	size_t xq_stride;	/* bytes: K_MAX + FLLM_CPU_XQ_PAD */
 	int32_t *sums;		/* (N_MAX, GROUPS_MAX) S_G = sum of a group's xq */
-	uint8_t *tabs;		/* (N_MAX, K_MAX / 32, 256) tables of the tiled kernel, or NULL */
+	uint8_t *tabs;		/* (N_MAX, K_MAX / 32, 256) tables of the tiled kernels, or NULL */
 };
 
 /* ---- jobs ---- */
@@ -146,6 +172,8 @@ void fllm_cpu_lutgemm_rows_avx512(const struct fllm_cpu_lg_job *job, uint32_t r0
 void fllm_cpu_lutgemm_tables_avx512vbmi(const struct fllm_cpu_lg_job *job);
 void fllm_cpu_lutgemm_tiles_avx512vbmi(const struct fllm_cpu_lg_job *job, uint32_t t0,
 				       uint32_t t1);
+void fllm_cpu_lutgemm_tables_avx2(const struct fllm_cpu_lg_job *job);
+void fllm_cpu_lutgemm_tiles_avx2(const struct fllm_cpu_lg_job *job, uint32_t t0, uint32_t t1);
 void fllm_cpu_f32_rows_portable(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
 void fllm_cpu_f32_rows_avx2(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);
 void fllm_cpu_f32_rows_avx512(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1);

@@ -80,8 +80,10 @@ static const struct fllm_cpu_kernels kernels_portable = {
 	NULL, NULL,
 };
 #if defined(__x86_64__)
+/* card records through bit masks; packed tiles through vpshufb table lookups */
 static const struct fllm_cpu_kernels kernels_avx2 = {
-	FLLM_CPU_ISA_AVX2, fllm_cpu_lutgemm_rows_avx2, fllm_cpu_f32_rows_avx2, NULL, NULL,
+	FLLM_CPU_ISA_AVX2, fllm_cpu_lutgemm_rows_avx2, fllm_cpu_f32_rows_avx2,
+	fllm_cpu_lutgemm_tables_avx2, fllm_cpu_lutgemm_tiles_avx2,
 };
 static const struct fllm_cpu_kernels kernels_avx512 = {
 	FLLM_CPU_ISA_AVX512, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512, NULL, NULL,

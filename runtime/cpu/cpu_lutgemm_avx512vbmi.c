@@ -311,31 +311,6 @@ LV_INLINE void lv_tiles(const struct fllm_cpu_lg_job *job, uint32_t t0, uint32_t
 void fllm_cpu_lutgemm_tiles_avx512vbmi(const struct fllm_cpu_lg_job *job, uint32_t t0,
 				       uint32_t t1)
 {
-	switch (job->w->planes) {
-	case 1:
-		lv_tiles(job, t0, t1, 1);
-		break;
-	case 2:
-		lv_tiles(job, t0, t1, 2);
-		break;
-	case 3:
-		lv_tiles(job, t0, t1, 3);
-		break;
-	case 4:
-		lv_tiles(job, t0, t1, 4);
-		break;
-	case 5:
-		lv_tiles(job, t0, t1, 5);
-		break;
-	case 6:
-		lv_tiles(job, t0, t1, 6);
-		break;
-	case 7:
-		lv_tiles(job, t0, t1, 7);
-		break;
-	default:
-		lv_tiles(job, t0, t1, 8);
-		break;
-	}
+	FLLM_CPU_BY_PLANES(job->w->planes, lv_tiles, job, t0, t1);
 }
 #endif /* __x86_64__ */

@@ -78,6 +78,24 @@ fllm_cpu_lg_y(const struct fllm_cpu_lg_job *job, uint32_t n, int64_t yacc, int16
 		}                                                                              \
 	}
 
+/*
+ * fn(args, q) with q = planes (1..8) as a constant: one specialization of an
+ * inlined kernel per plane count.
+ */
+#define FLLM_CPU_BY_PLANES(planes, fn, ...)                                                    \
+	do {                                                                                   \
+		switch (planes) {                                                              \
+		case 1: fn(__VA_ARGS__, 1); break;                                             \
+		case 2: fn(__VA_ARGS__, 2); break;                                             \
+		case 3: fn(__VA_ARGS__, 3); break;                                             \
+		case 4: fn(__VA_ARGS__, 4); break;                                             \
+		case 5: fn(__VA_ARGS__, 5); break;                                             \
+		case 6: fn(__VA_ARGS__, 6); break;                                             \
+		case 7: fn(__VA_ARGS__, 7); break;                                             \
+		default: fn(__VA_ARGS__, 8); break;                                            \
+		}                                                                              \
+	} while (0)
+
 /* fp32 GEMV: rows [r0, r1) of job, every token, with the variant's dot product. */
 static inline __attribute__((always_inline)) void
 fllm_cpu_f32_rows(const struct fllm_cpu_f32_job *job, uint32_t r0, uint32_t r1,

@@ -31,7 +31,7 @@ extern "C" {
 enum fllm_cpu_isa {
 	FLLM_CPU_ISA_AUTO = 0,		/* FLLM_CPU_ISA from the environment, else the best */
 	FLLM_CPU_ISA_PORTABLE = 1,	/* plain C (LUT-GEMM through 256-entry tables) */
-	FLLM_CPU_ISA_AVX2 = 2,		/* AVX2 + FMA + BMI2 */
+	FLLM_CPU_ISA_AVX2 = 2,		/* AVX2 + FMA + BMI2: table lookups on packed rows */
 	FLLM_CPU_ISA_AVX512 = 3,	/* AVX-512 F, BW, VL, DQ (+ AVX2, FMA, BMI2) */
 	FLLM_CPU_ISA_AVX512VBMI = 4,	/* AVX512 + VBMI + VNNI: table lookups on packed rows */
 	FLLM_CPU_ISA_COUNT
@@ -117,19 +117,22 @@ typedef struct fllm_cpu_lutgemm_acts {
 /*
  * y[n][r] = the card's LUT-GEMM of w and x (docs/numerics.md 3), bit for bit.
  * y is (x->n, y_stride) fp32 with y_stride >= w->m; only y[n][0..m) is
- * written. FLLM_E_INVALID_ARG (nothing written) for a shape, flag, slice
- * count or stride out of range. Record contents are not checked: every bit
- * pattern has the card's defined result.
+ * written. The x->n tokens of a call share one pass over the weights (each
+ * piece is used for every token while it is in cache); token n's outputs
+ * are exactly those of a one-token call on token n. FLLM_E_INVALID_ARG
+ * (nothing written) for a shape, flag, slice count or stride out of range.
+ * Record contents are not checked: every bit pattern has the card's defined
+ * result.
  */
 fllm_status fllm_cpu_lutgemm(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
 			     const fllm_cpu_lutgemm_acts *x, float *y, size_t y_stride);
 
 /*
  * A weight matrix prepared once (at upload time) for the context's variant.
- * The avx512vbmi variant repacks the row records into its own layout (16-row
- * tiles whose bit-planes interleave the rows, scales split out; see
- * cpu_internal.h), about the size of the card records; every other variant
- * keeps a view of the card records themselves. Either way
+ * The avx512vbmi and avx2 variants repack the row records into their own
+ * layouts (16- and 32-row tiles whose bit-planes interleave the rows, scales
+ * split out; see cpu_internal.h), about the size of the card records; the
+ * other variants keep a view of the card records themselves. Either way
  * fllm_cpu_lutgemm_packed() gives exactly fllm_cpu_lutgemm()'s (and so the
  * card's) outputs for the same matrix.
  */

@@ -32,7 +32,7 @@ static void fill_row_fields(const struct cpu_case *c, enum cpu_fill fill, uint64
 {
 	uint32_t q = c->s.q, k = c->s.k;
 
-	if (fill == CPU_FILL_EXTREME) {
+	if (fill == CPU_FILL_EXTREME || fill == CPU_FILL_PEAK) {
 		*e_row = (int16_t)rand_range(st, 40, 60);
 		for (uint32_t grp = 0; grp < c->groups; grp++) {
 			d[grp] = 0;
@@ -90,7 +90,7 @@ static int fill_weights(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 	uint32_t m = c->s.m, k = c->s.k, q = c->s.q, G = c->groups;
 	uint8_t *d = malloc(G), *bits = malloc((size_t)q * k);
 	int16_t *zq = malloc(G * sizeof(*zq)), *a = malloc((size_t)G * q * sizeof(*a));
-	int pattern = (int)(fllm_rng_next(st) & 1), rc = -1;
+	int pattern = fill == CPU_FILL_PEAK || (fllm_rng_next(st) & 1), rc = -1;
 
 	if (!d || !bits || !zq || !a)
 		goto out_free;
@@ -146,12 +146,12 @@ static int fill_acts(struct cpu_case *c, enum cpu_fill fill, uint64_t *st)
 				xf[i] = test_rng_f32_signed(st) * (i % 7 == 0 ? 8.0f : 1.0f);
 			if (fllm_lutgemm_act_quantize(k, g, xf, &c->ex[n], msx, xq))
 				return -1;
-		} else if (fill == CPU_FILL_EXTREME) {
+		} else if (fill == CPU_FILL_EXTREME || fill == CPU_FILL_PEAK) {
 			c->ex[n] = (int32_t)rand_range(st, 0, 20);
 			for (uint32_t grp = 0; grp < G; grp++)
 				msx[grp] = 65535;
 			for (uint32_t i = 0; i < k; i++)
-				xq[i] = fllm_rng_next(st) % 4 ? -128 : 127;
+				xq[i] = fill == CPU_FILL_PEAK || fllm_rng_next(st) % 4 ? -128 : 127;
 		} else {
 			c->ex[n] = fllm_rng_next(st) % 8 ? (int32_t)rand_range(st, -40, 40) :
 				   (int32_t)rand_range(st, -200, 200);

@@ -23,6 +23,7 @@ enum cpu_fill {
 	CPU_FILL_RANDOM,	/* every field uniform over its type (d mostly small) */
 	CPU_FILL_EXTREME,	/* |xq| = 128, |a| = |zq| = 2^15, msx = 65535, d = 0 */
 	CPU_FILL_FP32,		/* random fp32 BCQ data and tokens through the encoders */
+	CPU_FILL_PEAK,		/* the largest sums: every bit set, a = zq = -2^15, xq = -128 */
 };
 
 struct cpu_case {

@@ -14,20 +14,24 @@
 
 static const uint32_t groups_all[] = { 16, 32, 64, 128, 256 };
 
-/*
- * Run every context on case c, on the card records and on a pack made for
- * that context (spoiling the records after packing when the pack is a copy,
- * so it cannot read them); compare with the golden outputs; check nothing
- * else is written.
- */
-static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w, uint64_t seed)
-{
-	const size_t stride = c->s.m + 1;	/* one sentinel column */
-	float *y = malloc(c->s.n * stride * sizeof(*y));	/* (n, m + 1) */
-	fllm_cpu_lutgemm_acts x;
+/* What one context run checks: the case, its weights and its seed. */
+struct ctx_check {
+	struct cpu_case *c;
+	const fllm_cpu_lutgemm_weights *w;
+	uint64_t seed;
+};
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
-	cpu_case_acts(c, &x);
+/*
+ * fn(ctx, pk, what, chk) for every context (variant, 1 and 2 threads) on the
+ * card records (pk NULL) and on a pack made for that context; what names the
+ * run for failure messages.
+ */
+static void for_each_context(struct ctx_check *chk,
+			     void (*fn)(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pack *pk,
+					const char *what, struct ctx_check *chk))
+{
+	const struct cpu_shape *s = &chk->c->s;
+
 	for (int isa = FLLM_CPU_ISA_PORTABLE; isa < FLLM_CPU_ISA_COUNT; isa++) {
 		for (uint32_t t = 1; t <= CPU_TEST_THREADS; t++) {
 			for (int packed = 0; packed <= 1; packed++) {
@@ -37,39 +41,67 @@ static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w
 
 				if (!ctx)
 					continue;
-				memset(y, 0xa5, c->s.n * stride * sizeof(*y));
 				if (packed) {
-					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_pack_create(ctx, w, &pk),
+					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_pack_create(ctx, chk->w,
+											&pk),
 							   FLLM_OK);
 					if (!pk)
 						continue;
-					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_packed(ctx, pk, &x, y,
-										   stride), FLLM_OK);
-				} else {
-					FLLM_ASSERT_STATUS(fllm_cpu_lutgemm(ctx, w, &x, y, stride),
-							   FLLM_OK);
 				}
 				snprintf(what, sizeof(what),
 					 "%s%s threads %u m %u k %u g %u q %u off %u n %u "
 					 "slices %u seed %llu",
 					 fllm_cpu_isa_name((enum fllm_cpu_isa)isa),
 					 packed ? (fllm_cpu_lutgemm_pack_is_copy(pk) ? " tiled" :
-						   " pack-view") : "", t, c->s.m, c->s.k, c->s.g,
-					 c->s.q, c->s.flags, c->s.n, c->s.slices,
-					 (unsigned long long)seed);
+						   " pack-view") : "", t, s->m, s->k, s->g, s->q,
+					 s->flags, s->n, s->slices, (unsigned long long)chk->seed);
+				fn(ctx, pk, what, chk);
 				fllm_cpu_lutgemm_pack_free(pk);
-				CU_ASSERT_EQUAL(cpu_compare_bits(what, y, stride, c->gold, c->s.n,
-								 c->s.m), 0);
-				for (uint32_t n = 0; n < c->s.n; n++) {
-					uint32_t sentinel;
-
-					memcpy(&sentinel, &y[n * stride + c->s.m], 4);
-					FLLM_ASSERT_EQ_U64(sentinel, 0xa5a5a5a5u);
-				}
 			}
 		}
 	}
+}
+
+/* Run one context on x (card records, or pack pk when not NULL) into y (n, stride). */
+static void run_one(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_weights *w,
+		    const fllm_cpu_lutgemm_pack *pk, const fllm_cpu_lutgemm_acts *x, float *y,
+		    size_t stride)
+{
+	if (pk)
+		FLLM_ASSERT_STATUS(fllm_cpu_lutgemm_packed(ctx, pk, x, y, stride), FLLM_OK);
+	else
+		FLLM_ASSERT_STATUS(fllm_cpu_lutgemm(ctx, w, x, y, stride), FLLM_OK);
+}
+
+/* One context against the golden outputs; nothing outside y[n][0..m) written. */
+static void check_one(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pack *pk, const char *what,
+		      struct ctx_check *chk)
+{
+	const struct cpu_case *c = chk->c;
+	const size_t stride = c->s.m + 1;	/* one sentinel column */
+	float *y = malloc(c->s.n * stride * sizeof(*y));	/* (n, m + 1) */
+	fllm_cpu_lutgemm_acts x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+	cpu_case_acts(c, &x);
+	memset(y, 0xa5, c->s.n * stride * sizeof(*y));
+	run_one(ctx, chk->w, pk, &x, y, stride);
+	CU_ASSERT_EQUAL(cpu_compare_bits(what, y, stride, c->gold, c->s.n, c->s.m), 0);
+	for (uint32_t n = 0; n < c->s.n; n++) {
+		uint32_t sentinel;
+
+		memcpy(&sentinel, &y[n * stride + c->s.m], 4);
+		FLLM_ASSERT_EQ_U64(sentinel, 0xa5a5a5a5u);
+	}
 	free(y);
+}
+
+/* Every context on case c (card records and packs) against the golden outputs. */
+static void check_contexts(struct cpu_case *c, const fllm_cpu_lutgemm_weights *w, uint64_t seed)
+{
+	struct ctx_check chk = { c, w, seed };
+
+	for_each_context(&chk, check_one);
 }
 
 /* Build, run the golden model, compare every context. */
@@ -143,6 +175,69 @@ static void test_batches(void)
 	}
 }
 
+/*
+ * One context: a batch of N tokens in one call gives the golden outputs,
+ * and N calls of one token give the same bits.
+ */
+static void check_split_one(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pack *pk,
+			    const char *what, struct ctx_check *chk)
+{
+	const struct cpu_case *c = chk->c;
+	const uint32_t m = c->s.m, n_tok = c->s.n;
+	float *yb = malloc((size_t)n_tok * m * sizeof(*yb));	/* (n, m) one call */
+	float *y1 = malloc((size_t)n_tok * m * sizeof(*y1));	/* (n, m) n calls */
+	fllm_cpu_lutgemm_acts x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(yb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(y1);
+	cpu_case_acts(c, &x);
+	run_one(ctx, chk->w, pk, &x, yb, m);
+	for (uint32_t n = 0; n < n_tok; n++) {
+		fllm_cpu_lutgemm_acts one = {
+			1, x.ex + n, x.msx + (size_t)n * c->groups,
+			x.xq + (size_t)n * c->groups * c->s.g,
+		};
+
+		run_one(ctx, chk->w, pk, &one, y1 + (size_t)n * m, m);
+	}
+	CU_ASSERT_EQUAL(cpu_compare_bits(what, yb, m, c->gold, n_tok, m), 0);
+	CU_ASSERT_EQUAL(cpu_compare_bits(what, y1, m, yb, n_tok, m), 0);
+	free(yb);
+	free(y1);
+}
+
+/* Random shapes, N = 1, 2, 3, 7, 16, 32: one call per batch equals one call per token. */
+static void test_batch_vs_single(void)
+{
+	static const uint32_t ns[] = { 1, 2, 3, 7, 16, 32 };
+	uint64_t st = 4242;
+
+	for (uint32_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		for (uint32_t rep = 0; rep < 2; rep++) {
+			uint32_t g = groups_all[fllm_rng_next(&st) % 5];
+			struct cpu_shape s = {
+				.m = 1 + (uint32_t)(fllm_rng_next(&st) % 100),
+				.k = 1 + (uint32_t)(fllm_rng_next(&st) % 1500),
+				.g = g,
+				.q = 1 + (uint32_t)(fllm_rng_next(&st) % 8),
+				.flags = (uint32_t)(fllm_rng_next(&st) & 1),
+				.n = ns[i],
+			};
+			uint64_t seed = fllm_rng_next(&st);
+			fllm_cpu_lutgemm_weights w;
+			struct cpu_case c;
+
+			s.slices = 1 + (uint32_t)(fllm_rng_next(&st) % (s.m < 3 ? s.m : 3));
+			CU_ASSERT_EQUAL_FATAL(cpu_case_init(&c, &s, rep ? CPU_FILL_FP32 :
+							    CPU_FILL_RANDOM, seed), 0);
+			FLLM_ASSERT_EQ_U64(cpu_case_golden(&c), 0);
+			cpu_case_weights(&c, &w);
+			for_each_context(&(struct ctx_check){ &c, &w, seed }, check_split_one);
+			cpu_case_free(&c);
+		}
+	}
+}
+
 /* The bounds of docs/numerics.md 4: K = 65536, q = 8, |xq| = 128, |a| = 2^15, msx = 65535. */
 static void test_extremes(void)
 {
@@ -153,6 +248,23 @@ static void test_extremes(void)
 
 			check_shape(&s, CPU_FILL_EXTREME, 400 + seed);
 		}
+	}
+}
+
+/*
+ * The peak sums: every bit set, xq = -128, a = zq = -2^15, so a group's plane
+ * sum is -128 g (-2^15 at g = 256) and each a_i T_i is 2^30: kernels that
+ * pair two planes in one 32-bit product sum must not do so at g = 256.
+ */
+static void test_peak(void)
+{
+	for (uint32_t gi = 0; gi < 5; gi++) {
+		struct cpu_shape s = { 37, 1024 + 40, groups_all[gi], 8, FLLM_LUTGEMM_F_OFFSET, 3, 2 };
+
+		check_shape(&s, CPU_FILL_PEAK, 450 + gi);
+		s.q = 3;
+		s.flags = 0;
+		check_shape(&s, CPU_FILL_PEAK, 460 + gi);
 	}
 }
 
@@ -251,7 +363,9 @@ static CU_TestInfo lutgemm_tests[] = {
 	{ "K = 172", test_k172 },
 	{ "M = 1", test_m1 },
 	{ "batches N = 1..32", test_batches },
+	{ "batch = single calls, N = 1..32", test_batch_vs_single },
 	{ "extremes at K = 65536", test_extremes },
+	{ "peak plane sums", test_peak },
 	{ "encoder-made data", test_encoded },
 	{ "unaligned records", test_unaligned },
 	{ "many rows over threads", test_many_rows },
