@@ -128,3 +128,34 @@ fllm_status fllm_cpu_lutgemm_packed(fllm_cpu_ctx *ctx, const fllm_cpu_lutgemm_pa
 		return FLLM_E_INVALID_ARG;
 	return lg_run(ctx, &pk->w, pk->tiles ? pk : NULL, x, y, y_stride);
 }
+
+/* See fllm_cpu.h: exponents, then scale mantissas, then codes, token-major. */
+size_t fllm_cpu_lutgemm_acts_bytes(uint32_t n, uint32_t k, uint32_t g)
+{
+	size_t groups = fllm_lutgemm_groups(k, g);
+
+	return (size_t)n * (4 + 2 * groups + groups * g);
+}
+
+/* See fllm_cpu.h. */
+void fllm_cpu_lutgemm_acts_gather(const uint8_t *rec, uint64_t stride, uint32_t n, uint32_t k,
+				  uint32_t g, void *buf, fllm_cpu_lutgemm_acts *x)
+{
+	uint32_t groups = fllm_lutgemm_groups(k, g);
+	uint64_t codes = (uint64_t)groups * g;
+	int32_t *ex = buf;
+	uint16_t *msx = (uint16_t *)(ex + n);
+	int8_t *xq = (int8_t *)(msx + (size_t)n * groups);
+
+	for (uint32_t t = 0; t < n; t++) {
+		const uint8_t *r = rec + t * stride;
+
+		memcpy(&ex[t], r, 4);
+		memcpy(msx + (size_t)t * groups, r + FLLM_LUTGEMM_ACT_MSX, 2ull * groups);
+		memcpy(xq + t * codes, r + fllm_lutgemm_act_xq_offset(k, g), codes);
+	}
+	x->n = n;
+	x->ex = ex;
+	x->msx = msx;
+	x->xq = xq;
+}

@@ -114,6 +114,17 @@ typedef struct fllm_cpu_lutgemm_acts {
 	const int8_t *xq;
 } fllm_cpu_lutgemm_acts;
 
+/* Bytes of the buffer fllm_cpu_lutgemm_acts_gather needs for n tokens of K = k, g. */
+size_t fllm_cpu_lutgemm_acts_bytes(uint32_t n, uint32_t k, uint32_t g);
+
+/*
+ * The card's activation records of n tokens (token t's at rec + t * stride,
+ * fllm_card_lutgemm.h's layout) gathered into buf (acts_bytes(n, k, g)) as
+ * x, for fllm_cpu_lutgemm() and fllm_cpu_lutgemm_packed().
+ */
+void fllm_cpu_lutgemm_acts_gather(const uint8_t *rec, uint64_t stride, uint32_t n, uint32_t k,
+				  uint32_t g, void *buf, fllm_cpu_lutgemm_acts *x);
+
 /*
  * y[n][r] = the card's LUT-GEMM of w and x (docs/numerics.md 3), bit for bit.
  * y is (x->n, y_stride) fp32 with y_stride >= w->m; only y[n][0..m) is

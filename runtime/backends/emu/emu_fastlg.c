@@ -42,33 +42,9 @@ struct emu_fastlg {
 	uint64_t cached;		/* bytes of records in ent */
 	int no_cache;			/* the kernel has no layout of its own */
 	fllm_cpu_ctx *cpu;
-	uint8_t *xbuf;		/* (N_MAX) tokens' exponents, scales, codes, gathered */
+	uint8_t *xbuf;		/* (N_MAX) tokens' records gathered for the host kernel */
 	uint64_t xbuf_bytes;
 };
-
-/* The card records of n tokens gathered into the host kernel's arrays. */
-static void fastlg_gather(struct emu_fastlg *f, const uint8_t *mem,
-			  const struct fllm_lutgemm_params *p, fllm_cpu_lutgemm_acts *x)
-{
-	uint32_t groups = fllm_lutgemm_groups(p->k, p->group);
-	uint64_t codes = (uint64_t)groups * p->group;
-	int32_t *ex = (int32_t *)(void *)f->xbuf;
-	uint16_t *msx = (uint16_t *)(void *)(f->xbuf + 4ull * FLLM_LUTGEMM_N_MAX);
-	int8_t *xq = (int8_t *)(f->xbuf + 4ull * FLLM_LUTGEMM_N_MAX +
-				2ull * FLLM_LUTGEMM_N_MAX * groups);
-
-	for (uint32_t n = 0; n < p->n_tokens; n++) {
-		const uint8_t *rec = mem + p->act_addr + n * p->act_stride;
-
-		memcpy(&ex[n], rec, 4);
-		memcpy(msx + (uint64_t)n * groups, rec + FLLM_LUTGEMM_ACT_MSX, 2ull * groups);
-		memcpy(xq + n * codes, rec + fllm_lutgemm_act_xq_offset(p->k, p->group), codes);
-	}
-	x->n = p->n_tokens;
-	x->ex = ex;
-	x->msx = msx;
-	x->xq = xq;
-}
 
 /* 1 if [a, a + la) and [b, b + lb) meet. */
 static int fastlg_meet(uint64_t a, uint64_t la, uint64_t b, uint64_t lb)
@@ -208,7 +184,8 @@ static uint16_t fastlg_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
 	for (uint32_t s = 0; s < p.slices; s++)
 		slice[s] = mem + p.slice_addr[s];
 	w = (fllm_cpu_lutgemm_weights){ p.m, p.k, p.group, p.planes, p.flags, p.slices, slice };
-	fastlg_gather(f, mem, &p, &x);
+	fllm_cpu_lutgemm_acts_gather(mem + p.act_addr, p.act_stride, p.n_tokens, p.k, p.group,
+				     f->xbuf, &x);
 	y = (float *)(void *)(mem + p.out_addr);
 	pk = fastlg_pack(f, mem, &p);
 	/* the block passed the unit's checks, which the host kernel's are a subset of */
@@ -228,9 +205,8 @@ fllm_status emu_fastlg_create(struct emu_fastlg **out)
 	*out = NULL;
 	if (!f)
 		return FLLM_E_NO_MEMORY;
-	f->xbuf_bytes = (uint64_t)FLLM_LUTGEMM_N_MAX *
-			(4 + 2ull * FLLM_LUTGEMM_K_MAX / FLLM_LUTGEMM_G_MIN + FLLM_LUTGEMM_K_MAX +
-			 FLLM_LUTGEMM_G_MAX);
+	f->xbuf_bytes = fllm_cpu_lutgemm_acts_bytes(FLLM_LUTGEMM_N_MAX, FLLM_LUTGEMM_K_MAX,
+						    FLLM_LUTGEMM_G_MIN);
 	f->xbuf = malloc(f->xbuf_bytes);
 	st = f->xbuf ? fllm_cpu_ctx_create(&cfg, &f->cpu) : FLLM_E_NO_MEMORY;
 	if (st) {

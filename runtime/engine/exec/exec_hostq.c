@@ -29,6 +29,7 @@ struct exec_hostq {
 	struct fllm_vector_onchip *oc;	/* the vector unit's on-chip memories */
 	struct fllm_attention_onchip *aoc;	/* the attention unit's */
 	uint8_t *img;			/* (img_bytes) the activation image, 64-aligned */
+	void *xbuf;			/* a LUT-GEMM block's records, gathered */
 	uint64_t img_bytes;		/* card.plan.bytes and the KV pools */
 	uint64_t cmds_run;		/* blocks run */
 };
@@ -54,6 +55,7 @@ static void hostq_free(struct fllm_exec *ex)
 	fllm_cpu_ctx_free(h->cpu);
 	free(h->oc);
 	free(h->aoc);
+	free(h->xbuf);
 	free(h->img);
 	card_exec_release(&h->card);
 	free(h);
@@ -77,26 +79,19 @@ static fllm_status hostq_unit(struct exec_hostq *h, uint8_t unit, uint64_t at)
 }
 
 /* The LUT-GEMM block at offset at: its activation records and outputs live
- * in the image (addresses are offsets, base 0), its weights in pack pk. */
+ * in the image (addresses are offsets, base 0), its weights in pack pk; all
+ * the block's tokens in one call (one pass over the weights). */
 static fllm_status hostq_lg(struct exec_hostq *h, uint64_t at, const fllm_cpu_lutgemm_pack *pk)
 {
 	struct fllm_lutgemm_params g;
-	fllm_status st = FLLM_OK;
+	fllm_cpu_lutgemm_acts x;
 
 	memcpy(&g, h->img + at, sizeof(g));
 	h->cmds_run++;
-	for (uint32_t t = 0; !st && t < g.n_tokens; t++) {
-		const uint8_t *rec = h->img + g.act_addr + t * g.act_stride;
-		fllm_cpu_lutgemm_acts x;
-
-		x.n = 1;
-		x.ex = (const int32_t *)rec;
-		x.msx = (const uint16_t *)(rec + FLLM_LUTGEMM_ACT_MSX);
-		x.xq = (const int8_t *)(rec + fllm_lutgemm_act_xq_offset(g.k, g.group));
-		st = fllm_cpu_lutgemm_packed(h->cpu, pk, &x,
-					     (float *)(h->img + g.out_addr + t * g.out_stride), g.m);
-	}
-	return st;
+	fllm_cpu_lutgemm_acts_gather(h->img + g.act_addr, g.act_stride, g.n_tokens, g.k, g.group,
+				     h->xbuf, &x);
+	return fllm_cpu_lutgemm_packed(h->cpu, pk, &x, (float *)(h->img + g.out_addr),
+				       g.out_stride / 4);
 }
 
 /* The `run` hook: the step's program, command by command, on the image. */
@@ -223,8 +218,12 @@ static fllm_status hostq_image(struct exec_hostq *h)
 		return st;
 	h->oc = malloc(sizeof(*h->oc));
 	h->aoc = malloc(sizeof(*h->aoc));
+	h->xbuf = malloc(fllm_cpu_lutgemm_acts_bytes(c->plan.rows_max,
+						     c->info->dim > c->info->hidden_dim ?
+							     c->info->dim : c->info->hidden_dim,
+						     c->group));
 	h->img = aligned_alloc(FLLM_LUTGEMM_ALIGN, fllm_lutgemm_align(h->img_bytes));
-	if (!h->oc || !h->aoc || !h->img)
+	if (!h->oc || !h->aoc || !h->img || !h->xbuf)
 		return FLLM_E_NO_MEMORY;
 	memset(h->img, 0, h->img_bytes);
 	return card_plan_fill(c, h->img);
