@@ -1,0 +1,90 @@
+#!/bin/sh
+# fllm serve with stories260K on the emulated card: greedy completions,
+# whole and streamed, one at a time and 8 at once, give exactly the text of
+# `fllm run --temp 0` for the same prompt, with fewer card weight bytes per
+# token when batched; a stop string cuts the text where it first appears;
+# chat answers. SKIP (exit 77) without the shared model files.
+# usage: serve_stories.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
+. "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/lib_serve.sh"
+models=$3
+if [ ! -r "$models/stories260K.bin" ] || [ ! -r "$models/tok512.bin" ]; then
+	echo "SKIP: $models/stories260K.bin or tok512.bin missing"
+	exit 77
+fi
+model="-m $models/stories260K.bin -z $models/tok512.bin"
+n=40
+
+# what fllm run prints: the prompt, then the generated text
+for i in 1 2 3 4 5 6 7 8; do
+	# shellcheck disable=SC2086 # the model options split into words
+	"$FLLM" run $model --device emu --temp 0 -n $n -p "Once upon a time $i" \
+		>"$TMP/run$i" 2>"$TMP/run.err" || fail "fllm run $i failed"
+done
+
+# shellcheck disable=SC2086
+serve_start $model --max-batch 16
+
+# matches: response NAME for prompt I is fllm run's text.
+matches() {
+	printf 'Once upon a time %s' "$2" >"$TMP/$1.full"
+	cat "$TMP/$1.txt" >>"$TMP/$1.full"
+	cmp -s "$TMP/$1.full" "$TMP/run$2" ||
+		fail "$1 differs from fllm run: '$(cat "$TMP/$1.full")' / '$(cat "$TMP/run$2")'"
+}
+
+body() {
+	echo "{\"prompt\":\"Once upon a time $1\",\"temperature\":0,\"max_tokens\":$n$2}"
+}
+
+wb0=$(metric fllm_serve_card_weight_bytes_total)
+tk0=$(metric fllm_serve_tokens_generated_total)
+for i in 1 2 3 4 5 6 7 8; do
+	expect_status 200 one$i /v1/completions "$(body $i)"
+	text one$i
+	matches one$i $i
+done
+wb1=$(metric fllm_serve_card_weight_bytes_total)
+tk1=$(metric fllm_serve_tokens_generated_total)
+expect_status 200 stream /v1/completions "$(body 1 ',"stream":true')"
+text stream
+matches stream 1
+
+# 8 at once, every other one streamed
+wb2=$(metric fllm_serve_card_weight_bytes_total)
+tk2=$(metric fllm_serve_tokens_generated_total)
+for i in 1 2 3 4 5 6 7 8; do
+	extra=
+	[ $((i % 2)) -eq 0 ] && extra=',"stream":true'
+	post all$i /v1/completions "$(body $i "$extra")" &
+	pids="$pids $!"
+done
+wait_clients
+for i in 1 2 3 4 5 6 7 8; do
+	[ "$(cat "$TMP/all$i.code")" = 200 ] || fail "concurrent request $i: $(cat "$TMP/all$i.code")"
+	text all$i
+	matches all$i $i
+done
+wb3=$(metric fllm_serve_card_weight_bytes_total)
+tk3=$(metric fllm_serve_tokens_generated_total)
+alone=$(((wb1 - wb0) / (tk1 - tk0)))
+together=$(((wb3 - wb2) / (tk3 - tk2)))
+echo "stories260K: card weight bytes per generated token: $alone one at a time, $together 8 at once"
+[ "$together" -lt "$alone" ] || fail "batching did not lower weight bytes per token"
+
+# a stop string: the greedy text up to its first appearance
+stop=$(cut -c 20-23 "$TMP/one1.txt" | head -n 1)
+expect_status 200 stop /v1/completions "$(body 1 ",\"stop\":[\"zzzz\",\"$stop\"]")"
+text stop
+[ "$(field stop choices.0.finish_reason)" = stop ] || fail "finish_reason is not stop"
+len=$(wc -c <"$TMP/stop.txt")
+cmp -s -n "$len" "$TMP/stop.txt" "$TMP/one1.txt" || fail "the stopped text is no prefix"
+[ "$(tail -c +$((len + 1)) "$TMP/one1.txt" | head -c ${#stop})" = "$stop" ] ||
+	fail "the text did not stop at '$stop': '$(cat "$TMP/stop.txt")'"
+
+expect_status 200 chat /v1/chat/completions \
+	'{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":20}'
+text chat
+[ -s "$TMP/chat.txt" ] || fail "the chat answer is empty"
+serve_stop
+finish
