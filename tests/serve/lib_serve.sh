@@ -87,6 +87,12 @@ metric() {
 	curl -s "$URL/metrics" | sed -n "s/^$1 //p"
 }
 
+# launch NAME PATH BODY [CURL_ARGS...]: post in the background (wait_clients).
+launch() {
+	post "$@" &
+	pids="$pids $!"
+}
+
 # wait_clients: wait for the background clients in $pids (a bare `wait`
 # would wait for the server too).
 wait_clients() {
@@ -94,6 +100,32 @@ wait_clients() {
 		wait "$p"
 	done
 	pids=
+}
+
+# weight_mark: note the card weight bytes and generated tokens so far;
+# weight_per_token: card weight bytes per token generated since the mark.
+weight_mark() {
+	wb_mark=$(metric fllm_serve_card_weight_bytes_total)
+	tk_mark=$(metric fllm_serve_tokens_generated_total)
+}
+weight_per_token() {
+	wb=$(metric fllm_serve_card_weight_bytes_total)
+	tk=$(metric fllm_serve_tokens_generated_total)
+	echo $(((wb - wb_mark) / (tk - tk_mark)))
+}
+
+# batching_saves ALONE TOGETHER: batched requests read fewer weight bytes per token.
+batching_saves() {
+	echo "card weight bytes per generated token: $1 one at a time, $2 8 at once"
+	[ "$2" -lt "$1" ] || fail "batching did not lower weight bytes per token"
+}
+
+# all_ok NAME...: each concurrent response NAME answered 200 and has its text.
+all_ok() {
+	for r in "$@"; do
+		[ "$(cat "$TMP/$r.code")" = 200 ] || fail "request $r: status $(cat "$TMP/$r.code")"
+		text "$r"
+	done
 }
 
 # same A B: responses A and B carry the same text.

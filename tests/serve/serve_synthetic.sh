@@ -37,31 +37,23 @@ curl -s "$URL/v1/models" >"$TMP/models"
 expect_in "$TMP/models" '"id":"synthetic"'
 
 # 8 requests one at a time, then the same 8 at once
-wb0=$(metric fllm_serve_card_weight_bytes_total)
-tk0=$(metric fllm_serve_tokens_generated_total)
+weight_mark
 for i in 1 2 3 4 5 6 7 8; do
 	expect_status 200 one$i /v1/completions \
 		"{\"prompt\":\"Request $i\",\"temperature\":0,\"max_tokens\":96}"
 	text one$i
 done
-wb1=$(metric fllm_serve_card_weight_bytes_total)
-tk1=$(metric fllm_serve_tokens_generated_total)
+alone=$(weight_per_token)
+weight_mark
 for i in 1 2 3 4 5 6 7 8; do
-	post all$i /v1/completions "{\"prompt\":\"Request $i\",\"temperature\":0,\"max_tokens\":96}" &
-	pids="$pids $!"
+	launch all$i /v1/completions "{\"prompt\":\"Request $i\",\"temperature\":0,\"max_tokens\":96}"
 done
 wait_clients
+batching_saves "$alone" "$(weight_per_token)"
+all_ok all1 all2 all3 all4 all5 all6 all7 all8
 for i in 1 2 3 4 5 6 7 8; do
-	[ "$(cat "$TMP/all$i.code")" = 200 ] || fail "concurrent request $i: $(cat "$TMP/all$i.code")"
-	text all$i
 	same one$i all$i
 done
-wb2=$(metric fllm_serve_card_weight_bytes_total)
-tk2=$(metric fllm_serve_tokens_generated_total)
-alone=$(((wb1 - wb0) / (tk1 - tk0)))
-together=$(((wb2 - wb1) / (tk2 - tk1)))
-echo "card weight bytes per generated token: $alone one at a time, $together 8 at once"
-[ "$together" -lt "$alone" ] || fail "batching did not lower weight bytes per token"
 
 # bad requests: a clear 4xx JSON error each
 expect_error 400 /v1/completions '{"prompt":"x",' "malformed JSON"
@@ -92,10 +84,13 @@ curl -s -o "$TMP/get" -w '%{http_code}' "$URL/v1/completions" >"$TMP/get.code"
 head -c 1100000 /dev/zero | tr '\0' a >"$TMP/big"
 expect_error 413 /v1/completions "@$TMP/big" "over 1 MiB"
 
-# a client that leaves after the first chunk: its sequence is dropped
-curl -sN -H 'Content-Type: application/json' --data-binary \
-	'{"prompt":"Leave","max_tokens":480,"stream":true}' "$URL/v1/completions" |
-	head -c 100 >/dev/null
+# a client that leaves after the first chunk of a request that runs to
+# max_tokens when nobody leaves: its sequence is dropped
+leave='{"prompt":"Leave","max_tokens":480,"temperature":0'
+expect_status 200 stay /v1/completions "$leave}"
+[ "$(field stay choices.0.finish_reason)" = length ] || fail "'Leave' does not run to length"
+curl -sN -H 'Content-Type: application/json' --data-binary "$leave,\"stream\":true}" \
+	"$URL/v1/completions" | head -c 100 >/dev/null
 i=0
 while [ "$(metric fllm_serve_requests_cancelled_total)" = 0 ] && [ "$i" -lt 100 ]; do
 	sleep 0.1
@@ -132,8 +127,7 @@ expect_error 401 /v1/completions '{"prompt":"x"}' "API key"
 expect_status 401 wrong /v1/completions '{"prompt":"x"}' -H 'Authorization: Bearer sekrit2'
 expect_status 200 right /v1/completions '{"prompt":"x","max_tokens":2}' -H "$key"
 for i in 1 2 3 4 5 6; do
-	post q$i /v1/completions '{"prompt":"Queue","max_tokens":400}' -H "$key" &
-	pids="$pids $!"
+	launch q$i /v1/completions "$leave}" -H "$key"
 done
 wait_clients
 n429=0

@@ -8,6 +8,7 @@
 #include "eval_command.h"
 #include "quantize_command.h"
 #include "run_command.h"
+#include "loadtest/loadtest_command.h"
 #include "serve/serve_command.h"
 
 const struct cli_command cli_commands[] = {
@@ -20,6 +21,8 @@ const struct cli_command cli_commands[] = {
 	{ "quantize", cli_cmd_quantize, "quantize a model for the card into a model package" },
 	{ "serve", cli_cmd_serve, "serve a model over an OpenAI-compatible HTTP API with "
 	  "continuous batching" },
+	{ "loadtest", cli_cmd_loadtest, "load-test an OpenAI-compatible server (fllm serve): "
+	  "requests/s, tokens/s, time to first token" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ NULL, NULL, NULL },
 };

@@ -12,36 +12,11 @@
 #include <string.h>
 
 #include "parse.h"
+#include "text_buf.h"
 
-/* A growing text buffer. */
-struct chat_buf {
-	char *p;
-	size_t len, cap;
-};
-
-static int chat_add(struct chat_buf *b, const char *s, size_t len)
+static int chat_adds(struct text_buf *b, const char *s)
 {
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		char *t;
-
-		while (cap < b->len + len + 1)
-			cap *= 2;
-		t = realloc(b->p, cap);
-		if (!t)
-			return -1;
-		b->p = t;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-static int chat_adds(struct chat_buf *b, const char *s)
-{
-	return chat_add(b, s, strlen(s));
+	return text_buf_append(b, s, strlen(s));
 }
 
 /* Every message an object with a known role and a string content. */
@@ -77,7 +52,7 @@ static unsigned chat_check(const json_t *messages, char *err, size_t err_size)
 static int chat_llama2(const struct serve_server *s, const json_t *messages,
 		       struct serve_request *r)
 {
-	struct chat_buf b = { 0 };
+	struct text_buf b = { 0 };
 	const char *sys = NULL;
 	const json_t *m;
 	size_t i;
@@ -116,7 +91,7 @@ static int chat_llama2(const struct serve_server *s, const json_t *messages,
 		if (rc)
 			break;
 	}
-	free(b.p);
+	text_buf_free(&b);
 	return rc;
 }
 
@@ -124,7 +99,7 @@ static int chat_llama2(const struct serve_server *s, const json_t *messages,
 static int chat_chatml(const struct serve_server *s, const json_t *messages,
 		       struct serve_request *r)
 {
-	struct chat_buf b = { 0 };
+	struct text_buf b = { 0 };
 	const json_t *m;
 	size_t i;
 	int rc = 0;
@@ -138,7 +113,7 @@ static int chat_chatml(const struct serve_server *s, const json_t *messages,
 	}
 	rc = rc || chat_adds(&b, "<|im_start|>assistant\n");
 	rc = rc || serve_prompt_append(s->tok, r, b.p, b.len, 1);
-	free(b.p);
+	text_buf_free(&b);
 	if (!rc) {
 		r->stop[r->n_stop] = strdup("<|im_end|>");
 		rc = !r->stop[r->n_stop];

@@ -26,19 +26,8 @@ static int serve_context(const struct serve_config *cfg, uint64_t n_ctx,
 	fllm_status st = fllm_context_create(s->model, &cp, &s->ctx);
 	fllm_model_info info;
 
-	if (st == FLLM_E_NO_DEVICE) {
-		fprintf(stderr, "fllm serve: --device %s: cannot open the card\n", cfg->device);
-		return CLI_EXIT_NO_DEVICE;
-	}
-	if (st == FLLM_E_INVALID_ARG && cfg->kv_mem) {
-		fprintf(stderr, "fllm serve: --kv-mem %llu: the KV cache must hold one whole "
-			"sequence of the context\n", (unsigned long long)cfg->kv_mem);
-		return CLI_EXIT_USAGE;
-	}
-	if (st) {
-		fprintf(stderr, "fllm serve: --device %s: %s\n", cfg->device, fllm_status_str(st));
-		return CLI_EXIT_FAIL;
-	}
+	if (st)
+		return run_context_failed("serve", cfg->device, cfg->kv_mem, st);
 	fllm_model_info_get(s->model, &info);
 	s->n_ctx = fllm_context_size(s->ctx);
 	s->vocab = fllm_tokenizer_vocab_size(s->tok);
@@ -126,12 +115,7 @@ int cli_cmd_serve(int argc, char **argv)
 	const char *chat = "llama2";
 	uint64_t n_ctx = 0;
 	const struct cli_opt opts[] = {
-		{ "-m", CLI_OPT_STRING, &cfg.model_path, "PATH", "model: GGUF, llama2.c .bin or "
-		  "fllm package (default: built-in synthetic model)", 0, 0 },
-		{ "--model", CLI_OPT_STRING, &cfg.model_path, "PATH", "same as -m", 0, 0 },
-		{ "-z", CLI_OPT_STRING, &cfg.tok_path, "PATH", "llama2.c tokenizer.bin (default: "
-		  "the GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },
-		{ "--tokenizer", CLI_OPT_STRING, &cfg.tok_path, "PATH", "same as -z", 0, 0 },
+		RUN_OPTS_MODEL(&cfg.model_path, &cfg.tok_path),
 		{ "--device", CLI_OPT_STRING, &cfg.device, "D", "emu (default), another card, "
 		  "cpu-q or cpu", 0, 0 },
 		{ "--host", CLI_OPT_STRING, &cfg.host, "ADDR", "IPv4 or IPv6 address to listen on "

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "request.h"
 #include "serve.h"
+#include "text_buf.h"
 
 #define HTTP_BODY_MAX (1u << 20)	/* request bodies above 1 MiB get 413 */
 
@@ -29,8 +30,7 @@ struct serve_http {
 
 /* One connection's request body. */
 struct http_body {
-	char *p;
-	size_t len, cap;
+	struct text_buf b;
 	int too_big;
 };
 
@@ -38,8 +38,8 @@ struct http_body {
 struct http_stream {
 	struct serve_server *s;
 	struct serve_request *r;
-	char *out;			/* (len) bytes of events not yet sent */
-	size_t len, off;
+	struct text_buf out;		/* events, sent up to off */
+	size_t off;
 	size_t sent;			/* bytes of r->text already in events */
 	int first, done;
 };
@@ -75,20 +75,10 @@ static enum MHD_Result http_error(struct serve_server *s, struct MHD_Connection 
 /* Append "data: JSON\n\n" (json freed) to the stream's pending bytes; 0 or -1. */
 static int http_event(struct http_stream *st, char *json)
 {
-	size_t n = json ? strlen(json) + 8 : 0;
-	char *p;
+	int rc = json ? text_buf_printf(&st->out, "data: %s\n\n", json) : -1;
 
-	if (!json)
-		return -1;
-	p = realloc(st->out, st->len + n + 1);
-	if (!p) {
-		free(json);
-		return -1;
-	}
-	st->out = p;
-	st->len += (size_t)snprintf(p + st->len, n + 1, "data: %s\n\n", json);
 	free(json);
-	return 0;
+	return rc;
 }
 
 /* Wait for the next text or the end, and turn it into events (mu not held). */
@@ -98,30 +88,23 @@ static int http_stream_fill(struct http_stream *st)
 	struct serve_server *s = st->s;
 	int rc = 0;
 
-	st->len = st->off = 0;
+	st->out.len = st->off = 0;
 	pthread_mutex_lock(&s->mu);
 	while (st->sent == r->ready && !r->finish)
 		pthread_cond_wait(&r->cv, &s->mu);
 	if (st->sent < r->ready) {
-		rc = http_event(st, serve_openai_chunk(s, r, r->text + st->sent,
+		rc = http_event(st, serve_openai_chunk(s, r, r->text.p + st->sent,
 						       r->ready - st->sent, NULL, st->first));
 		st->sent = r->ready;
 		st->first = 0;
 	}
-	if (!rc && r->finish && st->sent == r->len) {
+	if (!rc && r->finish && st->sent == r->text.len) {
 		rc = http_event(st, serve_openai_chunk(s, r, "", 0, r->finish, st->first));
 		st->done = 1;
 	}
 	pthread_mutex_unlock(&s->mu);
-	if (!rc && st->done) {
-		char *p = realloc(st->out, st->len + sizeof("data: [DONE]\n\n"));
-
-		if (!p)
-			return -1;
-		st->out = p;
-		memcpy(p + st->len, "data: [DONE]\n\n", sizeof("data: [DONE]\n\n"));
-		st->len += sizeof("data: [DONE]\n\n") - 1;
-	}
+	if (!rc && st->done)
+		rc = text_buf_append(&st->out, "data: [DONE]\n\n", 14);
 	return rc;
 }
 
@@ -130,16 +113,16 @@ static ssize_t http_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct http_stream *st = cls;
 	size_t n;
 
-	if (st->off == st->len) {
+	if (st->off == st->out.len) {
 		if (st->done)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (http_stream_fill(st))
 			return MHD_CONTENT_READER_END_WITH_ERROR;
-		if (st->off == st->len)
+		if (st->off == st->out.len)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	n = st->len - st->off < max ? st->len - st->off : max;
-	memcpy(buf, st->out + st->off, n);
+	n = st->out.len - st->off < max ? st->out.len - st->off : max;
+	memcpy(buf, st->out.p + st->off, n);
 	st->off += n;
 	return (ssize_t)n;
 }
@@ -154,7 +137,7 @@ static void http_stream_free(void *cls)
 		st->r->gone = 1;
 	serve_request_unref(st->r);
 	pthread_mutex_unlock(&st->s->mu);
-	free(st->out);
+	text_buf_free(&st->out);
 	free(st);
 }
 
@@ -222,7 +205,7 @@ static enum MHD_Result http_complete(struct serve_server *s, struct MHD_Connecti
 	char err[512];
 	const char *param;
 	struct serve_request *r;
-	unsigned st = serve_parse(s, api, b->p ? b->p : "", b->len, &r, err, sizeof(err),
+	unsigned st = serve_parse(s, api, b->b.p ? b->b.p : "", b->b.len, &r, err, sizeof(err),
 				  &param);
 
 	if (st != 200)
@@ -327,25 +310,11 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *c, const ch
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (b->too_big || b->len + n > HTTP_BODY_MAX) {
+		if (b->too_big || b->b.len + n > HTTP_BODY_MAX) {
 			b->too_big = 1;
 			return MHD_YES;
 		}
-		if (b->len + n + 1 > b->cap) {
-			size_t cap = b->cap ? b->cap : 4096;
-			char *p;
-
-			while (cap < b->len + n + 1)
-				cap *= 2;
-			p = realloc(b->p, cap);
-			if (!p)
-				return MHD_NO;
-			b->p = p;
-			b->cap = cap;
-		}
-		memcpy(b->p + b->len, upload, n);
-		b->len += n;
-		return MHD_YES;
+		return text_buf_append(&b->b, upload, n) ? MHD_NO : MHD_YES;
 	}
 	return http_route(cls, c, url, method, b);
 }
@@ -356,7 +325,7 @@ static void http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_body *b = *con_cls;
 
 	if (b)
-		free(b->p);
+		text_buf_free(&b->b);
 	free(b);
 	*con_cls = NULL;
 }

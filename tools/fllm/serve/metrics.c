@@ -3,11 +3,11 @@
  * the context's statistics as the engine last copied them (the HTTP threads
  * never touch the context itself).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "serve.h"
+#include "text_buf.h"
 
 static const unsigned metrics_codes[SERVE_N_STATUS] = SERVE_STATUS_CODES;
 
@@ -20,106 +20,65 @@ void serve_metrics_count(struct serve_server *s, unsigned status)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* A growing text. */
-struct metrics_buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
-static void metrics_printf(struct metrics_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = b->failed ? 0 : vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (b->failed || n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			char *p = realloc(b->p, b->cap * 2 + (size_t)n);
-
-			if (!p) {
-				b->failed = 1;
-				return;
-			}
-			b->p = p;
-			b->cap = b->cap * 2 + (size_t)n;
-		}
-	}
-}
-
 /* One metric with its HELP and TYPE lines. */
-static void metrics_one(struct metrics_buf *b, const char *name, const char *type,
-			const char *help, double value)
+static int metrics_one(struct text_buf *b, const char *name, const char *type,
+		       const char *help, double value)
 {
-	metrics_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type,
+	return text_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %.17g\n", name, help, name, type,
 		       name, value);
 }
 
 char *serve_metrics_render(struct serve_server *s)
 {
-	struct metrics_buf b = { .p = malloc(4096), .cap = 4096 };
+	struct text_buf b = { 0 };
 	struct serve_metrics m;
 	uint32_t queued;
+	int rc;
 
-	if (!b.p)
-		return NULL;
-	b.p[0] = '\0';
 	pthread_mutex_lock(&s->mu);
 	m = s->m;
 	queued = s->queued;
 	pthread_mutex_unlock(&s->mu);
-	metrics_printf(&b, "# HELP fllm_serve_requests_total HTTP requests answered, by "
+	rc = text_buf_printf(&b, "# HELP fllm_serve_requests_total HTTP requests answered, by "
 		       "status\n# TYPE fllm_serve_requests_total counter\n");
 	for (int i = 0; i < SERVE_N_STATUS; i++)
-		metrics_printf(&b, "fllm_serve_requests_total{status=\"%u\"} %llu\n",
+		rc |= text_buf_printf(&b, "fllm_serve_requests_total{status=\"%u\"} %llu\n",
 			       metrics_codes[i], (unsigned long long)m.requests[i]);
-	metrics_one(&b, "fllm_serve_prompt_tokens_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_prompt_tokens_total", "counter",
 		    "prompt tokens prefilled", (double)m.prompt_tokens);
-	metrics_one(&b, "fllm_serve_tokens_generated_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_tokens_generated_total", "counter",
 		    "tokens generated", (double)m.tokens_generated);
-	metrics_one(&b, "fllm_serve_requests_cancelled_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_requests_cancelled_total", "counter",
 		    "requests dropped because the client went away or on shutdown",
 		    (double)m.cancelled);
-	metrics_one(&b, "fllm_serve_queue_depth", "gauge", "requests waiting for a sequence",
+	rc |= metrics_one(&b, "fllm_serve_queue_depth", "gauge", "requests waiting for a sequence",
 		    (double)queued);
-	metrics_one(&b, "fllm_serve_sequences_running", "gauge",
+	rc |= metrics_one(&b, "fllm_serve_sequences_running", "gauge",
 		    "requests holding a sequence of the context", (double)m.running);
-	metrics_one(&b, "fllm_serve_batch_size", "gauge", "sequences in the latest step",
+	rc |= metrics_one(&b, "fllm_serve_batch_size", "gauge", "sequences in the latest step",
 		    (double)m.last_batch);
-	metrics_one(&b, "fllm_serve_steps_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_steps_total", "counter",
 		    "decode steps (one fllm_context_step each)", (double)m.steps);
-	metrics_one(&b, "fllm_serve_step_sequences_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_step_sequences_total", "counter",
 		    "sequences advanced by the steps (over steps: the mean batch)",
 		    (double)m.step_seqs);
-	metrics_one(&b, "fllm_serve_context_tokens_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_context_tokens_total", "counter",
 		    "positions the context evaluated (prefill and decode)", (double)m.ctx.tokens);
-	metrics_one(&b, "fllm_serve_card_weight_bytes_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_card_weight_bytes_total", "counter",
 		    "weight bytes the card's LUT-GEMMs read", (double)m.ctx.card_weight_bytes);
-	metrics_one(&b, "fllm_serve_card_mem_bytes_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_card_mem_bytes_total", "counter",
 		    "card-memory bytes moved", (double)m.ctx.card_mem_bytes);
-	metrics_one(&b, "fllm_serve_card_lists_total", "counter", "command lists submitted",
+	rc |= metrics_one(&b, "fllm_serve_card_lists_total", "counter", "command lists submitted",
 		    (double)m.ctx.card_lists);
-	metrics_one(&b, "fllm_serve_kv_blocks", "gauge", "blocks in the paged KV cache's pool",
+	rc |= metrics_one(&b, "fllm_serve_kv_blocks", "gauge", "blocks in the paged KV cache's pool",
 		    (double)m.ctx.kv_blocks);
-	metrics_one(&b, "fllm_serve_kv_block_bytes", "gauge", "bytes of one KV block",
+	rc |= metrics_one(&b, "fllm_serve_kv_block_bytes", "gauge", "bytes of one KV block",
 		    (double)m.ctx.kv_block_bytes);
-	metrics_one(&b, "fllm_serve_kv_swaps_out_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_kv_swaps_out_total", "counter",
 		    "sequences swapped to host memory", (double)m.ctx.kv_swaps_out);
-	metrics_one(&b, "fllm_serve_kv_swaps_in_total", "counter",
+	rc |= metrics_one(&b, "fllm_serve_kv_swaps_in_total", "counter",
 		    "sequences swapped back to the card", (double)m.ctx.kv_swaps_in);
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
+	if (rc)
+		text_buf_free(&b);
 	return b.p;
 }

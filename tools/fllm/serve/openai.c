@@ -106,18 +106,24 @@ static json_t *openai_choice(const struct serve_request *r, json_t *text, const 
 	return c;
 }
 
-char *serve_openai_response(const struct serve_server *s, const struct serve_request *r)
+/* "usage": prompt, completion and total tokens. */
+static void openai_usage(json_t *root, const struct serve_request *r)
 {
-	json_t *root = openai_head(s, r, 0);
-	json_t *choice = openai_choice(r, openai_text(r->text ? r->text : "", r->len),
-				       r->finish, 0, 1);
-
-	if (root)
-		json_object_set_new(root, "choices", json_pack("[o]", choice));
 	if (root)
 		json_object_set_new(root, "usage", json_pack("{s:I,s:I,s:I}", "prompt_tokens",
 			(json_int_t)r->n_ids, "completion_tokens", (json_int_t)r->n_gen,
 			"total_tokens", (json_int_t)(r->n_ids + r->n_gen)));
+}
+
+char *serve_openai_response(const struct serve_server *s, const struct serve_request *r)
+{
+	json_t *root = openai_head(s, r, 0);
+	json_t *choice = openai_choice(r, openai_text(r->text.p ? r->text.p : "", r->text.len),
+				       r->finish, 0, 1);
+
+	if (root)
+		json_object_set_new(root, "choices", json_pack("[o]", choice));
+	openai_usage(root, r);
 	return openai_dump(root);
 }
 
@@ -129,6 +135,8 @@ char *serve_openai_chunk(const struct serve_server *s, const struct serve_reques
 	if (root)
 		json_object_set_new(root, "choices", json_pack("[o]", openai_choice(
 			r, openai_text(text, len), finish, 1, first)));
+	if (finish)
+		openai_usage(root, r);
 	return openai_dump(root);
 }
 

@@ -15,8 +15,9 @@
 char *serve_openai_error(unsigned status, const char *message, const char *param);
 /* The whole response of a finished request (text, finish_reason, usage). */
 char *serve_openai_response(const struct serve_server *s, const struct serve_request *r);
-/* One stream chunk holding text[0..len) and, when not NULL, the finish reason;
- * first: a chat chunk also carries the assistant role. */
+/* One stream chunk holding text[0..len) and, when not NULL, the finish reason
+ * and the usage (the last chunk); first: a chat chunk also carries the
+ * assistant role. */
 char *serve_openai_chunk(const struct serve_server *s, const struct serve_request *r,
 			 const char *text, size_t len, const char *finish, int first);
 /* GET /v1/models. */

@@ -26,7 +26,7 @@ void serve_request_unref(struct serve_request *r)
 		free(r->stop[i]);
 	pthread_cond_destroy(&r->cv);
 	free(r->ids);
-	free(r->text);
+	text_buf_free(&r->text);
 	free(r);
 }
 
@@ -60,7 +60,8 @@ static size_t req_stop_holdback(const struct serve_request *r)
 		size_t sl = strlen(r->stop[i]);
 
 		for (size_t k = sl - 1; k > hold; k--)
-			if (k <= r->len && !memcmp(r->text + r->len - k, r->stop[i], k)) {
+			if (k <= r->text.len &&
+			    !memcmp(r->text.p + r->text.len - k, r->stop[i], k)) {
 				hold = k;
 				break;
 			}
@@ -76,8 +77,8 @@ static long req_stop_find(const struct serve_request *r, size_t from)
 	for (size_t i = 0; i < r->n_stop; i++) {
 		size_t sl = strlen(r->stop[i]);
 
-		for (size_t p = from; p + sl <= r->len; p++)
-			if (!memcmp(r->text + p, r->stop[i], sl)) {
+		for (size_t p = from; p + sl <= r->text.len; p++)
+			if (!memcmp(r->text.p + p, r->stop[i], sl)) {
 				if (best < 0 || (long)p < best)
 					best = (long)p;
 				break;
@@ -91,30 +92,17 @@ int serve_request_push(struct serve_request *r, const char *piece, size_t len)
 	size_t from = r->ready;
 	long at;
 
-	if (r->len + len + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 256;
-		char *t;
-
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		t = realloc(r->text, cap);
-		if (!t)
-			return -1;
-		r->text = t;
-		r->cap = cap;
-	}
-	memcpy(r->text + r->len, piece, len);
-	r->len += len;
-	r->text[r->len] = '\0';
+	if (text_buf_append(&r->text, piece, len))
+		return -1;
 	r->n_gen++;
 	at = req_stop_find(r, from);
 	if (at >= 0) {
-		r->len = (size_t)at;
-		r->text[r->len] = '\0';
+		r->text.len = (size_t)at;
+		r->text.p[at] = '\0';
 		serve_request_finish(r, "stop");
 		return 0;
 	}
-	r->ready = serve_utf8_complete(r->text, r->len - req_stop_holdback(r));
+	r->ready = serve_utf8_complete(r->text.p, r->text.len - req_stop_holdback(r));
 	if (r->ready < from)
 		r->ready = from;
 	pthread_cond_signal(&r->cv);
@@ -126,7 +114,7 @@ void serve_request_finish(struct serve_request *r, const char *finish)
 	if (r->finish)
 		return;
 	r->finish = finish;
-	r->ready = r->len;
+	r->ready = r->text.len;
 	pthread_cond_signal(&r->cv);
 }
 
@@ -137,7 +125,8 @@ unsigned serve_queue_push(struct serve_server *s, struct serve_request *r)
 	pthread_mutex_lock(&s->mu);
 	if (s->draining) {
 		rc = 503;
-	} else if (s->queued >= s->cfg->queue) {
+	} else if (s->queued >= s->cfg->queue + (s->cfg->max_batch - s->m.running)) {
+		/* the engine admits up to its free sequences at its next round */
 		rc = 429;
 	} else {
 		r->refs++;

@@ -13,6 +13,7 @@
 
 #include "fllm/fllm_model.h"
 #include "serve.h"
+#include "text_buf.h"
 
 #define SERVE_STOP_MAX 4	/* stop strings per request, as OpenAI allows */
 
@@ -36,8 +37,7 @@ struct serve_request {
 	double t_queued, t_first;	/* serve_now() at queueing, first token */
 
 	/* shared, under serve_server.mu */
-	char *text;			/* (len) generated text, a stop string cut off */
-	size_t len, cap;
+	struct text_buf text;		/* generated text, a stop string cut off */
 	size_t ready;			/* bytes of text that may go out (no partial
 					 * UTF-8 character, no possible stop prefix) */
 	uint32_t n_gen;			/* tokens generated */
@@ -61,8 +61,9 @@ int serve_request_push(struct serve_request *r, const char *piece, size_t len);
 /* End the request (under mu): finish reason, every byte ready, waiter woken. */
 void serve_request_finish(struct serve_request *r, const char *finish);
 
-/* Queue r (takes a reference): 0, or 429 when the queue is full and 503
- * while the server drains. Takes mu itself. */
+/* Queue r (takes a reference): 0, or 429 when the queue is full (more
+ * waiting than --queue beyond the free sequences) and 503 while the server
+ * drains. Takes mu itself. */
 unsigned serve_queue_push(struct serve_server *s, struct serve_request *r);
 /* Oldest queued request (under mu), or NULL. */
 struct serve_request *serve_queue_pop(struct serve_server *s);
