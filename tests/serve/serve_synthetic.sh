@@ -2,7 +2,7 @@
 # fllm serve with the built-in synthetic model on the emulated card (no
 # files needed): whole and streamed completions and chat, 8 concurrent
 # requests giving the texts they give one at a time with fewer weight bytes
-# per token, every kind of bad request refused with a JSON error while the
+# per token, fllm loadtest's figures, every kind of bad request refused with a JSON error while the
 # server goes on, a client leaving mid-stream, bearer auth, queue overflow,
 # and SIGTERM (in-flight stream finished, exit 0).
 # usage: serve_synthetic.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
@@ -54,6 +54,14 @@ all_ok all1 all2 all3 all4 all5 all6 all7 all8
 for i in 1 2 3 4 5 6 7 8; do
 	same one$i all$i
 done
+
+# fllm loadtest against it: every request answered, its figures in JSON
+expect_rc 0 "$FLLM" loadtest --url "$URL" --clients 4 --requests 8 --max-tokens 16 --json
+for k in '"ok": 8' '"failed": 0' '"tokens_per_s": ' '"ttft_p99_ms": ' \
+	'"card_weight_bytes_per_token": '; do
+	expect_in "$TMP/out" "$k"
+done
+expect_rc 2 "$FLLM" loadtest --url ftp://x
 
 # bad requests: a clear 4xx JSON error each
 expect_error 400 /v1/completions '{"prompt":"x",' "malformed JSON"
