@@ -65,19 +65,23 @@ static void eng_admit(struct eng *e, struct serve_request *r)
 	for (uint32_t i = 0; i < e->n_slots && !sl; i++)
 		if (!e->slot[i].r)
 			sl = &e->slot[i];
-	sl->r = r;
-	e->running++;
+	if (e->seq0_used && fllm_context_seq_add(e->s->ctx, &sl->seq)) {
+		/* cannot happen: the slots are the context's sequences */
+		pthread_mutex_lock(&e->s->mu);
+		serve_request_finish(r, "error");
+		serve_request_unref(r);
+		pthread_mutex_unlock(&e->s->mu);
+		return;
+	}
 	if (!e->seq0_used) {
 		sl->seq = 0;
 		e->seq0_used = 1;
 		fllm_context_reset(e->s->ctx);
-		st = FLLM_OK;
-	} else {
-		st = fllm_context_seq_add(e->s->ctx, &sl->seq);
 	}
+	sl->r = r;
+	e->running++;
 	sl->prev = r->ids[r->n_ids - 1];
-	if (!st)
-		st = fllm_sampler_create(&r->sp, &sl->smp);
+	st = fllm_sampler_create(&r->sp, &sl->smp);
 	if (!st)
 		st = fllm_context_seq_eval(e->s->ctx, sl->seq, r->ids, r->n_ids);
 	pthread_mutex_lock(&e->s->mu);
