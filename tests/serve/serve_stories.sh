@@ -2,7 +2,8 @@
 # fllm serve with stories260K on the emulated card: greedy completions,
 # whole and streamed, one at a time and 8 at once, give exactly the text of
 # `fllm run --temp 0` for the same prompt, with fewer card weight bytes per
-# token when batched; a stop string cuts the text where it first appears;
+# token when batched; a stop string cuts the text where it first appears,
+# streamed too (the text that might start it is held back);
 # chat answers. SKIP (exit 77) without the shared model files.
 # usage: serve_stories.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
 . "$(dirname "$0")/../cli/lib.sh"
@@ -71,6 +72,9 @@ len=$(wc -c <"$TMP/stop.txt")
 cmp -s -n "$len" "$TMP/stop.txt" "$TMP/one1.txt" || fail "the stopped text is no prefix"
 [ "$(tail -c +$((len + 1)) "$TMP/one1.txt" | head -c ${#stop})" = "$stop" ] ||
 	fail "the text did not stop at '$stop': '$(cat "$TMP/stop.txt")'"
+expect_status 200 stops /v1/completions "$(body 1 ",\"stop\":\"$stop\",\"stream\":true")"
+text stops
+same stop stops
 
 expect_status 200 chat /v1/chat/completions \
 	'{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":20}'

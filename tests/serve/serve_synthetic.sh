@@ -4,7 +4,8 @@
 # requests giving the texts they give one at a time with fewer weight bytes
 # per token, fllm loadtest's figures, every kind of bad request refused with a JSON error while the
 # server goes on, a client leaving mid-stream, bearer auth, queue overflow,
-# and SIGTERM (in-flight stream finished, exit 0).
+# SIGTERM (in-flight stream finished, exit 0), the ChatML template and bad
+# command lines.
 # usage: serve_synthetic.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
@@ -155,4 +156,16 @@ curl -s -H "$key" "$URL/metrics" >"$TMP/metrics"
 expect_in "$TMP/metrics" 'fllm_serve_requests_total{status="429"}'
 expect_in "$TMP/metrics" 'fllm_serve_requests_total{status="401"} 2'
 serve_stop
+
+# ChatML on request: another prompt for the same messages
+serve_start --chat-template chatml
+expect_status 200 chatml /v1/chat/completions "{$msgs,$greedy}"
+text chatml
+[ "$(field chatml usage.prompt_tokens)" != "$(field chat usage.prompt_tokens)" ] ||
+	fail "chatml gave the llama2 prompt"
+serve_stop
+expect_rc 2 "$FLLM" serve --chat-template nope
+expect_in "$TMP/err" "not llama2 or chatml"
+expect_rc 1 "$FLLM" serve --port 0 --host nowhere
+expect_in "$TMP/err" "not an IPv4 or IPv6 address"
 finish
