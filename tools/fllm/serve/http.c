@@ -2,9 +2,7 @@
  * The HTTP side (libmicrohttpd, one thread per connection): routing, bearer
  * authentication, request bodies, and the wait for the engine's text, either
  * whole (the handler blocks until the request ends) or as server-sent events
- * (a response callback that blocks for each next piece). A client that goes
- * away mid-stream makes libmicrohttpd free the response, which marks the
- * request gone; the engine drops it at its next token.
+ * (stream.c).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +18,7 @@
 #include "parse.h"
 #include "request.h"
 #include "serve.h"
+#include "stream.h"
 #include "text_buf.h"
 
 #define HTTP_BODY_MAX (1u << 20)	/* request bodies above 1 MiB get 413 */
@@ -32,16 +31,6 @@ struct serve_http {
 struct http_body {
 	struct text_buf b;
 	int too_big;
-};
-
-/* A streamed response: the events waiting to go out, then the request's text. */
-struct http_stream {
-	struct serve_server *s;
-	struct serve_request *r;
-	struct text_buf out;		/* events, sent up to off */
-	size_t off;
-	size_t sent;			/* bytes of r->text already in events */
-	int first, done;
 };
 
 /* Queue a response with body text (freed here) and count its status. */
@@ -70,108 +59,6 @@ static enum MHD_Result http_error(struct serve_server *s, struct MHD_Connection 
 {
 	return http_reply(s, c, status, "application/json", serve_openai_error(status, msg,
 									       param));
-}
-
-/* Append "data: JSON\n\n" (json freed) to the stream's pending bytes; 0 or -1. */
-static int http_event(struct http_stream *st, char *json)
-{
-	int rc = json ? text_buf_printf(&st->out, "data: %s\n\n", json) : -1;
-
-	free(json);
-	return rc;
-}
-
-/* Wait for the next text or the end, and turn it into events (mu not held). */
-static int http_stream_fill(struct http_stream *st)
-{
-	struct serve_request *r = st->r;
-	struct serve_server *s = st->s;
-	int rc = 0;
-
-	st->out.len = st->off = 0;
-	pthread_mutex_lock(&s->mu);
-	while (st->sent == r->ready && !r->finish)
-		pthread_cond_wait(&r->cv, &s->mu);
-	if (st->sent < r->ready) {
-		rc = http_event(st, serve_openai_chunk(s, r, r->text.p + st->sent,
-						       r->ready - st->sent, NULL, st->first));
-		st->sent = r->ready;
-		st->first = 0;
-	}
-	if (!rc && r->finish && st->sent == r->text.len) {
-		rc = http_event(st, serve_openai_chunk(s, r, "", 0, r->finish, st->first));
-		st->done = 1;
-	}
-	pthread_mutex_unlock(&s->mu);
-	if (!rc && st->done)
-		rc = text_buf_append(&st->out, "data: [DONE]\n\n", 14);
-	return rc;
-}
-
-static ssize_t http_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct http_stream *st = cls;
-	size_t n;
-
-	if (st->off == st->out.len) {
-		if (st->done)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		if (http_stream_fill(st))
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		if (st->off == st->out.len)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-	}
-	n = st->out.len - st->off < max ? st->out.len - st->off : max;
-	memcpy(buf, st->out.p + st->off, n);
-	st->off += n;
-	return (ssize_t)n;
-}
-
-/* The response is gone (sent, or the client went away): drop the request. */
-static void http_stream_free(void *cls)
-{
-	struct http_stream *st = cls;
-
-	pthread_mutex_lock(&st->s->mu);
-	if (!st->r->finish)
-		st->r->gone = 1;
-	serve_request_unref(st->r);
-	pthread_mutex_unlock(&st->s->mu);
-	text_buf_free(&st->out);
-	free(st);
-}
-
-/* Stream r's text as server-sent events. */
-static enum MHD_Result http_stream_start(struct serve_server *s, struct MHD_Connection *c,
-					 struct serve_request *r)
-{
-	struct http_stream *st = calloc(1, sizeof(*st));
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	if (!st)
-		goto err_unref;
-	st->s = s;
-	st->r = r;
-	st->first = 1;
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, http_stream_read, st,
-						 http_stream_free);
-	if (!resp) {
-		free(st);
-		goto err_unref;
-	}
-	MHD_add_response_header(resp, "Content-Type", "text/event-stream");
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	ret = MHD_queue_response(c, 200, resp);
-	MHD_destroy_response(resp);
-	serve_metrics_count(s, 200);
-	return ret;
-err_unref:
-	pthread_mutex_lock(&s->mu);
-	r->gone = 1;
-	serve_request_unref(r);
-	pthread_mutex_unlock(&s->mu);
-	return MHD_NO;
 }
 
 /* Wait until r ends and answer with the whole document. */
@@ -226,7 +113,7 @@ static enum MHD_Result http_complete(struct serve_server *s, struct MHD_Connecti
 		return http_error(s, c, st, err, NULL);
 	}
 	/* the queue holds a reference; this thread keeps its own */
-	return r->stream ? http_stream_start(s, c, r) : http_whole(s, c, r);
+	return r->stream ? serve_stream_start(s, c, r) : http_whole(s, c, r);
 }
 
 /* Bearer authentication against --api-key (constant-time compare). */
