@@ -4,7 +4,8 @@
 # `fllm run --temp 0` for the same prompt, with fewer card weight bytes per
 # token when batched; a stop string cuts the text where it first appears,
 # streamed too (the text that might start it is held back);
-# chat answers. SKIP (exit 77) without the shared model files.
+# chat answers; under a KV budget of one sequence, swapping keeps the texts.
+# SKIP (exit 77) without the shared model files.
 # usage: serve_stories.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
@@ -80,5 +81,29 @@ expect_status 200 chat /v1/chat/completions \
 	'{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":20}'
 text chat
 [ -s "$TMP/chat.txt" ] || fail "the chat answer is empty"
+serve_stop
+
+# a KV budget of one sequence (240 KiB: 32 blocks of 16 positions, as in
+# cli_parallel.sh) for 4 requests of 200 tokens (13 blocks each): some swap
+# to host memory and back, the texts stay fllm run's
+n=200
+for i in 1 2 3 4; do
+	# shellcheck disable=SC2086
+	"$FLLM" run $model --device emu --temp 0 -n $n -p "Once upon a time $i" \
+		>"$TMP/run$i" 2>"$TMP/run.err" || fail "fllm run $i failed"
+done
+# shellcheck disable=SC2086
+serve_start $model --max-batch 4 --kv-mem 240K
+for i in 1 2 3 4; do
+	launch kv$i /v1/completions "$(body $i)"
+done
+wait_clients
+all_ok kv1 kv2 kv3 kv4
+for i in 1 2 3 4; do
+	matches kv$i $i
+done
+swaps=$(metric fllm_serve_kv_swaps_out_total)
+echo "--kv-mem 240K: $swaps sequences swapped out"
+[ "$swaps" -gt 0 ] || fail "no sequence was swapped under --kv-mem 240K"
 serve_stop
 finish
