@@ -82,9 +82,9 @@ text() {
 	"$TEXT" text "$TMP/$1" >"$TMP/$1.txt" || fail "response $1 is malformed"
 }
 
-# metric NAME: its value on /metrics.
+# metric NAME: its value on /metrics (NAME with its labels, if any).
 metric() {
-	curl -s "$URL/metrics" | sed -n "s/^$1 //p"
+	curl -s "$URL/metrics" | awk -v name="$1" '$1 == name { print $2 }'
 }
 
 # launch NAME PATH BODY [CURL_ARGS...]: post in the background (wait_clients).

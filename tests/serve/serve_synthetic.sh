@@ -2,10 +2,11 @@
 # fllm serve with the built-in synthetic model on the emulated card (no
 # files needed): whole and streamed completions and chat, 8 concurrent
 # requests giving the texts they give one at a time with fewer weight bytes
-# per token, fllm loadtest's figures, every kind of bad request refused with a JSON error while the
-# server goes on, a client leaving mid-stream, bearer auth, queue overflow,
-# SIGTERM (in-flight stream finished, exit 0), the ChatML template and bad
-# command lines.
+# per token, fllm loadtest's figures, every kind of bad request refused with
+# a JSON error while the server goes on, a client leaving mid-stream or
+# giving up on a whole answer (curl --max-time), bearer auth, queue
+# overflow, SIGTERM (in-flight stream finished, exit 0), the ChatML template
+# and bad command lines.
 # usage: serve_synthetic.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
 . "$(dirname "$0")/../cli/lib.sh"
 . "$(dirname "$0")/lib_serve.sh"
@@ -107,6 +108,23 @@ while [ "$(metric fllm_serve_requests_cancelled_total)" = 0 ] && [ "$i" -lt 100 
 done
 [ "$(metric fllm_serve_requests_cancelled_total)" = 1 ] ||
 	fail "the departed stream was not cancelled"
+
+# a whole request whose client gives up (curl --max-time) is dropped as
+# well, unless it ended first (480 tokens take about 0.2 s here)
+c0=$(metric fllm_serve_requests_cancelled_total)
+tk0=$(metric fllm_serve_tokens_generated_total)
+curl -s -m 0.1 -H 'Content-Type: application/json' --data-binary "$leave}" \
+	"$URL/v1/completions" >/dev/null
+i=0
+while [ "$(metric fllm_serve_sequences_running)" != 0 ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+dc=$(($(metric fllm_serve_requests_cancelled_total) - c0))
+dtk=$(($(metric fllm_serve_tokens_generated_total) - tk0))
+echo "whole request given up by its client: $dc cancelled after $dtk of 480 tokens"
+[ "$dc" -eq 1 ] || [ "$dtk" -eq 480 ] || fail "curl --max-time: $dc cancelled, $dtk tokens"
+[ "$dc" -eq 0 ] || [ "$dtk" -lt 480 ] || fail "cancelled after its last token"
 
 # still serving, same text as before
 expect_status 200 again /v1/completions "{\"prompt\":\"Hello\",$greedy}"

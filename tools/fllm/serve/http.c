@@ -1,11 +1,12 @@
 /*
  * The HTTP side (libmicrohttpd, one thread per connection): routing, bearer
  * authentication, request bodies, and the wait for the engine's text, either
- * whole (the handler blocks until the request ends) or as server-sent events
- * (stream.c).
+ * whole (the handler blocks until the request ends, looking out for a client
+ * that leaves) or as server-sent events (stream.c).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "text_buf.h"
 
 #define HTTP_BODY_MAX (1u << 20)	/* request bodies above 1 MiB get 413 */
+#define HTTP_PEER_CHECK_NS 20000000	/* 20 ms */
 
 struct serve_http {
 	struct MHD_Daemon *d;
@@ -61,17 +63,49 @@ static enum MHD_Result http_error(struct serve_server *s, struct MHD_Connection 
 									       param));
 }
 
-/* Wait until r ends and answer with the whole document. */
+/*
+ * The client closed its side of the connection (or it broke): nothing more
+ * can come from it, so a whole answer would be read by nobody.
+ */
+static int http_peer_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/*
+ * Wait until r ends and answer with the whole document. The wait looks at
+ * the connection every HTTP_PEER_CHECK_NS: a client that left has its
+ * request dropped at the next token, as a stream's would be.
+ */
 static enum MHD_Result http_whole(struct serve_server *s, struct MHD_Connection *c,
 				  struct serve_request *r)
 {
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	unsigned status = 200;
+	int gone;
 	char *doc;
 
 	pthread_mutex_lock(&s->mu);
-	while (!r->finish)
-		pthread_cond_wait(&r->cv, &s->mu);
-	if (!strcmp(r->finish, "error")) {
+	while (!r->finish) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += HTTP_PEER_CHECK_NS;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&r->cv, &s->mu, &ts);
+		if (!r->finish && !r->gone && ci && http_peer_gone(ci->connect_fd))
+			r->gone = 1;	/* the engine drops it at its next token */
+	}
+	gone = r->gone;
+	if (gone) {
+		doc = NULL;
+	} else if (!strcmp(r->finish, "error")) {
 		status = 500;
 		doc = serve_openai_error(500, "the engine failed on this request", NULL);
 	} else if (!strcmp(r->finish, "cancelled")) {
@@ -82,6 +116,8 @@ static enum MHD_Result http_whole(struct serve_server *s, struct MHD_Connection 
 	}
 	serve_request_unref(r);
 	pthread_mutex_unlock(&s->mu);
+	if (gone)
+		return MHD_NO;	/* close the connection: nobody reads the answer */
 	return http_reply(s, c, status, "application/json", doc);
 }
 
