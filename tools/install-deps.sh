@@ -37,6 +37,9 @@ fi
 pkgs="build-essential cmake pkg-config libpci-dev pciutils pci.ids libcunit1-dev"
 # zlib: crc32() for the model packages' checksums (docs/package-format.md)
 pkgs="$pkgs zlib1g-dev"
+# fllm serve: libmicrohttpd (the HTTP server) and Jansson (JSON requests and
+# responses), docs/serve.md
+pkgs="$pkgs libmicrohttpd-dev libjansson-dev"
 # Verilator: builds the RTL compute units into the rtlsim backend (sim/rtl,
 # docs/rtl.md; optional in CMake, FLLM_RTL follows it; needs g++, which
 # build-essential brings)
@@ -52,6 +55,8 @@ if [ "$test_deps" -eq 1 ]; then
 	# named explicitly: its libFuzzer runtime builds the engine's fuzzers
 	# (tests/fuzz, -fsanitize=fuzzer), even where recommends are off
 	pkgs="$pkgs libclang-rt-14-dev"
+	# the fllm serve tests talk HTTP with curl (tests/serve)
+	pkgs="$pkgs curl"
 fi
 
 export DEBIAN_FRONTEND=noninteractive

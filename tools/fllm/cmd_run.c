@@ -108,25 +108,13 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 	fllm_context_stats cs;
 	fllm_status st = fllm_context_create(model, &cp, ctx);
 
-	if (st == FLLM_E_NO_DEVICE) {
-		fprintf(stderr, "fllm run: --device %s: cannot open the card: %s\n", o->device,
-			fllm_status_str(st));
-		return CLI_EXIT_NO_DEVICE;
-	}
 	if (st == FLLM_E_INVALID_ARG && (o->bits || o->group)) {
 		fprintf(stderr, "fllm run: --bits/--group differ from the package's quantization "
 			"(requantize with fllm quantize)\n");
 		return CLI_EXIT_USAGE;
 	}
-	if (st == FLLM_E_INVALID_ARG && o->kv_mem) {
-		fprintf(stderr, "fllm run: --kv-mem %llu: the KV cache must hold one whole "
-			"sequence of the context\n", (unsigned long long)o->kv_mem);
-		return CLI_EXIT_USAGE;
-	}
-	if (st) {
-		fprintf(stderr, "fllm run: --device %s: %s\n", o->device, fllm_status_str(st));
-		return CLI_EXIT_FAIL;
-	}
+	if (st)
+		return run_context_failed("run", o->device, o->kv_mem, st);
 	fllm_context_stats_get(*ctx, &cs);
 	if (cs.on_card)
 		fprintf(stderr, "fllm run: card %s: weights q<=%u g=%u quantized in %.1f ms, "
@@ -205,12 +193,7 @@ int cli_cmd_run(int argc, char **argv)
 	struct run_opts o = { .device = "cpu", .n_new = 256, .threads = 1, .seed = RUN_SEED_UNSET,
 			      .temperature = 1.0f, .topp = 0.9f, .parallel = 1 };
 	const struct cli_opt opts[] = {
-		{ "-m", CLI_OPT_STRING, &o.model, "PATH", "model: GGUF, llama2.c .bin or fllm "
-		  "package (default: built-in synthetic model)", 0, 0 },
-		{ "--model", CLI_OPT_STRING, &o.model, "PATH", "same as -m", 0, 0 },
-		{ "-z", CLI_OPT_STRING, &o.tokenizer, "PATH", "llama2.c tokenizer.bin (default: "
-		  "the GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },
-		{ "--tokenizer", CLI_OPT_STRING, &o.tokenizer, "PATH", "same as -z", 0, 0 },
+		RUN_OPTS_MODEL(&o.model, &o.tokenizer),
 		{ "-p", CLI_OPT_TEXT, &o.prompt, "TEXT", "prompt (default, or -p \"\": empty, "
 		  "generation starts from BOS)", 0, 0 },
 		{ "--prompt", CLI_OPT_TEXT, &o.prompt, "TEXT", "same as -p", 0, 0 },

@@ -8,6 +8,8 @@
 #include "eval_command.h"
 #include "quantize_command.h"
 #include "run_command.h"
+#include "loadtest/loadtest_command.h"
+#include "serve/serve_command.h"
 
 const struct cli_command cli_commands[] = {
 	{ "help", cli_cmd_help, "list commands or show one command's options" },
@@ -17,6 +19,10 @@ const struct cli_command cli_commands[] = {
 	{ "run", cli_cmd_run, "generate text with a Llama model: fp32 on the CPU or quantized "
 	  "on a card" },
 	{ "quantize", cli_cmd_quantize, "quantize a model for the card into a model package" },
+	{ "serve", cli_cmd_serve, "serve a model over an OpenAI-compatible HTTP API with "
+	  "continuous batching" },
+	{ "loadtest", cli_cmd_loadtest, "load-test an OpenAI-compatible server (fllm serve): "
+	  "requests/s, tokens/s, time to first token" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ NULL, NULL, NULL },
 };

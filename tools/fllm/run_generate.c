@@ -1,5 +1,6 @@
 /* fllm run's generation loop (see run_generate.h). */
 #include "run_generate.h"
+#include "text_buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,29 +79,8 @@ struct par_seq {
 	int32_t prev, next;
 	uint64_t n;		/* tokens generated */
 	const char *stop;	/* NULL while running */
-	char *text;		/* (len) generated text */
-	size_t len, cap;
+	struct text_buf text;	/* generated text */
 };
-
-/* Append a piece to s's text. */
-static fllm_status par_append(struct par_seq *s, const char *piece, size_t len)
-{
-	if (s->len + len > s->cap) {
-		size_t cap = s->cap ? s->cap : 256;
-		char *t;
-
-		while (cap < s->len + len)
-			cap *= 2;
-		t = realloc(s->text, cap);
-		if (!t)
-			return FLLM_E_NO_MEMORY;
-		s->text = t;
-		s->cap = cap;
-	}
-	memcpy(s->text + s->len, piece, len);
-	s->len += len;
-	return FLLM_OK;
-}
 
 /* Sample s's next token; sets s->stop when it ends here. */
 static fllm_status par_sample(fllm_context *ctx, const fllm_tokenizer *tok, uint64_t max_new,
@@ -120,7 +100,7 @@ static fllm_status par_sample(fllm_context *ctx, const fllm_tokenizer *tok, uint
 	}
 	st = fllm_tokenizer_decode(tok, s->prev, s->next, &piece, &len);
 	if (!st)
-		st = par_append(s, piece, len);
+		st = text_buf_append(&s->text, piece, len) ? FLLM_E_NO_MEMORY : FLLM_OK;
 	if (st)
 		return st;
 	s->n++;
@@ -197,12 +177,12 @@ fllm_status run_generate_parallel(fllm_context *ctx, const fllm_tokenizer *tok,
 		if (!st) {
 			fprintf(out, "=== sequence %u, seed %llu ===\n%s", i,
 				(unsigned long long)(sp->seed + i), prompt);
-			fwrite(s[i].text, 1, s[i].len, out);
+			fwrite(s[i].text.p, 1, s[i].text.len, out);
 			fputc('\n', out);
 		}
 		stats->new_tokens += s[i].n;
 		fllm_sampler_free(s[i].smp);
-		free(s[i].text);
+		text_buf_free(&s[i].text);
 	}
 	fflush(out);
 	free(s);

@@ -79,3 +79,20 @@ int run_model_open(const char *cmd, const char *path, const char *tok_path, fllm
 	}
 	return -1;
 }
+
+/* See run_model.h. */
+int run_context_failed(const char *cmd, const char *device, uint64_t kv_mem, fllm_status st)
+{
+	if (st == FLLM_E_NO_DEVICE) {
+		fprintf(stderr, "fllm %s: --device %s: cannot open the card: %s\n", cmd, device,
+			fllm_status_str(st));
+		return CLI_EXIT_NO_DEVICE;
+	}
+	if (st == FLLM_E_INVALID_ARG && kv_mem) {
+		fprintf(stderr, "fllm %s: --kv-mem %llu: the KV cache must hold one whole "
+			"sequence of the context\n", cmd, (unsigned long long)kv_mem);
+		return CLI_EXIT_USAGE;
+	}
+	fprintf(stderr, "fllm %s: --device %s: %s\n", cmd, device, fllm_status_str(st));
+	return CLI_EXIT_FAIL;
+}

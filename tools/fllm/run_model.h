@@ -21,4 +21,11 @@
 int run_model_open(const char *cmd, const char *path, const char *tok_path, fllm_model **model,
 		   fllm_tokenizer **tok);
 
+/*
+ * fllm_context_create failed with st for `fllm CMD --device device` (kv_mem:
+ * the --kv-mem given, 0 for none): print why and return the exit status
+ * (3 when the card cannot be opened, 2 for a KV budget below one sequence).
+ */
+int run_context_failed(const char *cmd, const char *device, uint64_t kv_mem, fllm_status st);
+
 #endif /* FLLM_CLI_RUN_MODEL_H */

@@ -39,4 +39,16 @@ int run_check_group(const char *cmd, unsigned long long g);
 	{ "--group", CLI_OPT_U64, (group), "G", "card weight group size 16, 32, 64, "    \
 	  "128, 256 (default 32" note ")", 16, 256 }
 
+/*
+ * The model flags of fllm run and serve, as four struct cli_opt entries:
+ * -m/--model into *model, -z/--tokenizer into *tok (const char *).
+ */
+#define RUN_OPTS_MODEL(model, tok)                                                     \
+	{ "-m", CLI_OPT_STRING, (model), "PATH", "model: GGUF, llama2.c .bin or fllm "  \
+	  "package (default: built-in synthetic model)", 0, 0 },                        \
+	{ "--model", CLI_OPT_STRING, (model), "PATH", "same as -m", 0, 0 },             \
+	{ "-z", CLI_OPT_STRING, (tok), "PATH", "llama2.c tokenizer.bin (default: "      \
+	  "the GGUF's own, or tokenizer.bin beside a .bin model)", 0, 0 },              \
+	{ "--tokenizer", CLI_OPT_STRING, (tok), "PATH", "same as -z", 0, 0 }
+
 #endif /* FLLM_CLI_RUN_OPTIONS_H */
