@@ -182,6 +182,27 @@ text chatml
 [ "$(field chatml usage.prompt_tokens)" != "$(field chat usage.prompt_tokens)" ] ||
 	fail "chatml gave the llama2 prompt"
 serve_stop
+# slow and silent clients, a flood of connections: with --timeout 1 a client
+# that sends half a request and goes quiet is closed, and with --max-conns 8
+# forty idle connections neither crash the server nor keep it from serving
+# once the timeout has closed them (bash for /dev/tcp)
+serve_start --timeout 1 --max-conns 8
+port=${URL##*:}
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$port"'
+printf "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"pro" >&3
+sleep 3
+# the server has closed it: reading ends at once (empty, or its error reply)
+timeout 2 cat <&3 >/dev/null' || fail "a silent half-sent request was not closed"
+bash -c 'for i in $(seq 3 42); do eval "exec $i<>/dev/tcp/127.0.0.1/'"$port"'" 2>/dev/null; done
+sleep 2.5
+curl -s -o /dev/null -w "%{http_code}" -H "Content-Type: application/json" \
+	--data-binary "{\"prompt\":\"x\",\"max_tokens\":2}" '"$URL"'/v1/completions' \
+	>"$TMP/flood.code"
+kill -0 "$SRV_PID" || fail "the server died under a flood of connections"
+[ "$(cat "$TMP/flood.code")" = 200 ] ||
+	fail "after a flood of idle connections: status $(cat "$TMP/flood.code")"
+serve_stop
+
 expect_rc 2 "$FLLM" serve --chat-template nope
 expect_in "$TMP/err" "not llama2 or chatml"
 expect_rc 1 "$FLLM" serve --port 0 --host nowhere

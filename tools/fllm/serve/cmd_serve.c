@@ -110,7 +110,8 @@ static int serve_check(struct serve_config *cfg, const char *chat)
 int cli_cmd_serve(int argc, char **argv)
 {
 	struct serve_config cfg = { .device = "emu", .host = "127.0.0.1", .port = 8080,
-				    .max_batch = 16, .queue = 64, .threads = 1 };
+				    .max_batch = 16, .queue = 64, .threads = 1, .max_conns = 256,
+				    .timeout = 60 };
 	struct serve_server s = { .cfg = &cfg };
 	const char *chat = "llama2";
 	uint64_t n_ctx = 0;
@@ -139,6 +140,10 @@ int cli_cmd_serve(int argc, char **argv)
 		  "(default: the model file's name)", 0, 0 },
 		{ "--threads", CLI_OPT_U64, &cfg.threads, "N", "matmul threads (default 1)", 1,
 		  256 },
+		{ "--max-conns", CLI_OPT_U64, &cfg.max_conns, "N", "open connections at most; "
+		  "more are closed at once (default 256)", 1, 65536 },
+		{ "--timeout", CLI_OPT_U64, &cfg.timeout, "S", "seconds a client may stay silent "
+		  "before its connection is closed; 0: never (default 60)", 0, 86400 },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	sigset_t sigs;

@@ -294,6 +294,10 @@ int serve_http_start(struct serve_server *s, struct serve_http **out)
 	h->d = MHD_start_daemon(flags, (uint16_t)s->cfg->port, NULL, NULL, http_access, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_NOTIFY_COMPLETED, http_completed, s,
+				/* a flood of connections or silent clients cannot pile up
+				 * threads: each connection holds one */
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg->max_conns,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg->timeout,
 				MHD_OPTION_END);
 	if (!h->d) {
 		fprintf(stderr, "fllm serve: cannot listen on %s port %llu (in use?)\n",

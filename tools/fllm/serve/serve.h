@@ -27,6 +27,8 @@ struct serve_config {
 	const char *model_name;		/* the id /v1/models lists */
 	enum serve_chat_template chat;
 	uint64_t port, max_batch, kv_mem, queue, threads;
+	uint64_t max_conns;		/* connections at once; more are closed at once */
+	uint64_t timeout;		/* seconds a client may stay silent; 0: no limit */
 };
 
 /* The HTTP statuses the server answers with, for the per-status counters. */
