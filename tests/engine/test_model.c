@@ -66,6 +66,47 @@ static void test_gguf_loads(void)
 	ET_EXPECT_NO_LEAKS();
 }
 
+static void tweak_chat(struct gguf_writer *g)
+{
+	gw_kv_str(g, "tokenizer.chat_template", "{% for m in messages %}<|im_start|>");
+	gw_kv_u32(g, "test.number", 5);
+}
+
+/* String metadata by key: present, absent, of another type; none in llama2.c files. */
+static void test_meta_string(void)
+{
+	struct tm_spec s = tm_spec_default();
+	struct tm_weights w;
+	struct bytebuf f;
+	fllm_model *m;
+	const char *v;
+	size_t len;
+
+	gguf_with(&s, tweak_chat, &f);
+	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	FLLM_ASSERT_STATUS(fllm_model_meta_string(m, "tokenizer.chat_template", &v, &len),
+			   FLLM_OK);
+	CU_ASSERT(len == 35 && !memcmp(v, "{% for m in messages %}<|im_start|>", 35));
+	FLLM_ASSERT_STATUS(fllm_model_meta_string(m, "general.name", &v, &len), FLLM_OK);
+	CU_ASSERT(len == 10 && !memcmp(v, "test-model", 10));
+	FLLM_ASSERT_STATUS(fllm_model_meta_string(m, "no.such.key", &v, &len),
+			   FLLM_E_INVALID_ARG);
+	FLLM_ASSERT_STATUS(fllm_model_meta_string(m, "test.number", &v, &len), FLLM_E_FORMAT);
+	fllm_model_free(m);
+	bb_free(&f);
+	tm_weights_make(&s, &w);
+	tm_write_bin(&s, &w, &f);
+	FLLM_ASSERT_STATUS(et_model_open(&f, &m, err, sizeof(err)), FLLM_OK);
+	if (m)
+		FLLM_ASSERT_STATUS(fllm_model_meta_string(m, "general.name", &v, &len),
+				   FLLM_E_INVALID_ARG);
+	fllm_model_free(m);
+	bb_free(&f);
+	tm_weights_free(&w);
+	ET_EXPECT_NO_LEAKS();
+}
+
 /* The same weights as a llama2.c file: same facts, GGUF-named tensors. */
 static void test_bin_loads(void)
 {
@@ -417,6 +458,7 @@ static void test_bin_header(void)
 
 static CU_TestInfo model_tests[] = {
 	{ "GGUF loads", test_gguf_loads },
+	{ "GGUF string metadata", test_meta_string },
 	{ "llama2.c loads, unshared classifier", test_bin_loads },
 	{ "open by path", test_open_file },
 	{ "F16, BF16, Q8_0, Q4_0 raw tensors", test_types },

@@ -203,8 +203,32 @@ kill -0 "$SRV_PID" || fail "the server died under a flood of connections"
 	fail "after a flood of idle connections: status $(cat "$TMP/flood.code")"
 serve_stop
 
+# --chat-template auto (the default) recognises a GGUF model's own template
+GGUF_CHAT=$4
+"$GGUF_CHAT" "$TMP/chatml.gguf" "{% for m in messages %}<|im_start|>{{ m.role }}" ||
+	fail "gguf_chat failed"
+"$GGUF_CHAT" "$TMP/inst.gguf" "{{ bos_token }}[INST] {{ m.content }} [/INST]" ||
+	fail "gguf_chat failed"
+serve_start -m "$TMP/chatml.gguf"
+expect_in "$TMP/srv.err" "chat template chatml (the model's chat template is ChatML)"
+# (the test model's context is 64 positions: a short chat, 4 new tokens)
+short='"messages":[{"role":"user","content":"Hi"}],"temperature":0,"max_tokens":4'
+expect_status 200 auto /v1/chat/completions "{$short}"
+serve_stop
+serve_start -m "$TMP/chatml.gguf" --chat-template chatml
+expect_status 200 forced /v1/chat/completions "{$short}"
+serve_stop
+[ "$(field auto usage.prompt_tokens)" = "$(field forced usage.prompt_tokens)" ] ||
+	fail "auto did not give the ChatML prompt"
+serve_start -m "$TMP/inst.gguf"
+expect_in "$TMP/srv.err" "chat template llama2 (the model's chat template is Llama-2's)"
+expect_status 200 inst /v1/chat/completions "{$short}"
+serve_stop
+[ "$(field inst usage.prompt_tokens)" != "$(field auto usage.prompt_tokens)" ] ||
+	fail "the Llama-2 template gave the ChatML prompt"
+
 expect_rc 2 "$FLLM" serve --chat-template nope
-expect_in "$TMP/err" "not llama2 or chatml"
+expect_in "$TMP/err" "not auto, llama2 or chatml"
 expect_rc 1 "$FLLM" serve --port 0 --host nowhere
 expect_in "$TMP/err" "not an IPv4 or IPv6 address"
 finish

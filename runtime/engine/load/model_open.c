@@ -222,6 +222,21 @@ fllm_status fllm_model_tensor_get(const fllm_model *m, uint32_t index, fllm_tens
 	return FLLM_OK;
 }
 
+fllm_status fllm_model_meta_string(const fllm_model *m, const char *key, const char **s,
+				   size_t *len)
+{
+	int found = 0;
+	fllm_status st;
+
+	assert(m && key && s && len);
+	if (!m->is_gguf)
+		return FLLM_E_INVALID_ARG;
+	st = fllm_gguf_get_string(&m->gguf, key, s, len, &found, NULL);
+	if (!st && !found)
+		return FLLM_E_INVALID_ARG;
+	return st;
+}
+
 fllm_status fllm_model_tensor_find(const fllm_model *m, const char *name, fllm_tensor_desc *out)
 {
 	const struct fllm_tensor_rec *r;

@@ -114,6 +114,16 @@ fllm_status fllm_model_tensor_get(const fllm_model *model, uint32_t index, fllm_
 fllm_status fllm_model_tensor_find(const fllm_model *model, const char *name,
 				   fllm_tensor_desc *out);
 
+/*
+ * A string of the model file's metadata (a GGUF key such as
+ * "tokenizer.chat_template"): *s points into the model, len bytes, not
+ * NUL-terminated, valid while the model lives. FLLM_E_INVALID_ARG when the
+ * key is absent or the format has no such metadata (llama2.c, packages, the
+ * synthetic model); FLLM_E_FORMAT when the value is not a string.
+ */
+fllm_status fllm_model_meta_string(const fllm_model *model, const char *key, const char **s,
+				   size_t *len);
+
 /* ------------------------------------------------------------------ */
 /* Tokenizer (Llama SentencePiece-style BPE with byte fallback)       */
 /* ------------------------------------------------------------------ */

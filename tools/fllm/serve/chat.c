@@ -1,9 +1,10 @@
 /*
- * Chat messages to prompt tokens. The public API gives no access to a
- * model's own chat template, so two documented templates are built in
- * (docs/serve.md): Llama-2's (the default)
+ * Chat messages to prompt tokens. Two documented templates are built in
+ * (docs/serve.md), chosen by --chat-template or, with auto (the default),
+ * by the model's own Jinja template (GGUF tokenizer.chat_template), which
+ * is not interpreted, only recognised: Llama-2's
  *   <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] ...
- * with BOS and EOS as tokens, and ChatML (--chat-template chatml)
+ * with BOS and EOS as tokens (also the fallback), and ChatML
  *   <s><|im_start|>{role}\n{content}<|im_end|>\n ... <|im_start|>assistant\n
  * which also stops at "<|im_end|>".
  */
@@ -120,6 +121,37 @@ static int chat_chatml(const struct serve_server *s, const json_t *messages,
 		r->n_stop += !rc;
 	}
 	return rc;
+}
+
+/* 1 if the n bytes at s contain the string w. */
+static int chat_has(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(s + i, w, k))
+			return 1;
+	return 0;
+}
+
+/* See parse.h. */
+enum serve_chat_template serve_chat_pick(const fllm_model *model, const char **why)
+{
+	const char *t;
+	size_t n;
+
+	if (fllm_model_meta_string(model, "tokenizer.chat_template", &t, &n)) {
+		*why = "the model has no chat template: the Llama-2 form";
+		return SERVE_CHAT_LLAMA2;
+	}
+	if (chat_has(t, n, "<|im_start|>")) {
+		*why = "the model's chat template is ChatML";
+		return SERVE_CHAT_CHATML;
+	}
+	*why = chat_has(t, n, "[INST]") ? "the model's chat template is Llama-2's" :
+					  "the model's chat template is neither ChatML nor "
+					  "Llama-2's: the Llama-2 form";
+	return SERVE_CHAT_LLAMA2;
 }
 
 unsigned serve_chat_encode(const struct serve_server *s, const json_t *messages,

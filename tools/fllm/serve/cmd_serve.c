@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "args.h"
+#include "parse.h"
 #include "run_model.h"
 #include "run_options.h"
 #include "serve.h"
@@ -93,9 +94,11 @@ static int serve_check(struct serve_config *cfg, const char *chat)
 		cfg->chat = SERVE_CHAT_LLAMA2;
 	} else if (!strcmp(chat, "chatml")) {
 		cfg->chat = SERVE_CHAT_CHATML;
+	} else if (!strcmp(chat, "auto")) {
+		cfg->chat = SERVE_CHAT_AUTO;
 	} else {
-		fprintf(stderr, "fllm serve: --chat-template: '%s' is not llama2 or chatml\n",
-			chat);
+		fprintf(stderr, "fllm serve: --chat-template: '%s' is not auto, llama2 or "
+			"chatml\n", chat);
 		return CLI_EXIT_USAGE;
 	}
 	if (!cfg->model_name) {
@@ -113,7 +116,7 @@ int cli_cmd_serve(int argc, char **argv)
 				    .max_batch = 16, .queue = 64, .threads = 1, .max_conns = 256,
 				    .timeout = 60 };
 	struct serve_server s = { .cfg = &cfg };
-	const char *chat = "llama2";
+	const char *chat = "auto";
 	uint64_t n_ctx = 0;
 	const struct cli_opt opts[] = {
 		RUN_OPTS_MODEL(&cfg.model_path, &cfg.tok_path),
@@ -134,8 +137,8 @@ int cli_cmd_serve(int argc, char **argv)
 		  "Bearer KEY' (all but /health)", 0, 0 },
 		{ "--queue", CLI_OPT_U64, &cfg.queue, "N", "requests waiting at most; more get "
 		  "429 (default 64)", 0, 1u << 20 },
-		{ "--chat-template", CLI_OPT_STRING, &chat, "T", "llama2 (default) or chatml", 0,
-		  0 },
+		{ "--chat-template", CLI_OPT_STRING, &chat, "T", "auto (default: the model's, "
+		  "recognised), llama2 or chatml", 0, 0 },
 		{ "--name", CLI_OPT_STRING, &cfg.model_name, "ID", "model id in responses "
 		  "(default: the model file's name)", 0, 0 },
 		{ "--threads", CLI_OPT_U64, &cfg.threads, "N", "matmul threads (default 1)", 1,
@@ -166,6 +169,13 @@ int cli_cmd_serve(int argc, char **argv)
 	rc = run_model_open("serve", cfg.model_path, cfg.tok_path, &s.model, &s.tok);
 	if (rc >= 0)
 		return rc;
+	if (cfg.chat == SERVE_CHAT_AUTO) {
+		const char *why;
+
+		cfg.chat = serve_chat_pick(s.model, &why);
+		fprintf(stderr, "fllm serve: chat template %s (%s)\n",
+			cfg.chat == SERVE_CHAT_CHATML ? "chatml" : "llama2", why);
+	}
 	rc = serve_context(&cfg, n_ctx, &s);
 	if (rc < 0 && (pthread_mutex_init(&s.mu, NULL) || pthread_cond_init(&s.wake, NULL)))
 		rc = CLI_EXIT_FAIL;

@@ -28,6 +28,13 @@ unsigned serve_parse(struct serve_server *s, enum serve_api api, const char *bod
  * the configured template; adds the template's end-of-turn text to r's
  * stop strings. 0, or 400 / 500 with err set.
  */
+/*
+ * The template for the model's own (GGUF tokenizer.chat_template): ChatML
+ * when it uses <|im_start|>, else Llama-2's; *why says where that came from
+ * (for the log).
+ */
+enum serve_chat_template serve_chat_pick(const fllm_model *model, const char **why);
+
 unsigned serve_chat_encode(const struct serve_server *s, const json_t *messages,
 			   struct serve_request *r, char *err, size_t err_size);
 

@@ -19,6 +19,7 @@ struct serve_request;
 enum serve_chat_template {
 	SERVE_CHAT_LLAMA2,	/* [INST] ... [/INST], one BOS/EOS pair per turn */
 	SERVE_CHAT_CHATML,	/* <|im_start|>role ... <|im_end|> */
+	SERVE_CHAT_AUTO,	/* --chat-template auto: chosen from the model at start */
 };
 
 struct serve_config {
