@@ -244,6 +244,7 @@ static void test_seq_refusals(void)
 {
 	struct tm_spec spec = dec_spec(0);
 	fllm_context_params cp = { .device = "emu", .n_ctx = 8, .n_seqs = 2 };
+	fllm_context_stats st;
 	fllm_context *c = NULL;
 	struct dec_model d;
 	uint32_t s1 = 0, two[2] = { 0, 0 };
@@ -262,9 +263,13 @@ static void test_seq_refusals(void)
 		FLLM_ASSERT_EQ_U64(fllm_context_seq_pos(c, 0), 0);
 		FLLM_ASSERT_STATUS(fllm_context_step(c, 2, two, t), FLLM_OK);
 		FLLM_ASSERT_EQ_U64(fllm_context_seq_pos(c, s1), 1);
+		FLLM_ASSERT_STATUS(fllm_context_stats_get(c, &st), FLLM_OK);
+		FLLM_ASSERT_EQ_U64(st.kv_blocks_used, 2);	/* one block each */
 		CU_ASSERT_PTR_NOT_NULL(fllm_context_seq_logits(c, s1));
 		FLLM_ASSERT_STATUS(fllm_context_seq_remove(c, 0), FLLM_E_INVALID_ARG);
 		FLLM_ASSERT_STATUS(fllm_context_seq_remove(c, s1), FLLM_OK);
+		FLLM_ASSERT_STATUS(fllm_context_stats_get(c, &st), FLLM_OK);
+		FLLM_ASSERT_EQ_U64(st.kv_blocks_used, 1);	/* its block is back */
 		FLLM_ASSERT_STATUS(fllm_context_seq_remove(c, s1), FLLM_E_INVALID_ARG);
 		CU_ASSERT_PTR_NULL(fllm_context_seq_logits(c, s1));
 		FLLM_ASSERT_STATUS(fllm_context_seq_add(c, &s1), FLLM_OK);

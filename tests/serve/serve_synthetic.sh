@@ -173,6 +173,7 @@ echo "queue of one: $n429 of 6 requests refused with 429"
 curl -s -H "$key" "$URL/metrics" >"$TMP/metrics"
 expect_in "$TMP/metrics" 'fllm_serve_requests_total{status="429"}'
 expect_in "$TMP/metrics" 'fllm_serve_requests_total{status="401"} 2'
+expect_in "$TMP/metrics" 'fllm_serve_kv_blocks_used 0'
 serve_stop
 
 # ChatML on request: another prompt for the same messages

@@ -124,6 +124,7 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->card_lists = c->lists_run;
 	out->card_commands = c->cmds_run;
 	out->kv_blocks = c->pool_blocks;
+	out->kv_blocks_used = c->pool_blocks - c->kv.n_free;
 	out->kv_block_bytes = c->block_bytes * c->info->n_layers;
 	out->kv_swaps_out = c->kv.swaps_out;
 	out->kv_swaps_in = c->kv.swaps_in;

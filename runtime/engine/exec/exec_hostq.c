@@ -162,6 +162,7 @@ static void hostq_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->group = h->card.group;
 	out->quantize_s = h->card.quantize_s;
 	out->kv_blocks = h->card.pool_blocks;
+	out->kv_blocks_used = h->card.pool_blocks - h->card.kv.n_free;
 	out->kv_block_bytes = h->card.block_bytes * h->card.info->n_layers;
 }
 

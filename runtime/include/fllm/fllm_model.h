@@ -262,6 +262,7 @@ typedef struct fllm_context_stats {
 	uint64_t card_lists;		/* command lists submitted */
 	uint64_t card_commands;		/* commands in them */
 	uint32_t kv_blocks;		/* paged KV cache: blocks in the pool */
+	uint32_t kv_blocks_used;	/* of which holding positions (not swapped out) */
 	uint64_t kv_block_bytes;	/* one block, every layer */
 	uint64_t kv_swaps_out;		/* sequences swapped to host memory */
 	uint64_t kv_swaps_in;		/* and back, checked identical */

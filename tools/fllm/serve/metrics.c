@@ -72,6 +72,9 @@ char *serve_metrics_render(struct serve_server *s)
 		    (double)m.ctx.card_lists);
 	rc |= metrics_one(&b, "fllm_serve_kv_blocks", "gauge", "blocks in the paged KV cache's pool",
 		    (double)m.ctx.kv_blocks);
+	rc |= metrics_one(&b, "fllm_serve_kv_blocks_used", "gauge",
+		    "KV blocks holding positions of sequences on the card",
+		    (double)m.ctx.kv_blocks_used);
 	rc |= metrics_one(&b, "fllm_serve_kv_block_bytes", "gauge", "bytes of one KV block",
 		    (double)m.ctx.kv_block_bytes);
 	rc |= metrics_one(&b, "fllm_serve_kv_swaps_out_total", "counter",
