@@ -11,16 +11,6 @@
 
 struct fllm_rtl_unit *rtl_unit;
 
-void rtl_skip_unless_built(void)
-{
-	const char *why = fllm_rtl_unavailable();
-
-	if (why) {
-		printf("SKIP: %s\n", why);
-		exit(77);
-	}
-}
-
 int rtl_unit_open(void)
 {
 	return rtl_ref_unit(FLLM_CU_LUTGEMM, &rtl_unit) ? -1 : 0;

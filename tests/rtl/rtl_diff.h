@@ -17,9 +17,6 @@
 /* The unit of the running test program (created by rtl_suite_init). */
 extern struct fllm_rtl_unit *rtl_unit;
 
-/* Exit 77 (SKIP) with the reason when the build has no RTL model. */
-void rtl_skip_unless_built(void);
-
 /* Create rtl_unit with the HBM timing of the reference card; 0 or -1. */
 int rtl_unit_open(void);
 void rtl_unit_close(void);

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <CUnit/CUnit.h>
 
@@ -22,6 +23,17 @@ extern CU_TestInfo rtl_test_unit_tests[];
 /* The test unit's own instance (test_rtl_test_unit.c). */
 int rtl_test_unit_open(void);
 int rtl_test_unit_close(void);
+
+/* Exit 77 (SKIP) with the reason when the build has no RTL model. */
+static inline void rtl_skip_unless_built(void)
+{
+	const char *why = fllm_rtl_unavailable();
+
+	if (why) {
+		printf("SKIP: %s\n", why);
+		exit(77);
+	}
+}
 
 /*
  * The RTL unit of cu_type (FLLM_CU_*) behind the HBM channels of the

@@ -362,14 +362,10 @@ static CU_TestInfo other_tests[] = {
 
 int fllm_test_register(void)
 {
-	const char *why = fllm_rtl_unavailable();
 	const char *mode = getenv("FLLM_RTL_TEST");
 	int err;
 
-	if (why) {
-		printf("SKIP: %s\n", why);
-		exit(77);
-	}
+	rtl_skip_unless_built();
 	if (mode && !strcmp(mode, "long")) {
 		const char *on = getenv("FLLM_RTL_LONG");
 

@@ -260,11 +260,6 @@ static CU_TestInfo rtl_card_tests[] = {
 
 int fllm_test_register(void)
 {
-	const char *why = fllm_rtl_unavailable();
-
-	if (why) {
-		printf("SKIP: %s\n", why);
-		exit(77);
-	}
+	rtl_skip_unless_built();
 	return fllm_test_add_suite("rtlsim card", card_open, card_close, rtl_card_tests);
 }
