@@ -92,7 +92,6 @@ struct card_plan {
 	uint64_t add;			/* ADD x + tmp -> x (shared by every layer) */
 	uint64_t head_norm, head_lg;	/* output_norm and classifier blocks */
 	struct card_layer_params *layer;	/* (n_layers) */
-	uint64_t kv;			/* host image only: the layers' pools, at the end */
 	uint64_t bytes;			/* size of the BO */
 	uint64_t base;			/* address of offset 0 in the blocks: the BO's
 					 * card address, or 0 for a host image */
@@ -163,14 +162,14 @@ fllm_status card_weights_upload(struct exec_card *c);
  * (card_plan_fill; img: plan.bytes, zeroed; addresses from plan.base):
  * norm records, the RoPE table and the parameter blocks for c->shape.
  * card_plan_params writes the parameter blocks alone for shape s into
- * c->param_img; card_plan_tokens the per-step upload into c->tok_buf.
+ * c->param_img; card_plan_tokens the per-step upload of entries e[0..n)
+ * into c->tok_buf, returning its bytes.
  * card_plan_build does it all for the card, with c->dev.
  */
 fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p);
 fllm_status card_plan_fill(struct exec_card *c, uint8_t *img);
 void card_plan_params(struct exec_card *c, const struct card_shape *s);
-uint64_t card_plan_tokens(struct exec_card *c, const struct card_shape *s,
-			  const struct exec_batch_entry *e, uint32_t n);
+uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n);
 fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *p);
 
 /* card_prog.c: the commands of a step of shape s; returns their count

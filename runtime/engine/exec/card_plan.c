@@ -251,8 +251,7 @@ static void plan_rope(struct exec_card *c, uint8_t *at, uint32_t n, uint32_t row
 
 /* See card_exec.h: ROPE blocks, descriptors and x rows of entries e[0..n)
  * into c->tok_buf; returns the bytes to upload. */
-uint64_t card_plan_tokens(struct exec_card *c, const struct card_shape *s,
-			  const struct exec_batch_entry *e, uint32_t n)
+uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n)
 {
 	const fllm_model_info *i = c->info;
 	const struct card_plan *p = &c->plan;
@@ -277,7 +276,6 @@ uint64_t card_plan_tokens(struct exec_card *c, const struct card_shape *s,
 			       e[k].x + (uint64_t)t * i->dim, 4ull * i->dim);
 		row += e[k].n;
 	}
-	(void)s;
 	return p->x + (uint64_t)row * p->x_stride;
 }
 

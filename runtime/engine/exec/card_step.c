@@ -113,7 +113,7 @@ static fllm_status card_run(struct exec_card *c, const struct exec_batch_entry *
 		if (st)
 			return st;
 	}
-	st = c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, &s, e, n));
+	st = c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, e, n));
 	if (st || (st = c->run(c, &s)))
 		return st;
 	out_rows = card_shape_prefill(&s) ? 1 : n;
@@ -135,10 +135,7 @@ fllm_status card_step(struct fllm_exec *ex, const struct exec_batch_entry *e, ui
 		uint32_t k = 0;
 
 		while (at + k < n) {
-			const struct kv_seq *q = &c->kv.seq[e[at + k].slot];
-			uint32_t need = kv_pool_need(&c->kv, e[at + k].pos + e[at + k].n);
-
-			blocks += need > q->n_blocks ? need : q->n_blocks;
+			blocks += kv_pool_hold(&c->kv, e[at + k].slot, e[at + k].pos + e[at + k].n);
 			if (blocks > c->pool_blocks)
 				break;
 			k++;

@@ -219,13 +219,6 @@ static fllm_status cpu_seq_select(struct fllm_exec *ex, uint32_t slot)
 	return FLLM_OK;
 }
 
-/* Positions are rewritten before they are read: nothing to forget. */
-static void cpu_seq_drop(struct fllm_exec *ex, uint32_t slot)
-{
-	(void)ex;
-	(void)slot;
-}
-
 static const struct fllm_exec_ops cpu_ops = {
 	.name = "cpu",
 	.layer = NULL,
@@ -236,7 +229,6 @@ static const struct fllm_exec_ops cpu_ops = {
 	.swiglu = cpu_swiglu,
 	.add = cpu_add,
 	.free = cpu_free,
-	.seq_drop = cpu_seq_drop,
 	.seq_select = cpu_seq_select,
 };
 

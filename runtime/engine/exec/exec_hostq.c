@@ -209,9 +209,8 @@ static fllm_status hostq_image(struct exec_hostq *h)
 	uint64_t pool = (uint64_t)c->pool_blocks * c->block_bytes;
 	fllm_status st;
 
-	c->plan.kv = c->plan.bytes;
 	for (uint32_t l = 0; l < c->info->n_layers; l++)
-		c->plan.kv_addr[l] = c->plan.kv + l * pool;
+		c->plan.kv_addr[l] = c->plan.bytes + l * pool;
 	h->img_bytes = c->plan.bytes + c->info->n_layers * pool;
 	st = kv_pool_init(&c->kv, c->info->n_layers, c->block_tokens, c->n_ctx, c->n_slots,
 			  c->pool_blocks, c->block_bytes, &io);

@@ -66,7 +66,9 @@ struct fllm_exec_ops {
 	 * KV caches themselves.
 	 */
 	fllm_status (*step)(struct fllm_exec *ex, const struct exec_batch_entry *e, uint32_t n);
-	/* Forget a slot's positions (its KV cache may be reused). */
+	/* Forget a slot's positions (its KV cache may be reused). Optional: the
+	 * CPU executor rewrites a position before reading it and has nothing
+	 * to forget. */
 	void (*seq_drop)(struct fllm_exec *ex, uint32_t slot);
 	/* Optional: the slot whose KV cache `attention` uses from now on. */
 	fllm_status (*seq_select)(struct fllm_exec *ex, uint32_t slot);

@@ -70,6 +70,14 @@ uint32_t kv_pool_need(const struct kv_pool *kp, uint32_t end)
 	return (uint32_t)(((uint64_t)end + kp->block_tokens - 1) / kp->block_tokens);
 }
 
+/* See kv_pool.h. */
+uint32_t kv_pool_hold(const struct kv_pool *kp, uint32_t slot, uint32_t end)
+{
+	uint32_t need = kv_pool_need(kp, end);
+
+	return need > kp->seq[slot].n_blocks ? need : kp->seq[slot].n_blocks;
+}
+
 /* Slot's blocks back on the free stack. */
 static void kv_give_back(struct kv_pool *kp, struct kv_seq *q)
 {
@@ -197,12 +205,9 @@ fllm_status kv_pool_reserve(struct kv_pool *kp, const uint32_t *slots, const uin
 	fllm_status st = FLLM_OK;
 
 	for (uint32_t i = 0; i < n; i++) {
-		const struct kv_seq *q = &kp->seq[slots[i]];
-		uint32_t need = kv_pool_need(kp, end[i]);
-
-		want += need > q->n_blocks ? need : q->n_blocks;
-		if (q->resident)
-			have += q->n_blocks;
+		want += kv_pool_hold(kp, slots[i], end[i]);
+		if (kp->seq[slots[i]].resident)
+			have += kp->seq[slots[i]].n_blocks;
 	}
 	if (want > kp->pool_blocks)
 		return FLLM_E_NO_MEMORY;

@@ -67,6 +67,9 @@ void kv_pool_release(struct kv_pool *kp);
 
 /* Blocks slot needs to hold positions below end. */
 uint32_t kv_pool_need(const struct kv_pool *kp, uint32_t end);
+/* Blocks slot holds once it has room for positions below end: its own
+ * blocks never shrink, so the larger of those and kv_pool_need(end). */
+uint32_t kv_pool_hold(const struct kv_pool *kp, uint32_t slot, uint32_t end);
 
 /*
  * Make slots[0..n) (distinct) resident with blocks for their positions
