@@ -85,6 +85,15 @@ static void kv_give_back(struct kv_pool *kp, struct kv_seq *q)
 		kp->free[kp->n_free++] = q->table[i];
 }
 
+/* Free q's host copies (swapped-out contents), if any. */
+static void kv_saved_free(struct kv_seq *q)
+{
+	free(q->saved);
+	free(q->hash);
+	q->saved = NULL;
+	q->hash = NULL;
+}
+
 /* See kv_pool.h. */
 void kv_pool_drop(struct kv_pool *kp, uint32_t slot)
 {
@@ -92,10 +101,7 @@ void kv_pool_drop(struct kv_pool *kp, uint32_t slot)
 
 	if (q->resident)
 		kv_give_back(kp, q);
-	free(q->saved);
-	free(q->hash);
-	q->saved = NULL;
-	q->hash = NULL;
+	kv_saved_free(q);
 	q->n_blocks = 0;
 	q->resident = 1;
 	q->table_dirty = 1;
@@ -110,10 +116,7 @@ static fllm_status kv_swap_out(struct kv_pool *kp, struct kv_seq *q)
 	q->saved = malloc(n * bb);
 	q->hash = malloc(n * sizeof(*q->hash));
 	if (!q->saved || !q->hash) {
-		free(q->saved);
-		free(q->hash);
-		q->saved = NULL;
-		q->hash = NULL;
+		kv_saved_free(q);
 		return FLLM_E_NO_MEMORY;
 	}
 	for (uint32_t i = 0; i < q->n_blocks; i++)
@@ -122,10 +125,7 @@ static fllm_status kv_swap_out(struct kv_pool *kp, struct kv_seq *q)
 
 			st = kp->io.read(kp->io.ctx, l, q->table[i], q->saved + k * bb);
 			if (st) {
-				free(q->saved);
-				free(q->hash);
-				q->saved = NULL;
-				q->hash = NULL;
+				kv_saved_free(q);
 				return st;
 			}
 			q->hash[k] = kv_hash(q->saved + k * bb, bb);
@@ -163,10 +163,7 @@ static fllm_status kv_swap_in(struct kv_pool *kp, struct kv_seq *q, uint8_t *che
 		q->resident = 0;
 		return st;
 	}
-	free(q->saved);
-	free(q->hash);
-	q->saved = NULL;
-	q->hash = NULL;
+	kv_saved_free(q);
 	kp->swaps_in++;
 	kp->swap_bytes += (uint64_t)q->n_blocks * kp->n_layers * bb;
 	return FLLM_OK;
