@@ -55,6 +55,15 @@ enum fllm_card_err fllm_lutgemm_scales_encode(uint32_t groups, uint32_t q,
 					      int16_t *a /* (groups, q) */);
 
 /*
+ * Write one row record's header and scale entries, every other byte 0 (the
+ * bit-planes all -1).
+ */
+void fllm_lutgemm_row_write_scales(uint8_t *rec /* (row_bytes) */, uint32_t k, uint32_t g,
+				   uint32_t q, int16_t e_row, const uint8_t *d /* (groups) */,
+				   const int16_t *zq /* (groups) */,
+				   const int16_t *a /* (groups, q) */);
+
+/*
  * Write one row record from card-form fields. bits[i][k] is 1 for b = +1;
  * pad bits (k >= K) and reserved bytes are written as 0.
  */

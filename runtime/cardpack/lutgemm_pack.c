@@ -73,14 +73,14 @@ enum fllm_card_err fllm_lutgemm_scales_encode(uint32_t groups, uint32_t q,
 	return FLLM_CARD_OK;
 }
 
-/* Serialize card-form fields into one row record (layout in the header). */
-void fllm_lutgemm_row_write(uint8_t *rec /* (row_bytes) */, uint32_t k, uint32_t g, uint32_t q,
-			    int16_t e_row, const uint8_t *d /* (groups) */,
-			    const int16_t *zq /* (groups) */, const int16_t *a /* (groups, q) */,
-			    const uint8_t *bits /* (q, k) 0 or 1 */)
+/* Serialize card-form fields into one row record (layout in the header):
+ * header and scales first, then the bit-planes. */
+void fllm_lutgemm_row_write_scales(uint8_t *rec /* (row_bytes) */, uint32_t k, uint32_t g,
+				   uint32_t q, int16_t e_row, const uint8_t *d /* (groups) */,
+				   const int16_t *zq /* (groups) */,
+				   const int16_t *a /* (groups, q) */)
 {
-	uint32_t groups = fllm_lutgemm_groups(k, g), chunks = g / 8;
-	uint32_t pl = fllm_lutgemm_row_planes_offset(k, g, q);
+	uint32_t groups = fllm_lutgemm_groups(k, g);
 
 	memset(rec, 0, fllm_lutgemm_row_bytes(k, g, q));
 	fllm_lg_wr16(rec, 0, (uint16_t)e_row);
@@ -91,6 +91,20 @@ void fllm_lutgemm_row_write(uint8_t *rec /* (row_bytes) */, uint32_t k, uint32_t
 		fllm_lg_wr16(rec, se + 2, (uint16_t)zq[grp]);
 		for (uint32_t i = 0; i < q; i++)
 			fllm_lg_wr16(rec, se + 4 + 2 * i, (uint16_t)a[grp * q + i]);
+	}
+}
+
+/* See fllm_cardpack.h. */
+void fllm_lutgemm_row_write(uint8_t *rec /* (row_bytes) */, uint32_t k, uint32_t g, uint32_t q,
+			    int16_t e_row, const uint8_t *d /* (groups) */,
+			    const int16_t *zq /* (groups) */, const int16_t *a /* (groups, q) */,
+			    const uint8_t *bits /* (q, k) 0 or 1 */)
+{
+	uint32_t groups = fllm_lutgemm_groups(k, g), chunks = g / 8;
+	uint32_t pl = fllm_lutgemm_row_planes_offset(k, g, q);
+
+	fllm_lutgemm_row_write_scales(rec, k, g, q, e_row, d, zq, a);
+	for (uint32_t grp = 0; grp < groups; grp++) {
 		for (uint32_t i = 0; i < q; i++) {
 			for (uint32_t j = 0; j < g; j++) {
 				uint32_t kk = grp * g + j;

@@ -211,6 +211,10 @@ static void test_round_trip_tensors(void)
 			  (size_t)i->vocab_size * i->dim * 4));
 	CU_ASSERT(!memcmp(m->layers[1].attn_norm.f32, g_model.model->layers[1].attn_norm.f32,
 			  i->dim * 4));
+	/* BCQ matrices stay in their records until the fp32 path asks */
+	CU_ASSERT(m->layers[0].wq.f32 == NULL && m->output.f32 == NULL);
+	FLLM_ASSERT_STATUS(fllm_model_need_f32(m, NULL), FLLM_OK);
+	CU_ASSERT(m->layers[0].wq.f32 != NULL && m->output.f32 != NULL);
 	for (uint32_t l = 0; l < i->n_layers; l++) {
 		const struct fllm_weight *src[2] = { &g_model.model->layers[l].wk,
 						     &g_model.model->layers[l].w_down };

@@ -3,8 +3,10 @@
  * on the emulated card, cpu-q and the fp32 CPU path: a batch gives every
  * sequence exactly the logits it gets alone, interleaving does not change
  * them, prefill chunks equal token-by-token evaluation, a KV budget that
- * cannot hold every sequence swaps them and still gives the same logits,
- * and a batch of B reads the weights once for all B. Then the refusals.
+ * cannot hold every sequence swaps them and still gives the same logits, so
+ * does a card-memory budget that keeps only some layers resident and
+ * streams the rest every step, and a batch of B reads the weights once for
+ * all B. Then the refusals.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,19 +67,21 @@ static void sq_alone(const fllm_model *m, const char *dev, uint32_t s, int32_t *
 
 /* The sequences together in one context of cp: prompts one by one, then
  * steps over every sequence (order: rotated each step, so batches differ),
- * each sequence's logits checked against its alone run. */
-static void sq_together(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
-			const float *logits, fllm_context_stats *stats)
+ * each sequence's logits checked against its alone run. Returns how
+ * context creation went (the caller checks it). */
+static fllm_status sq_together(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
+			       const float *logits, fllm_context_stats *stats)
 {
 	uint32_t vocab = m->info.vocab_size, seq[SQ_SEQS];
 	fllm_context *c = NULL;
+	fllm_status st;
 	int bad = 0;
 
 	cp.n_seqs = SQ_SEQS;
 	cp.n_ctx = 64;
-	FLLM_ASSERT_STATUS(fllm_context_create(m, &cp, &c), FLLM_OK);
-	if (!c)
-		return;
+	st = fllm_context_create(m, &cp, &c);
+	if (st)
+		return st;
 	seq[0] = 0;
 	for (uint32_t s = 0; s < SQ_SEQS; s++) {
 		int32_t p[SQ_PROMPT];
@@ -116,10 +120,51 @@ static void sq_together(const fllm_model *m, fllm_context_params cp, const int32
 	FLLM_ASSERT_EQ_U64(fllm_context_seq_pos(c, seq[1]), SQ_PROMPT + SQ_STEPS);
 	FLLM_ASSERT_STATUS(fllm_context_stats_get(c, stats), FLLM_OK);
 	fllm_context_free(c);
+	return FLLM_OK;
+}
+
+/*
+ * Together again in card-memory budgets with room for 15/16, 14/16, ...
+ * of the resident weights (full: the unconstrained run) until one cannot
+ * hold the staging sets: each run stays within its budget and gives the
+ * alone logits, streaming what does not fit, at least one streams more
+ * units than the two staging sets hold (traffic every step), and every
+ * smaller budget is refused. So is one below the KV cache and activations.
+ */
+static void sq_streaming(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
+			 const float *logits, const fllm_context_stats *full)
+{
+	uint32_t most = 0, k;
+	fllm_context_stats st;
+	fllm_context *c = NULL;
+
+	for (k = 1; k <= 16; k++) {
+		cp.card_mem = full->card_bytes - full->card_resident_bytes * k / 16;
+		memset(&st, 0, sizeof(st));
+		if (sq_together(m, cp, ids, logits, &st) == FLLM_E_NO_CARD_MEMORY)
+			break;
+		CU_ASSERT(st.card_bytes <= cp.card_mem);
+		CU_ASSERT(st.card_streamed > 0 && st.card_streamed <= st.card_units);
+		CU_ASSERT(st.card_resident_bytes < full->card_resident_bytes);
+		if (st.card_streamed > 2)	/* more than both sets hold: traffic */
+			CU_ASSERT(st.card_stream_bytes > 0);
+		if (st.card_streamed > most)
+			most = st.card_streamed;
+	}
+	CU_ASSERT(most > 2);
+	for (k++; k <= 16; k++) {
+		cp.card_mem = full->card_bytes - full->card_resident_bytes * k / 16;
+		FLLM_ASSERT_STATUS(sq_together(m, cp, ids, logits, &st), FLLM_E_NO_CARD_MEMORY);
+	}
+	cp.card_mem = full->card_bytes - full->card_resident_bytes - 1;
+	cp.n_seqs = SQ_SEQS;
+	cp.n_ctx = 64;
+	FLLM_ASSERT_STATUS(fllm_context_create(m, &cp, &c), FLLM_E_NO_CARD_MEMORY);
+	CU_ASSERT_PTR_NULL(c);
 }
 
 /* Alone runs, then together: unconstrained, and in a KV budget of about
- * 1.5 sequences (card only: swapping). */
+ * 1.5 sequences (card only: swapping, then streaming). */
 static void sq_device(const char *dev, int swap)
 {
 	struct tm_spec spec = dec_spec(0);
@@ -138,12 +183,14 @@ static void sq_device(const char *dev, int swap)
 	CU_ASSERT_FATAL(ids && logits);
 	for (uint32_t s = 0; s < SQ_SEQS; s++)
 		sq_alone(d.model, dev, s, ids + s * SQ_STEPS, logits + (size_t)s * SQ_STEPS * vocab);
-	sq_together(d.model, cp, ids, logits, &st);
+	FLLM_ASSERT_STATUS(sq_together(d.model, cp, ids, logits, &st), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(st.kv_swaps_out, 0);
 	if (swap) {
+		FLLM_ASSERT_EQ_U64(st.card_streamed, 0);
+		sq_streaming(d.model, cp, ids, logits, &st);
 		/* 64 positions are 4 blocks of 16: room for 6 blocks in all */
 		cp.kv_mem = 6 * st.kv_block_bytes;
-		sq_together(d.model, cp, ids, logits, &st);
+		FLLM_ASSERT_STATUS(sq_together(d.model, cp, ids, logits, &st), FLLM_OK);
 		FLLM_ASSERT_EQ_U64(st.kv_blocks, 6);
 		CU_ASSERT(st.kv_swaps_out > 0);
 		CU_ASSERT(st.kv_swaps_in > 0);

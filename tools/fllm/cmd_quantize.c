@@ -1,9 +1,13 @@
 /*
  * fllm quantize: write a model package (docs/package-format.md) from a
  * GGUF or llama2.c model: every linear layer quantized to BCQ in the card's
- * layout, progress on stderr, the quantization report on stdout.
+ * layout, progress on stderr, the quantization report on stdout. With
+ * --random SHAPE, a package of random weights of a real model's shape
+ * instead (Llama-2-7B's, say: docs/scheduler.md).
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,7 +43,8 @@ static void quantize_report(const fllm_model *pkg)
 		printf("%-28s %5u %5u %6s %2u %3u %-7s %10.4f %10.3g %6.2f\n", r.name, r.rows,
 		       r.cols, r.source == FLLM_TENSOR_Q4_0 ? "q4_0" :
 		       r.source == FLLM_TENSOR_Q8_0 ? "q8_0" : r.source == FLLM_TENSOR_F16 ? "f16" :
-		       r.source == FLLM_TENSOR_BF16 ? "bf16" : "f32", r.planes, r.group,
+		       r.source == FLLM_TENSOR_BF16 ? "bf16" : r.source == FLLM_TENSOR_BCQ ? "bcq" :
+		       "f32", r.planes, r.group,
 		       r.exact ? "yes" : "no", r.rel_error, r.max_abs, r.bits_per_weight);
 		bits += r.bits_per_weight * r.rows * r.cols;
 		weights += (double)r.rows * r.cols;
@@ -50,11 +55,51 @@ static void quantize_report(const fllm_model *pkg)
 	       "relative error %.4f\n", n, weights, weights > 0 ? bits / weights : 0.0, worst);
 }
 
+/* The shape --random names: a preset, or DIM:HIDDEN:LAYERS:HEADS:KV_HEADS:VOCAB. */
+static int quantize_shape(const char *s, fllm_model_info *i)
+{
+	static const struct {
+		const char *name;
+		uint32_t v[6];
+	} presets[] = {
+		{ "llama2-7b", { 4096, 11008, 32, 32, 32, 32000 } },
+		{ "llama2-13b", { 5120, 13824, 40, 40, 40, 32000 } },
+	};
+	uint32_t v[6];
+	int used = 0;
+
+	memset(i, 0, sizeof(*i));
+	for (size_t k = 0; k < sizeof(presets) / sizeof(presets[0]); k++)
+		if (!strcmp(s, presets[k].name)) {
+			memcpy(v, presets[k].v, sizeof(v));
+			snprintf(i->name, sizeof(i->name), "random %s", s);
+			goto found;
+		}
+	if (sscanf(s, "%" SCNu32 ":%" SCNu32 ":%" SCNu32 ":%" SCNu32 ":%" SCNu32 ":%" SCNu32 "%n",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &used) != 6 || s[used]) {
+		fprintf(stderr, "fllm quantize: --random '%s': expected llama2-7b, llama2-13b or "
+			"DIM:HIDDEN:LAYERS:HEADS:KV_HEADS:VOCAB\n", s);
+		return 0;
+	}
+	snprintf(i->name, sizeof(i->name), "random %s", s);
+found:
+	i->dim = v[0];
+	i->hidden_dim = v[1];
+	i->n_layers = v[2];
+	i->n_heads = v[3];
+	i->n_kv_heads = v[4];
+	i->vocab_size = v[5];
+	i->context_length = 4096;
+	i->rms_eps = 1e-5f;
+	i->rope_theta = 10000.0f;
+	return 1;
+}
+
 /* Options, model, package, report; exit status as args.h says. */
 int cli_cmd_quantize(int argc, char **argv)
 {
-	const char *model_path = NULL, *out = NULL, *tok_path = NULL;
-	uint64_t bits = 4, group = 32, threads = 1, slices = 32;
+	const char *model_path = NULL, *out = NULL, *tok_path = NULL, *random = NULL;
+	uint64_t bits = 4, group = 32, threads = 1, slices = 32, seed = 1;
 	const struct cli_opt opts[] = {
 		{ "-m", CLI_OPT_STRING, &model_path, "PATH", "model: GGUF or llama2.c .bin "
 		  "(default: the built-in synthetic model)", 0, 0 },
@@ -68,6 +113,11 @@ int cli_cmd_quantize(int argc, char **argv)
 		  256 },
 		{ "--slices", CLI_OPT_U64, &slices, "S", "card layout slices, one per memory "
 		  "channel (default 32)", 1, 32 },
+		{ "--random", CLI_OPT_STRING, &random, "SHAPE", "no model: random weights of "
+		  "this shape (llama2-7b, llama2-13b or DIM:HIDDEN:LAYERS:HEADS:KV_HEADS:VOCAB)",
+		  0, 0 },
+		{ "--seed", CLI_OPT_U64, &seed, "N", "with --random: the weights' seed "
+		  "(default 1)", 0, UINT64_MAX },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	fllm_quant_params qp;
@@ -80,7 +130,9 @@ int cli_cmd_quantize(int argc, char **argv)
 	int rc, npos;
 
 	rc = cli_args_command(argc, argv, opts, NULL, 0, &npos,
-			      "-m MODEL -o OUT.fllm [--bits Q] [--group G] [--threads N]",
+			      "-m MODEL -o OUT.fllm [--bits Q] [--group G] [--threads N]\n"
+			      "       fllm quantize --random SHAPE -o OUT.fllm [--bits Q] "
+			      "[--group G] [--seed N]",
 			      "Quantize a model's linear layers for the card and write a model "
 			      "package.\nProgress goes to stderr, the quantization report to "
 			      "stdout.");
@@ -93,6 +145,21 @@ int cli_cmd_quantize(int argc, char **argv)
 	rc = run_check_group("quantize", group);
 	if (rc >= 0)
 		return rc;
+	qp = (fllm_quant_params){ (uint32_t)bits, (uint32_t)group, (uint32_t)threads,
+				  (uint32_t)slices };
+	if (random) {
+		if (model_path || tok_path) {
+			fprintf(stderr, "fllm quantize: --random makes its own weights and "
+				"tokenizer: leave out -m and -z\n");
+			return CLI_EXIT_USAGE;
+		}
+		if (!quantize_shape(random, &info))
+			return CLI_EXIT_USAGE;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		st = fllm_package_write_random(&info, &qp, seed, quantize_progress, NULL, out,
+					       err, sizeof(err));
+		goto written;
+	}
 	rc = run_model_open("quantize", model_path, tok_path, &model, &tok);
 	if (rc >= 0)
 		return rc;
@@ -102,10 +169,10 @@ int cli_cmd_quantize(int argc, char **argv)
 		fprintf(stderr, "fllm quantize: %s is already a package\n", model_path);
 		goto out;
 	}
-	qp = (fllm_quant_params){ (uint32_t)bits, (uint32_t)group, (uint32_t)threads,
-				  (uint32_t)slices };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st = fllm_package_write(model, tok, &qp, quantize_progress, NULL, out, err, sizeof(err));
+written:
+	rc = CLI_EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (st) {
 		fprintf(stderr, "\nfllm quantize: %s\n", err[0] ? err : fllm_status_str(st));

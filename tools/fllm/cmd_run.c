@@ -23,7 +23,7 @@ struct run_opts {
 	const char *model, *tokenizer, *prompt, *device;
 	const char *temp, *top_p;
 	uint64_t n_new, top_k, seed, threads, bits, group;
-	uint64_t parallel, batch, kv_mem;
+	uint64_t parallel, batch, kv_mem, card_mem, n_ctx;
 	float temperature, topp;
 };
 
@@ -93,6 +93,11 @@ static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
 		(unsigned long long)cs.kv_swaps_in, (double)cs.kv_swap_bytes / (1 << 20),
 		tokens ? (double)(cs.card_weight_bytes - p->card_weight_bytes) / 1024 /
 				 (double)tokens : 0.0);
+	if (cs.card_streamed)
+		fprintf(stderr, "fllm run: card streaming: %u units, %.2f MiB streamed per decoded "
+			"token\n", cs.card_streamed,
+			tokens ? (double)(cs.card_stream_bytes - p->card_stream_bytes) /
+					 (1 << 20) / (double)tokens : 0.0);
 }
 
 /*
@@ -101,10 +106,11 @@ static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
  */
 static int run_context(const struct run_opts *o, const fllm_model *model, fllm_context **ctx)
 {
-	fllm_context_params cp = { .n_threads = (uint32_t)o->threads, .device = o->device,
+	fllm_context_params cp = { .n_threads = (uint32_t)o->threads, .n_ctx = (uint32_t)o->n_ctx,
+				   .device = o->device,
 				   .bits = (uint32_t)o->bits, .group = (uint32_t)o->group,
 				   .n_seqs = (uint32_t)o->parallel, .batch = (uint32_t)o->batch,
-				   .kv_mem = o->kv_mem };
+				   .kv_mem = o->kv_mem, .card_mem = o->card_mem };
 	fllm_context_stats cs;
 	fllm_status st = fllm_context_create(model, &cp, ctx);
 
@@ -113,13 +119,22 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 			"(requantize with fllm quantize)\n");
 		return CLI_EXIT_USAGE;
 	}
+	if (st == FLLM_E_NO_CARD_MEMORY && o->card_mem) {
+		fprintf(stderr, "fllm run: --card-mem %llu: too small for the KV cache, the "
+			"activations and two layers of streaming staging\n",
+			(unsigned long long)o->card_mem);
+		return CLI_EXIT_USAGE;
+	}
 	if (st)
 		return run_context_failed("run", o->device, o->kv_mem, st);
 	fllm_context_stats_get(*ctx, &cs);
 	if (cs.on_card)
 		fprintf(stderr, "fllm run: card %s: weights q<=%u g=%u quantized in %.1f ms, "
-			"%.2f MiB uploaded in %.1f ms\n", o->device, cs.bits, cs.group,
-			cs.quantize_s * 1e3, (double)cs.card_bytes / (1 << 20), cs.upload_s * 1e3);
+			"%.2f MiB uploaded in %.1f ms; %u of %u units resident (%.2f MiB), %u "
+			"streamed each step\n", o->device, cs.bits, cs.group, cs.quantize_s * 1e3,
+			(double)cs.card_bytes / (1 << 20), cs.upload_s * 1e3,
+			cs.card_units - cs.card_streamed, cs.card_units,
+			(double)cs.card_resident_bytes / (1 << 20), cs.card_streamed);
 	return -1;
 }
 
@@ -208,6 +223,8 @@ int cli_cmd_run(int argc, char **argv)
 		  "(default)", 0, UINT32_MAX },
 		{ "--seed", CLI_OPT_U64, &o.seed, "S", "sampling seed (default: from the clock, "
 		  "printed)", 0, UINT64_MAX - 1 },
+		{ "--ctx", CLI_OPT_U64, &o.n_ctx, "N", "positions per sequence, at most the model's "
+		  "context length (default: that)", 1, UINT32_MAX },
 		{ "--threads", CLI_OPT_U64, &o.threads, "N", "matmul threads (default 1)", 1,
 		  256 },
 		{ "--device", CLI_OPT_STRING, &o.device, "D", "cpu (default: fp32), cpu-q (the card's "
@@ -221,6 +238,9 @@ int cli_cmd_run(int argc, char **argv)
 		{ "--kv-mem", CLI_OPT_SIZE, &o.kv_mem, "SIZE", "card: card memory for the KV cache "
 		  "(K/M/G); idle sequences swap to host memory when it is short (default: all)",
 		  1, UINT64_MAX },
+		{ "--card-mem", CLI_OPT_SIZE, &o.card_mem, "SIZE", "card: card memory the run "
+		  "may use in all (K/M/G); layers that do not fit are streamed from host memory "
+		  "every step (default: the card's)", 1, UINT64_MAX },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 	fllm_model *model = NULL;

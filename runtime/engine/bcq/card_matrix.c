@@ -115,3 +115,30 @@ fllm_status card_row_dequant(const struct card_matrix *cm, uint32_t r, float *ou
 	}
 	return FLLM_OK;
 }
+
+/* See card_matrix.h. Per group |w| <= |zq| + sum |a_i|, so that bound
+ * finite at the group's exponent makes every weight of the group finite;
+ * only a row where it is not is dequantized to find the weight. */
+fllm_status card_row_finite(const struct card_matrix *cm, uint32_t r, float *tmp,
+			    const char *name, struct fllm_err *err)
+{
+	const uint8_t *rec = card_matrix_row(cm, r);
+	uint32_t q = cm->planes, groups = fllm_lutgemm_groups(cm->k, cm->group);
+	int32_t e_row = rd16(rec);
+
+	for (uint32_t grp = 0; grp < groups; grp++) {
+		const uint8_t *e = rec + fllm_lutgemm_row_scale_offset(q, grp);
+		uint32_t d = e[0] > FLLM_LUTGEMM_D_MAX ? FLLM_LUTGEMM_D_MAX : e[0];
+		int32_t z = cm->flags & FLLM_LUTGEMM_F_OFFSET ? rd16(e + 2) : 0;
+		int32_t bound = z < 0 ? -z : z;
+
+		for (uint32_t i = 0; i < q; i++) {
+			int32_t a = rd16(e + 4 + 2 * i);
+
+			bound += a < 0 ? -a : a;
+		}
+		if (!isfinite(ldexpf((float)bound, -(e_row + (int32_t)d))))
+			return card_row_dequant(cm, r, tmp, name, err);
+	}
+	return FLLM_OK;
+}

@@ -45,6 +45,10 @@ fllm_status card_row_check(const struct card_matrix *cm, const uint8_t *rec, uin
  */
 fllm_status card_row_dequant(const struct card_matrix *cm, uint32_t r, float *out /* (k) */,
 			     const char *name, struct fllm_err *err);
+/* card_row_dequant's check alone, in O(groups) for rows whose weights are
+ * all far from the fp32 limits (tmp: k floats, used for the others). */
+fllm_status card_row_finite(const struct card_matrix *cm, uint32_t r, float *tmp /* (k) */,
+			    const char *name, struct fllm_err *err);
 
 /*
  * Quantize weight w with q = p->bits, g = p->group into cm with p->slices

@@ -138,10 +138,10 @@ static fllm_status card_report(const struct fllm_weight *w, const struct card_ma
 	return st;
 }
 
-/* See card_matrix.h. */
-fllm_status card_quantize(const struct fllm_weight *w, const char *name,
-			  const fllm_quant_params *p, struct card_matrix *cm,
-			  fllm_quant_report *rep, struct fllm_err *err)
+/* card_quantize on a weight whose fp32 values are at hand. */
+static fllm_status card_quantize_f32(const struct fllm_weight *w, const char *name,
+				     const fllm_quant_params *p, struct card_matrix *cm,
+				     fllm_quant_report *rep, struct fllm_err *err)
 {
 	fllm_bcq *b = NULL;
 	uint8_t *bits01 = NULL, *d = NULL;
@@ -196,5 +196,24 @@ out:
 	free(zq);
 	free(d);
 	fllm_bcq_free(b);
+	return st;
+}
+
+/* See card_matrix.h. A weight kept in its stored form is dequantized for
+ * the time it takes, so at most one matrix is in fp32 at once. */
+fllm_status card_quantize(const struct fllm_weight *w, const char *name,
+			  const fllm_quant_params *p, struct card_matrix *cm,
+			  fllm_quant_report *rep, struct fllm_err *err)
+{
+	struct fllm_weight wf = *w;
+	float *tmp;
+	fllm_status st;
+
+	memset(cm, 0, sizeof(*cm));
+	st = fllm_weight_f32_temp(w, &wf.f32, &tmp, err);
+	if (st)
+		return st;
+	st = card_quantize_f32(&wf, name, p, cm, rep, err);
+	free(tmp);
 	return st;
 }

@@ -60,6 +60,7 @@ static inline int card_shape_prefill(const struct card_shape *s)
 struct card_cmd {
 	uint8_t unit;			/* FLLM_CU_LUTGEMM, _VECTOR or _ATTENTION */
 	uint32_t mat;			/* LUT-GEMM: index into exec_card.w */
+	uint32_t place;			/* placement unit: its layer, n_layers for the head */
 	uint64_t at;			/* offset of the block in the activation BO */
 };
 
@@ -118,6 +119,24 @@ struct exec_card {
 	struct card_shape shape;	/* of the parameter blocks now in place */
 	fllm_cmdlist **lists;		/* (2 * (rows_max + 1)) by shape, made on first use */
 	struct card_cmd *prog;		/* (card_prog_max) a step's commands */
+	/*
+	 * Placement (card_weights.c): units are the layers and the head
+	 * (n_layers + 1); a streamed unit's matrices live in host memory and
+	 * are written to staging set stage_set[u] before the segment of the
+	 * step that starts with it runs (card_step.c). Segment 0 runs the
+	 * units before the first streamed one; segment j >= 1 starts with
+	 * seg_unit[j], the j-th streamed unit.
+	 */
+	uint64_t card_mem;		/* budget for the whole context (0: the card's) */
+	uint32_t n_units, n_segs;
+	uint8_t *streamed;		/* (n_units) */
+	uint8_t *stage_set;		/* (n_units) */
+	uint32_t *seg_unit;		/* (n_segs) first unit of each segment */
+	int32_t stage_holds[2];		/* unit whose weights each set holds, -1 none */
+	fllm_bo **stage[2];		/* (channels) staging BOs of each set */
+	uint64_t *stage_chan;		/* (channels) one set's bytes per channel */
+	uint8_t *stage_buf;		/* host gather buffer of the largest stage_chan */
+	uint64_t stream_bytes, resident_bytes;
 	uint8_t *tok_buf;		/* (plan.x + rows_max * x_stride) per-step upload */
 	uint8_t *param_img;		/* (plan.params_bytes) parameter blocks */
 	uint8_t *logit_buf;		/* (rows_max, plan.logits_stride) read back */
@@ -151,10 +170,16 @@ fllm_status card_exec_init(struct exec_card *c, const fllm_model *m,
 			   const fllm_context_params *p, uint32_t n_ctx, fllm_quant_params *qp);
 void card_exec_release(struct exec_card *c);
 
-/* card_weights.c: matrices in card form (quantizing unless a package) and
- * their slices in per-channel BOs. */
+/* card_weights.c: matrices in card form (quantizing unless a package);
+ * their placement within the card memory left after the plan's BOs
+ * (resident layers in per-channel BOs, the rest streamed through two
+ * staging sets) and the resident ones' upload; card_stage_load writes
+ * streamed unit u into its staging set (nothing when it is there already);
+ * card_weights_free releases the device side. */
 fllm_status card_weights_prepare(struct exec_card *c, const fllm_quant_params *qp);
 fllm_status card_weights_upload(struct exec_card *c);
+fllm_status card_stage_load(struct exec_card *c, uint32_t u);
+void card_weights_free(struct exec_card *c);
 
 /*
  * card_plan.c: lay out the activation BO (card_plan_layout: also the host
@@ -164,13 +189,16 @@ fllm_status card_weights_upload(struct exec_card *c);
  * card_plan_params writes the parameter blocks alone for shape s into
  * c->param_img; card_plan_tokens the per-step upload of entries e[0..n)
  * into c->tok_buf, returning its bytes.
- * card_plan_build does it all for the card, with c->dev.
+ * card_plan_build lays out and allocates the card's KV pools and
+ * activation BO, card_plan_upload fills and writes the activation BO once
+ * the weights have their card addresses.
  */
 fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p);
 fllm_status card_plan_fill(struct exec_card *c, uint8_t *img);
 void card_plan_params(struct exec_card *c, const struct card_shape *s);
 uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n);
 fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *p);
+fllm_status card_plan_upload(struct exec_card *c);
 
 /* card_prog.c: the commands of a step of shape s; returns their count
  * (at most card_prog_max). */

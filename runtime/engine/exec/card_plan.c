@@ -313,10 +313,9 @@ fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p)
 		return st;
 	c->tok_buf = calloc(1, c->plan.x + c->plan.rows_max * c->plan.x_stride);
 	c->param_img = calloc(1, c->plan.params_bytes);
-	c->lists = calloc(2ull * (c->plan.rows_max + 1), sizeof(*c->lists));
 	c->prog = calloc(card_prog_max(c), sizeof(*c->prog));
 	c->logit_buf = malloc(c->plan.rows_max * c->plan.logits_stride);
-	if (!c->tok_buf || !c->param_img || !c->lists || !c->prog || !c->logit_buf)
+	if (!c->tok_buf || !c->param_img || !c->prog || !c->logit_buf)
 		return FLLM_E_NO_MEMORY;
 	c->shape.rows = c->shape.seqs = 1;
 	return FLLM_OK;
@@ -343,11 +342,8 @@ fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 	fllm_bo_params bp = { .align = FLLM_LUTGEMM_ALIGN, .channel = FLLM_BO_ANY_CHANNEL };
 	const struct kv_pool_io io = { c, card_kv_read, card_kv_write };
 	uint32_t n_layers = c->info->n_layers;
-	struct timespec t0, t1;
-	uint8_t *img;
 	fllm_status st;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	st = card_plan_layout(c, cp);
 	if (st)
 		return st;
@@ -362,7 +358,12 @@ fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 			return FLLM_E_NO_CARD_MEMORY;
 	}
 	for (uint32_t l = 0; l < n_layers; l++) {
-		st = fllm_bo_alloc(c->dev, (uint64_t)c->pool_blocks * c->block_bytes, &bp,
+		/* pools spread over the channels, as the weights are: no channel
+		 * fills up first, and attention reads them in parallel */
+		fllm_bo_params kp = { .align = FLLM_LUTGEMM_ALIGN,
+				      .channel = (int32_t)(l % c->channels) };
+
+		st = fllm_bo_alloc(c->dev, (uint64_t)c->pool_blocks * c->block_bytes, &kp,
 				   &c->kvbo[l]);
 		if (st)
 			return st;
@@ -378,6 +379,17 @@ fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 		return st;
 	c->plan.base = fllm_bo_card_addr(c->act);
 	c->card_bytes += c->plan.bytes;
+	return FLLM_OK;
+}
+
+/* See card_exec.h. */
+fllm_status card_plan_upload(struct exec_card *c)
+{
+	struct timespec t0, t1;
+	uint8_t *img;
+	fllm_status st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	img = calloc(1, c->plan.bytes);
 	if (!img)
 		return FLLM_E_NO_MEMORY;

@@ -27,6 +27,7 @@ static void prog_put(struct card_cmd *out, uint32_t *n, uint8_t unit, uint32_t m
 {
 	out[*n].unit = unit;
 	out[*n].mat = mat;
+	out[*n].place = 0;
 	out[*n].at = at;
 	(*n)++;
 }
@@ -41,7 +42,7 @@ uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
 
 	for (uint32_t l = 0; l < n_layers; l++) {
 		const struct card_layer_params *lp = &p->layer[l];
-		uint32_t w = l * CARD_MATS;
+		uint32_t w = l * CARD_MATS, first = n;
 
 		prog_put(out, &n, FLLM_CU_VECTOR, 0, lp->norm_att);
 		for (uint32_t m = CARD_WQ; m <= CARD_WV; m++)
@@ -59,9 +60,12 @@ uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
 		prog_put(out, &n, FLLM_CU_VECTOR, 0, lp->silu);
 		prog_put(out, &n, FLLM_CU_LUTGEMM, w + CARD_WDOWN, lp->lg[CARD_WDOWN]);
 		prog_put(out, &n, FLLM_CU_VECTOR, 0, p->add);
+		for (uint32_t k = first; k < n; k++)
+			out[k].place = l;
 	}
 	prog_put(out, &n, FLLM_CU_VECTOR, 0, p->head_norm);
 	prog_put(out, &n, FLLM_CU_LUTGEMM, n_layers * CARD_MATS, p->head_lg);
+	out[n - 2].place = out[n - 1].place = n_layers;
 	return n;
 }
 

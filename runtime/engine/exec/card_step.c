@@ -16,10 +16,15 @@
 
 #define CARD_WAIT_NS (60ull * 1000 * 1000 * 1000)
 
-/* The command list for shape s, recorded on first use. */
-static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fllm_cmdlist **out)
+/* The command list of segment seg for shape s, recorded on first use: the
+ * commands of placement units seg_unit[seg] up to the next segment's. */
+static fllm_status card_list(struct exec_card *c, const struct card_shape *s, uint32_t seg,
+			     fllm_cmdlist **out)
 {
-	uint32_t idx = (card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows;
+	uint32_t idx = ((card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows) * c->n_segs +
+		       seg;
+	uint32_t lo = c->seg_unit[seg];
+	uint32_t hi = seg + 1 < c->n_segs ? c->seg_unit[seg + 1] : c->n_units;
 	fllm_cmdlist *cl = c->lists[idx];
 	fllm_status st = FLLM_OK;
 	uint32_t n;
@@ -35,6 +40,8 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fl
 	for (uint32_t k = 0; !st && k < n; k++) {
 		const struct card_cmd *cmd = &c->prog[k];
 
+		if (cmd->place < lo || cmd->place >= hi)
+			continue;
 		if (cmd->unit == FLLM_CU_LUTGEMM)
 			st = fllm_cmdlist_lutgemm(cl, c->act, cmd->at,
 						  sizeof(struct fllm_lutgemm_params));
@@ -52,22 +59,38 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fl
 	return FLLM_OK;
 }
 
-/* See card_exec.h: submit the list of shape s and wait for it; any card
- * error fails the step. */
+/*
+ * See card_exec.h: submit the lists of shape s in order and wait for each;
+ * any card error fails the step. With streamed units, a segment's unit is
+ * in its staging set before the segment starts, and the next segment's
+ * unit is written into the other set while this one runs.
+ */
 fllm_status card_run_list(struct exec_card *c, const struct card_shape *s)
 {
-	fllm_cmdlist *cl;
-	fllm_event *ev;
-	fllm_status st = card_list(c, s, &cl);
+	fllm_status st = FLLM_OK;
 
-	if (!st)
-		st = fllm_cmdlist_submit(cl, &ev);
-	if (st)
-		return st;
-	st = fllm_event_wait(ev, CARD_WAIT_NS);
-	fllm_event_free(ev);
-	c->lists_run++;
-	c->cmds_run += fllm_cmdlist_count(cl);
+	for (uint32_t seg = 0; !st && seg < c->n_segs; seg++) {
+		fllm_cmdlist *cl;
+		fllm_event *ev;
+
+		if ((st = card_list(c, s, seg, &cl)))
+			break;
+		if (!fllm_cmdlist_count(cl))
+			continue;	/* the first unit streams: nothing before it */
+		if (seg && (st = card_stage_load(c, c->seg_unit[seg])))
+			break;
+		if ((st = fllm_cmdlist_submit(cl, &ev)))
+			break;
+		if (seg + 1 < c->n_segs)
+			st = card_stage_load(c, c->seg_unit[seg + 1]);
+		if (!st)
+			st = fllm_event_wait(ev, CARD_WAIT_NS);
+		else
+			fllm_event_wait(ev, CARD_WAIT_NS);
+		fllm_event_free(ev);
+		c->lists_run++;
+		c->cmds_run += fllm_cmdlist_count(cl);
+	}
 	return st;
 }
 

@@ -1,10 +1,16 @@
 /*
  * The card executor's weights: every linear layer in card form (a
  * package's records as stored, else quantized now), then re-sliced for the
- * card's memory channels and uploaded once. Matrix slice s goes to channel
- * (channel0 + s) % channels, channel0 advancing from matrix to matrix so
- * small matrices do not all pile onto channel 0; each channel holds one BO
- * with every slice it serves, written with one DMA.
+ * card's memory channels. Matrix slice s goes to channel (channel0 + s) %
+ * channels, channel0 advancing from matrix to matrix so small matrices do
+ * not all pile onto channel 0.
+ *
+ * Placement units are the layers and the head. As many units as fit the
+ * card-memory budget are resident (each channel one BO with every slice it
+ * serves, written once with one DMA); the others stay in host memory (a
+ * package's mapping, its pages given back after each use) and are streamed
+ * every step into one of two staging sets, the next unit's DMA overlapping
+ * the card's work on this one (card_step.c, docs/scheduler.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,18 +96,37 @@ fllm_status card_weights_prepare(struct exec_card *c, const fllm_quant_params *q
 	return FLLM_OK;
 }
 
-/* Place every slice: its channel and its offset in that channel's BO. */
-static void card_place(struct exec_card *c, uint32_t n, uint64_t *chan_bytes)
+/* Matrices of placement unit u: a layer's CARD_MATS, or the classifier. */
+static void unit_mats(const struct exec_card *c, uint32_t u, uint32_t *first, uint32_t *n)
 {
-	uint32_t next = 0;
+	*first = u * CARD_MATS;
+	*n = u < c->info->n_layers ? CARD_MATS : 1;
+}
 
-	for (uint32_t i = 0; i < n; i++) {
+static uint64_t unit_bytes(const struct exec_card *c, uint32_t u)
+{
+	uint32_t first, n;
+	uint64_t b = 0;
+
+	unit_mats(c, u, &first, &n);
+	for (uint32_t i = first; i < first + n; i++)
+		b += card_matrix_bytes(&c->w[i].cm);
+	return b;
+}
+
+/* Place the slices of matrices [first, first + n): channel and offset in
+ * that channel's BO (chan_bytes grows), channel0 advancing from *next. */
+static void card_place(struct exec_card *c, uint32_t first, uint32_t n, uint32_t *next,
+		       uint64_t *chan_bytes)
+{
+	uint32_t s_max = c->channels < FLLM_LUTGEMM_SLICES_MAX ? c->channels :
+								  FLLM_LUTGEMM_SLICES_MAX;
+
+	for (uint32_t i = first; i < first + n; i++) {
 		struct card_weight *w = &c->w[i];
-		uint32_t s_max = c->channels < FLLM_LUTGEMM_SLICES_MAX ? c->channels :
-									  FLLM_LUTGEMM_SLICES_MAX;
 
 		w->slices = w->cm.m < s_max ? w->cm.m : s_max;
-		w->channel0 = next;
+		w->channel0 = *next;
 		for (uint32_t s = 0; s < w->slices; s++) {
 			uint32_t ch = (w->channel0 + s) % c->channels;
 
@@ -109,14 +134,18 @@ static void card_place(struct exec_card *c, uint32_t n, uint64_t *chan_bytes)
 			chan_bytes[ch] += (uint64_t)fllm_lutgemm_slice_rows(w->cm.m, w->slices, s) *
 					  w->cm.row_bytes;
 		}
-		next = (next + w->slices) % c->channels;
+		*next = (*next + w->slices) % c->channels;
 	}
 }
 
-/* Gather channel ch's slices of every matrix into buf (chan_bytes). */
-static void card_gather(struct exec_card *c, uint32_t n, uint32_t ch, uint8_t *buf)
+/* Gather channel ch's slices of matrices [first, first + n) into buf;
+ * returns the bytes of buf they fill. */
+static uint64_t card_gather(struct exec_card *c, uint32_t first, uint32_t n, uint32_t ch,
+			    uint8_t *buf)
 {
-	for (uint32_t i = 0; i < n; i++) {
+	uint64_t end = 0;
+
+	for (uint32_t i = first; i < first + n; i++) {
 		struct card_weight *w = &c->w[i];
 
 		for (uint32_t s = 0; s < w->slices; s++) {
@@ -128,57 +157,246 @@ static void card_gather(struct exec_card *c, uint32_t n, uint32_t ch, uint8_t *b
 				memcpy(dst, card_matrix_row(&w->cm, r), w->cm.row_bytes);
 				dst += w->cm.row_bytes;
 			}
+			if ((uint64_t)(dst - buf) > end)
+				end = (uint64_t)(dst - buf);
 		}
+	}
+	return end;
+}
+
+/* Card addresses of matrices [first, first + n) in the channel BOs bo. */
+static void card_address(struct exec_card *c, uint32_t first, uint32_t n, fllm_bo **bo)
+{
+	for (uint32_t i = first; i < first + n; i++) {
+		struct card_weight *w = &c->w[i];
+
+		for (uint32_t s = 0; s < w->slices; s++)
+			w->slice_addr[s] = fllm_bo_card_addr(bo[(w->channel0 + s) % c->channels]) +
+					   w->offset[s];
 	}
 }
 
-/* See card_exec.h. The host copies of quantized matrices are dropped after. */
-fllm_status card_weights_upload(struct exec_card *c)
+/* The pages of a matrix's records back to the kernel once on the card
+ * (a package's mapping: read again from the file when next streamed). */
+static void card_drop_records(struct exec_card *c, const struct card_weight *w)
 {
-	uint32_t n = c->info->n_layers * CARD_MATS + 1;
-	uint64_t *chan_bytes = calloc(c->channels, sizeof(*chan_bytes));
-	uint8_t *buf = NULL;
-	double t0 = card_now();
-	fllm_status st = FLLM_E_NO_MEMORY;
+	if (!w->cm.owned)
+		fllm_file_map_drop(&c->model->map, w->cm.data, card_matrix_bytes(&w->cm));
+}
 
-	c->wbo = calloc(c->channels, sizeof(*c->wbo));
-	if (!chan_bytes || !c->wbo)
-		goto out;
-	card_place(c, n, chan_bytes);
+/* See card_exec.h. */
+void card_weights_free(struct exec_card *c)
+{
+	for (uint32_t ch = 0; ch < c->channels; ch++) {
+		if (c->wbo)
+			fllm_bo_free(c->wbo[ch]);
+		for (int k = 0; k < 2; k++)
+			if (c->stage[k])
+				fllm_bo_free(c->stage[k][ch]);
+	}
+	free(c->wbo);
+	free(c->stage[0]);
+	free(c->stage[1]);
+	c->wbo = c->stage[0] = c->stage[1] = NULL;
+	free(c->streamed);
+	free(c->stage_set);
+	free(c->seg_unit);
+	free(c->stage_chan);
+	free(c->stage_buf);
+}
+
+/* Allocate BOs of bytes[ch] in each channel (none where 0). */
+static fllm_status card_chan_alloc(struct exec_card *c, const uint64_t *bytes, fllm_bo **bo)
+{
 	for (uint32_t ch = 0; ch < c->channels; ch++) {
 		fllm_bo_params bp = { .align = FLLM_LUTGEMM_ALIGN, .channel = (int32_t)ch };
+		fllm_status st;
+
+		if (!bytes[ch])
+			continue;
+		st = fllm_bo_alloc(c->dev, bytes[ch], &bp, &bo[ch]);
+		if (st)
+			return st;
+	}
+	return FLLM_OK;
+}
+
+static void card_chan_free(struct exec_card *c, fllm_bo **bo)
+{
+	for (uint32_t ch = 0; ch < c->channels; ch++) {
+		fllm_bo_free(bo[ch]);
+		bo[ch] = NULL;
+	}
+}
+
+/*
+ * Try the first `resident` units resident, the rest streamed: place every
+ * slice and allocate the BOs (resident weights per channel, two staging
+ * sets each as large as the largest streamed unit's share of a channel;
+ * one set when a single unit streams). FLLM_E_NO_CARD_MEMORY, with
+ * nothing held, when the card cannot take them.
+ */
+static fllm_status card_try(struct exec_card *c, uint32_t resident, uint64_t *chan_bytes)
+{
+	uint32_t next = 0, first, n, k = 0;
+	fllm_status st;
+
+	memset(chan_bytes, 0, c->channels * sizeof(*chan_bytes));
+	memset(c->stage_chan, 0, c->channels * sizeof(*c->stage_chan));
+	c->n_segs = 1;
+	for (uint32_t u = 0; u < c->n_units; u++) {
+		c->streamed[u] = u >= resident;
+		unit_mats(c, u, &first, &n);
+		if (!c->streamed[u]) {
+			card_place(c, first, n, &next, chan_bytes);
+			continue;
+		}
+		uint64_t local[FLLM_LUTGEMM_SLICES_MAX * 8] = { 0 };
+		uint32_t lnext = 0;
+
+		card_place(c, first, n, &lnext, local);
+		for (uint32_t ch = 0; ch < c->channels; ch++)
+			if (local[ch] > c->stage_chan[ch])
+				c->stage_chan[ch] = local[ch];
+		c->stage_set[u] = (uint8_t)(k++ % 2);
+		c->seg_unit[c->n_segs++] = u;
+	}
+	st = card_chan_alloc(c, chan_bytes, c->wbo);
+	for (int s = 0; !st && s < 2 && (uint32_t)s < k; s++)
+		st = card_chan_alloc(c, c->stage_chan, c->stage[s]);
+	if (st) {
+		card_chan_free(c, c->wbo);
+		card_chan_free(c, c->stage[0]);
+		card_chan_free(c, c->stage[1]);
+		return FLLM_E_NO_CARD_MEMORY;
+	}
+	return FLLM_OK;
+}
+
+/* Allocate the placement arrays for n_units units. */
+static fllm_status card_place_alloc(struct exec_card *c)
+{
+	uint64_t stage_max = 0;
+
+	c->n_units = c->info->n_layers + 1;
+	c->wbo = calloc(c->channels, sizeof(*c->wbo));
+	c->stage[0] = calloc(c->channels, sizeof(*c->stage[0]));
+	c->stage[1] = calloc(c->channels, sizeof(*c->stage[1]));
+	c->stage_chan = calloc(c->channels, sizeof(*c->stage_chan));
+	c->streamed = calloc(c->n_units, 1);
+	c->stage_set = calloc(c->n_units, 1);
+	c->seg_unit = calloc(c->n_units + 1, sizeof(*c->seg_unit));
+	c->stage_holds[0] = c->stage_holds[1] = -1;
+	if (!c->wbo || !c->stage[0] || !c->stage[1] || !c->stage_chan || !c->streamed ||
+	    !c->stage_set || !c->seg_unit)
+		return FLLM_E_NO_MEMORY;
+	for (uint32_t u = 0; u < c->n_units; u++)
+		if (unit_bytes(c, u) > stage_max)
+			stage_max = unit_bytes(c, u);
+	c->stage_buf = malloc(stage_max);	/* a unit's share of one channel fits */
+	return c->stage_buf ? FLLM_OK : FLLM_E_NO_MEMORY;
+}
+
+/*
+ * See card_exec.h. The most units resident that fit the budget left after
+ * the plan's BOs (c->card_mem less c->card_bytes), layers in order, then
+ * the head; the rest streamed.
+ */
+fllm_status card_weights_upload(struct exec_card *c)
+{
+	uint64_t *chan_bytes = calloc(c->channels, sizeof(*chan_bytes));
+	uint64_t left = c->card_mem > c->card_bytes ? c->card_mem - c->card_bytes : 0;
+	double t0 = card_now();
+	uint32_t resident, first, n;
+	fllm_status st = FLLM_E_NO_MEMORY;
+
+	if (c->channels > FLLM_LUTGEMM_SLICES_MAX * 8)
+		return FLLM_E_UNSUPPORTED;
+	if (!chan_bytes || (st = card_place_alloc(c)))
+		goto out;
+	st = FLLM_E_NO_CARD_MEMORY;
+	for (resident = c->n_units + 1; resident-- > 0;) {
+		uint64_t need = 0, stage = 0;
+
+		for (uint32_t u = 0; u < c->n_units; u++) {
+			if (u < resident)
+				need += unit_bytes(c, u);
+			else if (unit_bytes(c, u) > stage)
+				stage = unit_bytes(c, u);
+		}
+		need += stage * (c->n_units - resident > 1 ? 2 : 1);
+		if (need > left)
+			continue;
+		st = card_try(c, resident, chan_bytes);
+		if (st != FLLM_E_NO_CARD_MEMORY)
+			break;
+	}
+	if (st)
+		goto out;
+	n = resident <= c->info->n_layers ? resident * CARD_MATS : resident * CARD_MATS - CARD_MATS + 1;
+	for (uint32_t ch = 0; ch < c->channels && !st; ch++) {
+		uint8_t *buf;
 
 		if (!chan_bytes[ch])
 			continue;
-		st = fllm_bo_alloc(c->dev, chan_bytes[ch], &bp, &c->wbo[ch]);
-		if (st)
-			goto out;
 		buf = malloc(chan_bytes[ch]);
 		st = FLLM_E_NO_MEMORY;
 		if (!buf)
 			goto out;
-		card_gather(c, n, ch, buf);
+		card_gather(c, 0, n, ch, buf);
 		st = fllm_bo_write(c->wbo[ch], 0, buf, chan_bytes[ch]);
 		free(buf);
-		buf = NULL;
-		if (st)
-			goto out;
 		c->card_bytes += chan_bytes[ch];
+		c->resident_bytes += chan_bytes[ch];
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		struct card_weight *w = &c->w[i];
+	if (st)
+		goto out;
+	card_address(c, 0, n, c->wbo);
+	for (uint32_t i = 0; i < n; i++) {	/* on the card now: the host copy goes */
+		struct card_matrix *cm = &c->w[i].cm;
 
-		for (uint32_t s = 0; s < w->slices; s++)
-			w->slice_addr[s] =
-				fllm_bo_card_addr(c->wbo[(w->channel0 + s) % c->channels]) +
-				w->offset[s];
-		free(w->cm.owned);
-		w->cm.owned = NULL;
-		w->cm.data = NULL;
+		card_drop_records(c, &c->w[i]);
+		free(cm->owned);
+		cm->owned = NULL;
+		cm->data = NULL;
 	}
-	st = FLLM_OK;
+	for (uint32_t u = resident; u < c->n_units; u++) {
+		unit_mats(c, u, &first, &n);
+		card_address(c, first, n, c->stage[c->stage_set[u]]);
+	}
+	for (int k = 0; k < 2; k++)
+		for (uint32_t ch = 0; ch < c->channels; ch++)
+			if (c->stage[k][ch])
+				c->card_bytes += c->stage_chan[ch];
 out:
 	c->upload_s += card_now() - t0;
 	free(chan_bytes);
+	return st;
+}
+
+/* See card_exec.h. */
+fllm_status card_stage_load(struct exec_card *c, uint32_t u)
+{
+	uint32_t set = c->stage_set[u], first, n;
+	fllm_status st = FLLM_OK;
+
+	if (c->stage_holds[set] == (int32_t)u)
+		return FLLM_OK;
+	c->stage_holds[set] = -1;
+	unit_mats(c, u, &first, &n);
+	for (uint32_t ch = 0; ch < c->channels && !st; ch++) {
+		uint64_t bytes;
+
+		if (!c->stage[set][ch])
+			continue;
+		bytes = card_gather(c, first, n, ch, c->stage_buf);
+		if (bytes)
+			st = fllm_bo_write(c->stage[set][ch], 0, c->stage_buf, bytes);
+		c->stream_bytes += bytes;
+	}
+	for (uint32_t i = first; i < first + n; i++)
+		card_drop_records(c, &c->w[i]);
+	if (!st)
+		c->stage_holds[set] = (int32_t)u;
 	return st;
 }

@@ -93,17 +93,14 @@ static void card_free(struct fllm_exec *ex)
 	if (!c)
 		return;
 	if (c->lists)
-		for (uint32_t k = 0; k < 2 * (c->plan.rows_max + 1); k++)
+		for (uint32_t k = 0; k < 2 * (c->plan.rows_max + 1) * c->n_segs; k++)
 			fllm_cmdlist_free(c->lists[k]);
 	fllm_bo_free(c->act);
 	if (c->kvbo)
 		for (uint32_t l = 0; l < c->info->n_layers; l++)
 			fllm_bo_free(c->kvbo[l]);
 	free(c->kvbo);
-	if (c->wbo)
-		for (uint32_t ch = 0; ch < c->channels; ch++)
-			fllm_bo_free(c->wbo[ch]);
-	free(c->wbo);
+	card_weights_free(c);
 	card_exec_release(c);
 	fllm_device_close(c->dev);
 	free(c);
@@ -129,6 +126,11 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->kv_swaps_out = c->kv.swaps_out;
 	out->kv_swaps_in = c->kv.swaps_in;
 	out->kv_swap_bytes = c->kv.swap_bytes;
+	out->card_units = c->n_units;
+	for (uint32_t u = 0; u < c->n_units; u++)
+		out->card_streamed += c->streamed[u];
+	out->card_stream_bytes = c->stream_bytes;
+	out->card_resident_bytes = c->resident_bytes;
 	if (!fllm_device_telemetry(c->dev, &t)) {
 		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;
 		out->card_mem_bytes = t.mem_bytes - c->tel0.mem_bytes;
@@ -191,9 +193,15 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	}
 	c->channels = di.mem_channels;
 	c->chan_bytes = di.mem_size / di.mem_channels;
-	if ((st = card_weights_prepare(c, &qp)) || (st = card_weights_upload(c)) ||
-	    (st = card_plan_build(c, p)))
+	c->card_mem = p->card_mem && p->card_mem < di.mem_size ? p->card_mem : di.mem_size;
+	if ((st = card_weights_prepare(c, &qp)) || (st = card_plan_build(c, p)) ||
+	    (st = card_weights_upload(c)) || (st = card_plan_upload(c)))
 		goto err_free;
+	c->lists = calloc(2ull * (c->plan.rows_max + 1) * c->n_segs, sizeof(*c->lists));
+	if (!c->lists) {
+		st = FLLM_E_NO_MEMORY;
+		goto err_free;
+	}
 	c->base.rows_max = c->plan.rows_max;
 	if ((st = fllm_device_telemetry(c->dev, &c->tel0)))
 		goto err_free;

@@ -241,6 +241,9 @@ fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n
 	fllm_status st;
 
 	*out = NULL;
+	st = fllm_model_need_f32(m, NULL);	/* this path reads fp32 weights */
+	if (st)
+		return st;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return FLLM_E_NO_MEMORY;

@@ -143,7 +143,8 @@ static const float *ctx_embed(fllm_context *c, uint32_t r, int32_t token)
 	uint32_t dim = c->model->info.dim;
 	float *x = c->rows + (size_t)r * dim;
 
-	memcpy(x, c->model->tok_embd.f32 + (size_t)token * dim, dim * sizeof(float));
+	/* fp32, Q8_0, Q4_0 and half-precision rows dequantize without failing */
+	(void)fllm_weight_rows(&c->model->tok_embd, (uint32_t)token, 1, x, NULL);
 	return x;
 }
 

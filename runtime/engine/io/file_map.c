@@ -18,6 +18,7 @@ fllm_status fllm_file_map_open(const char *path, struct fllm_file_map *map,
 
 	map->data = NULL;
 	map->size = 0;
+	map->mapped = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fllm_err_set(err, FLLM_E_IO, "%s: %s", path, strerror(errno));
@@ -45,13 +46,29 @@ fllm_status fllm_file_map_open(const char *path, struct fllm_file_map *map,
 		return fllm_err_set(err, FLLM_E_IO, "%s: mmap: %s", path, strerror(e));
 	map->data = p;
 	map->size = (size_t)sb.st_size;
+	map->mapped = 1;
 	return FLLM_OK;
+}
+
+/* See file_map.h. */
+void fllm_file_map_drop(const struct fllm_file_map *map, const void *p, uint64_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)p, b = a + len;
+
+	if (!map->mapped || a < (uintptr_t)map->data || b > (uintptr_t)map->data + map->size)
+		return;
+	a = (a + page - 1) & ~(page - 1);
+	b &= ~(page - 1);
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
 void fllm_file_map_close(struct fllm_file_map *map)
 {
-	if (map->data)
+	if (map->data && map->mapped)
 		munmap((void *)map->data, map->size);
 	map->data = NULL;
 	map->size = 0;
+	map->mapped = 0;
 }

@@ -58,8 +58,13 @@ static fllm_model *model_alloc(void)
 {
 	fllm_model *m = calloc(1, sizeof(*m));
 
-	if (m)
-		fllm_handle_add(FLLM_HANDLE_MODEL);
+	if (!m)
+		return NULL;
+	if (pthread_mutex_init(&m->f32_lock, NULL)) {
+		free(m);
+		return NULL;
+	}
+	fllm_handle_add(FLLM_HANDLE_MODEL);
 	return m;
 }
 
@@ -184,6 +189,7 @@ void fllm_model_free(fllm_model *m)
 	free(m->owned);
 	fllm_gguf_release(&m->gguf);
 	fllm_file_map_close(&m->map);
+	pthread_mutex_destroy(&m->f32_lock);
 	free(m);
 	fllm_handle_del(FLLM_HANDLE_MODEL);
 }

@@ -1,10 +1,17 @@
 /*
  * The loaded model behind fllm_model: hyperparameters, the stored tensors
  * (raw, as in the file) and the fp32 weights the CPU forward pass reads.
+ *
+ * Matrices stored in another form (GGUF Q4_0 / Q8_0 / F16 / BF16, a
+ * package's BCQ records) are checked at load but dequantized to fp32 only
+ * when the fp32 path asks for them (fllm_model_need_f32): the card and
+ * cpu-q paths read the stored form and never hold an fp32 copy, which for
+ * a 7B model would be 26 GiB (docs/scheduler.md).
  */
 #ifndef FLLM_ENGINE_MODEL_H
 #define FLLM_ENGINE_MODEL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "engine_error.h"
@@ -22,12 +29,22 @@ struct fllm_tensor_rec {
 	uint64_t bytes;
 };
 
-/* One weight in fp32 for the CPU path. */
+struct fllm_weight;
+
+/* Rows [r0, r0 + n) of a weight in fp32 from its stored form. */
+typedef fllm_status (*fllm_weight_rows_fn)(const struct fllm_weight *w, uint32_t r0,
+					   uint32_t n, float *dst, struct fllm_err *err);
+
+/* One weight: its stored form and, once wanted, fp32 for the CPU path. */
 struct fllm_weight {
-	const float *f32;		/* (rows, cols) row-major fp32; vectors: rows 1 */
+	const float *f32;		/* (rows, cols) row-major fp32; vectors: rows 1;
+					 * NULL until fllm_model_need_f32 for matrices
+					 * not stored as aligned fp32 */
 	float *owned;			/* f32 when allocated here (dequantized), else NULL */
 	uint32_t rows, cols;
 	const struct fllm_tensor_rec *src;	/* stored form (raw blocks for Q4_0/Q8_0) */
+	fllm_weight_rows_fn rows_f32;	/* the stored form's dequantizer; NULL: the
+					 * element types of fllm_tensor_to_f32 */
 };
 
 /* One decoder layer's weights; matrices are (out, in). */
@@ -57,6 +74,8 @@ struct fllm_model {
 	uint8_t *owned;			/* memory the model owns, freed with it: the
 					 * synthetic model's fp32 tensors, or a
 					 * package's decoded state (package/package_load.c) */
+	pthread_mutex_t f32_lock;	/* guards the lazy fp32 copies */
+	int f32_ready;			/* every weight has f32 */
 };
 
 /* Loaders fill a zeroed model from its image in m->map (model_gguf.c,
@@ -76,6 +95,20 @@ fllm_status fllm_model_check_hparams(const fllm_model *m, struct fllm_err *err);
 fllm_status fllm_weight_bind(struct fllm_weight *w, const struct fllm_tensor_rec *t,
 			     uint32_t rows, uint32_t cols, struct fllm_err *err);
 void fllm_weight_release(struct fllm_weight *w);
+/* Rows [r0, r0 + n) of w in fp32 into dst (n * w->cols), from f32 when it
+ * is there, else from the stored form. */
+fllm_status fllm_weight_rows(const struct fllm_weight *w, uint32_t r0, uint32_t n, float *dst,
+			     struct fllm_err *err);
+/* w's fp32 values: w->f32, else a copy in *tmp (the caller frees it). */
+fllm_status fllm_weight_f32_temp(const struct fllm_weight *w, const float **f32, float **tmp,
+				 struct fllm_err *err);
+/*
+ * Give every weight of m its fp32 form (dequantized once, kept until the
+ * model is freed): the fp32 CPU path calls this. The model is otherwise
+ * read-only; these copies are a cache behind m->f32_lock, so a const model
+ * may be passed.
+ */
+fllm_status fllm_model_need_f32(const fllm_model *m, struct fllm_err *err);
 /* Allocate m->layers and bind every weight by GGUF name from m->tensors;
  * output.weight is optional (absent: tied to token_embd). */
 fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err);

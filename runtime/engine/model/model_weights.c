@@ -60,12 +60,40 @@ fllm_status fllm_model_check_hparams(const fllm_model *m, struct fllm_err *err)
 	return FLLM_OK;
 }
 
-/* See model.h. */
+/* The stored bytes of one row of w (fllm_tensor_to_f32's element types). */
+static uint64_t weight_row_bytes(const struct fllm_weight *w)
+{
+	return w->src->bytes / w->rows;
+}
+
+/* Every stored value of w is finite, checked a row at a time in fp32. */
+static fllm_status weight_check_rows(const struct fllm_weight *w, struct fllm_err *err)
+{
+	float *row = malloc((size_t)w->cols * sizeof(float));
+	fllm_status st = FLLM_OK;
+
+	if (!row)
+		return fllm_err_set(err, FLLM_E_NO_MEMORY, "out of memory");
+	for (uint32_t r = 0; r < w->rows && !st; r++) {
+		st = fllm_weight_rows(w, r, 1, row, err);
+		for (uint32_t k = 0; k < w->cols && !st; k++)
+			if (!isfinite(row[k]))
+				st = fllm_err_set(err, FLLM_E_FORMAT,
+						  "tensor '%s': element %llu is not a finite number",
+						  w->src->name,
+						  (unsigned long long)r * w->cols + k);
+	}
+	free(row);
+	return st;
+}
+
+/* See model.h. Vectors and aligned fp32 tensors get f32 now (in place when
+ * stored as fp32); other matrices are checked and left in their stored
+ * form until fllm_model_need_f32. */
 fllm_status fllm_weight_bind(struct fllm_weight *w, const struct fllm_tensor_rec *t,
 			     uint32_t rows, uint32_t cols, struct fllm_err *err)
 {
 	uint64_t n = (uint64_t)rows * cols;
-	const float *f;
 
 	if (t->dims[0] != cols || t->dims[1] != rows || t->dims[2] != 1 || t->dims[3] != 1)
 		return fllm_err_set(err, FLLM_E_FORMAT,
@@ -77,26 +105,109 @@ fllm_status fllm_weight_bind(struct fllm_weight *w, const struct fllm_tensor_rec
 	w->rows = rows;
 	w->cols = cols;
 	w->src = t;
+	if (n > SIZE_MAX / sizeof(float))
+		return fllm_err_set(err, FLLM_E_NO_MEMORY, "tensor '%s' too large", t->name);
 	if (t->type == FLLM_TENSOR_F32 && !((uintptr_t)t->data % _Alignof(float))) {
-		f = (const float *)(const void *)t->data;
-	} else {
-		if (n > SIZE_MAX / sizeof(float))
-			return fllm_err_set(err, FLLM_E_NO_MEMORY, "tensor '%s' too large",
-					    t->name);
+		w->f32 = (const float *)(const void *)t->data;
+	} else if (rows == 1) {
 		w->owned = malloc((size_t)n * sizeof(float));
 		if (!w->owned)
 			return fllm_err_set(err, FLLM_E_NO_MEMORY,
 					    "out of memory for tensor '%s' in fp32", t->name);
 		fllm_tensor_to_f32(t->type, t->data, n, w->owned);
-		f = w->owned;
+		w->f32 = w->owned;
 	}
+	if (!w->f32)
+		return weight_check_rows(w, err);
 	for (uint64_t i = 0; i < n; i++)
-		if (!isfinite(f[i]))
+		if (!isfinite(w->f32[i]))
 			return fllm_err_set(err, FLLM_E_FORMAT,
 					    "tensor '%s': element %llu is not a finite number",
 					    t->name, (unsigned long long)i);
-	w->f32 = f;
 	return FLLM_OK;
+}
+
+/* See model.h. */
+fllm_status fllm_weight_rows(const struct fllm_weight *w, uint32_t r0, uint32_t n, float *dst,
+			     struct fllm_err *err)
+{
+	if (w->f32) {
+		memcpy(dst, w->f32 + (size_t)r0 * w->cols, (size_t)n * w->cols * sizeof(float));
+		return FLLM_OK;
+	}
+	if (w->rows_f32)
+		return w->rows_f32(w, r0, n, dst, err);
+	fllm_tensor_to_f32(w->src->type, w->src->data + r0 * weight_row_bytes(w),
+			   (uint64_t)n * w->cols, dst);
+	return FLLM_OK;
+}
+
+/* See model.h. */
+fllm_status fllm_weight_f32_temp(const struct fllm_weight *w, const float **f32, float **tmp,
+				 struct fllm_err *err)
+{
+	fllm_status st;
+
+	*tmp = NULL;
+	*f32 = w->f32;
+	if (w->f32)
+		return FLLM_OK;
+	*tmp = malloc((size_t)w->rows * w->cols * sizeof(float));
+	if (!*tmp)
+		return fllm_err_set(err, FLLM_E_NO_MEMORY,
+				    "out of memory for tensor '%s' in fp32", w->src->name);
+	st = fllm_weight_rows(w, 0, w->rows, *tmp, err);
+	if (st) {
+		free(*tmp);
+		*tmp = NULL;
+		return st;
+	}
+	*f32 = *tmp;
+	return FLLM_OK;
+}
+
+/* Give w its fp32 form if it has none. */
+static fllm_status weight_need_f32(struct fllm_weight *w, struct fllm_err *err)
+{
+	float *tmp;
+	const float *f;
+	fllm_status st;
+
+	if (w->f32)
+		return FLLM_OK;
+	st = fllm_weight_f32_temp(w, &f, &tmp, err);
+	if (!st) {
+		w->owned = tmp;
+		w->f32 = tmp;
+	}
+	return st;
+}
+
+/* See model.h. */
+fllm_status fllm_model_need_f32(const fllm_model *cm, struct fllm_err *err)
+{
+	fllm_model *m = (fllm_model *)cm;	/* the fp32 cache only, under its lock */
+	fllm_status st = FLLM_OK;
+
+	pthread_mutex_lock(&m->f32_lock);
+	if (m->f32_ready)
+		goto out;
+	st = weight_need_f32(&m->tok_embd, err);
+	if (!st && m->info.tied_output)
+		m->output.f32 = m->tok_embd.f32;
+	else if (!st)
+		st = weight_need_f32(&m->output, err);
+	for (uint32_t l = 0; !st && l < m->info.n_layers; l++) {
+		struct fllm_weight *w = &m->layers[l].attn_norm;
+		size_t n = sizeof(m->layers[l]) / sizeof(*w);
+
+		for (size_t k = 0; !st && k < n; k++)
+			st = weight_need_f32(&w[k], err);
+	}
+	m->f32_ready = !st;
+out:
+	pthread_mutex_unlock(&m->f32_lock);
+	return st;
 }
 
 void fllm_weight_release(struct fllm_weight *w)
@@ -185,6 +296,7 @@ fllm_status fllm_model_bind_llama(fllm_model *m, struct fllm_err *err)
 		m->output.rows = m->tok_embd.rows;
 		m->output.cols = m->tok_embd.cols;
 		m->output.src = m->tok_embd.src;
+		m->output.rows_f32 = m->tok_embd.rows_f32;
 	}
 	for (uint32_t l = 0; l < i->n_layers; l++) {
 		st = bind_layer(m, l, err);

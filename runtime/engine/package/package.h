@@ -1,8 +1,9 @@
 /*
  * Model packages inside libfllm: the validated view of a package image
  * (package_read.c), the model built from it (package/package_load.c), its
- * tokenizer section (package_tokenizer.c) and the writer
- * (package_write.c). The byte layout is package_format.h.
+ * tokenizer section (package_tokenizer.c), the writer (package_write.c)
+ * and the random-weight writer (package_random.c). The byte layout is
+ * package_format.h.
  */
 #ifndef FLLM_ENGINE_PACKAGE_H
 #define FLLM_ENGINE_PACKAGE_H
@@ -57,5 +58,25 @@ fllm_status fllm_pkg_tokenizer_load(const uint8_t *sec, uint64_t bytes, uint32_t
 /* Bytes of tok as a TOKENIZER section, and the section itself into buf (that size). */
 uint64_t fllm_pkg_tokenizer_bytes(const fllm_tokenizer *tok);
 void fllm_pkg_tokenizer_store(const fllm_tokenizer *tok, uint8_t *buf);
+
+struct card_matrix;
+
+/* The card form of linear layer `name` (weight wt's shape, maybe its
+ * values) with settings p, and its report. */
+typedef fllm_status (*fllm_pkg_matrix_fn)(void *user, const char *name,
+					  const struct fllm_weight *wt,
+					  const fllm_quant_params *p, struct card_matrix *cm,
+					  fllm_quant_report *rep, struct fllm_err *err);
+
+/*
+ * Write m as a package at path (through path.part, renamed when whole):
+ * its configuration, tokenizer tok and fp32 tensors, each linear layer as
+ * matrix() makes it, progress after each. fllm_package_write quantizes the
+ * model's weights; package_random.c makes random records.
+ */
+fllm_status fllm_pkg_write_from(const fllm_model *m, const fllm_tokenizer *tok,
+				const fllm_quant_params *params, fllm_pkg_matrix_fn matrix,
+				void *matrix_user, fllm_quant_progress_fn progress, void *user,
+				const char *path, struct fllm_err *err);
 
 #endif /* FLLM_ENGINE_PACKAGE_H */

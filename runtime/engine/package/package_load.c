@@ -1,8 +1,9 @@
 /*
  * The model-package loader (load/model_open.c maps and probes the file): the
  * configuration, the fp32 tensors bound in place, the BCQ tensors checked
- * row by row and dequantized to fp32 (the card's exact weights, so --device
- * cpu runs them too), the tokenizer and report kept for their accessors.
+ * row by row and left as stored (dequantized to the card's exact weights
+ * only when --device cpu asks, fllm_model_need_f32), the tokenizer and
+ * report kept for their accessors.
  * Nothing in the file is trusted before it is checked; every failure names
  * the section and the problem.
  *
@@ -183,7 +184,30 @@ static fllm_status pkg_tensor_hdr(const struct fllm_pkg_view *v, const struct fl
 	return FLLM_OK;
 }
 
-/* Bind weight w to tensor `name` of kind (F32 or BCQ) and shape (rows, cols). */
+/* The card matrix a BCQ tensor record's section holds (header checked at open). */
+static struct card_matrix pkg_matrix(const struct fllm_tensor_rec *t)
+{
+	struct fllm_pkg_tensor h;
+
+	memcpy(&h, t->data, sizeof(h));
+	return (struct card_matrix){ h.rows, h.cols, h.group, h.planes, h.flags, h.slices,
+				     h.row_bytes, t->data + sizeof(h), NULL };
+}
+
+/* fllm_weight_rows_fn of a BCQ tensor: the card's exact weights. */
+static fllm_status pkg_bcq_rows(const struct fllm_weight *w, uint32_t r0, uint32_t n,
+				float *dst, struct fllm_err *err)
+{
+	struct card_matrix cm = pkg_matrix(w->src);
+	fllm_status st = FLLM_OK;
+
+	for (uint32_t r = r0; r < r0 + n && !st; r++)
+		st = card_row_dequant(&cm, r, dst + (size_t)(r - r0) * w->cols, w->src->name, err);
+	return st;
+}
+
+/* Bind weight w to tensor `name` of kind (F32 or BCQ) and shape (rows, cols).
+ * BCQ records are checked row by row, not kept in fp32 (model.h). */
 static fllm_status pkg_bind(fllm_model *m, const struct fllm_pkg_view *v, uint32_t group,
 			    struct fllm_weight *w, const char *name, uint32_t kind,
 			    uint32_t rows, uint32_t cols, struct fllm_err *err)
@@ -192,6 +216,7 @@ static fllm_status pkg_bind(fllm_model *m, const struct fllm_pkg_view *v, uint32
 	struct fllm_tensor_rec *t = &m->tensors[m->n_tensors];
 	struct fllm_pkg_tensor h;
 	struct card_matrix cm;
+	float *row;
 	fllm_status st;
 
 	if (!e)
@@ -217,23 +242,22 @@ static fllm_status pkg_bind(fllm_model *m, const struct fllm_pkg_view *v, uint32
 	t->type = FLLM_TENSOR_BCQ;
 	t->data = v->data + e->offset;
 	t->bytes = e->bytes;
-	cm = (struct card_matrix){ rows, cols, group, h.planes, h.flags, h.slices, h.row_bytes,
-				   t->data + sizeof(h), NULL };
+	cm = pkg_matrix(t);
 	w->rows = rows;
 	w->cols = cols;
 	w->src = t;
-	w->owned = malloc((size_t)rows * cols * sizeof(float));
-	if (!w->owned)
+	w->rows_f32 = pkg_bcq_rows;
+	row = malloc((size_t)cols * sizeof(float));
+	if (!row)
 		return fllm_err_set(err, FLLM_E_NO_MEMORY, "out of memory for tensor '%s'", name);
-	for (uint32_t r = 0; r < rows; r++) {
+	for (uint32_t r = 0; r < rows && !st; r++) {
 		st = card_row_check(&cm, card_matrix_row(&cm, r), r, name, err);
 		if (!st)
-			st = card_row_dequant(&cm, r, w->owned + (size_t)r * cols, name, err);
-		if (st)
-			return st;
+			st = card_row_finite(&cm, r, row, name, err);
 	}
-	w->f32 = w->owned;
-	return FLLM_OK;
+	free(row);
+	fllm_file_map_drop(&m->map, t->data, t->bytes);
+	return st;
 }
 
 /* Every tensor of the model, in the order of fllm_model_bind_llama. */
@@ -296,6 +320,7 @@ fllm_status fllm_model_load_package(fllm_model *m, struct fllm_err *err)
 	st = fllm_pkg_view_init(&v, m->map.data, m->map.size, err);
 	if (st)
 		return st;
+	fllm_file_map_drop(&m->map, m->map.data, m->map.size);	/* read by the checksums */
 	ps = calloc(1, sizeof(*ps));
 	m->owned = (uint8_t *)ps;
 	if (!ps) {

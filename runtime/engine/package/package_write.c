@@ -15,6 +15,8 @@
 
 struct pkg_writer {
 	FILE *f;
+	fllm_pkg_matrix_fn matrix;	/* the card form of each linear layer */
+	void *matrix_user;
 	const char *path;	/* the .part file, for messages */
 	uint64_t pos;		/* bytes written so far */
 	struct fllm_pkg_entry *entries;	/* (n) table being filled */
@@ -121,17 +123,34 @@ static fllm_status pw_tokenizer(struct pkg_writer *w, const fllm_tokenizer *tok)
 static fllm_status pw_f32(struct pkg_writer *w, const char *name, const struct fllm_weight *wt)
 {
 	struct fllm_pkg_tensor h;
+	const float *f32;
+	float *tmp;
 	fllm_status st;
 
 	memset(&h, 0, sizeof(h));
 	h.rows = wt->rows;
 	h.cols = wt->cols;
 	h.source_type = wt->src ? wt->src->type : FLLM_TENSOR_F32;
-	st = pw_section(w, FLLM_PKG_F32, name, &h, sizeof(h));
-	return st ? st : pw_data(w, wt->f32, (size_t)wt->rows * wt->cols * sizeof(float));
+	st = fllm_weight_f32_temp(wt, &f32, &tmp, w->err);
+	if (!st)
+		st = pw_section(w, FLLM_PKG_F32, name, &h, sizeof(h));
+	if (!st)
+		st = pw_data(w, f32, (size_t)wt->rows * wt->cols * sizeof(float));
+	free(tmp);
+	return st;
 }
 
-/* Quantize one matrix and write its section; rep receives its report. */
+/* The matrix source of fllm_package_write: quantize the model's weight. */
+static fllm_status pw_quantize(void *user, const char *name, const struct fllm_weight *wt,
+			       const fllm_quant_params *p, struct card_matrix *cm,
+			       fllm_quant_report *rep, struct fllm_err *err)
+{
+	(void)user;
+	return card_quantize(wt, name, p, cm, rep, err);
+}
+
+/* One matrix in card form from the writer's source, then its section; rep
+ * receives its report. */
 static fllm_status pw_bcq(struct pkg_writer *w, const char *name, const struct fllm_weight *wt,
 			  const fllm_quant_params *p, fllm_quant_report *rep)
 {
@@ -139,7 +158,7 @@ static fllm_status pw_bcq(struct pkg_writer *w, const char *name, const struct f
 	struct card_matrix cm;
 	fllm_status st;
 
-	st = card_quantize(wt, name, p, &cm, rep, w->err);
+	st = w->matrix(w->matrix_user, name, wt, p, &cm, rep, w->err);
 	if (st)
 		return st;
 	memset(&h, 0, sizeof(h));
@@ -292,30 +311,30 @@ out:
 	return st;
 }
 
-/* See fllm_package.h. */
-fllm_status fllm_package_write(const fllm_model *m, const fllm_tokenizer *tok,
-			       const fllm_quant_params *params, fllm_quant_progress_fn progress,
-			       void *user, const char *path, char *err_buf, size_t err_size)
+/* See package.h. */
+fllm_status fllm_pkg_write_from(const fllm_model *m, const fllm_tokenizer *tok,
+				const fllm_quant_params *params, fllm_pkg_matrix_fn matrix,
+				void *matrix_user, fllm_quant_progress_fn progress, void *user,
+				const char *path, struct fllm_err *errp)
 {
-	struct fllm_err err = { err_buf, err_size };
-	struct pkg_writer w = { .err = &err };
+	struct pkg_writer w = { .err = errp, .matrix = matrix, .matrix_user = matrix_user };
 	fllm_quant_params p;
 	size_t plen = strlen(path);
 	char *part;
 	fllm_status st;
 
-	st = card_quant_params_resolve(params, &p, &err);
+	st = card_quant_params_resolve(params, &p, errp);
 	if (st)
 		return st;
 	if (tok->n_vocab != m->info.vocab_size)
-		return fllm_err_set(&err, FLLM_E_INVALID_ARG,
+		return fllm_err_set(errp, FLLM_E_INVALID_ARG,
 				    "tokenizer has %u pieces, the model %u", tok->n_vocab,
 				    m->info.vocab_size);
 	part = malloc(plen + sizeof(".part"));
 	w.cap = 4 + 3 + 9 * m->info.n_layers;
 	w.entries = calloc(w.cap, sizeof(*w.entries));
 	if (!part || !w.entries) {
-		st = fllm_err_set(&err, FLLM_E_NO_MEMORY, "out of memory");
+		st = fllm_err_set(errp, FLLM_E_NO_MEMORY, "out of memory");
 		goto out;
 	}
 	memcpy(part, path, plen);
@@ -323,14 +342,14 @@ fllm_status fllm_package_write(const fllm_model *m, const fllm_tokenizer *tok,
 	w.path = part;
 	w.f = fopen(part, "wb");
 	if (!w.f) {
-		st = fllm_err_set(&err, FLLM_E_IO, "%s: cannot create: %s", part, strerror(errno));
+		st = fllm_err_set(errp, FLLM_E_IO, "%s: cannot create: %s", part, strerror(errno));
 		goto out;
 	}
 	st = pw_body(&w, m, tok, &p, progress, user);
 	if (fclose(w.f) && !st)
-		st = fllm_err_set(&err, FLLM_E_IO, "%s: write failed: %s", part, strerror(errno));
+		st = fllm_err_set(errp, FLLM_E_IO, "%s: write failed: %s", part, strerror(errno));
 	if (!st && rename(part, path))
-		st = fllm_err_set(&err, FLLM_E_IO, "%s: cannot rename to %s: %s", part, path,
+		st = fllm_err_set(errp, FLLM_E_IO, "%s: cannot rename to %s: %s", part, path,
 				  strerror(errno));
 	if (st)
 		remove(part);
@@ -338,4 +357,15 @@ out:
 	free(part);
 	free(w.entries);
 	return st;
+}
+
+/* See fllm_package.h. */
+fllm_status fllm_package_write(const fllm_model *m, const fllm_tokenizer *tok,
+			       const fllm_quant_params *params, fllm_quant_progress_fn progress,
+			       void *user, const char *path, char *err_buf, size_t err_size)
+{
+	struct fllm_err err = { err_buf, err_size };
+
+	return fllm_pkg_write_from(m, tok, params, pw_quantize, NULL, progress, user, path,
+				   &err);
 }

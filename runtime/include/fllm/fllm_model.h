@@ -195,6 +195,15 @@ typedef struct fllm_context_params {
 	 * memory (docs/decoder.md "KV cache"); it must hold one full sequence.
 	 */
 	uint64_t kv_mem;
+	/*
+	 * card: bytes of card memory the context may hold in all (weights, KV
+	 * cache, activations); 0 = the card's memory. Weights that do not fit
+	 * stay in host memory and are streamed to the card every step, two
+	 * layers' worth of staging double-buffered so the next layer's DMA
+	 * overlaps this one's compute (docs/scheduler.md). FLLM_E_NO_CARD_MEMORY
+	 * when not even the KV cache, activations and staging fit.
+	 */
+	uint64_t card_mem;
 } fllm_context_params;
 
 /*
@@ -269,6 +278,10 @@ typedef struct fllm_context_stats {
 	uint64_t kv_swap_bytes;		/* bytes moved by swapping, both ways */
 	uint64_t card_weight_bytes;	/* weight bytes the card's LUT-GEMMs read */
 	uint64_t card_mem_bytes;	/* card-memory bytes moved (units and DMA) */
+	uint32_t card_units;		/* placement units: layers and the head */
+	uint32_t card_streamed;		/* of which streamed every step (card_mem) */
+	uint64_t card_stream_bytes;	/* weight bytes streamed to the card so far */
+	uint64_t card_resident_bytes;	/* weight bytes resident on the card */
 } fllm_context_stats;
 
 fllm_status fllm_context_stats_get(const fllm_context *ctx, fllm_context_stats *out);

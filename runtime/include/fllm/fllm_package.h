@@ -57,6 +57,20 @@ fllm_status fllm_package_write(const fllm_model *model, const fllm_tokenizer *to
 			       const fllm_quant_params *params, fllm_quant_progress_fn progress,
 			       void *user, const char *path, char *err, size_t err_size);
 
+/*
+ * Write a package of random weights with the shape in *shape (dim,
+ * hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size >= 259,
+ * context_length, rms_eps, rope_theta, name; the rest is ignored) and
+ * params' bits, group and slices: random BCQ records made directly (no
+ * quantizer), a random fp32 embedding, norms of ones and a made-up
+ * tokenizer. Same seed, same file. For sizing, streaming and planning
+ * with models of real size (docs/scheduler.md); the text means nothing.
+ */
+fllm_status fllm_package_write_random(const fllm_model_info *shape,
+				      const fllm_quant_params *params, uint64_t seed,
+				      fllm_quant_progress_fn progress, void *user,
+				      const char *path, char *err, size_t err_size);
+
 /* 1 if the first bytes of path are a package's magic, else 0 (also when unreadable). */
 int fllm_package_probe(const char *path);
 
