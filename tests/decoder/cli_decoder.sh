@@ -35,6 +35,35 @@ expect_rc 0 "$FLLM" run -m "$TMP/syn.fllm" -n 4 --seed 3
 expect_rc 2 "$FLLM" run -m "$TMP/syn.fllm" --device emu --bits 8 -n 1
 expect_in "$TMP/err" "differ from the package's quantization"
 
+# card memory smaller than the weights: the same text, some layers streamed
+expect_rc 0 "$FLLM" run -m "$TMP/syn.fllm" --device emu -n 32 --seed 3 --card-mem 370K
+cmp -s "$TMP/out" "$TMP/card1" || fail "streaming layers changed the card's text"
+expect_in "$TMP/err" "streamed each step"
+expect_in "$TMP/err" "MiB streamed per decoded token"
+expect_rc 2 "$FLLM" run -m "$TMP/syn.fllm" --device emu -n 1 --card-mem 100K
+expect_in "$TMP/err" "--card-mem 102400: too small"
+
+# a random package of a given shape: reads back, runs identically on card and cpu-q
+expect_rc 0 "$FLLM" quantize --random 128:384:3:4:2:300 --bits 3 --group 64 --seed 7 \
+	-o "$TMP/rnd.fllm"
+expect_in "$TMP/out" "22 matrices"
+expect_in "$TMP/out" "bcq"
+expect_rc 0 "$FLLM" run -m "$TMP/rnd.fllm" --device emu -n 16 --temp 0 -p "ab"
+cp "$TMP/out" "$TMP/rnd_card"
+expect_rc 0 "$FLLM" run -m "$TMP/rnd.fllm" --device cpu-q -n 16 --temp 0 -p "ab"
+cmp -s "$TMP/out" "$TMP/rnd_card" || fail "random package: cpu-q text differs from the card's"
+expect_rc 0 "$FLLM" quantize --random 128:384:3:4:2:300 --bits 3 --group 64 --seed 7 \
+	-o "$TMP/rnd2.fllm"
+cmp -s "$TMP/rnd.fllm" "$TMP/rnd2.fllm" || fail "same seed, different random package"
+expect_rc 2 "$FLLM" quantize --random 128:384:3 -o "$TMP/x.fllm"
+expect_in "$TMP/err" "expected llama2-7b"
+expect_rc 2 "$FLLM" quantize --random llama2-7b -m "$TMP/syn.fllm" -o "$TMP/x.fllm"
+expect_in "$TMP/err" "leave out -m"
+expect_rc 1 "$FLLM" quantize --random 128:384:3:5:5:300 -o "$TMP/x.fllm"
+expect_in "$TMP/err" "does not divide"
+expect_rc 1 "$FLLM" quantize --random 128:384:3:4:2:100 -o "$TMP/x.fllm"
+expect_in "$TMP/err" "at least 259"
+
 # eval: JSON with the keys
 expect_rc 0 "$FLLM" eval -f "$story" --max-tokens 40 --json
 for key in ppl_fp32 ppl_quant top1_agreement kl_mean tokens; do
