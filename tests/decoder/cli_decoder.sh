@@ -43,6 +43,15 @@ expect_in "$TMP/err" "MiB streamed per decoded token"
 expect_rc 2 "$FLLM" run -m "$TMP/syn.fllm" --device emu -n 1 --card-mem 100K
 expect_in "$TMP/err" "--card-mem 102400: too small"
 
+# layers on the host (mixed plans): the same text, however many are on the card
+for n in 1 0; do
+	expect_rc 0 "$FLLM" run -m "$TMP/syn.fllm" --device emu -n 32 --seed 3 --card-layers $n
+	cmp -s "$TMP/out" "$TMP/card1" || fail "--card-layers $n changed the card's text"
+done
+expect_in "$TMP/err" "0 of 3 units resident (0.00 MiB), 0 streamed each step, 3 on the host"
+expect_rc 2 "$FLLM" run -m "$TMP/syn.fllm" --device emu -n 1 --card-layers 3
+expect_in "$TMP/err" "the model has 2 layers"
+
 # a random package of a given shape: reads back, runs identically on card and cpu-q
 expect_rc 0 "$FLLM" quantize --random 128:384:3:4:2:300 --bits 3 --group 64 --seed 7 \
 	-o "$TMP/rnd.fllm"

@@ -5,8 +5,8 @@
  * them, prefill chunks equal token-by-token evaluation, a KV budget that
  * cannot hold every sequence swaps them and still gives the same logits, so
  * does a card-memory budget that keeps only some layers resident and
- * streams the rest every step, and a batch of B reads the weights once for
- * all B. Then the refusals.
+ * streams the rest every step, and so do plans that run some layers on the
+ * host; a batch of B reads the weights once for all B. Then the refusals.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -163,8 +163,49 @@ static void sq_streaming(const fllm_model *m, fllm_context_params cp, const int3
 	CU_ASSERT_PTR_NULL(c);
 }
 
+/*
+ * Together again with layers placed on the host (cpu-q's arithmetic, its
+ * own KV cache), alternating with card layers, resident or streamed, the
+ * head on either side, and all on the host: the alone logits every time.
+ * A placement value outside fllm_place is refused.
+ */
+static void sq_mixed(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
+		     const float *logits)
+{
+	uint32_t n = m->info.n_layers + 1;
+	uint8_t *place = calloc(n, 1);
+	fllm_context_stats st;
+	fllm_context *c = NULL;
+
+	CU_ASSERT_FATAL(place != NULL);
+	cp.placement = place;
+	for (int pattern = 0; pattern < 4; pattern++) {
+		uint32_t host = 0;
+
+		for (uint32_t u = 0; u < n; u++) {
+			static const uint8_t pat[4][2] = {
+				{ FLLM_PLACE_HOST, FLLM_PLACE_AUTO },
+				{ FLLM_PLACE_RESIDENT, FLLM_PLACE_HOST },
+				{ FLLM_PLACE_STREAMED, FLLM_PLACE_HOST },
+				{ FLLM_PLACE_HOST, FLLM_PLACE_HOST },
+			};
+
+			place[u] = pat[pattern][u % 2];
+			host += place[u] == FLLM_PLACE_HOST;
+		}
+		memset(&st, 0, sizeof(st));
+		FLLM_ASSERT_STATUS(sq_together(m, cp, ids, logits, &st), FLLM_OK);
+		FLLM_ASSERT_EQ_U64(st.card_host, host);
+		FLLM_ASSERT_EQ_U64(st.card_units, n);
+	}
+	place[0] = FLLM_PLACE_HOST + 1;
+	FLLM_ASSERT_STATUS(fllm_context_create(m, &cp, &c), FLLM_E_INVALID_ARG);
+	CU_ASSERT_PTR_NULL(c);
+	free(place);
+}
+
 /* Alone runs, then together: unconstrained, and in a KV budget of about
- * 1.5 sequences (card only: swapping, then streaming). */
+ * 1.5 sequences (card only: swapping, then streaming, then mixed plans). */
 static void sq_device(const char *dev, int swap)
 {
 	struct tm_spec spec = dec_spec(0);
@@ -188,6 +229,7 @@ static void sq_device(const char *dev, int swap)
 	if (swap) {
 		FLLM_ASSERT_EQ_U64(st.card_streamed, 0);
 		sq_streaming(d.model, cp, ids, logits, &st);
+		sq_mixed(d.model, cp, ids, logits);
 		/* 64 positions are 4 blocks of 16: room for 6 blocks in all */
 		cp.kv_mem = 6 * st.kv_block_bytes;
 		FLLM_ASSERT_STATUS(sq_together(d.model, cp, ids, logits, &st), FLLM_OK);

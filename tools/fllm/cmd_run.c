@@ -18,12 +18,13 @@
 #include "run_options.h"
 
 #define RUN_SEED_UNSET UINT64_MAX	/* --seed not given: seed from the clock */
+#define RUN_CARD_LAYERS_ALL UINT64_MAX	/* --card-layers not given: every layer */
 
 struct run_opts {
 	const char *model, *tokenizer, *prompt, *device;
 	const char *temp, *top_p;
 	uint64_t n_new, top_k, seed, threads, bits, group;
-	uint64_t parallel, batch, kv_mem, card_mem, n_ctx;
+	uint64_t parallel, batch, kv_mem, card_mem, n_ctx, card_layers;
 	float temperature, topp;
 };
 
@@ -112,7 +113,30 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 				   .n_seqs = (uint32_t)o->parallel, .batch = (uint32_t)o->batch,
 				   .kv_mem = o->kv_mem, .card_mem = o->card_mem };
 	fllm_context_stats cs;
-	fllm_status st = fllm_context_create(model, &cp, ctx);
+	fllm_model_info mi;
+	uint8_t *place = NULL;
+	fllm_status st;
+
+	fllm_model_info_get(model, &mi);
+	if (o->card_layers != RUN_CARD_LAYERS_ALL) {
+		if (o->card_layers > mi.n_layers) {
+			fprintf(stderr, "fllm run: --card-layers %llu: the model has %u layers\n",
+				(unsigned long long)o->card_layers, mi.n_layers);
+			return CLI_EXIT_USAGE;
+		}
+		/* the first N layers on the card, the rest and the head on the host
+		 * (the head too unless every layer is on the card) */
+		place = calloc(mi.n_layers + 1, 1);
+		if (!place)
+			return CLI_EXIT_FAIL;
+		for (uint32_t u = (uint32_t)o->card_layers; u < mi.n_layers; u++)
+			place[u] = FLLM_PLACE_HOST;
+		place[mi.n_layers] = o->card_layers < mi.n_layers ? FLLM_PLACE_HOST :
+								    FLLM_PLACE_AUTO;
+		cp.placement = place;
+	}
+	st = fllm_context_create(model, &cp, ctx);
+	free(place);
 
 	if (st == FLLM_E_INVALID_ARG && (o->bits || o->group)) {
 		fprintf(stderr, "fllm run: --bits/--group differ from the package's quantization "
@@ -131,10 +155,10 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 	if (cs.on_card)
 		fprintf(stderr, "fllm run: card %s: weights q<=%u g=%u quantized in %.1f ms, "
 			"%.2f MiB uploaded in %.1f ms; %u of %u units resident (%.2f MiB), %u "
-			"streamed each step\n", o->device, cs.bits, cs.group, cs.quantize_s * 1e3,
-			(double)cs.card_bytes / (1 << 20), cs.upload_s * 1e3,
-			cs.card_units - cs.card_streamed, cs.card_units,
-			(double)cs.card_resident_bytes / (1 << 20), cs.card_streamed);
+			"streamed each step, %u on the host\n", o->device, cs.bits, cs.group,
+			cs.quantize_s * 1e3, (double)cs.card_bytes / (1 << 20), cs.upload_s * 1e3,
+			cs.card_units - cs.card_streamed - cs.card_host, cs.card_units,
+			(double)cs.card_resident_bytes / (1 << 20), cs.card_streamed, cs.card_host);
 	return -1;
 }
 
@@ -206,6 +230,7 @@ out_ids:
 int cli_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .device = "cpu", .n_new = 256, .threads = 1, .seed = RUN_SEED_UNSET,
+			      .card_layers = RUN_CARD_LAYERS_ALL,
 			      .temperature = 1.0f, .topp = 0.9f, .parallel = 1 };
 	const struct cli_opt opts[] = {
 		RUN_OPTS_MODEL(&o.model, &o.tokenizer),
@@ -238,6 +263,9 @@ int cli_cmd_run(int argc, char **argv)
 		{ "--kv-mem", CLI_OPT_SIZE, &o.kv_mem, "SIZE", "card: card memory for the KV cache "
 		  "(K/M/G); idle sequences swap to host memory when it is short (default: all)",
 		  1, UINT64_MAX },
+		{ "--card-layers", CLI_OPT_U64, &o.card_layers, "N", "card: the first N layers "
+		  "on the card, the rest and the head on the host's integer kernels (the same "
+		  "tokens; default: all on the card)", 0, UINT32_MAX },
 		{ "--card-mem", CLI_OPT_SIZE, &o.card_mem, "SIZE", "card: card memory the run "
 		  "may use in all (K/M/G); layers that do not fit are streamed from host memory "
 		  "every step (default: the card's)", 1, UINT64_MAX },

@@ -121,17 +121,25 @@ struct exec_card {
 	struct card_cmd *prog;		/* (card_prog_max) a step's commands */
 	/*
 	 * Placement (card_weights.c): units are the layers and the head
-	 * (n_layers + 1); a streamed unit's matrices live in host memory and
+	 * (n_layers + 1). A streamed unit's matrices live in host memory and
 	 * are written to staging set stage_set[u] before the segment of the
-	 * step that starts with it runs (card_step.c). Segment 0 runs the
-	 * units before the first streamed one; segment j >= 1 starts with
-	 * seg_unit[j], the j-th streamed unit.
+	 * step that starts with it runs (card_step.c); a unit on the host runs
+	 * on the twin, a cpu-q executor (exec_hostq.c) with the same plan.
+	 * Segments are the step's runs of units between boundaries: a streamed
+	 * unit starts one, so does every change of side; segment j starts with
+	 * unit seg_unit[j] and runs on the host when seg_host[j].
 	 */
 	uint64_t card_mem;		/* budget for the whole context (0: the card's) */
 	uint32_t n_units, n_segs;
+	uint8_t *place;			/* (n_units) fllm_place asked, AUTO for none */
 	uint8_t *streamed;		/* (n_units) */
+	uint8_t *on_host;		/* (n_units) runs on the twin */
 	uint8_t *stage_set;		/* (n_units) */
 	uint32_t *seg_unit;		/* (n_segs) first unit of each segment */
+	uint8_t *seg_host;		/* (n_segs) 1: the segment runs on the twin */
+	struct exec_card *twin;		/* the host side of a mixed plan, or NULL */
+	struct fllm_exec *twin_ex;	/* its executor (owned) */
+	uint32_t run_lo, run_hi;	/* the units `run` runs (cpu-q: all by default) */
 	int32_t stage_holds[2];		/* unit whose weights each set holds, -1 none */
 	fllm_bo **stage[2];		/* (channels) staging BOs of each set */
 	uint64_t *stage_chan;		/* (channels) one set's bytes per channel */
@@ -208,6 +216,15 @@ uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
 /* The shape of entries e[0..n) (the executor's step rules, executor.h). */
 fllm_status card_step_shape(const struct exec_card *c, const struct exec_batch_entry *e,
 			    uint32_t n, struct card_shape *s);
+
+/*
+ * exec_hostq.c: the twin of a mixed plan, a cpu-q executor over the same
+ * model and parameters whose LUT-GEMM packs cover only the units with
+ * on_host[u] set (n_layers + 1 entries).
+ */
+fllm_status card_twin_create(const fllm_model *m, const fllm_context_params *p, uint32_t n_ctx,
+			     const uint8_t *on_host, struct fllm_exec **ex,
+			     struct exec_card **twin);
 
 /* card_step.c: the step and sequence operations of both executors, and the
  * card's `run` hook (the list of shape s, recorded on first use). */

@@ -59,37 +59,70 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, ui
 	return FLLM_OK;
 }
 
+/* The residual stream's rows of shape s from side a to side b (the plans
+ * match: same layout on both). */
+static fllm_status card_x_move(struct exec_card *a, struct exec_card *b,
+			       const struct card_shape *s)
+{
+	uint64_t bytes = (uint64_t)s->rows * a->plan.x_stride;
+	fllm_status st = a->act_read(a, a->plan.x, a->tok_buf + a->plan.x, bytes);
+
+	return st ? st : b->act_write(b, b->plan.x, a->tok_buf + a->plan.x, bytes);
+}
+
+/* Segment seg of shape s on the card; the next one's streamed unit goes
+ * into its staging set while the card runs this one. */
+static fllm_status card_run_seg(struct exec_card *c, const struct card_shape *s, uint32_t seg)
+{
+	uint32_t u = c->seg_unit[seg];
+	fllm_cmdlist *cl;
+	fllm_event *ev;
+	fllm_status st;
+
+	if ((st = card_list(c, s, seg, &cl)) || !fllm_cmdlist_count(cl))
+		return st;
+	if (c->streamed[u] && (st = card_stage_load(c, u)))
+		return st;
+	if ((st = fllm_cmdlist_submit(cl, &ev)))
+		return st;
+	if (seg + 1 < c->n_segs && !c->seg_host[seg + 1] && c->streamed[c->seg_unit[seg + 1]])
+		st = card_stage_load(c, c->seg_unit[seg + 1]);
+	if (!st)
+		st = fllm_event_wait(ev, CARD_WAIT_NS);
+	else
+		fllm_event_wait(ev, CARD_WAIT_NS);
+	fllm_event_free(ev);
+	c->lists_run++;
+	c->cmds_run += fllm_cmdlist_count(cl);
+	return st;
+}
+
 /*
- * See card_exec.h: submit the lists of shape s in order and wait for each;
- * any card error fails the step. With streamed units, a segment's unit is
- * in its staging set before the segment starts, and the next segment's
- * unit is written into the other set while this one runs.
+ * See card_exec.h: the segments of shape s in order, each waited for; any
+ * card error fails the step. Host segments run on the twin, the residual
+ * stream crossing over where the side changes.
  */
 fllm_status card_run_list(struct exec_card *c, const struct card_shape *s)
 {
 	fllm_status st = FLLM_OK;
 
 	for (uint32_t seg = 0; !st && seg < c->n_segs; seg++) {
-		fllm_cmdlist *cl;
-		fllm_event *ev;
+		int cross = seg && c->seg_host[seg] != c->seg_host[seg - 1];
+		struct exec_card *t = c->twin;
 
-		if ((st = card_list(c, s, seg, &cl)))
-			break;
-		if (!fllm_cmdlist_count(cl))
-			continue;	/* the first unit streams: nothing before it */
-		if (seg && (st = card_stage_load(c, c->seg_unit[seg])))
-			break;
-		if ((st = fllm_cmdlist_submit(cl, &ev)))
-			break;
-		if (seg + 1 < c->n_segs)
-			st = card_stage_load(c, c->seg_unit[seg + 1]);
+		if (!c->seg_host[seg]) {
+			if (cross)
+				st = card_x_move(t, c, s);
+			if (!st)
+				st = card_run_seg(c, s, seg);
+			continue;
+		}
+		if (cross)
+			st = card_x_move(c, t, s);
+		t->run_lo = c->seg_unit[seg];
+		t->run_hi = seg + 1 < c->n_segs ? c->seg_unit[seg + 1] : c->n_units;
 		if (!st)
-			st = fllm_event_wait(ev, CARD_WAIT_NS);
-		else
-			fllm_event_wait(ev, CARD_WAIT_NS);
-		fllm_event_free(ev);
-		c->lists_run++;
-		c->cmds_run += fllm_cmdlist_count(cl);
+			st = t->run(t, s);
 	}
 	return st;
 }
@@ -120,27 +153,42 @@ static fllm_status card_kv_ready(struct exec_card *c, const struct exec_batch_en
 	return st;
 }
 
-/* One list over e[0..n), which fit the pool together. */
+/* One side's share of a step over e[0..n) of shape s: KV blocks and
+ * tables, parameter blocks when the shape changed, the per-step upload. */
+static fllm_status card_prepare(struct exec_card *c, const struct exec_batch_entry *e,
+				uint32_t n, const struct card_shape *s)
+{
+	const struct card_plan *p = &c->plan;
+	fllm_status st = card_kv_ready(c, e, n);
+
+	if (st)
+		return st;
+	if (s->rows != c->shape.rows || s->seqs != c->shape.seqs) {
+		card_plan_params(c, s);
+		st = c->act_write(c, p->params, c->param_img, p->params_bytes);
+		if (st)
+			return st;
+	}
+	return c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, e, n));
+}
+
+/* One list over e[0..n), which fit the pool together (with a twin: both
+ * sides set up, the logits from the side that ran the head). */
 static fllm_status card_run(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n)
 {
+	struct exec_card *h = c;
 	const struct card_plan *p = &c->plan;
 	struct card_shape s;
 	uint32_t v = c->info->vocab_size, out_rows;
 	fllm_status st;
 
-	if ((st = card_step_shape(c, e, n, &s)) || (st = card_kv_ready(c, e, n)))
+	if ((st = card_step_shape(c, e, n, &s)) || (st = card_prepare(c, e, n, &s)) ||
+	    (c->twin && (st = card_prepare(c->twin, e, n, &s))) || (st = c->run(c, &s)))
 		return st;
-	if (s.rows != c->shape.rows || s.seqs != c->shape.seqs) {
-		card_plan_params(c, &s);
-		st = c->act_write(c, p->params, c->param_img, p->params_bytes);
-		if (st)
-			return st;
-	}
-	st = c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, e, n));
-	if (st || (st = c->run(c, &s)))
-		return st;
+	if (c->twin && c->seg_host[c->n_segs - 1])
+		h = c->twin;
 	out_rows = card_shape_prefill(&s) ? 1 : n;
-	st = c->act_read(c, p->logits, c->logit_buf, (out_rows - 1) * p->logits_stride + 4ull * v);
+	st = h->act_read(h, p->logits, c->logit_buf, (out_rows - 1) * p->logits_stride + 4ull * v);
 	for (uint32_t k = 0; !st && k < n; k++)
 		memcpy(e[k].logits, c->logit_buf + k * p->logits_stride, 4ull * v);
 	return st;
@@ -178,4 +226,6 @@ void card_seq_drop(struct fllm_exec *ex, uint32_t slot)
 
 	if (slot < c->n_slots)
 		kv_pool_drop(&c->kv, slot);
+	if (c->twin && slot < c->twin->n_slots)
+		kv_pool_drop(&c->twin->kv, slot);
 }

@@ -199,8 +199,11 @@ void card_weights_free(struct exec_card *c)
 	free(c->stage[1]);
 	c->wbo = c->stage[0] = c->stage[1] = NULL;
 	free(c->streamed);
+	free(c->on_host);
+	free(c->place);
 	free(c->stage_set);
 	free(c->seg_unit);
+	free(c->seg_host);
 	free(c->stage_chan);
 	free(c->stage_buf);
 }
@@ -229,37 +232,78 @@ static void card_chan_free(struct exec_card *c, fllm_bo **bo)
 	}
 }
 
+/* Unit u's side and form when `autos` of the FLLM_PLACE_AUTO units (the
+ * first ones) are resident. */
+static void card_unit_place(struct exec_card *c, uint32_t autos)
+{
+	uint32_t seen = 0;
+
+	for (uint32_t u = 0; u < c->n_units; u++) {
+		uint8_t pl = c->place[u];
+
+		if (pl == FLLM_PLACE_AUTO)
+			pl = seen++ < autos ? FLLM_PLACE_RESIDENT : FLLM_PLACE_STREAMED;
+		c->streamed[u] = pl == FLLM_PLACE_STREAMED;
+		c->on_host[u] = pl == FLLM_PLACE_HOST;
+	}
+}
+
+/* Card bytes of units resident and of the staging sets the streamed ones
+ * need (two sets, one when a single unit streams). */
+static uint64_t card_need(struct exec_card *c)
+{
+	uint64_t need = 0, stage = 0;
+	uint32_t n_streamed = 0;
+
+	for (uint32_t u = 0; u < c->n_units; u++) {
+		if (c->on_host[u])
+			continue;
+		if (!c->streamed[u]) {
+			need += unit_bytes(c, u);
+			continue;
+		}
+		n_streamed++;
+		if (unit_bytes(c, u) > stage)
+			stage = unit_bytes(c, u);
+	}
+	return need + stage * (n_streamed > 1 ? 2 : 1);
+}
+
 /*
- * Try the first `resident` units resident, the rest streamed: place every
- * slice and allocate the BOs (resident weights per channel, two staging
- * sets each as large as the largest streamed unit's share of a channel;
- * one set when a single unit streams). FLLM_E_NO_CARD_MEMORY, with
- * nothing held, when the card cannot take them.
+ * With the placement card_unit_place set: place every slice and allocate
+ * the BOs (resident weights per channel, the staging sets each as large as
+ * the largest streamed unit's share of a channel), and cut the step into
+ * segments. FLLM_E_NO_CARD_MEMORY, with nothing held, when the card cannot
+ * take them.
  */
-static fllm_status card_try(struct exec_card *c, uint32_t resident, uint64_t *chan_bytes)
+static fllm_status card_try(struct exec_card *c, uint64_t *chan_bytes)
 {
 	uint32_t next = 0, first, n, k = 0;
 	fllm_status st;
 
 	memset(chan_bytes, 0, c->channels * sizeof(*chan_bytes));
 	memset(c->stage_chan, 0, c->channels * sizeof(*c->stage_chan));
-	c->n_segs = 1;
+	c->n_segs = 0;
 	for (uint32_t u = 0; u < c->n_units; u++) {
-		c->streamed[u] = u >= resident;
+		uint64_t local[FLLM_LUTGEMM_SLICES_MAX * 8] = { 0 };
+		uint32_t lnext = 0;
+
+		if (!u || c->streamed[u] || c->on_host[u] != c->on_host[u - 1]) {
+			c->seg_host[c->n_segs] = c->on_host[u];
+			c->seg_unit[c->n_segs++] = u;
+		}
+		if (c->on_host[u])
+			continue;
 		unit_mats(c, u, &first, &n);
 		if (!c->streamed[u]) {
 			card_place(c, first, n, &next, chan_bytes);
 			continue;
 		}
-		uint64_t local[FLLM_LUTGEMM_SLICES_MAX * 8] = { 0 };
-		uint32_t lnext = 0;
-
 		card_place(c, first, n, &lnext, local);
 		for (uint32_t ch = 0; ch < c->channels; ch++)
 			if (local[ch] > c->stage_chan[ch])
 				c->stage_chan[ch] = local[ch];
 		c->stage_set[u] = (uint8_t)(k++ % 2);
-		c->seg_unit[c->n_segs++] = u;
 	}
 	st = card_chan_alloc(c, chan_bytes, c->wbo);
 	for (int s = 0; !st && s < 2 && (uint32_t)s < k; s++)
@@ -273,22 +317,23 @@ static fllm_status card_try(struct exec_card *c, uint32_t resident, uint64_t *ch
 	return FLLM_OK;
 }
 
-/* Allocate the placement arrays for n_units units. */
+/* Allocate the placement arrays for n_units units; place: the caller's
+ * (n_units fllm_place values) or NULL. */
 static fllm_status card_place_alloc(struct exec_card *c)
 {
 	uint64_t stage_max = 0;
 
-	c->n_units = c->info->n_layers + 1;
 	c->wbo = calloc(c->channels, sizeof(*c->wbo));
 	c->stage[0] = calloc(c->channels, sizeof(*c->stage[0]));
 	c->stage[1] = calloc(c->channels, sizeof(*c->stage[1]));
 	c->stage_chan = calloc(c->channels, sizeof(*c->stage_chan));
 	c->streamed = calloc(c->n_units, 1);
 	c->stage_set = calloc(c->n_units, 1);
-	c->seg_unit = calloc(c->n_units + 1, sizeof(*c->seg_unit));
+	c->seg_unit = calloc(c->n_units, sizeof(*c->seg_unit));
+	c->seg_host = calloc(c->n_units, 1);
 	c->stage_holds[0] = c->stage_holds[1] = -1;
 	if (!c->wbo || !c->stage[0] || !c->stage[1] || !c->stage_chan || !c->streamed ||
-	    !c->stage_set || !c->seg_unit)
+	    !c->stage_set || !c->seg_unit || !c->seg_host)
 		return FLLM_E_NO_MEMORY;
 	for (uint32_t u = 0; u < c->n_units; u++)
 		if (unit_bytes(c, u) > stage_max)
@@ -298,42 +343,36 @@ static fllm_status card_place_alloc(struct exec_card *c)
 }
 
 /*
- * See card_exec.h. The most units resident that fit the budget left after
- * the plan's BOs (c->card_mem less c->card_bytes), layers in order, then
- * the head; the rest streamed.
+ * See card_exec.h. The units placed by the caller go where asked; of the
+ * FLLM_PLACE_AUTO ones the most that fit the budget left after the plan's
+ * BOs (c->card_mem less c->card_bytes) are resident, in layer order, the
+ * rest streamed.
  */
 fllm_status card_weights_upload(struct exec_card *c)
 {
 	uint64_t *chan_bytes = calloc(c->channels, sizeof(*chan_bytes));
 	uint64_t left = c->card_mem > c->card_bytes ? c->card_mem - c->card_bytes : 0;
 	double t0 = card_now();
-	uint32_t resident, first, n;
+	uint32_t autos = 0, first, n;
 	fllm_status st = FLLM_E_NO_MEMORY;
 
 	if (c->channels > FLLM_LUTGEMM_SLICES_MAX * 8)
 		return FLLM_E_UNSUPPORTED;
 	if (!chan_bytes || (st = card_place_alloc(c)))
 		goto out;
+	for (uint32_t u = 0; u < c->n_units; u++)
+		autos += c->place[u] == FLLM_PLACE_AUTO;
 	st = FLLM_E_NO_CARD_MEMORY;
-	for (resident = c->n_units + 1; resident-- > 0;) {
-		uint64_t need = 0, stage = 0;
-
-		for (uint32_t u = 0; u < c->n_units; u++) {
-			if (u < resident)
-				need += unit_bytes(c, u);
-			else if (unit_bytes(c, u) > stage)
-				stage = unit_bytes(c, u);
-		}
-		need += stage * (c->n_units - resident > 1 ? 2 : 1);
-		if (need > left)
+	for (autos++; autos-- > 0;) {
+		card_unit_place(c, autos);
+		if (card_need(c) > left)
 			continue;
-		st = card_try(c, resident, chan_bytes);
+		st = card_try(c, chan_bytes);
 		if (st != FLLM_E_NO_CARD_MEMORY)
 			break;
 	}
 	if (st)
 		goto out;
-	n = resident <= c->info->n_layers ? resident * CARD_MATS : resident * CARD_MATS - CARD_MATS + 1;
 	for (uint32_t ch = 0; ch < c->channels && !st; ch++) {
 		uint8_t *buf;
 
@@ -343,26 +382,34 @@ fllm_status card_weights_upload(struct exec_card *c)
 		st = FLLM_E_NO_MEMORY;
 		if (!buf)
 			goto out;
-		card_gather(c, 0, n, ch, buf);
+		for (uint32_t u = 0; u < c->n_units; u++) {
+			if (c->on_host[u] || c->streamed[u])
+				continue;
+			unit_mats(c, u, &first, &n);
+			card_gather(c, first, n, ch, buf);
+		}
 		st = fllm_bo_write(c->wbo[ch], 0, buf, chan_bytes[ch]);
 		free(buf);
 		c->card_bytes += chan_bytes[ch];
 		c->resident_bytes += chan_bytes[ch];
 	}
-	if (st)
-		goto out;
-	card_address(c, 0, n, c->wbo);
-	for (uint32_t i = 0; i < n; i++) {	/* on the card now: the host copy goes */
-		struct card_matrix *cm = &c->w[i].cm;
-
-		card_drop_records(c, &c->w[i]);
-		free(cm->owned);
-		cm->owned = NULL;
-		cm->data = NULL;
-	}
-	for (uint32_t u = resident; u < c->n_units; u++) {
+	for (uint32_t u = 0; !st && u < c->n_units; u++) {
+		if (c->on_host[u])
+			continue;
 		unit_mats(c, u, &first, &n);
-		card_address(c, first, n, c->stage[c->stage_set[u]]);
+		if (c->streamed[u]) {
+			card_address(c, first, n, c->stage[c->stage_set[u]]);
+			continue;
+		}
+		card_address(c, first, n, c->wbo);
+		for (uint32_t i = first; i < first + n; i++) {	/* on the card: the host copy goes */
+			struct card_matrix *cm = &c->w[i].cm;
+
+			card_drop_records(c, &c->w[i]);
+			free(cm->owned);
+			cm->owned = NULL;
+			cm->data = NULL;
+		}
 	}
 	for (int k = 0; k < 2; k++)
 		for (uint32_t ch = 0; ch < c->channels; ch++)

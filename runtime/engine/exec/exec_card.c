@@ -63,6 +63,7 @@ fllm_status card_exec_init(struct exec_card *c, const fllm_model *m,
 	c->info = &m->info;
 	c->n_ctx = n_ctx;
 	c->group = qp->group;
+	c->run_hi = UINT32_MAX;
 	return FLLM_OK;
 }
 
@@ -101,6 +102,8 @@ static void card_free(struct fllm_exec *ex)
 			fllm_bo_free(c->kvbo[l]);
 	free(c->kvbo);
 	card_weights_free(c);
+	if (c->twin_ex)
+		c->twin_ex->ops->free(c->twin_ex);
 	card_exec_release(c);
 	fllm_device_close(c->dev);
 	free(c);
@@ -127,8 +130,10 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->kv_swaps_in = c->kv.swaps_in;
 	out->kv_swap_bytes = c->kv.swap_bytes;
 	out->card_units = c->n_units;
-	for (uint32_t u = 0; u < c->n_units; u++)
+	for (uint32_t u = 0; u < c->n_units; u++) {
 		out->card_streamed += c->streamed[u];
+		out->card_host += c->on_host[u];
+	}
 	out->card_stream_bytes = c->stream_bytes;
 	out->card_resident_bytes = c->resident_bytes;
 	if (!fllm_device_telemetry(c->dev, &t)) {
@@ -147,6 +152,28 @@ static fllm_status card_act_write(struct exec_card *c, uint64_t off, const void 
 static fllm_status card_act_read(struct exec_card *c, uint64_t off, void *dst, uint64_t len)
 {
 	return fllm_bo_read(c->act, off, dst, len);
+}
+
+/* The caller's placement (checked), and the twin for the units on the host. */
+static fllm_status card_placement(struct exec_card *c, const fllm_model *m,
+				  const fllm_context_params *p, uint32_t n_ctx)
+{
+	int any = 0;
+
+	c->n_units = m->info.n_layers + 1;
+	c->place = calloc(c->n_units, 1);
+	c->on_host = calloc(c->n_units, 1);
+	if (!c->place || !c->on_host)
+		return FLLM_E_NO_MEMORY;
+	for (uint32_t u = 0; p->placement && u < c->n_units; u++) {
+		if (p->placement[u] > FLLM_PLACE_HOST)
+			return FLLM_E_INVALID_ARG;
+		c->place[u] = p->placement[u];
+		c->on_host[u] = c->place[u] == FLLM_PLACE_HOST;
+		any |= c->on_host[u];
+	}
+	return any ? card_twin_create(m, p, n_ctx, c->on_host, &c->twin_ex, &c->twin) :
+		     FLLM_OK;
 }
 
 /* Whole steps only: the per-operation slots stay empty (docs/decoder.md). */
@@ -194,7 +221,7 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	c->channels = di.mem_channels;
 	c->chan_bytes = di.mem_size / di.mem_channels;
 	c->card_mem = p->card_mem && p->card_mem < di.mem_size ? p->card_mem : di.mem_size;
-	if ((st = card_weights_prepare(c, &qp)) || (st = card_plan_build(c, p)) ||
+	if ((st = card_placement(c, m, p, n_ctx)) || (st = card_weights_prepare(c, &qp)) || (st = card_plan_build(c, p)) ||
 	    (st = card_weights_upload(c)) || (st = card_plan_upload(c)))
 		goto err_free;
 	c->lists = calloc(2ull * (c->plan.rows_max + 1) * c->n_segs, sizeof(*c->lists));

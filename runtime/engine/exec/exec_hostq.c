@@ -94,7 +94,9 @@ static fllm_status hostq_lg(struct exec_hostq *h, uint64_t at, const fllm_cpu_lu
 				       g.out_stride / 4);
 }
 
-/* The `run` hook: the step's program, command by command, on the image. */
+/* The `run` hook: the step's program, command by command, on the image
+ * (the commands of units run_lo .. run_hi - 1: all of them unless this is
+ * the twin of a mixed plan). */
 static fllm_status hostq_run(struct exec_card *c, const struct card_shape *s)
 {
 	struct exec_hostq *h = hostq_of(c);
@@ -104,6 +106,8 @@ static fllm_status hostq_run(struct exec_card *c, const struct card_shape *s)
 	for (uint32_t k = 0; !st && k < n; k++) {
 		const struct card_cmd *cmd = &c->prog[k];
 
+		if (cmd->place < c->run_lo || cmd->place >= c->run_hi)
+			continue;
 		st = cmd->unit == FLLM_CU_LUTGEMM ? hostq_lg(h, cmd->at, h->pack[cmd->mat]) :
 						    hostq_unit(h, cmd->unit, cmd->at);
 	}
@@ -175,8 +179,9 @@ static const struct fllm_exec_ops hostq_ops = {
 	.stats = hostq_stats,
 };
 
-/* A pack of every matrix for the context's LUT-GEMM variant. */
-static fllm_status hostq_packs(struct exec_hostq *h)
+/* A pack for the context's LUT-GEMM variant of every matrix (of the units
+ * on_host marks, when it is not NULL). */
+static fllm_status hostq_packs(struct exec_hostq *h, const uint8_t *on_host)
 {
 	struct exec_card *c = &h->card;
 	uint32_t n = c->info->n_layers * CARD_MATS + 1;
@@ -191,9 +196,11 @@ static fllm_status hostq_packs(struct exec_hostq *h)
 		fllm_cpu_lutgemm_weights w = { cm->m, cm->k, cm->group, cm->planes, cm->flags,
 					       cm->slices, slice };
 
+		c->w[k].slices = cm->slices;	/* so the plan's LUT-GEMM blocks are valid */
+		if (on_host && !on_host[k / CARD_MATS])
+			continue;	/* the card runs it */
 		for (uint32_t s = 0; s < cm->slices; s++)
 			slice[s] = card_matrix_row(cm, s);
-		c->w[k].slices = cm->slices;	/* so the plan's LUT-GEMM blocks are valid */
 		st = fllm_cpu_lutgemm_pack_create(h->cpu, &w, &h->pack[k]);
 		if (st)
 			return st;
@@ -229,9 +236,9 @@ static fllm_status hostq_image(struct exec_hostq *h)
 	return card_plan_fill(c, h->img);
 }
 
-/* See executor.h. */
-fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_params *p,
-				   uint32_t n_ctx, struct fllm_exec **out)
+/* A cpu-q executor; on_host: see card_twin_create (NULL: every unit). */
+static fllm_status hostq_create(const fllm_model *m, const fllm_context_params *p,
+				uint32_t n_ctx, const uint8_t *on_host, struct exec_hostq **out)
 {
 	fllm_cpu_config cfg = { p->n_threads ? p->n_threads : 1, FLLM_CPU_ISA_AUTO };
 	fllm_context_params lp = *p;
@@ -256,13 +263,38 @@ fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_param
 	c->run = hostq_run;
 	lp.kv_mem = 0;		/* host memory: every sequence's whole context */
 	if ((st = fllm_cpu_ctx_create(&cfg, &h->cpu)) || (st = card_weights_prepare(c, &qp)) ||
-	    (st = hostq_packs(h)) || (st = card_plan_layout(c, &lp)) || (st = hostq_image(h)))
+	    (st = hostq_packs(h, on_host)) || (st = card_plan_layout(c, &lp)) ||
+	    (st = hostq_image(h)))
 		goto err_free;
 	h->base.rows_max = c->plan.rows_max;
-	*out = &h->base;
+	*out = h;
 	return FLLM_OK;
 
 err_free:
 	hostq_free(&h->base);
+	return st;
+}
+
+/* See executor.h. */
+fllm_status fllm_exec_hostq_create(const fllm_model *m, const fllm_context_params *p,
+				   uint32_t n_ctx, struct fllm_exec **out)
+{
+	struct exec_hostq *h;
+	fllm_status st = hostq_create(m, p, n_ctx, NULL, &h);
+
+	*out = st ? NULL : &h->base;
+	return st;
+}
+
+/* See card_exec.h. */
+fllm_status card_twin_create(const fllm_model *m, const fllm_context_params *p, uint32_t n_ctx,
+			     const uint8_t *on_host, struct fllm_exec **ex,
+			     struct exec_card **twin)
+{
+	struct exec_hostq *h;
+	fllm_status st = hostq_create(m, p, n_ctx, on_host, &h);
+
+	*ex = st ? NULL : &h->base;
+	*twin = st ? NULL : &h->card;
 	return st;
 }

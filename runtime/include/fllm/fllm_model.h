@@ -170,6 +170,14 @@ fllm_status fllm_tokenizer_decode(const fllm_tokenizer *tok, int32_t prev, int32
 /* Inference context: sequences, their KV caches, activations         */
 /* ------------------------------------------------------------------ */
 
+/* Where a placement unit (a layer, or the head: output norm and classifier) runs. */
+typedef enum fllm_place {
+	FLLM_PLACE_AUTO = 0,		/* on the card: resident if card_mem allows, else streamed */
+	FLLM_PLACE_RESIDENT = 1,	/* on the card, weights resident in card memory */
+	FLLM_PLACE_STREAMED = 2,	/* on the card, weights streamed from host memory each step */
+	FLLM_PLACE_HOST = 3,		/* on the host's integer kernels (cpu-q's arithmetic) */
+} fllm_place;
+
 typedef struct fllm_context_params {
 	uint32_t n_threads;		/* matmul threads; 0 = 1 */
 	uint32_t n_ctx;			/* positions; 0 = the model's context length */
@@ -204,6 +212,15 @@ typedef struct fllm_context_params {
 	 * when not even the KV cache, activations and staging fit.
 	 */
 	uint64_t card_mem;
+	/*
+	 * card: where each unit runs, n_layers + 1 fllm_place values (the
+	 * layers in order, then the head); NULL: every unit FLLM_PLACE_AUTO.
+	 * Units on the host run the card's exact arithmetic (bit-identical
+	 * logits whatever the placement), their KV cache in host memory; the
+	 * residual stream crosses over at each change of side. FLLM_E_NO_CARD_MEMORY
+	 * when the resident units and staging do not fit card_mem.
+	 */
+	const uint8_t *placement;
 } fllm_context_params;
 
 /*
@@ -280,6 +297,7 @@ typedef struct fllm_context_stats {
 	uint64_t card_mem_bytes;	/* card-memory bytes moved (units and DMA) */
 	uint32_t card_units;		/* placement units: layers and the head */
 	uint32_t card_streamed;		/* of which streamed every step (card_mem) */
+	uint32_t card_host;		/* of which run on the host (placement) */
 	uint64_t card_stream_bytes;	/* weight bytes streamed to the card so far */
 	uint64_t card_resident_bytes;	/* weight bytes resident on the card */
 } fllm_context_stats;
