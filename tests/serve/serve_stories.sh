@@ -4,7 +4,9 @@
 # `fllm run --temp 0` for the same prompt, with fewer card weight bytes per
 # token when batched; a stop string cuts the text where it first appears,
 # streamed too (the text that might start it is held back);
-# chat answers; under a KV budget of one sequence, swapping keeps the texts.
+# chat answers; under fllm loadtest 16 concurrent clients read at least 8
+# times fewer card weight bytes per generated token than one; under a KV
+# budget of one sequence, swapping keeps the texts.
 # SKIP (exit 77) without the shared model files.
 # usage: serve_stories.sh FLLM_BINARY SERVE_TEXT MODELS_DIR
 . "$(dirname "$0")/../cli/lib.sh"
@@ -81,6 +83,20 @@ expect_status 200 chat /v1/chat/completions \
 	'{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":20}'
 text chat
 [ -s "$TMP/chat.txt" ] || fail "the chat answer is empty"
+
+# fllm loadtest, 1 client then 16: the 16 share decode steps, so the card
+# reads at least 8 times fewer weight bytes per generated token
+lt_wpt() {
+	expect_rc 0 "$FLLM" loadtest --url "$URL" --clients "$1" --requests "$2" \
+		--max-tokens 64 --json
+	expect_in "$TMP/out" '"failed": 0'
+	sed -n 's/.*"card_weight_bytes_per_token": \([0-9]*\).*/\1/p' "$TMP/out"
+}
+one=$(lt_wpt 1 4)
+many=$(lt_wpt 16 64)
+echo "loadtest: card weight bytes per generated token: $one with 1 client, $many with 16"
+[ -n "$one" ] && [ -n "$many" ] && [ "$many" -gt 0 ] || fail "loadtest gave no weight figures"
+[ $((one / many)) -ge 8 ] || fail "16 clients read only $((one / many))x fewer weight bytes per token"
 serve_stop
 
 # a KV budget of one sequence (240 KiB: 32 blocks of 16 positions, as in
