@@ -1,7 +1,7 @@
 /*
  * Opening "pci:DDDD:BB:DD.F": a card bound to fllm.ko is opened through
  * the /dev/fllmN node the driver made for it, by the kmd backend, whose
- * slots this table forwards to. A card with no driver or another one is
+ * slots this table uses (its private ones reached through its table). A card with no driver or another one is
  * refused as not supported (the CLI says which driver to load). The driver
  * is read from sysfs: /sys/bus/pci/devices/BDF/driver and BDF/fllm/fllmN,
  * or the tree of FLLM_PCI_ACCESS=sysfs:DIR for tests.
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../kmd/kmd.h"
 #include "pci_backend.h"
 
 extern const struct fllm_backend_ops fllm_backend_kmd;
@@ -109,46 +110,6 @@ static fllm_status pci_reg_write(void *priv, uint32_t off, uint32_t val)
 	return fllm_backend_kmd.reg_write(priv, off, val);
 }
 
-static fllm_status pci_bo_alloc(void *priv, uint64_t size, uint64_t align, int32_t channel,
-				uint64_t *card_addr, void **bo_priv)
-{
-	return fllm_backend_kmd.bo_alloc(priv, size, align, channel, card_addr, bo_priv);
-}
-
-static void pci_bo_free(void *priv, void *bo_priv)
-{
-	fllm_backend_kmd.bo_free(priv, bo_priv);
-}
-
-static fllm_status pci_bo_write(void *priv, void *bo_priv, uint64_t card_addr, const void *src,
-				uint64_t len)
-{
-	return fllm_backend_kmd.bo_write(priv, bo_priv, card_addr, src, len);
-}
-
-static fllm_status pci_bo_read(void *priv, void *bo_priv, uint64_t card_addr, void *dst,
-			       uint64_t len)
-{
-	return fllm_backend_kmd.bo_read(priv, bo_priv, card_addr, dst, len);
-}
-
-static fllm_status pci_submit(void *priv, const struct fllm_cmd *cmds, uint32_t n,
-			      struct fllm_backend_job **job)
-{
-	return fllm_backend_kmd.submit(priv, cmds, n, job);
-}
-
-static fllm_status pci_wait(void *priv, struct fllm_backend_job *job, uint64_t timeout_ns,
-			    struct fllm_cpl *cpl)
-{
-	return fllm_backend_kmd.wait(priv, job, timeout_ns, cpl);
-}
-
-static void pci_job_free(void *priv, struct fllm_backend_job *job)
-{
-	fllm_backend_kmd.job_free(priv, job);
-}
-
 static fllm_status pci_reset(void *priv)
 {
 	return fllm_backend_kmd.reset(priv);
@@ -166,13 +127,13 @@ const struct fllm_backend_ops fllm_backend_pci = {
 	.close = pci_close,
 	.reg_read = pci_reg_read,
 	.reg_write = pci_reg_write,
-	.bo_alloc = pci_bo_alloc,
-	.bo_free = pci_bo_free,
-	.bo_write = pci_bo_write,
-	.bo_read = pci_bo_read,
-	.submit = pci_submit,
-	.wait = pci_wait,
-	.job_free = pci_job_free,
+	.bo_alloc = kmd_bo_alloc,
+	.bo_free = kmd_bo_free,
+	.bo_write = kmd_bo_write,
+	.bo_read = kmd_bo_read,
+	.submit = kmd_submit,
+	.wait = kmd_wait,
+	.job_free = kmd_job_free,
 	.reset = pci_reset,
 	.ring_entries = pci_ring_entries,
 };

@@ -86,8 +86,6 @@ static fllm_status xrt_open(const char *spec, void **priv)
 	st = parse_spec(spec, &index, &image);
 	if (st)
 		return st;
-	if (!image)
-		return FLLM_E_INVALID_ARG;	/* an XRT card runs only with an image */
 	st = xrt_env_prepare();
 	if (st)
 		return st;
@@ -101,7 +99,8 @@ static fllm_status xrt_open(const char *spec, void **priv)
 		xrt_close(x);
 		return FLLM_E_NO_DEVICE;
 	}
-	st = xrt_load(x, image);
+	/* a card that exists runs only with an image (absent cards: no device) */
+	st = image ? xrt_load(x, image) : FLLM_E_INVALID_ARG;
 	if (st) {
 		xrt_close(x);
 		return st;
