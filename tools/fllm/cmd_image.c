@@ -458,15 +458,18 @@ static int image_verify(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
-/* fllm image SUBCOMMAND ... */
+/* fllm image SUBCOMMAND ...; the subcommand's argv[0] becomes "image SUB" for messages. */
 int cli_cmd_image(int argc, char **argv)
 {
+	static char create[] = "image create", inspect[] = "image inspect",
+		    verify[] = "image verify";
+
 	if (argc >= 2 && !strcmp(argv[1], "create"))
-		return image_create(argc - 1, argv + 1);
+		return argv[1] = create, image_create(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "inspect"))
-		return image_inspect(argc - 1, argv + 1);
+		return argv[1] = inspect, image_inspect(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "verify"))
-		return image_verify(argc - 1, argv + 1);
+		return argv[1] = verify, image_verify(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: fllm image create|inspect|verify ...  (fllm image SUB --help)\n");
 		return CLI_EXIT_OK;

@@ -1,7 +1,8 @@
 /*
  * Commands on an XRT card. Records run one after another at submit: NOP and
  * FENCE complete at once; LUTGEMM starts the LUT-GEMM kernel of the image
- * on the block's buffer and waits for it (10 s budget, then WATCHDOG);
+ * on the block's buffer and waits for it (10 s budget, then WATCHDOG), on a
+ * card only when that buffer starts at device address 0 (else ADDR);
  * every other opcode completes with NO_CU, as the card has no unit for it.
  */
 #include <string.h>
@@ -39,6 +40,13 @@ static uint16_t run_lutgemm(struct xrt_dev *x, const struct fllm_cmd *cmd)
 	b = bo_at(x, cmd->arg[0]);
 	pthread_mutex_unlock(&x->lock);
 	if (!b || cmd->arg[1] > b->addr + b->size - cmd->arg[0])
+		return FLLM_CARD_ERR_ADDR;
+	/*
+	 * The kernel reads every address of the block from its port base, so on
+	 * a card the buffer must start at device address 0, or the kernel would
+	 * read and write the wrong memory: refuse instead (docs/xrt.md).
+	 */
+	if (!x->emulated && b->addr != 0)
 		return FLLM_CARD_ERR_ADDR;
 	r = xrtRunOpen(x->lg);
 	if (!r)
