@@ -29,13 +29,14 @@ firmware               card/include
 driver/include/uapi    -
 driver                 card/include driver/include/uapi
 sim                    card/include hls firmware
+bitstreams             card/include
 runtime/include        -
 runtime/core           runtime/include card/include
 runtime/quant          runtime/include runtime/core
 runtime/cardpack       runtime/include card/include hls
 runtime/cpu            runtime/include runtime/core runtime/cardpack card/include hls
 runtime/engine         -
-runtime/backends       runtime/include runtime/core runtime/cpu card/include driver/include/uapi hls sim
+runtime/backends       runtime/include runtime/core runtime/cpu card/include driver/include/uapi hls sim bitstreams
 runtime/engine/io      runtime/include runtime/core
 runtime/engine/gguf    runtime/include runtime/core runtime/engine/io
 runtime/engine/model   runtime/include runtime/core runtime/quant runtime/engine/io runtime/engine/gguf
@@ -46,13 +47,13 @@ runtime/engine/load    runtime/include runtime/core runtime/engine/io runtime/en
 runtime/engine/kv      runtime/include runtime/core
 runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package runtime/engine/kv
 runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
-tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack
+tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack bitstreams
 bench                  runtime card/include hls sim tools
-tests                  card/include driver firmware hls sim runtime tools tests
+tests                  card/include driver firmware hls sim runtime tools tests bitstreams
 '
 
 cd "$src"
-find card driver firmware hls sim runtime tools bench tests \
+find card driver firmware hls sim bitstreams runtime tools bench tests \
 	\( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp' \) -type f |
 	sort >"${TMPDIR:-/tmp}/fllm-inc.$$"
 trap 'rm -f "${TMPDIR:-/tmp}/fllm-inc.$$"' EXIT

@@ -44,6 +44,10 @@ pkgs="$pkgs libmicrohttpd-dev libjansson-dev"
 # docs/rtl.md; optional in CMake, FLLM_RTL follows it; needs g++, which
 # build-essential brings)
 pkgs="$pkgs verilator"
+# XRT (libxrt-dev): the structs of <xrt/xclbin.h> for card images
+# (bitstreams/, needed) and libxrt_coreutil for the XRT backend (optional in
+# CMake, FLLM_XRT follows it); docs/images.md, docs/xrt.md
+pkgs="$pkgs libxrt-dev"
 # RV32 firmware cross-build (optional in CMake, installed so it is checked)
 pkgs="$pkgs gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf"
 if [ "$test_deps" -eq 1 ]; then

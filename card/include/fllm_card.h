@@ -45,6 +45,13 @@
 #define FLLM_CARD_IF_VERSION_MAJOR(v)	((uint32_t)(v) >> 16)
 #define FLLM_CARD_IF_VERSION_MINOR(v)	((uint32_t)(v) & 0xffffu)
 
+/*
+ * Revision of the numerics contract (docs/numerics.md) the compute units
+ * implement: data formats, rounding and parameter-block meanings. A card
+ * image records the revision its units were built for; hosts refuse another.
+ */
+#define FLLM_NUMERICS_VERSION	1u
+
 /* PCI identity programmed into the fllm shell (Xilinx vendor ID). */
 #define FLLM_PCI_VENDOR_ID	0x10eeu
 #define FLLM_PCI_DEVICE_ID	0x5f4cu

@@ -42,4 +42,22 @@ expect_in "$TMP/out" '"bar_sizes": ['
 expect_in "$TMP/out" '16777216'
 expect_in "$TMP/out" '"numa_node": 1'
 expect_in "$TMP/out" '"driver": "xdma"'
+
+# opening: another driver and no driver are refused with the driver to load;
+# a card bound to fllm.ko is opened through its node /dev/fllmN (kmd backend),
+# here FLLM_KMD_DEV_DIR with no such node
+expect_rc 3 "$FLLM" examine pci:0000:65:00.0
+expect_in "$TMP/err" "not supported"
+expect_in "$TMP/err" "modprobe fllm"
+rm "$DEV/driver"
+expect_rc 0 "$FLLM" devices
+expect_in "$TMP/out" "no driver: modprobe fllm"
+mkdir -p "$TMP/sys/bus/pci/drivers/fllm" "$DEV/fllm/fllm7" "$TMP/dev"
+ln -s ../../bus/pci/drivers/fllm "$DEV/driver"
+expect_rc 0 "$FLLM" devices
+expect_in "$TMP/out" "bound to fllm.ko"
+FLLM_KMD_DEV_DIR=$TMP/dev
+export FLLM_KMD_DEV_DIR
+expect_rc 3 "$FLLM" examine pci:0000:65:00.0
+expect_in "$TMP/err" "no such device"
 finish

@@ -58,6 +58,9 @@ static enum run_device_kind run_device_with_options(const char *name, const char
 		return RUN_DEVICE_UNKNOWN;
 	memcpy(base, name, len);
 	base[len] = 0;
+	/* xrt:N,image=FILE: the image path may hold anything */
+	if (!strncmp(base, "xrt:", 4) && run_all_digits(base + 4) && !strncmp(comma, ",image=", 7))
+		return RUN_DEVICE_CARD;
 	if (strncmp(base, "emu", 3) && strncmp(base, "rtlsim", 6))
 		return RUN_DEVICE_UNKNOWN;
 	return run_device_classify(base);

@@ -12,8 +12,12 @@ struct emu_bo {
 	uint64_t addr, size;	/* the range taken from the allocator */
 };
 
-/* Options of an emu spec: "0,mem=1G,channels=8,dma=64K,golden=1,fault=2". */
-enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_GOLDEN, OPT_FAULT, OPT_COUNT };
+/*
+ * Options of an emu spec: "0,mem=1G,channels=8,dma=64K,golden=1,fault=2",
+ * and clock=KHZ, mbps=MBPS (kernel clock, peak per channel) as a card image
+ * sets them (fllm program).
+ */
+enum { OPT_MEM, OPT_CHANNELS, OPT_DMA, OPT_GOLDEN, OPT_FAULT, OPT_CLOCK, OPT_MBPS, OPT_COUNT };
 
 static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int *golden)
 {
@@ -24,6 +28,8 @@ static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int
 		[OPT_GOLDEN] = { "golden", FLLM_OPT_UINT, 0, 1, 0, 0 },
 		/* a unit type (fllm_card.h FLLM_CU_*) whose results the card corrupts */
 		[OPT_FAULT] = { "fault", FLLM_OPT_UINT, FLLM_CU_LUTGEMM, FLLM_CU_VECTOR, 0, 0 },
+		[OPT_CLOCK] = { "clock", FLLM_OPT_UINT, 1000, 2000000, 0, 0 },
+		[OPT_MBPS] = { "mbps", FLLM_OPT_UINT, 1, 1000000, 0, 0 },
 	};
 	uint64_t index = 0;
 	fllm_status st;
@@ -41,6 +47,8 @@ static fllm_status parse_spec(const char *spec, struct fllm_sim_config *cfg, int
 	*golden = opts[OPT_GOLDEN].present && opts[OPT_GOLDEN].value;
 	if (opts[OPT_FAULT].present)
 		cfg->fault_unit = (uint32_t)opts[OPT_FAULT].value;
+	cfg->clock_khz = (uint32_t)opts[OPT_CLOCK].value;	/* 0 when absent: default */
+	cfg->chan_mbps = (uint32_t)opts[OPT_MBPS].value;
 	return FLLM_OK;
 }
 

@@ -1,7 +1,7 @@
 /*
  * The pci backend: finds fllm and Alveo cards on the PCI bus through libpci.
- * It only lists them (openable = 0): a card bound to fllm.ko is opened
- * through its /dev/fllmN node by the kmd backend ("kmd:N").
+ * A card bound to fllm.ko is openable: pci_open.c opens it through its
+ * /dev/fllmN node with the kmd backend; others are only listed.
  *
  * FLLM_PCI_ACCESS selects where libpci looks, for tests: "dump:FILE" (an
  * lspci -x style dump) or "sysfs:DIR" (a sysfs-like tree with DIR/devices);
@@ -23,9 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "pci_backend.h"
 
-#define PCI_ACCESS_ENV "FLLM_PCI_ACCESS"
 #define PCI_SCAN_MAX 64		/* cards kept per scan */
 
 /* PCI IDs this backend recognises: the fllm shell and Alveo platforms. */
@@ -150,10 +149,12 @@ static void describe(struct pci_access *pacc, struct pci_dev *d, fllm_device_des
 	snprintf(out->name, sizeof(out->name), "pci:%04x:%02x:%02x.%x", p->domain, p->bus, p->dev,
 		 p->func);
 	snprintf(out->backend, sizeof(out->backend), "pci");
-	snprintf(out->description, sizeof(out->description),
-		 "%.80s [%04x:%04x], no driver backend yet",
-		 p->product[0] ? p->product : "FPGA card", p->vendor_id, p->device_id);
-	out->openable = 0;
+	out->openable = !strcmp(p->driver, "fllm");
+	snprintf(out->description, sizeof(out->description), "%.60s [%04x:%04x], %s",
+		 p->product[0] ? p->product : "FPGA card", p->vendor_id, p->device_id,
+		 out->openable ? "bound to fllm.ko" :
+		 !strcmp(p->driver, "xocl") ? "bound to XRT: open as xrt:N,image=FILE" :
+		 p->driver[0] ? "bound to another driver" : "no driver: modprobe fllm");
 	out->is_pci = 1;
 }
 
@@ -200,7 +201,7 @@ static int scan_guarded(struct pci_access *pacc, fllm_device_desc *found, size_t
 }
 
 /* Append every recognised card, in bus order, to out[*n..cap). */
-static fllm_status pci_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
+fllm_status pci_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 {
 	fllm_device_desc *found;
 	struct pci_access *pacc;
@@ -238,14 +239,4 @@ out_cleanup:
 	return st;
 }
 
-/* Nothing can drive these cards from user space yet. */
-static fllm_status pci_open(const char *spec, void **priv)
-{
-	return FLLM_E_UNSUPPORTED;
-}
 
-const struct fllm_backend_ops fllm_backend_pci = {
-	.name = "pci",
-	.enumerate = pci_enumerate,
-	.open = pci_open,
-};
