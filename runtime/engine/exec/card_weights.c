@@ -138,30 +138,29 @@ static void card_place(struct exec_card *c, uint32_t first, uint32_t n, uint32_t
 	}
 }
 
-/* Gather channel ch's slices of matrices [first, first + n) into buf;
- * returns the bytes of buf they fill. */
-static uint64_t card_gather(struct exec_card *c, uint32_t first, uint32_t n, uint32_t ch,
-			    uint8_t *buf)
+/* Matrix i's slices into the channel BOs bo (one DMA per slice, its rows
+ * gathered in c->stage_buf), then its records' pages back to the kernel;
+ * adds the bytes written to *bytes. */
+static fllm_status card_write_matrix(struct exec_card *c, uint32_t i, fllm_bo **bo,
+				    uint64_t *bytes)
 {
-	uint64_t end = 0;
+	struct card_weight *w = &c->w[i];
+	fllm_status st = FLLM_OK;
 
-	for (uint32_t i = first; i < first + n; i++) {
-		struct card_weight *w = &c->w[i];
+	for (uint32_t s = 0; !st && s < w->slices; s++) {
+		uint8_t *dst = c->stage_buf;
 
-		for (uint32_t s = 0; s < w->slices; s++) {
-			uint8_t *dst = buf + w->offset[s];
-
-			if ((w->channel0 + s) % c->channels != ch)
-				continue;
-			for (uint32_t r = s; r < w->cm.m; r += w->slices) {
-				memcpy(dst, card_matrix_row(&w->cm, r), w->cm.row_bytes);
-				dst += w->cm.row_bytes;
-			}
-			if ((uint64_t)(dst - buf) > end)
-				end = (uint64_t)(dst - buf);
+		for (uint32_t r = s; r < w->cm.m; r += w->slices) {
+			memcpy(dst, card_matrix_row(&w->cm, r), w->cm.row_bytes);
+			dst += w->cm.row_bytes;
 		}
+		st = fllm_bo_write(bo[(w->channel0 + s) % c->channels], w->offset[s],
+				   c->stage_buf, (uint64_t)(dst - c->stage_buf));
+		*bytes += (uint64_t)(dst - c->stage_buf);
 	}
-	return end;
+	if (!w->cm.owned)
+		fllm_file_map_drop(&c->model->map, w->cm.data, card_matrix_bytes(&w->cm));
+	return st;
 }
 
 /* Card addresses of matrices [first, first + n) in the channel BOs bo. */
@@ -174,14 +173,6 @@ static void card_address(struct exec_card *c, uint32_t first, uint32_t n, fllm_b
 			w->slice_addr[s] = fllm_bo_card_addr(bo[(w->channel0 + s) % c->channels]) +
 					   w->offset[s];
 	}
-}
-
-/* The pages of a matrix's records back to the kernel once on the card
- * (a package's mapping: read again from the file when next streamed). */
-static void card_drop_records(struct exec_card *c, const struct card_weight *w)
-{
-	if (!w->cm.owned)
-		fllm_file_map_drop(&c->model->map, w->cm.data, card_matrix_bytes(&w->cm));
 }
 
 /* See card_exec.h. */
@@ -338,7 +329,7 @@ static fllm_status card_place_alloc(struct exec_card *c)
 	for (uint32_t u = 0; u < c->n_units; u++)
 		if (unit_bytes(c, u) > stage_max)
 			stage_max = unit_bytes(c, u);
-	c->stage_buf = malloc(stage_max);	/* a unit's share of one channel fits */
+	c->stage_buf = malloc(stage_max);	/* any slice of any matrix fits */
 	return c->stage_buf ? FLLM_OK : FLLM_E_NO_MEMORY;
 }
 
@@ -373,26 +364,8 @@ fllm_status card_weights_upload(struct exec_card *c)
 	}
 	if (st)
 		goto out;
-	for (uint32_t ch = 0; ch < c->channels && !st; ch++) {
-		uint8_t *buf;
-
-		if (!chan_bytes[ch])
-			continue;
-		buf = malloc(chan_bytes[ch]);
-		st = FLLM_E_NO_MEMORY;
-		if (!buf)
-			goto out;
-		for (uint32_t u = 0; u < c->n_units; u++) {
-			if (c->on_host[u] || c->streamed[u])
-				continue;
-			unit_mats(c, u, &first, &n);
-			card_gather(c, first, n, ch, buf);
-		}
-		st = fllm_bo_write(c->wbo[ch], 0, buf, chan_bytes[ch]);
-		free(buf);
+	for (uint32_t ch = 0; ch < c->channels; ch++)
 		c->card_bytes += chan_bytes[ch];
-		c->resident_bytes += chan_bytes[ch];
-	}
 	for (uint32_t u = 0; !st && u < c->n_units; u++) {
 		if (c->on_host[u])
 			continue;
@@ -402,11 +375,11 @@ fllm_status card_weights_upload(struct exec_card *c)
 			continue;
 		}
 		card_address(c, first, n, c->wbo);
-		for (uint32_t i = first; i < first + n; i++) {	/* on the card: the host copy goes */
+		for (uint32_t i = first; !st && i < first + n; i++) {
 			struct card_matrix *cm = &c->w[i].cm;
 
-			card_drop_records(c, &c->w[i]);
-			free(cm->owned);
+			st = card_write_matrix(c, i, c->wbo, &c->resident_bytes);
+			free(cm->owned);	/* on the card: the host copy goes */
 			cm->owned = NULL;
 			cm->data = NULL;
 		}
@@ -431,18 +404,8 @@ fllm_status card_stage_load(struct exec_card *c, uint32_t u)
 		return FLLM_OK;
 	c->stage_holds[set] = -1;
 	unit_mats(c, u, &first, &n);
-	for (uint32_t ch = 0; ch < c->channels && !st; ch++) {
-		uint64_t bytes;
-
-		if (!c->stage[set][ch])
-			continue;
-		bytes = card_gather(c, first, n, ch, c->stage_buf);
-		if (bytes)
-			st = fllm_bo_write(c->stage[set][ch], 0, c->stage_buf, bytes);
-		c->stream_bytes += bytes;
-	}
-	for (uint32_t i = first; i < first + n; i++)
-		card_drop_records(c, &c->w[i]);
+	for (uint32_t i = first; !st && i < first + n; i++)
+		st = card_write_matrix(c, i, c->stage[set], &c->stream_bytes);
 	if (!st)
 		c->stage_holds[set] = (int32_t)u;
 	return st;
