@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "plan.h"
 #include "test_main.h"
@@ -299,6 +300,55 @@ static void test_malformed(void)
 	}
 }
 
+/*
+ * A 7B-shaped table (32 layers of attention 4 x 4096 x 4096 and MLP
+ * 3 x 4096 x 11008 at about 3.3 bits per weight, a 32000-row head, 2048
+ * positions of KV): all resident at 16 GiB, mostly streamed at 1 GiB, never
+ * over budget; prints the solve time (docs/scheduler.md "Measured").
+ */
+static void test_seven_b_shaped(void)
+{
+	struct sched_unit_cost u[65];
+
+	for (uint32_t i = 0; i < 65; i++) {
+		int head = i == 64, att = !head && i % 2 == 0;
+		double w = head ? 32000.0 * 4096 : att ? 4.0 * 4096 * 4096 : 3.0 * 4096 * 11008;
+
+		u[i] = (struct sched_unit_cost){
+			head ? SCHED_UNIT_HEAD : att ? SCHED_UNIT_ATTENTION : SCHED_UNIT_MLP,
+			i / 2, SCHED_ALLOW_ALL, (uint64_t)(w * 3.3 / 8), att ? 2048ull * 8192 : 0,
+			w * 3.3 / 8 / 4e9, w * 3.3 / 8 / 4.6e11 + 1e-5, w * 3.3 / 8 / 12e9 + 2e-6,
+			3e-6 };
+	}
+	for (uint64_t b = 1ull << 30; b <= 16ull << 30; b *= 2) {
+		struct sched_problem pb = { 65, u, b, 64ull << 20, 1e-5, 0, 1 };
+		struct sched_plan plan;
+		struct timespec t0, t1;
+		uint32_t res = 0, str = 0;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		FLLM_ASSERT_STATUS(sched_plan_solve(&pb, &plan), FLLM_OK);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!plan.unit)
+			continue;
+		check_plan(&pb, &plan);
+		for (uint32_t i = 0; i < 65; i++) {
+			res += plan.unit[i].place == SCHED_RESIDENT;
+			str += plan.unit[i].place == SCHED_STREAMED;
+		}
+		printf("\n  7B-shaped, budget %2llu GiB: %2u resident, %2u streamed, %.2f ms per "
+		       "token, solved in %.3f s", (unsigned long long)(b >> 30), res, str,
+		       plan.t_step * 1e3,
+		       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+		if (b == 16ull << 30)
+			FLLM_ASSERT_EQ_U64(res, 65);
+		if (b == 1ull << 30)
+			CU_ASSERT(str > 32);
+		sched_plan_free(&plan);
+	}
+	printf("\n");
+}
+
 static CU_TestInfo plan_tests[] = {
 	{ "dp_equals_brute_force", test_dp_equals_brute_force },
 	{ "auto_quantum_budget", test_auto_quantum_budget },
@@ -306,6 +356,7 @@ static CU_TestInfo plan_tests[] = {
 	{ "boundary_transfer", test_boundary_transfer },
 	{ "impossible_budget", test_impossible },
 	{ "malformed_tables", test_malformed },
+	{ "seven_b_shaped", test_seven_b_shaped },
 	CU_TEST_INFO_NULL,
 };
 

@@ -179,8 +179,8 @@ static const struct key *key_find(const char *name, size_t len)
 static const char *value_set(const struct key *k, char *v, struct sched_cost *out)
 {
 	char *p = (char *)out + k->offset, *end, *unit;
-	unsigned long long u;
-	double d;
+	unsigned long long u = 0;
+	double d = 0;
 
 	if (!*v)
 		return "no value";
