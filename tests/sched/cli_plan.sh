@@ -62,6 +62,7 @@ fi
 # --json: valid, every field; budgets give different placements
 prev=
 distinct=0
+streamed=
 for mem in 2G 700K 400K 200K 100K 1K; do
 	expect_rc 0 "$FLLM" plan -m "$model" --card-mem "$mem" --json
 	if ! "$CHECK" "$TMP/out" >"$TMP/places" 2>"$TMP/cerr"; then
@@ -69,6 +70,7 @@ for mem in 2G 700K 400K 200K 100K 1K; do
 		continue
 	fi
 	places=$(grep '^decode:' "$TMP/places")
+	case $places in *streamed*) streamed=$mem ;; esac
 	[ "$places" != "$prev" ] && distinct=$((distinct + 1))
 	prev=$places
 	case $mem in
@@ -79,6 +81,7 @@ for mem in 2G 700K 400K 200K 100K 1K; do
 	esac
 done
 [ "$distinct" -ge 4 ] || fail "only $distinct different placements over six budgets"
+[ -n "$streamed" ] || fail "no budget streamed a unit"
 
 # --card-layers 2: layers 0 and 1 on the card, the rest and the head on the CPU
 expect_rc 0 "$FLLM" plan -m "$model" --card-layers 2 --json

@@ -51,12 +51,13 @@ static const struct key keys[] = {
 };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-/* The reference host: `fllm calibrate --device emu:0` on the project's
- * build machine (2 cores of a Xeon with AVX-512 VBMI), docs/scheduler.md. */
-#define REF_HOST_LUTGEMM	6.0e9
-#define REF_HOST_LUTGEMM_BATCH	2.0e10
-#define REF_HOST_VECTOR		1.0e9
-#define REF_HOST_ATTENTION	2.0e9
+/* The reference host: a Release build of `fllm calibrate --device emu:0` on
+ * the project's build machine (2 shared cores of a Xeon with AVX-512 VBMI),
+ * rounded; docs/scheduler.md "Measured". */
+#define REF_HOST_LUTGEMM	4.3e9
+#define REF_HOST_LUTGEMM_BATCH	6.5e9
+#define REF_HOST_VECTOR		1.1e8
+#define REF_HOST_ATTENTION	3.3e8
 /* The reference card's link (docs/architecture.md: PCIe Gen3 x16 about
  * 12 GB/s in practice) and an assumed per-transfer and per-command cost. */
 #define REF_DMA_BANDWIDTH	12.0e9
