@@ -154,7 +154,8 @@ static void test_package_units(void)
 /*
  * Budgets from 0 to everything: all CPU below the fixed bytes, mixed plans
  * between, and from a little over the footprint of everything on the card
- * (the DP rounds sizes up to 64 bytes) the plan of an unlimited budget (the budget no longer binds).
+ * (the DP rounds sizes up to 64 bytes) the plan of an unlimited budget (the
+ * budget no longer binds).
  */
 static void test_budgets(void)
 {

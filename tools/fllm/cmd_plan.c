@@ -37,22 +37,12 @@ static const char *unit_label(const struct sched_unit_place *u, char *buf, size_
 	return buf;
 }
 
-static void fmt_time(double s, char *buf, size_t len)
-{
-	if (s >= 1.0)
-		snprintf(buf, len, "%.3f s", s);
-	else if (s >= 1e-3)
-		snprintf(buf, len, "%.3f ms", s * 1e3);
-	else
-		snprintf(buf, len, "%.2f us", s * 1e6);
-}
-
 static void print_phase(const struct plan_phase *ph)
 {
 	const struct sched_plan *p = &ph->plan;
 	char a[32], b[32], c[32], label[48], why[256];
 
-	fmt_time(p->t_token, a, sizeof(a));
+	sched_format_time(p->t_token, a, sizeof(a));
 	printf("\n%s (%u token%s per step): %s per token, %.1f tokens/s; card memory %s of %s",
 	       ph->name, p->tokens, p->tokens == 1 ? "" : "s", a,
 	       p->t_token > 0 ? 1.0 / p->t_token : 0.0, cli_format_bytes(p->card_bytes, b, sizeof(b)),
@@ -62,7 +52,7 @@ static void print_phase(const struct plan_phase *ph)
 	for (uint32_t i = 0; i < p->n_units; i++) {
 		const struct sched_unit_place *u = &p->unit[i];
 
-		fmt_time(u->t, a, sizeof(a));
+		sched_format_time(u->t, a, sizeof(a));
 		printf("  %-20s %-9s %11s %11s  %s\n", unit_label(u, label, sizeof(label)),
 		       sched_place_name(u->place), cli_format_bytes(u->card_bytes, b, sizeof(b)), a,
 		       sched_plan_reason(&ph->pb, p, i, why, sizeof(why)));

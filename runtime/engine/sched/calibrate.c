@@ -7,13 +7,13 @@
  * runtime calls.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "calibrate.h"
+#include "engine_error.h"
 #include "fllm_attention.h"
 #include "fllm_cardpack.h"
 #include "../../cpu/fllm_cpu.h"
@@ -28,17 +28,6 @@
 #define CAL_DMA_SMALL	4096u
 #define CAL_DMA_LARGE	(32u << 20)
 #define CAL_NOPS	256u
-
-static void errf(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
 
 static double now_s(void)
 {
@@ -449,6 +438,7 @@ static fllm_status card_dma(fllm_device *dev, const fllm_device_info *info, stru
 fllm_status sched_calibrate(const struct sched_calibrate_opts *o, struct sched_cost *out,
 			    char *err, size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	uint32_t q = o->bits ? o->bits : 4, g = o->group ? o->group : 32;
 	uint32_t rows = o->rows ? o->rows : 4096;
 	double secs = o->seconds > 0 ? o->seconds : 0.2;
@@ -460,29 +450,29 @@ fllm_status sched_calibrate(const struct sched_calibrate_opts *o, struct sched_c
 
 	memset(out, 0, sizeof(*out));
 	if (sched_cost_reference(q, g, out) != FLLM_OK) {
-		errf(err, err_size, "q %u g %u: not a LUT-GEMM shape the card takes", q, g);
+		fllm_err_set(&e, FLLM_OK, "q %u g %u: not a LUT-GEMM shape the card takes", q, g);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (rows < 1 || rows > 65536) {
-		errf(err, err_size, "rows %u out of range 1..65536", rows);
+		fllm_err_set(&e, FLLM_OK, "rows %u out of range 1..65536", rows);
 		return FLLM_E_INVALID_ARG;
 	}
 	snprintf(out->device, sizeof(out->device), "%s", o->device);
 	st = gemm_init(&c, rows, g, q);
 	if (st) {
-		errf(err, err_size, "host LUT-GEMM matrix: %s", fllm_status_str(st));
+		fllm_err_set(&e, FLLM_OK, "host LUT-GEMM matrix: %s", fllm_status_str(st));
 		return st;
 	}
 	st = host_gemm(&c, secs, &out->host_lutgemm, &out->host_lutgemm_batch);
 	if (st) {
-		errf(err, err_size, "host LUT-GEMM: %s", fllm_status_str(st));
+		fllm_err_set(&e, FLLM_OK, "host LUT-GEMM: %s", fllm_status_str(st));
 		goto out;
 	}
 	out->host_vector = host_vector(secs);
 	out->host_attention = host_attention(secs);
 	if (!(out->host_vector > 0) || !(out->host_attention > 0)) {
 		st = FLLM_E_NO_MEMORY;
-		errf(err, err_size, "host vector/attention buffers: %s", fllm_status_str(st));
+		fllm_err_set(&e, FLLM_OK, "host vector/attention buffers: %s", fllm_status_str(st));
 		goto out;
 	}
 	st = fllm_device_open(o->device, &dev);
@@ -501,7 +491,7 @@ fllm_status sched_calibrate(const struct sched_calibrate_opts *o, struct sched_c
 		st = card_dma(dev, &info, out);
 	}
 	if (st) {
-		errf(err, err_size, "%s: %s: %s", o->device, step, fllm_status_str(st));
+		fllm_err_set(&e, FLLM_OK, "%s: %s: %s", o->device, step, fllm_status_str(st));
 		goto out;
 	}
 	/* the attention unit's cycle model at this card's clock (docs/scheduler.md) */

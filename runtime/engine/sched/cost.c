@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <time.h>
 
 #include "cost.h"
+#include "engine_error.h"
 #include "fllm_attention.h"
 #include "fllm_cardpack.h"
 #include "fllm_lutgemm_unit.h"
@@ -30,7 +30,8 @@ struct key {
 	const char *comment;
 };
 
-#define KEY(name, kind, unit, comment) { #name, kind, unit, offsetof(struct sched_cost, name), comment }
+#define KEY(name, kind, unit, comment) \
+	{ #name, kind, unit, offsetof(struct sched_cost, name), comment }
 
 static const struct key keys[] = {
 	KEY(device, KEY_STRING, "", "device the card figures belong to"),
@@ -111,20 +112,10 @@ fllm_status sched_cost_reference(uint32_t bits, uint32_t group, struct sched_cos
 	return FLLM_OK;
 }
 
-static void errf(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
-
 fllm_status sched_cost_write(const struct sched_cost *c, const char *path, char *err,
 			     size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	struct utsname un;
 	char date[32];
 	time_t now = time(NULL);
@@ -137,7 +128,7 @@ fllm_status sched_cost_write(const struct sched_cost *c, const char *path, char 
 		snprintf(date, sizeof(date), "unknown");
 	f = fopen(path, "w");
 	if (!f) {
-		errf(err, err_size, "%s: %s", path, strerror(errno));
+		fllm_err_set(&e, FLLM_OK, "%s: %s", path, strerror(errno));
 		return FLLM_E_IO;
 	}
 	fprintf(f, "# fllm cost model (docs/scheduler.md): fllm calibrate\n");
@@ -162,7 +153,7 @@ fllm_status sched_cost_write(const struct sched_cost *c, const char *path, char 
 		}
 	}
 	if (ferror(f) | (fclose(f) != 0)) {
-		errf(err, err_size, "%s: write failed", path);
+		fllm_err_set(&e, FLLM_OK, "%s: write failed", path);
 		return FLLM_E_IO;
 	}
 	return FLLM_OK;
@@ -261,6 +252,7 @@ static void trim(char **s, char **e)
 fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *out, char *err,
 			     size_t err_size)
 {
+	struct fllm_err fe = { err, err_size };
 	uint32_t seen[N_KEYS] = { 0 };
 	const char *p = text, *end = text + len;
 	uint32_t line = 0;
@@ -274,12 +266,12 @@ fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *ou
 
 		line++;
 		if ((size_t)(le - p) >= sizeof(buf)) {
-			errf(err, err_size, "line %u: longer than %zu characters", line,
+			fllm_err_set(&fe, FLLM_OK, "line %u: longer than %zu characters", line,
 			     sizeof(buf) - 1);
 			return FLLM_E_FORMAT;
 		}
 		if (memchr(p, 0, (size_t)(le - p))) {
-			errf(err, err_size, "line %u: contains a NUL byte", line);
+			fllm_err_set(&fe, FLLM_OK, "line %u: contains a NUL byte", line);
 			return FLLM_E_FORMAT;
 		}
 		memcpy(buf, p, (size_t)(le - p));
@@ -294,7 +286,7 @@ fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *ou
 		*e = 0;
 		eq = strchr(s, '=');
 		if (!eq) {
-			errf(err, err_size, "line %u: not 'key = value'", line);
+			fllm_err_set(&fe, FLLM_OK, "line %u: not 'key = value'", line);
 			return FLLM_E_FORMAT;
 		}
 		ks = s;
@@ -302,11 +294,11 @@ fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *ou
 		trim(&ks, &ke);
 		k = key_find(ks, (size_t)(ke - ks));
 		if (!k) {
-			errf(err, err_size, "line %u: unknown key '%.*s'", line, (int)(ke - ks), ks);
+			fllm_err_set(&fe, FLLM_OK, "line %u: unknown key '%.*s'", line, (int)(ke - ks), ks);
 			return FLLM_E_FORMAT;
 		}
 		if (seen[k - keys]) {
-			errf(err, err_size, "line %u: %s: repeated (first on line %u)", line, k->name,
+			fllm_err_set(&fe, FLLM_OK, "line %u: %s: repeated (first on line %u)", line, k->name,
 			     seen[k - keys]);
 			return FLLM_E_FORMAT;
 		}
@@ -316,13 +308,13 @@ fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *ou
 		*e = 0;
 		why = (char *)value_set(k, s, out);
 		if (why) {
-			errf(err, err_size, "line %u: %s: %s", line, k->name, why);
+			fllm_err_set(&fe, FLLM_OK, "line %u: %s: %s", line, k->name, why);
 			return FLLM_E_FORMAT;
 		}
 	}
 	for (size_t i = 0; i < N_KEYS; i++)
 		if (!seen[i]) {
-			errf(err, err_size, "missing key %s", keys[i].name);
+			fllm_err_set(&fe, FLLM_OK, "missing key %s", keys[i].name);
 			return FLLM_E_FORMAT;
 		}
 	return FLLM_OK;
@@ -330,35 +322,32 @@ fllm_status sched_cost_parse(const char *text, size_t len, struct sched_cost *ou
 
 fllm_status sched_cost_read(const char *path, struct sched_cost *out, char *err, size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	char text[16384];
 	size_t n;
 	FILE *f = fopen(path, "r");
 	fllm_status st;
 
 	if (!f) {
-		errf(err, err_size, "%s: %s", path, strerror(errno));
+		fllm_err_set(&e, FLLM_OK, "%s: %s", path, strerror(errno));
 		return FLLM_E_IO;
 	}
 	n = fread(text, 1, sizeof(text), f);
 	if (ferror(f)) {
 		fclose(f);
-		errf(err, err_size, "%s: read failed", path);
+		fllm_err_set(&e, FLLM_OK, "%s: read failed", path);
 		return FLLM_E_IO;
 	}
 	if (n == sizeof(text)) {
 		fclose(f);
-		errf(err, err_size, "%s: longer than %zu bytes, not a cost file", path,
+		fllm_err_set(&e, FLLM_OK, "%s: longer than %zu bytes, not a cost file", path,
 		     sizeof(text) - 1);
 		return FLLM_E_FORMAT;
 	}
 	fclose(f);
 	st = sched_cost_parse(text, n, out, err, err_size);
-	if (st && err && err_size) {
-		char tmp[512];
-
-		snprintf(tmp, sizeof(tmp), "%s", err);
-		errf(err, err_size, "%s: %s", path, tmp);
-	}
+	if (st)
+		fllm_err_prefix(&e, "%s", path);
 	return st;
 }
 

@@ -367,8 +367,7 @@ void sched_plan_free(struct sched_plan *plan)
 	plan->n_units = 0;
 }
 
-/* "12.3 ms", "45.6 us", "1.23 s" into buf. */
-static const char *fmt_time(double s, char *buf, size_t len)
+const char *sched_format_time(double s, char *buf, size_t len)
 {
 	if (s >= 1.0)
 		snprintf(buf, len, "%.3g s", s);
@@ -392,37 +391,37 @@ const char *sched_plan_reason(const struct sched_problem *pb, const struct sched
 			snprintf(buf, len, "resident: fits; placed on the card by request");
 		else if (u->t_card > 0 && u->t_cpu >= u->t_card)
 			snprintf(buf, len, "resident: fits, card %.1fx faster than CPU (%s vs %s)",
-				 u->t_cpu / u->t_card, fmt_time(u->t_card, a, sizeof(a)),
-				 fmt_time(u->t_cpu, b, sizeof(b)));
+				 u->t_cpu / u->t_card, sched_format_time(u->t_card, a, sizeof(a)),
+				 sched_format_time(u->t_cpu, b, sizeof(b)));
 		else
 			snprintf(buf, len, "resident: fits; CPU alone is faster (%s vs %s) but "
 				 "staying on the card saves the boundary transfers",
-				 fmt_time(u->t_cpu, a, sizeof(a)), fmt_time(u->t_card, b, sizeof(b)));
+				 sched_format_time(u->t_cpu, a, sizeof(a)), sched_format_time(u->t_card, b, sizeof(b)));
 		break;
 	case SCHED_STREAMED:
 		if (!(u->allow & SCHED_ALLOW_CPU))
 			snprintf(buf, len, "streamed: budget exhausted; placed on the card by "
-				 "request, streaming takes %s", fmt_time(u->t_stream, a, sizeof(a)));
+				 "request, streaming takes %s", sched_format_time(u->t_stream, a, sizeof(a)));
 		else
 			snprintf(buf, len, "streamed: budget exhausted, streaming (%s) beats CPU (%s)",
-				 fmt_time(u->t_stream, a, sizeof(a)),
-				 fmt_time(u->t_cpu, b, sizeof(b)));
+				 sched_format_time(u->t_stream, a, sizeof(a)),
+				 sched_format_time(u->t_cpu, b, sizeof(b)));
 		break;
 	case SCHED_CPU:
 		if (!(u->allow & SCHED_ALLOW_CARD))
 			snprintf(buf, len, "cpu: placed on the host by request");
 		else if (u->t_cpu <= u->t_card)
 			snprintf(buf, len, "cpu: CPU (%s) is not slower than the card (%s)",
-				 fmt_time(u->t_cpu, a, sizeof(a)), fmt_time(u->t_card, b, sizeof(b)));
+				 sched_format_time(u->t_cpu, a, sizeof(a)), sched_format_time(u->t_card, b, sizeof(b)));
 		else if (u->t_cpu <= u->t_stream)
 			snprintf(buf, len, "cpu: budget exhausted, CPU (%s) beats streaming (%s)",
-				 fmt_time(u->t_cpu, a, sizeof(a)),
-				 fmt_time(u->t_stream, b, sizeof(b)));
+				 sched_format_time(u->t_cpu, a, sizeof(a)),
+				 sched_format_time(u->t_stream, b, sizeof(b)));
 		else
 			snprintf(buf, len, "cpu: the card would be faster (%s vs %s) but its "
 				 "memory or the boundary transfers (%s each) cost more",
-				 fmt_time(u->t_card, a, sizeof(a)), fmt_time(u->t_cpu, b, sizeof(b)),
-				 fmt_time(u->t_in, c, sizeof(c)));
+				 sched_format_time(u->t_card, a, sizeof(a)), sched_format_time(u->t_cpu, b, sizeof(b)),
+				 sched_format_time(u->t_in, c, sizeof(c)));
 		break;
 	}
 	return buf;

@@ -125,6 +125,9 @@ const char *sched_place_name(enum sched_place place);
 /* "attention", "mlp", "layer", "head". */
 const char *sched_unit_kind_name(enum sched_unit_kind kind);
 
+/* Seconds for people: "12.3 ms", "45.6 us", "1.23 s" into buf; returns buf. */
+const char *sched_format_time(double s, char *buf, size_t len);
+
 /*
  * Why unit i of a solved plan is where it is, in words ("resident: fits,
  * card 3.1x faster than CPU"), into buf; returns buf.

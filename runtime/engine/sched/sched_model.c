@@ -4,7 +4,6 @@
  * attention unit's KV block size; times from the cost model's rates.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "fllm_card_attention.h"
 #include "fllm_card_lutgemm.h"
 #include "fllm_card_vector.h"
+#include "engine_error.h"
 #include "sched_model.h"
 
 #define KV_BLOCK 16u		/* positions per KV block (docs/decoder.md) */
@@ -24,22 +24,12 @@ struct part_work {
 	uint32_t commands;
 };
 
-static void errf(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
-
 /* Card bytes of one matrix: its row records at the package's or the given q, g. */
 static fllm_status matrix_bytes(const fllm_model *model, const char *name, uint32_t rows,
 				uint32_t cols, uint32_t bits, uint32_t group, uint64_t *out,
 				char *err, size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	fllm_quant_report r;
 	uint32_t n = fllm_package_report_count(model);
 
@@ -47,7 +37,7 @@ static fllm_status matrix_bytes(const fllm_model *model, const char *name, uint3
 		if (fllm_package_report_get(model, i, &r) != FLLM_OK || strcmp(r.name, name))
 			continue;
 		if (r.rows != rows || r.cols != cols) {
-			errf(err, err_size, "package matrix %s is %ux%u, the model needs %ux%u",
+			fllm_err_set(&e, FLLM_OK, "package matrix %s is %ux%u, the model needs %ux%u",
 			     name, r.rows, r.cols, rows, cols);
 			return FLLM_E_FORMAT;
 		}
@@ -55,7 +45,7 @@ static fllm_status matrix_bytes(const fllm_model *model, const char *name, uint3
 		return FLLM_OK;
 	}
 	if (n) {
-		errf(err, err_size, "package has no report for matrix %s", name);
+		fllm_err_set(&e, FLLM_OK, "package has no report for matrix %s", name);
 		return FLLM_E_FORMAT;
 	}
 	*out = (uint64_t)rows * fllm_lutgemm_row_bytes(cols, group, bits);
@@ -73,35 +63,36 @@ static double gemm_time(double w, uint32_t n, double one, double batch)
 static fllm_status options_check(const fllm_model_info *mi, const struct sched_options *o,
 				 uint32_t bits, uint32_t group, char *err, size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	if (o->tokens < 1 || o->tokens > FLLM_SEQS_MAX) {
-		errf(err, err_size, "tokens per step %u out of range 1..%u", o->tokens,
+		fllm_err_set(&e, FLLM_OK, "tokens per step %u out of range 1..%u", o->tokens,
 		     FLLM_SEQS_MAX);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (o->seqs < 1 || o->seqs > FLLM_SEQS_MAX) {
-		errf(err, err_size, "sequences %u out of range 1..%u", o->seqs, FLLM_SEQS_MAX);
+		fllm_err_set(&e, FLLM_OK, "sequences %u out of range 1..%u", o->seqs, FLLM_SEQS_MAX);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (o->n_ctx < 1 || !(o->positions > 0) || !isfinite(o->positions)) {
-		errf(err, err_size, "context %u / attended positions %g must be > 0", o->n_ctx,
+		fllm_err_set(&e, FLLM_OK, "context %u / attended positions %g must be > 0", o->n_ctx,
 		     o->positions);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (bits < 1 || bits > FLLM_LUTGEMM_Q_MAX) {
-		errf(err, err_size, "bits %u out of range 1..%u", bits, FLLM_LUTGEMM_Q_MAX);
+		fllm_err_set(&e, FLLM_OK, "bits %u out of range 1..%u", bits, FLLM_LUTGEMM_Q_MAX);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (group < FLLM_LUTGEMM_G_MIN || group > FLLM_LUTGEMM_G_MAX || (group & (group - 1))) {
-		errf(err, err_size, "group %u is not 16, 32, 64, 128 or 256", group);
+		fllm_err_set(&e, FLLM_OK, "group %u is not 16, 32, 64, 128 or 256", group);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (o->card_layers < -1 || (o->card_layers >= 0 && o->no_cpu)) {
-		errf(err, err_size, "card layers %d (with no-cpu %d) not allowed", o->card_layers,
+		fllm_err_set(&e, FLLM_OK, "card layers %d (with no-cpu %d) not allowed", o->card_layers,
 		     o->no_cpu);
 		return FLLM_E_INVALID_ARG;
 	}
 	if (mi->n_layers == 0 || mi->dim == 0 || mi->head_dim == 0 || mi->n_kv_heads == 0) {
-		errf(err, err_size, "model has no layers");
+		fllm_err_set(&e, FLLM_OK, "model has no layers");
 		return FLLM_E_INVALID_ARG;
 	}
 	return FLLM_OK;
@@ -135,6 +126,7 @@ fllm_status sched_problem_for_model(const fllm_model *model, const struct sched_
 				    const struct sched_options *o, struct sched_problem *pb,
 				    struct sched_unit_cost **units, char *err, size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	static const char *const attn_names[4] = { "attn_q", "attn_k", "attn_v", "attn_output" };
 	static const char *const mlp_names[3] = { "ffn_gate", "ffn_up", "ffn_down" };
 	fllm_model_info mi;
@@ -242,7 +234,7 @@ fllm_status sched_problem_for_model(const fllm_model *model, const struct sched_
 	}
 	host_have = o->host_memory ? o->host_memory : host_memory();
 	if (host_need > host_have) {
-		errf(err, err_size, "the host cannot hold the model: its weights and KV cache need "
+		fllm_err_set(&e, FLLM_OK, "the host cannot hold the model: its weights and KV cache need "
 		     "%llu bytes, the host has %llu", (unsigned long long)host_need,
 		     (unsigned long long)host_have);
 		st = FLLM_E_NO_MEMORY;
@@ -270,6 +262,7 @@ fllm_status sched_plan_for_model(const fllm_model *model, const struct sched_cos
 				 const struct sched_options *o, struct sched_plan *out, char *err,
 				 size_t err_size)
 {
+	struct fllm_err e = { err, err_size };
 	struct sched_problem pb;
 	struct sched_unit_cost *units;
 	fllm_status st;
@@ -280,11 +273,11 @@ fllm_status sched_plan_for_model(const fllm_model *model, const struct sched_cos
 		return st;
 	st = sched_plan_solve(&pb, out);
 	if (st == FLLM_E_NO_CARD_MEMORY)
-		errf(err, err_size, "no placement fits %llu bytes of card memory: the smallest "
+		fllm_err_set(&e, FLLM_OK, "no placement fits %llu bytes of card memory: the smallest "
 		     "needs %llu", (unsigned long long)pb.budget,
 		     (unsigned long long)out->min_card_bytes);
 	else if (st)
-		errf(err, err_size, "%s", fllm_status_str(st));
+		fllm_err_set(&e, FLLM_OK, "%s", fllm_status_str(st));
 	free(units);
 	return st;
 }
