@@ -77,11 +77,12 @@ static void random_units(uint64_t *s, struct sched_unit_cost *u, uint32_t n, uin
 /* Check a solved plan against its problem: consistent, within budget, allowed. */
 static void check_plan(const struct sched_problem *pb, const struct sched_plan *plan)
 {
-	enum sched_place place[64];
+	enum sched_place place[128];
 	uint64_t bytes;
 	double t;
 
 	CU_ASSERT_EQUAL_FATAL(plan->n_units, pb->n_units);
+	CU_ASSERT_FATAL(pb->n_units <= sizeof(place) / sizeof(place[0]));
 	for (uint32_t i = 0; i < pb->n_units; i++) {
 		place[i] = plan->unit[i].place;
 		CU_ASSERT((pb->unit[i].allow >> place[i]) & 1);
