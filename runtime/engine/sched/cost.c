@@ -67,6 +67,7 @@ static const struct key keys[] = {
 /* The emulated card's defaults (sim/include/fllm_sim.h). */
 #define REF_CLOCK_HZ		300.0e6
 #define REF_CHANNELS		32u
+#define REF_CHANNEL_BPS		14375.0e6	/* peak of one HBM channel */
 #define REF_MEMORY		(8ull << 30)
 
 fllm_status sched_cost_reference(uint32_t bits, uint32_t group, struct sched_cost *out)
@@ -89,13 +90,20 @@ fllm_status sched_cost_reference(uint32_t bits, uint32_t group, struct sched_cos
 	out->host_lutgemm_batch = REF_HOST_LUTGEMM_BATCH;
 	out->host_vector = REF_HOST_VECTOR;
 	out->host_attention = REF_HOST_ATTENTION;
-	/* the units' cycle models, fixed command costs left out (card_command) */
+	/*
+	 * the units' cycle models, fixed command costs left out (card_command);
+	 * LUT-GEMM weights also no faster than the channels' peak, which the
+	 * cycle model's 64 bytes per port per cycle exceeds
+	 */
 	bytes = (double)m * lp.row_bytes;
-	out->card_lutgemm = bytes * REF_CLOCK_HZ /
-			    (double)(fllm_lutgemm_cycles(&lp) - FLLM_LUTGEMM_OVERHEAD_CYCLES);
+	out->card_lutgemm = fmin(bytes * REF_CLOCK_HZ /
+				 (double)(fllm_lutgemm_cycles(&lp) - FLLM_LUTGEMM_OVERHEAD_CYCLES),
+				 REF_CHANNELS * REF_CHANNEL_BPS);
 	lp.n_tokens = 8;
-	out->card_lutgemm_batch = 8.0 * bytes * REF_CLOCK_HZ /
-				  (double)(fllm_lutgemm_cycles(&lp) - FLLM_LUTGEMM_OVERHEAD_CYCLES);
+	out->card_lutgemm_batch = fmin(8.0 * bytes * REF_CLOCK_HZ /
+				       (double)(fllm_lutgemm_cycles(&lp) -
+						FLLM_LUTGEMM_OVERHEAD_CYCLES),
+				       8.0 * REF_CHANNELS * REF_CHANNEL_BPS);
 	memset(&vp, 0, sizeof(vp));
 	vp.op = FLLM_VECTOR_OP_RMSNORM;
 	vp.flags = FLLM_VECTOR_F_QUANT;
