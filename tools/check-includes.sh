@@ -47,7 +47,8 @@ runtime/engine/load    runtime/include runtime/core runtime/engine/io runtime/en
 runtime/engine/kv      runtime/include runtime/core
 runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package runtime/engine/kv
 runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
-tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack bitstreams
+runtime/engine/sched   runtime/include runtime/core runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/model
+tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack bitstreams runtime/engine/sched
 bench                  runtime card/include hls sim tools
 tests                  card/include driver firmware hls sim runtime tools tests bitstreams
 '

@@ -1,13 +1,15 @@
 /*
  * Write the fuzzers' seed corpora: DIR/gguf (F32 and Q4_0 models),
  * DIR/llama2c, DIR/tokbin and DIR/package (a q=2 and a q=4 package of a
- * tiny model), made by the test writers (never the shared model files).
+ * tiny model), made by the test writers (never the shared model files), and
+ * DIR/cost (the reference card's cost file, runtime/engine/sched/cost.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cost.h"
 #include "fllm/fllm_package.h"
 #include "fuzz_inputs.h"
 #include "model.h"
@@ -81,6 +83,22 @@ static int write_seed(const char *dir, const char *sub, enum fuzz_input which)
 	return !ok;
 }
 
+/* DIR/cost/reference.txt: the reference card's cost file. */
+static int write_cost_seed(const char *dir)
+{
+	struct sched_cost c;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/cost", dir);
+	if (mkdir(path, 0755) && errno != EEXIST) {
+		perror(path);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/cost/reference.txt", dir);
+	return sched_cost_reference(4, 32, &c) != FLLM_OK ||
+	       sched_cost_write(&c, path, NULL, 0) != FLLM_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -94,5 +112,6 @@ int main(int argc, char **argv)
 	return write_seed(argv[1], "gguf", FUZZ_GGUF_F32) |
 	       write_seed(argv[1], "gguf", FUZZ_GGUF_Q4_0) |
 	       write_seed(argv[1], "llama2c", FUZZ_LLAMA2C) |
-	       write_seed(argv[1], "tokbin", FUZZ_TOKBIN) | write_package_seeds(argv[1]);
+	       write_seed(argv[1], "tokbin", FUZZ_TOKBIN) | write_package_seeds(argv[1]) |
+	       write_cost_seed(argv[1]);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the engine's libFuzzer harnesses with clang and run each for a
 # bounded time: the GGUF loader, the llama2.c loader (same harness, own
-# corpus), the tokenizer.bin loader and the model-package reader. Exit 77 (ctest SKIP) when clang or
+# corpus), the tokenizer.bin loader, the model-package reader and the
+# scheduler's cost-file reader. Exit 77 (ctest SKIP) when clang or
 # its libFuzzer runtime is missing; 1 on any crash, leak or sanitizer report.
 # usage: run_fuzz.sh SOURCE_DIR WORK_DIR FUZZ_SEEDS_PROGRAM
 # FLLM_FUZZ_SECONDS sets the time per harness (default 20).
@@ -34,18 +35,22 @@ flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 for d in "$src"/runtime/engine/*/; do
 	flags="$flags -I$d"
 done
-# the engine without the card executor (fuzz_card_stub.c stands in for it),
-# plus what the parsers and the package reader use: handle counters, status
-# text, the thread pool, the BCQ quantizer and the LUT-GEMM record helpers
+# the engine without the card executor (fuzz_card_stub.c stands in for it)
+# and of the scheduler only its cost file (with the cycle models its
+# reference card uses), plus what the parsers and the package reader use:
+# handle counters, status text, the thread pool, the BCQ quantizer and the
+# LUT-GEMM record helpers
 engine=$(ls "$src"/runtime/engine/*/*.c | grep -v -e '/exec_card\.c$' -e '/card_weights\.c$' \
-	-e '/card_plan\.c$' -e '/card_step\.c$' -e '/card_prog\.c$' -e '/exec_hostq\.c$')
-common="$engine $src/runtime/core/handles.c $src/runtime/core/status.c
+	-e '/card_plan\.c$' -e '/card_step\.c$' -e '/card_prog\.c$' -e '/exec_hostq\.c$' \
+	-e '/engine/sched/')
+common="$engine $src/runtime/engine/sched/cost.c $src/hls/lutgemm_cycles.c
+	$src/hls/vector_cycles.c $src/runtime/core/handles.c $src/runtime/core/status.c
 	$src/runtime/core/threadpool.c $src/runtime/quant/*.c $src/runtime/cardpack/lutgemm_pack.c
 	$src/hls/lutgemm_params.c $src/tests/fuzz/fuzz_card_stub.c
 	$src/tests/engine/fuzz_inputs.c
 	$src/tests/engine/model_writer.c $src/tests/engine/gguf_writer.c
 	$src/tests/engine/bytebuf.c"
-for h in model tokbin package; do
+for h in model tokbin package cost; do
 	# shellcheck disable=SC2086 # flag and file lists split into words
 	if ! "$CLANG" $flags $common "$src/tests/fuzz/fuzz_$h.c" -lz -lm -lpthread \
 		-o "$work/fuzz_$h" 2>"$work/build_$h.log"; then
@@ -58,7 +63,7 @@ rm -rf "$work/seeds"
 "$seeds" "$work/seeds" || exit 1
 
 status=0
-for run in gguf:model llama2c:model tokbin:tokbin package:package; do
+for run in gguf:model llama2c:model tokbin:tokbin package:package cost:cost; do
 	corpus=${run%%:*}
 	harness=${run#*:}
 	mkdir -p "$work/corpus_$corpus"

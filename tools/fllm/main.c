@@ -7,6 +7,7 @@
 #include "fllm_card.h"
 #include "eval_command.h"
 #include "image_command.h"
+#include "plan_command.h"
 #include "quantize_command.h"
 #include "run_command.h"
 #include "loadtest/loadtest_command.h"
@@ -24,6 +25,9 @@ const struct cli_command cli_commands[] = {
 	  "continuous batching" },
 	{ "loadtest", cli_cmd_loadtest, "load-test an OpenAI-compatible server (fllm serve): "
 	  "requests/s, tokens/s, time to first token" },
+	{ "plan", cli_cmd_plan, "plan where each layer runs (card or CPU) for a card-memory "
+	  "budget and predict the time per token" },
+	{ "calibrate", cli_cmd_calibrate, "measure the host's and a card's speeds for fllm plan" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ "image", cli_cmd_image, "write, inspect or verify a card image (.xclbin)" },
 	{ "program", cli_cmd_program, "program a card with an image (simulated cards: clock, "
