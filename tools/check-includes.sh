@@ -46,6 +46,7 @@ runtime/engine/load    runtime/include runtime/core runtime/engine/io runtime/en
 runtime/engine/kv      runtime/include runtime/core
 runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package runtime/engine/kv
 runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
+runtime/opencl         runtime/include runtime/cardpack card/include hls
 tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack
 bench                  runtime card/include hls sim tools
 tests                  card/include driver firmware hls sim runtime tools tests
