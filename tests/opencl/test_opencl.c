@@ -557,9 +557,9 @@ static void test_kernel_errors(void)
 	ASSERT_CL(clSetKernelArg(k, 0, 4, &m), CL_INVALID_ARG_SIZE);
 	ASSERT_CL(clSetKernelArg(k, 3, sizeof(v), NULL), CL_INVALID_ARG_VALUE);
 	{
-		cl_mem bogus = (cl_mem)&v;
+		cl_mem not_mem = (cl_mem)queue;	/* a live object of another type */
 
-		ASSERT_CL(clSetKernelArg(k, 0, sizeof(bogus), &bogus), CL_INVALID_MEM_OBJECT);
+		ASSERT_CL(clSetKernelArg(k, 0, sizeof(not_mem), &not_mem), CL_INVALID_MEM_OBJECT);
 	}
 	/* launching with arguments unset, with more than one work item, a bad shape */
 	ASSERT_CL(clEnqueueTask(queue, k, 0, NULL, NULL), CL_INVALID_KERNEL_ARGS);
