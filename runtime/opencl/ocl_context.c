@@ -101,10 +101,7 @@ static cl_context CL_API_CALL ocl_CreateContextFromType(const cl_context_propert
 
 static cl_int CL_API_CALL ocl_RetainContext(cl_context c)
 {
-	if (!ocl_context_ok(c))
-		return CL_INVALID_CONTEXT;
-	ocl_context_retain(c);
-	return CL_SUCCESS;
+	return ocl_retain(c, OCL_MAGIC_CONTEXT, CL_INVALID_CONTEXT);
 }
 
 static cl_int CL_API_CALL ocl_ReleaseContext(cl_context c)

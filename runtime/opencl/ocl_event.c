@@ -81,10 +81,7 @@ static cl_int CL_API_CALL ocl_GetEventInfo(cl_event e, cl_event_info param, size
 
 static cl_int CL_API_CALL ocl_RetainEvent(cl_event e)
 {
-	if (!ocl_is(e, OCL_MAGIC_EVENT))
-		return CL_INVALID_EVENT;
-	atomic_fetch_add(&e->h.refs, 1);
-	return CL_SUCCESS;
+	return ocl_retain(e, OCL_MAGIC_EVENT, CL_INVALID_EVENT);
 }
 
 static cl_int CL_API_CALL ocl_ReleaseEvent(cl_event e)

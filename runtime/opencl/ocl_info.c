@@ -64,6 +64,16 @@ int ocl_is(const void *obj, enum ocl_magic magic)
 	return h && h->dispatch == &ocl_dispatch && h->magic == magic;
 }
 
+cl_int ocl_retain(void *obj, enum ocl_magic magic, cl_int invalid)
+{
+	struct ocl_head *h = obj;
+
+	if (!ocl_is(obj, magic))
+		return invalid;
+	atomic_fetch_add(&h->refs, 1);
+	return CL_SUCCESS;
+}
+
 cl_ulong ocl_now_ns(void)
 {
 	struct timespec ts;

@@ -198,6 +198,8 @@ void *ocl_fail(cl_int *errcode_ret, cl_int err);
 /* Common object head and its checks. */
 void ocl_head_init(struct ocl_head *h, enum ocl_magic magic);
 int ocl_is(const void *obj, enum ocl_magic magic);
+/* clRetain*: one more reference on a live object of the type, else `invalid`. */
+cl_int ocl_retain(void *obj, enum ocl_magic magic, cl_int invalid);
 /* Nanoseconds of CLOCK_MONOTONIC. */
 cl_ulong ocl_now_ns(void);
 /* An fllm_status as the nearest OpenCL error. */

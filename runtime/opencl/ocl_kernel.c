@@ -89,10 +89,7 @@ static cl_int CL_API_CALL ocl_CreateKernelsInProgram(cl_program p, cl_uint n, cl
 
 static cl_int CL_API_CALL ocl_RetainKernel(cl_kernel k)
 {
-	if (!kernel_ok(k))
-		return CL_INVALID_KERNEL;
-	atomic_fetch_add(&k->h.refs, 1);
-	return CL_SUCCESS;
+	return ocl_retain(k, OCL_MAGIC_KERNEL, CL_INVALID_KERNEL);
 }
 
 static cl_int CL_API_CALL ocl_ReleaseKernel(cl_kernel k)

@@ -107,10 +107,7 @@ void ocl_mem_release(cl_mem m)
 
 static cl_int CL_API_CALL ocl_RetainMemObject(cl_mem m)
 {
-	if (!ocl_is(m, OCL_MAGIC_MEM))
-		return CL_INVALID_MEM_OBJECT;
-	ocl_mem_retain(m);
-	return CL_SUCCESS;
+	return ocl_retain(m, OCL_MAGIC_MEM, CL_INVALID_MEM_OBJECT);
 }
 
 static cl_int CL_API_CALL ocl_ReleaseMemObject(cl_mem m)

@@ -128,10 +128,7 @@ static cl_program CL_API_CALL ocl_CreateProgramWithBinary(cl_context ctx, cl_uin
 
 static cl_int CL_API_CALL ocl_RetainProgram(cl_program p)
 {
-	if (!program_ok(p))
-		return CL_INVALID_PROGRAM;
-	atomic_fetch_add(&p->h.refs, 1);
-	return CL_SUCCESS;
+	return ocl_retain(p, OCL_MAGIC_PROGRAM, CL_INVALID_PROGRAM);
 }
 
 void ocl_program_release(cl_program p)

@@ -78,10 +78,7 @@ static cl_command_queue CL_API_CALL ocl_CreateCommandQueue(cl_context ctx, cl_de
 
 static cl_int CL_API_CALL ocl_RetainCommandQueue(cl_command_queue q)
 {
-	if (!ocl_queue_ok(q))
-		return CL_INVALID_COMMAND_QUEUE;
-	atomic_fetch_add(&q->h.refs, 1);
-	return CL_SUCCESS;
+	return ocl_retain(q, OCL_MAGIC_QUEUE, CL_INVALID_COMMAND_QUEUE);
 }
 
 static cl_int CL_API_CALL ocl_ReleaseCommandQueue(cl_command_queue q)

@@ -31,10 +31,10 @@ static int host_may(cl_mem m, int want_write)
 			  : !(m->flags & CL_MEM_HOST_WRITE_ONLY);
 }
 
-static cl_int CL_API_CALL ocl_EnqueueReadBuffer(cl_command_queue q, cl_mem m, cl_bool blocking,
-						size_t offset, size_t size, void *ptr,
-						cl_uint n_wait, const cl_event *wait,
-						cl_event *event)
+/* Read (dst set) or write (src set) a range between host memory and the buffer. */
+static cl_int host_transfer(cl_command_queue q, cl_mem m, size_t offset, size_t size, void *dst,
+			    const void *src, cl_uint n_wait, const cl_event *wait,
+			    cl_event *event)
 {
 	cl_ulong tq, ts;
 	cl_int err;
@@ -44,17 +44,26 @@ static cl_int CL_API_CALL ocl_EnqueueReadBuffer(cl_command_queue q, cl_mem m, cl
 	err = range_check(q, m, offset, size);
 	if (err)
 		return err;
-	if (!ptr)
+	if (!dst && !src)
 		return CL_INVALID_VALUE;
-	if (!host_may(m, 0))
+	if (!host_may(m, src != NULL))
 		return CL_INVALID_OPERATION;
 	err = ocl_enqueue_begin(q, n_wait, wait, &tq);
 	if (err)
 		return err;
 	ts = ocl_now_ns();
-	err = ocl_status_err(fllm_bo_read(m->bo, offset, ptr, size));
-	return ocl_enqueue_end(q, CL_COMMAND_READ_BUFFER, tq, ts, err ? err : CL_COMPLETE,
-			       event);
+	err = ocl_status_err(src ? fllm_bo_write(m->bo, offset, src, size)
+				 : fllm_bo_read(m->bo, offset, dst, size));
+	return ocl_enqueue_end(q, src ? CL_COMMAND_WRITE_BUFFER : CL_COMMAND_READ_BUFFER, tq, ts,
+			       err ? err : CL_COMPLETE, event);
+}
+
+static cl_int CL_API_CALL ocl_EnqueueReadBuffer(cl_command_queue q, cl_mem m, cl_bool blocking,
+						size_t offset, size_t size, void *ptr,
+						cl_uint n_wait, const cl_event *wait,
+						cl_event *event)
+{
+	return host_transfer(q, m, offset, size, ptr, NULL, n_wait, wait, event);
 }
 
 static cl_int CL_API_CALL ocl_EnqueueWriteBuffer(cl_command_queue q, cl_mem m, cl_bool blocking,
@@ -62,25 +71,7 @@ static cl_int CL_API_CALL ocl_EnqueueWriteBuffer(cl_command_queue q, cl_mem m, c
 						 cl_uint n_wait, const cl_event *wait,
 						 cl_event *event)
 {
-	cl_ulong tq, ts;
-	cl_int err;
-
-	if (!ocl_queue_ok(q))
-		return CL_INVALID_COMMAND_QUEUE;
-	err = range_check(q, m, offset, size);
-	if (err)
-		return err;
-	if (!ptr)
-		return CL_INVALID_VALUE;
-	if (!host_may(m, 1))
-		return CL_INVALID_OPERATION;
-	err = ocl_enqueue_begin(q, n_wait, wait, &tq);
-	if (err)
-		return err;
-	ts = ocl_now_ns();
-	err = ocl_status_err(fllm_bo_write(m->bo, offset, ptr, size));
-	return ocl_enqueue_end(q, CL_COMMAND_WRITE_BUFFER, tq, ts, err ? err : CL_COMPLETE,
-			       event);
+	return host_transfer(q, m, offset, size, NULL, ptr, n_wait, wait, event);
 }
 
 /* Record, submit and wait for what q->cl holds (q->lock held). */
