@@ -55,7 +55,7 @@ struct _cl_device_id {
 	struct ocl_head h;		/* refs unused: root devices live forever */
 	fllm_device *dev;
 	fllm_device_info info;
-	char builtins[256];		/* CL_DEVICE_BUILT_IN_KERNELS */
+	char builtins[512];		/* CL_DEVICE_BUILT_IN_KERNELS */
 	uint64_t max_alloc;		/* largest buffer: one memory channel */
 };
 
@@ -96,8 +96,12 @@ struct _cl_command_queue {
 	cl_command_queue_properties props;
 	pthread_mutex_t lock;		/* one command at a time */
 	fllm_cmdlist *cl;		/* reset and recorded for each command */
-	fllm_bo *params;		/* (4096) bytes: a unit's parameter block */
+	fllm_bo *params;		/* (OCL_PARAMS_BYTES): a unit's parameter block,
+					 * attention descriptors at OCL_PARAMS_SEQS */
 };
+
+#define OCL_PARAMS_BYTES (16u * 1024u)
+#define OCL_PARAMS_SEQS 512u
 
 struct _cl_event {
 	struct ocl_head h;
@@ -113,12 +117,13 @@ enum ocl_arg_kind { OCL_ARG_MEM_IN, OCL_ARG_MEM_OUT, OCL_ARG_UINT, OCL_ARG_FLOAT
 
 /* What an argument means to the unit (index into struct ocl_launch.v / .mem). */
 enum ocl_role {
-	OCL_R_OUT, OCL_R_IN, OCL_R_IN2, OCL_R_AUX,	/* buffers */
+	OCL_R_OUT, OCL_R_IN, OCL_R_IN2, OCL_R_AUX, OCL_R_SEQS, OCL_R_TABLES,	/* buffers */
 	OCL_R_M, OCL_R_K, OCL_R_GROUP, OCL_R_PLANES, OCL_R_FLAGS, OCL_R_NTOK,
 	OCL_R_N, OCL_R_ROWS, OCL_R_HEAD_DIM, OCL_R_POS, OCL_R_TABLE_ROWS, OCL_R_EPS,
+	OCL_R_N_HEADS, OCL_R_N_KV_HEADS, OCL_R_BLOCK_TOKENS, OCL_R_N_SEQS, OCL_R_POOL_BLOCKS,
 	OCL_R_COUNT
 };
-#define OCL_R_MEMS 4	/* roles below this are buffers */
+#define OCL_R_MEMS 6	/* roles below this are buffers */
 
 struct ocl_arg_desc {
 	const char *name;
@@ -127,7 +132,7 @@ struct ocl_arg_desc {
 	enum ocl_role role;
 };
 
-#define OCL_ARGS_MAX 12
+#define OCL_ARGS_MAX 16
 
 /* One built-in kernel: a compute unit and the argument list that feeds it. */
 struct ocl_builtin {
@@ -155,7 +160,7 @@ struct _cl_program {
 	cl_context ctx;			/* retained */
 	uint32_t n_kernels;
 	const struct ocl_builtin *kernels[16];
-	char names[256];		/* CL_PROGRAM_KERNEL_NAMES */
+	char names[512];		/* CL_PROGRAM_KERNEL_NAMES */
 	atomic_uint n_kernel_objs;	/* live kernels made from it */
 };
 

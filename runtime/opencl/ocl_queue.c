@@ -7,8 +7,6 @@
 
 #include "ocl_internal.h"
 
-#define OCL_PARAMS_BYTES 4096u
-
 int ocl_queue_ok(cl_command_queue q)
 {
 	return ocl_is(q, OCL_MAGIC_QUEUE);

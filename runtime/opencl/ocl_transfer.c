@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_card.h"
 #include "ocl_internal.h"
 
 #define OCL_FILL_CHUNK (64u * 1024u)
@@ -85,10 +86,22 @@ cl_int ocl_queue_run(cl_command_queue q, uint64_t *result)
 	if (st)
 		return ocl_status_err(st);
 	st = fllm_event_wait(ev, OCL_WAIT_NS);
-	if (!st && result && !fllm_event_result(ev, 0, &res))
-		*result = res.result;
+	if (fllm_event_result(ev, 0, &res))
+		memset(&res, 0, sizeof(res));
 	fllm_event_free(ev);
-	return st ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+	if (!st) {
+		if (result)
+			*result = res.result;
+		return CL_SUCCESS;
+	}
+	/* the unit refused what the arguments described */
+	if (st == FLLM_E_CARD && (res.card_status == FLLM_CARD_ERR_PARAM ||
+				  res.card_status == FLLM_CARD_ERR_FLAGS ||
+				  res.card_status == FLLM_CARD_ERR_ADDR ||
+				  res.card_status == FLLM_CARD_ERR_ALIGN ||
+				  res.card_status == FLLM_CARD_ERR_SIZE))
+		return CL_INVALID_KERNEL_ARGS;
+	return CL_OUT_OF_RESOURCES;
 }
 
 /* A card-to-card DMA command. */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fllm_attention.h"
 #include "fllm_cardpack.h"
 #include "fllm_lutgemm.h"
 #include "fllm_vector.h"
@@ -530,6 +531,204 @@ static void test_vector_add_golden(void)
 	free(img);
 }
 
+/*
+ * Attention: APPEND 21 tokens of one sequence into a pool of 4 blocks of 16
+ * (through the table {3, 1}), then PREFILL the whole chunk and DECODE its
+ * last token. The golden model runs the same three commands on a card image
+ * whose descriptors hold card addresses; the OpenCL descriptors hold byte
+ * offsets into the tables buffer.
+ */
+enum { AT_HD = 16, AT_NH = 4, AT_NKV = 2, AT_B = 16, AT_T = 21, AT_POOL = 4 };
+
+struct at_image {
+	uint8_t *mem;			/* (size) card memory */
+	uint64_t size, seq, tab, k, v, q, pool, out, out2;
+};
+
+/* Run one attention command from block p (addresses filled here) on the image. */
+static int at_golden_run(struct at_image *im, struct fllm_attention_params *p,
+			 const struct fllm_attention_seq *sq, uint64_t out)
+{
+	struct fllm_attention_seq s = *sq;
+	uint64_t nf = 0;
+
+	s.table_addr = im->tab;
+	memcpy(im->mem + im->seq, &s, sizeof(s));
+	p->kv_base = im->pool;
+	p->seq_addr = im->seq;
+	if (fllm_attention_op_attends(p->op)) {
+		p->q_addr = im->q;
+		p->out_addr = out;
+	} else {
+		p->k_addr = im->k;
+		p->v_addr = im->v;
+	}
+	memcpy(im->mem, p, sizeof(*p));
+	return fllm_hls_attention_unit(im->mem, im->size, 0, sizeof(*p), &nf) == FLLM_CARD_OK;
+}
+
+static cl_kernel at_kernel(const char *name, cl_mem in, cl_mem in2, cl_mem pool, cl_mem seqs,
+			   cl_mem tables, cl_mem out)
+{
+	cl_kernel k = builtin_kernel(name);
+	cl_uint i = 0;
+
+	if (!k)
+		return NULL;
+	if (in2) {	/* append: k, v, kv_pool, seqs, tables, head_dim, n_kv_heads, ... */
+		set_mem(k, i++, in);
+		set_mem(k, i++, in2);
+		set_mem(k, i++, pool);
+		set_mem(k, i++, seqs);
+		set_mem(k, i++, tables);
+		set_u32(k, i++, AT_HD);
+	} else {	/* q, kv_pool, seqs, tables, out, head_dim, n_heads, n_kv_heads, ... */
+		set_mem(k, i++, in);
+		set_mem(k, i++, pool);
+		set_mem(k, i++, seqs);
+		set_mem(k, i++, tables);
+		set_mem(k, i++, out);
+		set_u32(k, i++, AT_HD);
+		set_u32(k, i++, AT_NH);
+	}
+	set_u32(k, i++, AT_NKV);
+	set_u32(k, i++, AT_B);
+	set_u32(k, i++, 1);		/* n_seqs */
+	set_u32(k, i++, AT_T);		/* rows */
+	set_u32(k, i++, AT_POOL);
+	if (!in2) {
+		set_u32(k, i++, 0);	/* flags */
+		set_u32(k, i++, 0);	/* group */
+	}
+	return k;
+}
+
+static void test_attention_golden(void)
+{
+	const uint32_t tables[2] = { 3, 1 };
+	const uint64_t krow = 4ull * AT_NKV * AT_HD, qrow = 4ull * AT_NH * AT_HD;
+	const uint64_t block = fllm_attention_block_bytes(AT_NKV, AT_B, AT_HD);
+	const uint64_t pool_bytes = AT_POOL * block;
+	struct fllm_attention_seq chunk = { .pos = 0, .n_tokens = AT_T, .row = 0, .table_len = 2 };
+	struct fllm_attention_seq last = { .pos = AT_T - 1, .n_tokens = 1, .row = AT_T - 1,
+					   .table_len = 2 };
+	struct fllm_attention_params p;
+	struct at_image im = { 0 };
+	float *k = malloc(AT_T * krow), *v = malloc(AT_T * krow);	/* (T, NKV * HD) */
+	float *q = malloc(AT_T * qrow);					/* (T, NH * HD) */
+	uint8_t *got = malloc(pool_bytes > AT_T * qrow ? pool_bytes : AT_T * qrow);
+	cl_mem m_k, m_v, m_q, m_pool, m_chunk, m_last, m_tab, m_out, m_out2;
+	cl_kernel kern;
+	uint64_t rng = 0xa77e;
+	const uint8_t zero = 0;
+
+	CU_ASSERT_FATAL(k && v && q && got);
+	for (size_t i = 0; i < AT_T * krow / 4; i++) {
+		k[i] = (float)test_rng_normal(&rng);
+		v[i] = (float)test_rng_normal(&rng);
+	}
+	for (size_t i = 0; i < AT_T * qrow / 4; i++)
+		q[i] = (float)test_rng_normal(&rng);
+	/* the golden image: params | seq | tables | k | v | q | pool | out | out2 */
+	im.seq = 256;
+	im.tab = 320;
+	im.k = 384;
+	im.v = fllm_lutgemm_align(im.k + AT_T * krow);
+	im.q = fllm_lutgemm_align(im.v + AT_T * krow);
+	im.pool = fllm_lutgemm_align(im.q + AT_T * qrow);
+	im.out = fllm_lutgemm_align(im.pool + pool_bytes);
+	im.out2 = fllm_lutgemm_align(im.out + AT_T * qrow);
+	im.size = fllm_lutgemm_align(im.out2 + AT_T * qrow);
+	im.mem = calloc(1, im.size);
+	CU_ASSERT_FATAL(im.mem != NULL);
+	memcpy(im.mem + im.tab, tables, sizeof(tables));
+	memcpy(im.mem + im.k, k, AT_T * krow);
+	memcpy(im.mem + im.v, v, AT_T * krow);
+	memcpy(im.mem + im.q, q, AT_T * qrow);
+	CU_ASSERT_FATAL(fllm_attention_params_init(&p, FLLM_ATTN_OP_APPEND, 0, 0, AT_HD, AT_NKV,
+						   AT_NKV, AT_B, 1, AT_T, AT_POOL) ==
+			FLLM_CARD_OK);
+	CU_ASSERT_FATAL(at_golden_run(&im, &p, &chunk, 0));
+	CU_ASSERT_FATAL(fllm_attention_params_init(&p, FLLM_ATTN_OP_PREFILL, 0, 0, AT_HD, AT_NH,
+						   AT_NKV, AT_B, 1, AT_T, AT_POOL) ==
+			FLLM_CARD_OK);
+	CU_ASSERT_FATAL(at_golden_run(&im, &p, &chunk, im.out));
+	CU_ASSERT_FATAL(fllm_attention_params_init(&p, FLLM_ATTN_OP_DECODE, 0, 0, AT_HD, AT_NH,
+						   AT_NKV, AT_B, 1, AT_T, AT_POOL) ==
+			FLLM_CARD_OK);
+	CU_ASSERT_FATAL(at_golden_run(&im, &p, &last, im.out2));
+
+	m_k = buffer(AT_T * krow, CL_MEM_COPY_HOST_PTR, k);
+	m_v = buffer(AT_T * krow, CL_MEM_COPY_HOST_PTR, v);
+	m_q = buffer(AT_T * qrow, CL_MEM_COPY_HOST_PTR, q);
+	m_pool = buffer(pool_bytes, CL_MEM_READ_WRITE, NULL);
+	m_chunk = buffer(sizeof(chunk), CL_MEM_COPY_HOST_PTR, &chunk);	/* table at offset 0 */
+	m_last = buffer(sizeof(last), CL_MEM_COPY_HOST_PTR, &last);
+	m_tab = buffer(sizeof(tables), CL_MEM_COPY_HOST_PTR, (void *)tables);
+	m_out = buffer(AT_T * qrow, CL_MEM_READ_WRITE, NULL);
+	m_out2 = buffer(AT_T * qrow, CL_MEM_READ_WRITE, NULL);
+	ASSERT_CL(clEnqueueFillBuffer(queue, m_pool, &zero, 1, 0, pool_bytes, 0, NULL, NULL),
+		  CL_SUCCESS);
+
+	kern = at_kernel("fllm_attention_append", m_k, m_v, m_pool, m_chunk, m_tab, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kern);
+	ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_SUCCESS);
+	ASSERT_CL(clEnqueueReadBuffer(queue, m_pool, CL_TRUE, 0, pool_bytes, got, 0, NULL, NULL),
+		  CL_SUCCESS);
+	FLLM_ASSERT_EQ_U64(diff_words((const uint32_t *)got, (const uint32_t *)(im.mem + im.pool),
+				      pool_bytes / 4, "attention append pool"), 0);
+	/* a table offset past the tables buffer is refused */
+	{
+		struct fllm_attention_seq bad = chunk;
+		cl_mem m_bad;
+
+		bad.table_addr = 4;
+		m_bad = buffer(sizeof(bad), CL_MEM_COPY_HOST_PTR, &bad);
+		set_mem(kern, 3, m_bad);
+		ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_INVALID_KERNEL_ARGS);
+		clReleaseMemObject(m_bad);
+	}
+	clReleaseKernel(kern);
+
+	kern = at_kernel("fllm_attention_prefill", m_q, NULL, m_pool, m_chunk, m_tab, m_out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kern);
+	ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_SUCCESS);
+	ASSERT_CL(clEnqueueReadBuffer(queue, m_out, CL_TRUE, 0, AT_T * qrow, got, 0, NULL, NULL),
+		  CL_SUCCESS);
+	FLLM_ASSERT_EQ_U64(diff_words((const uint32_t *)got, (const uint32_t *)(im.mem + im.out),
+				      AT_T * qrow / 4, "attention prefill"), 0);
+	clReleaseKernel(kern);
+
+	kern = at_kernel("fllm_attention_decode", m_q, NULL, m_pool, m_last, m_tab, m_out2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kern);
+	ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_SUCCESS);
+	ASSERT_CL(clEnqueueReadBuffer(queue, m_out2, CL_TRUE, (AT_T - 1) * qrow, qrow, got, 0, NULL,
+				      NULL), CL_SUCCESS);
+	FLLM_ASSERT_EQ_U64(diff_words((const uint32_t *)got,
+				      (const uint32_t *)(im.mem + im.out2 + (AT_T - 1) * qrow),
+				      qrow / 4, "attention decode"), 0);
+	/* the decoded row is the prefill's last row too */
+	FLLM_ASSERT_EQ_U64(diff_words((const uint32_t *)got,
+				      (const uint32_t *)(im.mem + im.out + (AT_T - 1) * qrow),
+				      qrow / 4, "decode vs prefill"), 0);
+	clReleaseKernel(kern);
+
+	clReleaseMemObject(m_k);
+	clReleaseMemObject(m_v);
+	clReleaseMemObject(m_q);
+	clReleaseMemObject(m_pool);
+	clReleaseMemObject(m_chunk);
+	clReleaseMemObject(m_last);
+	clReleaseMemObject(m_tab);
+	clReleaseMemObject(m_out);
+	clReleaseMemObject(m_out2);
+	free(im.mem);
+	free(k);
+	free(v);
+	free(q);
+	free(got);
+}
+
 /* ------------------------------------------------------------------ */
 /* Error paths                                                        */
 /* ------------------------------------------------------------------ */
@@ -642,6 +841,8 @@ int fllm_test_register(void)
 		{ "buffer fill, map, host pointers", test_buffer_fill_map },
 		{ "fllm_lutgemm bit-exact with the golden model", test_lutgemm_golden },
 		{ "fllm_vector_add bit-exact with the golden model", test_vector_add_golden },
+		{ "fllm_attention_append, _prefill, _decode bit-exact with the golden model",
+		  test_attention_golden },
 		{ "kernel and program errors", test_kernel_errors },
 		{ "unsupported entry points", test_unsupported_entries },
 		CU_TEST_INFO_NULL,
