@@ -532,6 +532,64 @@ static void test_vector_add_golden(void)
 }
 
 /*
+ * fllm_vector_copy with FLLM_VECTOR_F_QUANT quantizes fp32 rows into
+ * LUT-GEMM activation records on the card; the runtime's host quantizer
+ * (runtime/cardpack) applies the same rounding, so the records must match
+ * byte for byte.
+ */
+static void test_vector_quant_records(void)
+{
+	const uint32_t n = 300, rows = 4, g = 64;
+	const uint64_t in_stride = fllm_lutgemm_align(4ull * n);
+	const uint64_t rec = fllm_lutgemm_act_bytes(n, g);
+	uint32_t groups = fllm_lutgemm_groups(n, g);
+	float *x = calloc(rows, in_stride);			/* (rows, in_stride / 4) */
+	uint8_t *want = calloc(rows, rec), *got = calloc(rows, rec);	/* (rows, rec) */
+	uint16_t *msx = malloc(2u * groups);			/* (groups) */
+	int8_t *xq = malloc((size_t)groups * g);		/* (groups * g) */
+	uint64_t rng = 0xc0b1;
+	cl_mem m_in, m_out;
+	cl_kernel kern;
+
+	CU_ASSERT_FATAL(x && want && got && msx && xq);
+	for (uint32_t r = 0; r < rows; r++) {
+		float *row = x + r * in_stride / 4;
+		int32_t ex;
+
+		for (uint32_t i = 0; i < n; i++)
+			row[i] = (float)(test_rng_normal(&rng) * (r + 1));
+		CU_ASSERT_FATAL(fllm_lutgemm_act_quantize(n, g, row, &ex, msx, xq) == FLLM_CARD_OK);
+		fllm_lutgemm_act_write(want + r * rec, n, g, ex, msx, xq);
+	}
+	kern = builtin_kernel("fllm_vector_copy");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kern);
+	m_in = buffer((rows - 1) * in_stride + 4ull * n, CL_MEM_COPY_HOST_PTR, x);
+	m_out = buffer(rows * rec, CL_MEM_READ_WRITE, NULL);
+	set_mem(kern, 0, m_in);
+	set_mem(kern, 1, m_out);
+	set_u32(kern, 2, n);
+	set_u32(kern, 3, rows);
+	set_u32(kern, 4, FLLM_VECTOR_F_QUANT);
+	set_u32(kern, 5, g);
+	ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_SUCCESS);
+	ASSERT_CL(clEnqueueReadBuffer(queue, m_out, CL_TRUE, 0, rows * rec, got, 0, NULL, NULL),
+		  CL_SUCCESS);
+	FLLM_ASSERT_EQ_U64(diff_words((const uint32_t *)got, (const uint32_t *)want,
+				      rows * rec / 4, "vector copy F_QUANT records"), 0);
+	/* a group size the unit does not take */
+	set_u32(kern, 5, 48);
+	ASSERT_CL(clEnqueueTask(queue, kern, 0, NULL, NULL), CL_INVALID_KERNEL_ARGS);
+	clReleaseKernel(kern);
+	clReleaseMemObject(m_in);
+	clReleaseMemObject(m_out);
+	free(x);
+	free(want);
+	free(got);
+	free(msx);
+	free(xq);
+}
+
+/*
  * Attention: APPEND 21 tokens of one sequence into a pool of 4 blocks of 16
  * (through the table {3, 1}), then PREFILL the whole chunk and DECODE its
  * last token. The golden model runs the same three commands on a card image
@@ -841,6 +899,8 @@ int fllm_test_register(void)
 		{ "buffer fill, map, host pointers", test_buffer_fill_map },
 		{ "fllm_lutgemm bit-exact with the golden model", test_lutgemm_golden },
 		{ "fllm_vector_add bit-exact with the golden model", test_vector_add_golden },
+		{ "fllm_vector_copy quantizes as the host quantizer does",
+		  test_vector_quant_records },
 		{ "fllm_attention_append, _prefill, _decode bit-exact with the golden model",
 		  test_attention_golden },
 		{ "kernel and program errors", test_kernel_errors },
