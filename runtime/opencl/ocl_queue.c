@@ -74,6 +74,21 @@ static cl_command_queue CL_API_CALL ocl_CreateCommandQueue(cl_context ctx, cl_de
 	return queue_new(ctx, dev, props, errcode_ret);
 }
 
+/* The OpenCL 2.0 form, for hosts written against newer headers: only CL_QUEUE_PROPERTIES. */
+static cl_command_queue CL_API_CALL
+ocl_CreateCommandQueueWithProperties(cl_context ctx, cl_device_id dev,
+				     const cl_queue_properties *props, cl_int *errcode_ret)
+{
+	cl_command_queue_properties bits = 0;
+
+	for (; props && props[0]; props += 2) {
+		if (props[0] != CL_QUEUE_PROPERTIES)
+			return ocl_fail(errcode_ret, CL_INVALID_VALUE);
+		bits = props[1];
+	}
+	return queue_new(ctx, dev, bits, errcode_ret);
+}
+
 static cl_int CL_API_CALL ocl_RetainCommandQueue(cl_command_queue q)
 {
 	return ocl_retain(q, OCL_MAGIC_QUEUE, CL_INVALID_COMMAND_QUEUE);
@@ -210,6 +225,7 @@ static cl_int CL_API_CALL ocl_EnqueueMigrateMemObjects(cl_command_queue q, cl_ui
 void ocl_dispatch_queue(cl_icd_dispatch *t)
 {
 	t->clCreateCommandQueue = ocl_CreateCommandQueue;
+	t->clCreateCommandQueueWithProperties = ocl_CreateCommandQueueWithProperties;
 	t->clRetainCommandQueue = ocl_RetainCommandQueue;
 	t->clReleaseCommandQueue = ocl_ReleaseCommandQueue;
 	t->clGetCommandQueueInfo = ocl_GetCommandQueueInfo;

@@ -331,13 +331,6 @@ static cl_event CL_API_CALL ocl_stub_clCreateEventFromEGLSyncKHR(cl_context cont
 	return ocl_fail(errcode_ret, CL_INVALID_OPERATION);
 }
 
-static cl_command_queue CL_API_CALL ocl_stub_clCreateCommandQueueWithProperties(
-		cl_context context, cl_device_id device,
-		const cl_queue_properties *properties, cl_int *errcode_ret)
-{
-	return ocl_fail(errcode_ret, CL_INVALID_OPERATION);
-}
-
 static cl_mem CL_API_CALL ocl_stub_clCreatePipe(cl_context context, cl_mem_flags flags,
 		cl_uint pipe_packet_size, cl_uint pipe_max_packets,
 		const cl_pipe_properties *properties, cl_int *errcode_ret)
@@ -560,7 +553,6 @@ void ocl_dispatch_stubs(cl_icd_dispatch *t)
 	t->clEnqueueAcquireEGLObjectsKHR = ocl_stub_clEnqueueAcquireEGLObjectsKHR;
 	t->clEnqueueReleaseEGLObjectsKHR = ocl_stub_clEnqueueReleaseEGLObjectsKHR;
 	t->clCreateEventFromEGLSyncKHR = ocl_stub_clCreateEventFromEGLSyncKHR;
-	t->clCreateCommandQueueWithProperties = ocl_stub_clCreateCommandQueueWithProperties;
 	t->clCreatePipe = ocl_stub_clCreatePipe;
 	t->clGetPipeInfo = ocl_stub_clGetPipeInfo;
 	t->clSVMAlloc = ocl_stub_clSVMAlloc;

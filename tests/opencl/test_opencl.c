@@ -138,6 +138,24 @@ static void test_platform_info(void)
 	ASSERT_CL(clGetDeviceIDs(plat, CL_DEVICE_TYPE_CPU, 0, NULL, &n), CL_DEVICE_NOT_FOUND);
 	ASSERT_CL(clGetDeviceIDs(plat, CL_DEVICE_TYPE_ALL, 0, NULL, &n), CL_SUCCESS);
 	CU_ASSERT(n >= 1);
+	/* queues: the 2.0 form, in order only */
+	{
+		const cl_queue_properties ok[] = { CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE, 0 };
+		const cl_queue_properties ooo[] = { CL_QUEUE_PROPERTIES,
+						    CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, 0 };
+		cl_command_queue_properties got = 0;
+		cl_int err = -1;
+		cl_command_queue q2 = clCreateCommandQueueWithProperties(ctx, dev, ok, &err);
+
+		ASSERT_CL(err, CL_SUCCESS);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(q2);
+		ASSERT_CL(clGetCommandQueueInfo(q2, CL_QUEUE_PROPERTIES, sizeof(got), &got, NULL),
+			  CL_SUCCESS);
+		FLLM_ASSERT_EQ_U64(got, CL_QUEUE_PROFILING_ENABLE);
+		ASSERT_CL(clReleaseCommandQueue(q2), CL_SUCCESS);
+		CU_ASSERT_PTR_NULL(clCreateCommandQueueWithProperties(ctx, dev, ooo, &err));
+		ASSERT_CL(err, CL_INVALID_QUEUE_PROPERTIES);
+	}
 }
 
 /* ------------------------------------------------------------------ */
