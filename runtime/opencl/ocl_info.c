@@ -10,7 +10,8 @@ cl_int ocl_info(size_t size, void *value, size_t *size_ret, const void *src, siz
 	if (value) {
 		if (size < src_size)
 			return CL_INVALID_VALUE;
-		memcpy(value, src, src_size);
+		if (src_size)
+			memcpy(value, src, src_size);
 	}
 	if (size_ret)
 		*size_ret = src_size;

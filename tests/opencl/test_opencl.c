@@ -138,6 +138,33 @@ static void test_platform_info(void)
 	ASSERT_CL(clGetDeviceIDs(plat, CL_DEVICE_TYPE_CPU, 0, NULL, &n), CL_DEVICE_NOT_FOUND);
 	ASSERT_CL(clGetDeviceIDs(plat, CL_DEVICE_TYPE_ALL, 0, NULL, &n), CL_SUCCESS);
 	CU_ASSERT(n >= 1);
+	/* context properties: none given, the platform given, an unknown one */
+	{
+		cl_context_properties props[3] = { CL_CONTEXT_PLATFORM,
+						   (cl_context_properties)plat, 0 };
+		cl_context_properties bad[3] = { 0x7fff, 1, 0 };
+		cl_context_properties got[4];
+		size_t got_size = 99;
+		cl_int err = -1;
+		cl_context c2;
+
+		ASSERT_CL(clGetContextInfo(ctx, CL_CONTEXT_PROPERTIES, sizeof(got), got, &got_size),
+			  CL_SUCCESS);
+		FLLM_ASSERT_EQ_U64(got_size, 0);
+		ASSERT_CL(clGetDeviceInfo(dev, CL_DEVICE_PARTITION_TYPE, sizeof(got), got,
+					  &got_size), CL_SUCCESS);
+		FLLM_ASSERT_EQ_U64(got_size, 0);
+		c2 = clCreateContext(props, 1, &dev, NULL, NULL, &err);
+		ASSERT_CL(err, CL_SUCCESS);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+		ASSERT_CL(clGetContextInfo(c2, CL_CONTEXT_PROPERTIES, sizeof(got), got, &got_size),
+			  CL_SUCCESS);
+		FLLM_ASSERT_EQ_U64(got_size, sizeof(props));
+		CU_ASSERT(got[0] == CL_CONTEXT_PLATFORM && got[1] == (cl_context_properties)plat);
+		ASSERT_CL(clReleaseContext(c2), CL_SUCCESS);
+		CU_ASSERT_PTR_NULL(clCreateContext(bad, 1, &dev, NULL, NULL, &err));
+		ASSERT_CL(err, CL_INVALID_PROPERTY);
+	}
 	/* queues: the 2.0 form, in order only */
 	{
 		const cl_queue_properties ok[] = { CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE, 0 };
