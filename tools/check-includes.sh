@@ -48,6 +48,7 @@ runtime/engine/kv      runtime/include runtime/core
 runtime/engine/exec    runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/gguf runtime/engine/model runtime/engine/tokenizer runtime/engine/bcq runtime/engine/package runtime/engine/kv
 runtime/engine/forward runtime/include runtime/core runtime/quant runtime/cpu runtime/cardpack card/include hls runtime/engine
 runtime/engine/sched   runtime/include runtime/core runtime/cpu runtime/cardpack card/include hls runtime/engine/io runtime/engine/model
+runtime/opencl         runtime/include runtime/cardpack card/include hls
 tools                  runtime/include card/include driver/include/uapi hls runtime/cardpack bitstreams runtime/engine/sched
 bench                  runtime card/include hls sim tools
 tests                  card/include driver firmware hls sim runtime tools tests bitstreams

@@ -48,6 +48,10 @@ pkgs="$pkgs verilator"
 # (bitstreams/, needed) and libxrt_coreutil for the XRT backend (optional in
 # CMake, FLLM_XRT follows it); docs/images.md, docs/xrt.md
 pkgs="$pkgs libxrt-dev"
+# OpenCL platform (runtime/opencl, docs/opencl.md): the Khronos headers with
+# <CL/cl_icd.h> to build libfllm_ocl, and Debian's ICD loader that opens it
+# (libOpenCL, which the OpenCL tests link)
+pkgs="$pkgs opencl-headers ocl-icd-opencl-dev ocl-icd-libopencl1"
 # RV32 firmware cross-build (optional in CMake, installed so it is checked)
 pkgs="$pkgs gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf"
 if [ "$test_deps" -eq 1 ]; then
@@ -61,6 +65,8 @@ if [ "$test_deps" -eq 1 ]; then
 	pkgs="$pkgs libclang-rt-14-dev"
 	# the fllm serve tests talk HTTP with curl (tests/serve)
 	pkgs="$pkgs curl"
+	# clinfo lists the fllm OpenCL platform through the loader (tests/opencl)
+	pkgs="$pkgs clinfo"
 fi
 
 export DEBIAN_FRONTEND=noninteractive
