@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "bench/bench_command.h"
 #include "commands.h"
 #include "fllm_card.h"
 #include "eval_command.h"
@@ -23,6 +24,8 @@ const struct cli_command cli_commands[] = {
 	  "continuous batching" },
 	{ "loadtest", cli_cmd_loadtest, "load-test an OpenAI-compatible server (fllm serve): "
 	  "requests/s, tokens/s, time to first token" },
+	{ "bench", cli_cmd_bench, "measure speed, latency, traffic and energy of a model on "
+	  "one or more devices side by side" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ NULL, NULL, NULL },
 };

@@ -314,9 +314,11 @@ fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p)
 	c->tok_buf = calloc(1, c->plan.x + c->plan.rows_max * c->plan.x_stride);
 	c->param_img = calloc(1, c->plan.params_bytes);
 	c->lists = calloc(2ull * (c->plan.rows_max + 1), sizeof(*c->lists));
+	c->list_units = calloc(2ull * (c->plan.rows_max + 1), sizeof(*c->list_units));
 	c->prog = calloc(card_prog_max(c), sizeof(*c->prog));
 	c->logit_buf = malloc(c->plan.rows_max * c->plan.logits_stride);
-	if (!c->tok_buf || !c->param_img || !c->lists || !c->prog || !c->logit_buf)
+	if (!c->tok_buf || !c->param_img || !c->lists || !c->list_units || !c->prog ||
+	    !c->logit_buf)
 		return FLLM_E_NO_MEMORY;
 	c->shape.rows = c->shape.seqs = 1;
 	return FLLM_OK;
@@ -327,6 +329,7 @@ static fllm_status card_kv_read(void *ctx, uint32_t layer, uint32_t block, void 
 {
 	struct exec_card *c = ctx;
 
+	c->dma_bytes += c->block_bytes;
 	return fllm_bo_read(c->kvbo[layer], block * c->block_bytes, dst, c->block_bytes);
 }
 
@@ -334,6 +337,7 @@ static fllm_status card_kv_write(void *ctx, uint32_t layer, uint32_t block, cons
 {
 	struct exec_card *c = ctx;
 
+	c->dma_bytes += c->block_bytes;
 	return fllm_bo_write(c->kvbo[layer], block * c->block_bytes, src, c->block_bytes);
 }
 

@@ -10,18 +10,26 @@
  * list recorded for the shape and reads the logits back. Steps whose
  * sequences cannot share the pool run as several smaller lists.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "card_exec.h"
 
 #define CARD_WAIT_NS (60ull * 1000 * 1000 * 1000)
 
+/* Index of shape s's command list in c->lists. */
+static uint32_t card_list_index(const struct exec_card *c, const struct card_shape *s)
+{
+	return (card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows;
+}
+
 /* The command list for shape s, recorded on first use. */
 static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fllm_cmdlist **out)
 {
-	uint32_t idx = (card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows;
+	uint32_t idx = card_list_index(c, s);
 	fllm_cmdlist *cl = c->lists[idx];
 	fllm_status st = FLLM_OK;
+	uint8_t *units;
 	uint32_t n;
 
 	if (cl) {
@@ -32,24 +40,46 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, fl
 	if (st)
 		return st;
 	n = card_prog_build(c, s, c->prog);
+	units = malloc(n ? n : 1);
+	if (!units)
+		st = FLLM_E_NO_MEMORY;
 	for (uint32_t k = 0; !st && k < n; k++) {
 		const struct card_cmd *cmd = &c->prog[k];
 
-		if (cmd->unit == FLLM_CU_LUTGEMM)
+		if (cmd->unit == FLLM_CU_LUTGEMM) {
+			units[k] = CARD_UNIT_LUTGEMM;
 			st = fllm_cmdlist_lutgemm(cl, c->act, cmd->at,
 						  sizeof(struct fllm_lutgemm_params));
-		else if (cmd->unit == FLLM_CU_VECTOR)
+		} else if (cmd->unit == FLLM_CU_VECTOR) {
+			units[k] = CARD_UNIT_VECTOR;
 			st = fllm_cmdlist_vector(cl, c->act, cmd->at,
 						 sizeof(struct fllm_vector_params));
-		else
+		} else {
+			units[k] = CARD_UNIT_ATTENTION;
 			st = fllm_cmdlist_attention(cl, c->act, cmd->at);
+		}
 	}
 	if (st) {
+		free(units);
 		fllm_cmdlist_free(cl);
 		return st;
 	}
+	c->list_units[idx] = units;
 	c->lists[idx] = *out = cl;
 	return FLLM_OK;
+}
+
+/* Add each command's card cycles of a completed list (units: its n_units
+ * commands' units) to the per-unit counts. */
+static void card_count_cycles(struct exec_card *c, const fllm_event *ev, const uint8_t *units,
+			      uint32_t n_units)
+{
+	uint32_t n = fllm_event_count(ev) < n_units ? fllm_event_count(ev) : n_units;
+	fllm_cmd_result r;
+
+	for (uint32_t k = 0; k < n; k++)
+		if (!fllm_event_result(ev, k, &r))
+			c->unit_cycles[units[k]] += r.cycles;
 }
 
 /* See card_exec.h: submit the list of shape s and wait for it; any card
@@ -65,6 +95,9 @@ fllm_status card_run_list(struct exec_card *c, const struct card_shape *s)
 	if (st)
 		return st;
 	st = fllm_event_wait(ev, CARD_WAIT_NS);
+	if (!st)
+		card_count_cycles(c, ev, c->list_units[card_list_index(c, s)],
+				  fllm_cmdlist_count(cl));
 	fllm_event_free(ev);
 	c->lists_run++;
 	c->cmds_run += fllm_cmdlist_count(cl);
