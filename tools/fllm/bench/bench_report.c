@@ -22,9 +22,16 @@ static const char *bench_precision(const struct bench_result *r, char *buf, size
 	return buf;
 }
 
+/* Which devices a row has a figure for. */
+enum bench_row_kind {
+	ROW_ALL,		/* every device */
+	ROW_CARD,		/* cards only: "n/a" elsewhere */
+	ROW_KNOWN,		/* "n/a" where the figure is 0 (not known) */
+};
+
 /* One table row: label, then each device's value (ratio to the first after it). */
 static void bench_row(FILE *f, const char *label, const struct bench_result *r, int n,
-		      size_t off, const char *fmt, int need_card)
+		      size_t off, const char *fmt, enum bench_row_kind kind)
 {
 	fprintf(f, "%-28s", label);
 	for (int i = 0; i < n; i++) {
@@ -33,7 +40,7 @@ static void bench_row(FILE *f, const char *label, const struct bench_result *r, 
 		char cell[64];
 		int k;
 
-		if (need_card && !r[i].on_card) {
+		if ((kind == ROW_CARD && !r[i].on_card) || (kind == ROW_KNOWN && v <= 0)) {
 			fprintf(f, "%*s", BENCH_COL, "n/a");
 			continue;
 		}
@@ -45,8 +52,8 @@ static void bench_row(FILE *f, const char *label, const struct bench_result *r, 
 	fputc('\n', f);
 }
 
-#define ROW(label, field, fmt, card) \
-	bench_row(f, label, r, n, offsetof(struct bench_result, field), fmt, card)
+#define ROW(label, field, fmt, kind) \
+	bench_row(f, label, r, n, offsetof(struct bench_result, field), fmt, kind)
 
 /* One energy row: a number only where its source is available. */
 static void bench_energy_row(FILE *f, const char *label, const struct bench_result *r, int n,
@@ -119,24 +126,24 @@ void bench_print_table(FILE *f, const struct bench_opts *o, const struct bench_m
 	for (int i = 0; i < n; i++)
 		fprintf(f, "%*s", BENCH_COL, r[i].device);
 	fputc('\n', f);
-	ROW("prefill tokens/s", prefill_tps, "%.1f", 0);
-	ROW("decode tokens/s", decode_tps, "%.1f", 0);
-	ROW("time to first token ms", ttft_ms, "%.2f", 0);
-	ROW("step latency p50 ms", lat_p50_ms, "%.3f", 0);
-	ROW("step latency p90 ms", lat_p90_ms, "%.3f", 0);
-	ROW("step latency p99 ms", lat_p99_ms, "%.3f", 0);
-	ROW("PCIe (DMA) bytes/token", dma_bytes, "%.0f", 1);
-	ROW("card-memory bytes/token", mem_bytes, "%.0f", 1);
-	ROW("weight bytes/token", weight_bytes, "%.0f", 1);
-	ROW("LUT-GEMM us/token", lutgemm_us, "%.2f", 1);
-	ROW("attention us/token", attention_us, "%.2f", 1);
-	ROW("vector us/token", vector_us, "%.2f", 1);
-	ROW("host+transfer us/token", host_us, "%.2f", 1);
-	ROW("card-time tokens/s", card_tps, "%.1f", 1);
-	ROW("bytes/token (roofline)", bytes_per_token, "%.0f", 0);
-	ROW("memory peak GB/s", peak_gbps, "%.1f", 0);
-	ROW("achieved GB/s", achieved_gbps, "%.2f", 0);
-	ROW("memory-bound tokens/s", bound_tps, "%.1f", 0);
+	ROW("prefill tokens/s", prefill_tps, "%.1f", ROW_ALL);
+	ROW("decode tokens/s", decode_tps, "%.1f", ROW_ALL);
+	ROW("time to first token ms", ttft_ms, "%.2f", ROW_ALL);
+	ROW("step latency p50 ms", lat_p50_ms, "%.3f", ROW_ALL);
+	ROW("step latency p90 ms", lat_p90_ms, "%.3f", ROW_ALL);
+	ROW("step latency p99 ms", lat_p99_ms, "%.3f", ROW_ALL);
+	ROW("PCIe (DMA) bytes/token", dma_bytes, "%.0f", ROW_CARD);
+	ROW("card-memory bytes/token", mem_bytes, "%.0f", ROW_CARD);
+	ROW("weight bytes/token", weight_bytes, "%.0f", ROW_CARD);
+	ROW("LUT-GEMM us/token", lutgemm_us, "%.2f", ROW_CARD);
+	ROW("attention us/token", attention_us, "%.2f", ROW_CARD);
+	ROW("vector us/token", vector_us, "%.2f", ROW_CARD);
+	ROW("host+transfer us/token", host_us, "%.2f", ROW_CARD);
+	ROW("card-time tokens/s", card_tps, "%.1f", ROW_CARD);
+	ROW("bytes/token (roofline)", bytes_per_token, "%.0f", ROW_KNOWN);
+	ROW("memory peak GB/s", peak_gbps, "%.1f", ROW_KNOWN);
+	ROW("achieved GB/s", achieved_gbps, "%.2f", ROW_KNOWN);
+	ROW("memory-bound tokens/s", bound_tps, "%.1f", ROW_KNOWN);
 	EROW("card power W (avg)", 0, avg_w, "%.2f");
 	EROW("card power W (idle)", 0, idle_w, "%.2f");
 	EROW("card J/token", 0, j_per_token, "%.4g");
