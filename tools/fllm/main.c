@@ -11,6 +11,7 @@
 #include "run_command.h"
 #include "loadtest/loadtest_command.h"
 #include "serve/serve_command.h"
+#include "top/top.h"
 
 const struct cli_command cli_commands[] = {
 	{ "help", cli_cmd_help, "list commands or show one command's options" },
@@ -26,6 +27,8 @@ const struct cli_command cli_commands[] = {
 	  "requests/s, tokens/s, time to first token" },
 	{ "bench", cli_cmd_bench, "measure speed, latency, traffic and energy of a model on "
 	  "one or more devices side by side" },
+	{ "top", cli_cmd_top, "watch a card's telemetry live (power, temperature, utilisation, "
+	  "traffic)" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ NULL, NULL, NULL },
 };
