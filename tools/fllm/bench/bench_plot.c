@@ -6,6 +6,7 @@
  * figures are NaN, which gnuplot leaves out; a panel with nothing to show
  * says so.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -42,7 +43,7 @@ static double bench_col(const struct bench_result *r, int c)
 	case COL_HOST_TPJ: v = r->host.avail ? r->host.tokens_per_j : 0; break;
 	default: break;
 	}
-	return v > 0 ? v : 0.0 / 0.0;
+	return v > 0 ? v : NAN;
 }
 
 /* A string in gnuplot double quotes ("\"" and "\\" escaped). */
@@ -70,7 +71,7 @@ static void bench_panel(FILE *g, const struct bench_result *r, int n, const char
 		int has = 0;
 
 		for (int i = 0; i < n; i++)
-			has |= bench_col(&r[i], cols[k]) == bench_col(&r[i], cols[k]);
+			has |= !isnan(bench_col(&r[i], cols[k]));
 		if (!has)
 			continue;
 		fprintf(g, "%s $d using %d:xtic(1) title ", any ? "," : "plot", cols[k] + 2);
