@@ -2,8 +2,10 @@
  * Check "power_load": power and temperature under sustained load. The test
  * unit spins for --load-secs (0.3 s with --quick) while telemetry is
  * sampled every VAL_LOAD_SAMPLE_MS: the card must report itself busy, draw
- * more than at idle, stay at or below --temp-max, and its energy counter
- * must agree with the mean of its power readings.
+ * more than at idle, stay at or below --temp-max, and the mean power its
+ * energy counter gives must lie between half the idle reading and 1.5 times
+ * the peak (loose on purpose: sensors and counters update on their own
+ * schedules; this catches a dead counter or one in the wrong unit).
  */
 #include <time.h>
 
@@ -12,7 +14,8 @@
 #include "fllm_card.h"
 
 #define VAL_LOAD_SAMPLE_MS 50
-#define VAL_LOAD_ENERGY_TOL 0.25	/* counter vs mean power x time */
+#define VAL_LOAD_COUNTER_LO 0.5	/* counter's mean power vs idle reading */
+#define VAL_LOAD_COUNTER_HI 1.5	/* and vs peak reading */
 #define VAL_LOAD_BUSY_MIN 500		/* per mille at some sample */
 
 /* What the samples during the load showed. */
@@ -78,7 +81,7 @@ void val_check_power_load(struct val_ctx *ctx, struct val_result *res)
 	double secs = ctx->quick && ctx->load_secs > 0.3 ? 0.3 : ctx->load_secs, dt = 0;
 	struct load_stats s = { 0 };
 	fllm_telemetry idle, e0, e1;
-	double idle_w, mean_w, counter_j;
+	double idle_w, mean_w, counter_j, counter_w;
 	fllm_status st;
 
 	if (!(ctx->info.caps & FLLM_CAP_TELEMETRY)) {
@@ -99,6 +102,7 @@ void val_check_power_load(struct val_ctx *ctx, struct val_result *res)
 	}
 	mean_w = s.power_sum_w / s.n;
 	counter_j = (double)(e1.energy_mj - e0.energy_mj) / 1000.0;
+	counter_w = dt > 0 ? counter_j / dt : 0;
 	if (s.busy_max < VAL_LOAD_BUSY_MIN)
 		val_fail(res, "utilisation peaked at %.1f%% during %.2f s of load (below %d%%)",
 			 s.busy_max / 10.0, dt, VAL_LOAD_BUSY_MIN / 10);
@@ -108,10 +112,12 @@ void val_check_power_load(struct val_ctx *ctx, struct val_result *res)
 	else if (s.temp_max_c > ctx->temp_max_c)
 		val_fail(res, "die temperature %.1f C above the %.1f C limit under load",
 			 s.temp_max_c, ctx->temp_max_c);
-	else if (counter_j < mean_w * dt * (1 - VAL_LOAD_ENERGY_TOL) ||
-		 counter_j > mean_w * dt * (1 + VAL_LOAD_ENERGY_TOL))
-		val_fail(res, "energy counter +%.2f J over %.2f s disagrees with mean power "
-			 "%.2f W (%.2f J)", counter_j, dt, mean_w, mean_w * dt);
+	else if (counter_w < VAL_LOAD_COUNTER_LO * idle_w ||
+		 counter_w > VAL_LOAD_COUNTER_HI * s.power_max_w)
+		val_fail(res, "energy counter +%.2f J over %.2f s is %.2f W, outside %.2f .. %.2f W "
+			 "(idle %.2f W, peak %.2f W)", counter_j, dt, counter_w,
+			 VAL_LOAD_COUNTER_LO * idle_w, VAL_LOAD_COUNTER_HI * s.power_max_w, idle_w,
+			 s.power_max_w);
 	else
 		val_pass(res, "%.2f s load: idle %.2f W, mean %.2f W, peak %.2f W; peak %.1f C "
 			 "(limit %.1f C); energy counter +%.2f J", dt, idle_w, mean_w,
