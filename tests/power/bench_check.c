@@ -199,7 +199,7 @@ static void check_csv(const char *path, char **devs, int n, int host_rapl)
 	fclose(f);
 }
 
-/* Signature, IHDR width x height (1500 x 520), size between 5 KiB and 4 MiB. */
+/* Signature, IHDR width x height (1500 x 540), size between 5 KiB and 4 MiB. */
 static void check_png(const char *path)
 {
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -214,7 +214,7 @@ static void check_png(const char *path)
 	      "%s: no PNG signature and IHDR", path);
 	CHECK(((unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19]) ==
 	      1500 && ((unsigned)h[20] << 24 | (unsigned)h[21] << 16 | (unsigned)h[22] << 8 |
-		       h[23]) == 520, "%s: not 1500 x 520", path);
+		       h[23]) == 540, "%s: not 1500 x 540", path);
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
 	CHECK(size > 5 * 1024 && size < 4 * 1024 * 1024, "%s: %ld bytes", path, size);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # fllm bench through the real binary (label "cli;power").
 # usage: bench_cli.sh FLLM BENCH_CHECK MODELS_DIR CASE
-#   stories: stories260K on cpu and emu:0, JSON and CSV checked, no RAPL
-#            (an empty powercap tree): no host energy number anywhere
+#   stories: stories260K on cpu and emu (emu:0), JSON, CSV and (with gnuplot)
+#            the PNG checked, no RAPL (an empty powercap tree): no host energy
+#            number anywhere
 #   rapl:    the synthetic model with a fake powercap tree: host energy from RAPL
 #   plot:    the PNG (SKIP without gnuplot)
 #   flags:   every bad flag refused with a message naming it
@@ -16,11 +17,14 @@ case $CASE in
 stories)
 	[ -f "$MODELS/stories260K.bin" ] || { echo "SKIP: no $MODELS/stories260K.bin"; exit 77; }
 	mkdir "$TMP/norapl"
+	# the PNG too when gnuplot is here (bench_cli_plot SKIPs without it)
+	png=-
+	command -v gnuplot >/dev/null && png=$TMP/b.png
 	FLLM_RAPL_ROOT=$TMP/norapl expect_rc 0 "$FLLM" bench -m "$MODELS/stories260K.bin" \
-		-z "$MODELS/tok512.bin" --device cpu --device emu:0 $SMALL \
-		--json "$TMP/b.json" --csv "$TMP/b.csv"
+		-z "$MODELS/tok512.bin" --device cpu --device emu $SMALL \
+		--json "$TMP/b.json" --csv "$TMP/b.csv" $([ "$png" = - ] || echo --plot "$png")
 	cp "$TMP/out" "$TMP/table"
-	"$CHECK" "$TMP/b.json" "$TMP/b.csv" - cpu emu:0 || fail "bench_check"
+	"$CHECK" "$TMP/b.json" "$TMP/b.csv" "$png" cpu emu:0 || fail "bench_check"
 	expect_in "$TMP/table" "host kernels"
 	expect_in "$TMP/table" "card model projection"
 	expect_in "$TMP/table" "host CPU package (every core, not the card): unavailable"

@@ -86,7 +86,8 @@ int bench_write_json(const char *path, const struct bench_opts *o,
 		     const struct bench_machine *m, const fllm_model_info *mi,
 		     const struct bench_result *r, int n);
 int bench_write_csv(const char *path, const struct bench_result *r, int n);
-int bench_write_plot(const char *path, const struct bench_result *r, int n);
+/* title heads the chart. */
+int bench_write_plot(const char *path, const char *title, const struct bench_result *r, int n);
 /* 0 when gnuplot can be run, else -1. */
 int bench_plot_check(void);
 

@@ -113,7 +113,7 @@ static void bench_plot_messages(const char *log)
 }
 
 /* See bench.h. */
-int bench_write_plot(const char *path, const struct bench_result *r, int n)
+int bench_write_plot(const char *path, const char *title, const struct bench_result *r, int n)
 {
 	static const int roof[] = { COL_BW, COL_PEAK }, thr[] = { COL_TPS, COL_CARD_TPS,
 								  COL_BOUND };
@@ -138,7 +138,7 @@ int bench_write_plot(const char *path, const struct bench_result *r, int n)
 		unlink(log);
 		return -1;
 	}
-	fprintf(g, "set terminal %s size 1500,520 font ',10'\nset output ", bench_term);
+	fprintf(g, "set terminal %s size 1500,540 font ',10'\nset output ", bench_term);
 	bench_gp_str(g, path, '\'');
 	fputs("\n$d << EOD\n", g);
 	for (int i = 0; i < n; i++) {
@@ -147,7 +147,9 @@ int bench_write_plot(const char *path, const struct bench_result *r, int n)
 			fprintf(g, " %.6g", bench_col(&r[i], c));
 		fputc('\n', g);
 	}
-	fputs("EOD\nset datafile missing NaN\nset multiplot layout 1,3\n"
+	fputs("EOD\nset datafile missing NaN\nset multiplot layout 1,3 title ", g);
+	bench_gp_str(g, title, '"');
+	fputs("\n"
 	      "set style data histograms\nset style histogram clustered gap 1\n"
 	      "set style fill solid 0.8 border -1\nset boxwidth 0.9\nset logscale y\n"
 	      "set grid ytics\nset key below\nset format y '%g'\n", g);

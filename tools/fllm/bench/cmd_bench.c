@@ -181,8 +181,16 @@ static int bench_all(const struct bench_opts *o, const fllm_model *model,
 		return CLI_EXIT_FAIL;
 	if (o->csv && bench_write_csv(o->csv, r, n))
 		return CLI_EXIT_FAIL;
-	if (o->plot && bench_write_plot(o->plot, r, n))
-		return CLI_EXIT_FAIL;
+	if (o->plot) {
+		char title[256];
+
+		snprintf(title, sizeof(title), "fllm bench: %s (%s), prompt %llu, %llu decode "
+			 "steps, batch %llu; %s", mi.name, o->model ? o->model : "built-in",
+			 (unsigned long long)o->prompt_len, (unsigned long long)o->gen,
+			 (unsigned long long)o->batch, m.cpu);
+		if (bench_write_plot(o->plot, title, r, n))
+			return CLI_EXIT_FAIL;
+	}
 	return CLI_EXIT_OK;
 }
 
