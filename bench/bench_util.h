@@ -1,29 +1,13 @@
 /*
- * Small helpers every fllm benchmark uses: a monotonic clock, medians and
- * quantiles of repeated samples, and the machine description printed with
- * each result.
+ * Small helpers every fllm benchmark uses: the measurement helpers it
+ * shares with fllm bench (tools/fllm/bench/measure.h) and the machine
+ * description printed with each result.
  */
 #ifndef FLLM_BENCH_UTIL_H
 #define FLLM_BENCH_UTIL_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "bench/measure.h"
 
-/* Monotonic seconds. */
-double bench_now(void);
-/* The q-quantile (0..1, nearest rank) of n >= 1 samples; sorts v in place. */
-double bench_quantile(double *v, size_t n, double q);
-/* Median of n >= 1 samples (mean of the middle two for even n); sorts v. */
-double bench_median(double *v, size_t n);
-/* Index of the largest of x[0..n), ties to the lowest: greedy decoding. */
-int32_t bench_argmax(const float *x, uint32_t n);
-/* First value of /proc/cpuinfo's line `key` ("model name", "flags"), or "unknown". */
-void bench_cpuinfo(const char *key, char *buf, size_t len);
-/*
- * The SIMD extensions /proc/cpuinfo lists, among those the kernels can use
- * ("avx2 fma avx512f ...", "none"), space-separated.
- */
-void bench_simd(char *buf, size_t len);
 /* The machine the numbers come from, with its SIMD extensions. With json, opens the object
  * `{"bench": "machine", "cpu": "...", "simd": "...", "cores": N` for the
  * caller to continue and close; else prints the line

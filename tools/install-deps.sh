@@ -40,6 +40,11 @@ pkgs="$pkgs zlib1g-dev"
 # fllm serve: libmicrohttpd (the HTTP server) and Jansson (JSON requests and
 # responses), docs/serve.md
 pkgs="$pkgs libmicrohttpd-dev libjansson-dev"
+# fllm top's live screen (docs/power.md)
+pkgs="$pkgs libncurses-dev"
+# fllm bench --plot draws its PNG charts with gnuplot (optional at run time;
+# the plot test SKIPs without it), docs/power.md
+pkgs="$pkgs gnuplot-nox"
 # Verilator: builds the RTL compute units into the rtlsim backend (sim/rtl,
 # docs/rtl.md; optional in CMake, FLLM_RTL follows it; needs g++, which
 # build-essential brings)

@@ -183,3 +183,13 @@ void fllm_cpu_ctx_run(fllm_cpu_ctx *ctx, void (*fn)(void *arg, uint32_t index, u
 	assert(ctx && fn);
 	fllm_threadpool_run(ctx->pool, fn, arg);
 }
+
+/* See fllm.h: what ctx_pick_isa chooses for a context that forces nothing. */
+const char *fllm_cpu_isa_default(void)
+{
+	enum fllm_cpu_isa isa;
+
+	if (ctx_pick_isa(FLLM_CPU_ISA_AUTO, &isa) != FLLM_OK)
+		return "invalid";
+	return fllm_cpu_isa_name(isa);
+}

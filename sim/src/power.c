@@ -1,6 +1,7 @@
 /*
  * Activity-based power and thermal model for the telemetry registers,
- * roughly an Alveo U280 (about 20 W idle, about 75 W flat out):
+ * roughly an Alveo U280 (about 37 W idle, about 65 W flat out; the
+ * coefficients are fllm_card_power.h's, sources in docs/power.md):
  *
  *   P = P_STATIC + P_CU * util + E_DMA * dma_bytes/s + E_MEM * mem_bytes/s
  *
@@ -12,13 +13,14 @@
  * little with dynamic power. Energy is integrated in mJ. The window is the
  * time since the last update, at least FLLM_SIM_POWER_PERIOD_NS.
  */
+#include "fllm_card_power.h"
 #include "sim_internal.h"
 
 #define FLLM_SIM_POWER_PERIOD_NS 1000000u	/* update every ms */
-#define P_STATIC_W	20.0	/* shell, HBM refresh, PCIe link, clocks */
-#define P_CU_W		35.0	/* every unit busy for the whole window */
-#define E_DMA_J_PER_B	0.5e-9	/* PCIe + DMA engine: 6 W at 12 GB/s */
-#define E_MEM_J_PER_B	35e-12	/* HBM2 access: 16 W at 460 GB/s */
+#define P_STATIC_W	FLLM_POWER_STATIC_W
+#define P_CU_W		FLLM_POWER_CU_W
+#define E_DMA_J_PER_B	FLLM_POWER_DMA_J_PER_BYTE
+#define E_MEM_J_PER_B	FLLM_POWER_MEM_J_PER_BYTE
 #define T_AMB_C		35.0	/* air at the heat sink inlet */
 #define R_TH_C_PER_W	0.5	/* heat sink to air */
 #define TAU_S		2.0	/* die + heat sink time constant */

@@ -5,7 +5,8 @@
 # naming the command, its shape and the first differing word.
 . "$(dirname "$0")/lib.sh"
 CHECKS="identity register_scratch dma_loopback dma_unaligned card_view memory_patterns
-command_errors watchdog timestamps telemetry unit_lutgemm unit_vector unit_attention"
+command_errors watchdog timestamps telemetry dma_bandwidth pcie_link power_load unit_lutgemm
+unit_vector unit_attention"
 
 expect_rc 0 "$FLLM" validate --quick --junit "$TMP/out.xml"
 cp "$TMP/out" "$TMP/text"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "bench/bench_command.h"
 #include "commands.h"
 #include "fllm_card.h"
 #include "eval_command.h"
@@ -12,6 +13,7 @@
 #include "run_command.h"
 #include "loadtest/loadtest_command.h"
 #include "serve/serve_command.h"
+#include "top/top.h"
 
 const struct cli_command cli_commands[] = {
 	{ "help", cli_cmd_help, "list commands or show one command's options" },
@@ -28,6 +30,10 @@ const struct cli_command cli_commands[] = {
 	{ "plan", cli_cmd_plan, "plan where each layer runs (card or CPU) for a card-memory "
 	  "budget and predict the time per token" },
 	{ "calibrate", cli_cmd_calibrate, "measure the host's and a card's speeds for fllm plan" },
+	{ "bench", cli_cmd_bench, "measure speed, latency, traffic and energy of a model on "
+	  "one or more devices side by side" },
+	{ "top", cli_cmd_top, "watch a card's telemetry live (power, temperature, utilisation, "
+	  "traffic)" },
 	{ "eval", cli_cmd_eval, "compare the quantized card decoder with fp32 on a text" },
 	{ "image", cli_cmd_image, "write, inspect or verify a card image (.xclbin)" },
 	{ "program", cli_cmd_program, "program a card with an image (simulated cards: clock, "

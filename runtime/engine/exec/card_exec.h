@@ -99,6 +99,9 @@ struct card_plan {
 	uint64_t *kv_addr;		/* (n_layers) address of each layer's KV pool */
 };
 
+/* The compute units a step's commands go to, for the per-unit cycle counts. */
+enum card_unit { CARD_UNIT_LUTGEMM, CARD_UNIT_ATTENTION, CARD_UNIT_VECTOR, CARD_UNITS };
+
 struct exec_card {
 	struct fllm_exec base;
 	const fllm_model *model;
@@ -118,6 +121,7 @@ struct exec_card {
 	struct kv_pool kv;
 	struct card_shape shape;	/* of the parameter blocks now in place */
 	fllm_cmdlist **lists;		/* (2 * (rows_max + 1)) by shape, made on first use */
+	uint8_t **list_units;		/* as lists: each list's (count) units */
 	struct card_cmd *prog;		/* (card_prog_max) a step's commands */
 	/*
 	 * Placement (card_weights.c): units are the layers and the head
@@ -151,6 +155,9 @@ struct exec_card {
 	double quantize_s, upload_s;
 	uint64_t card_bytes, lists_run, cmds_run;
 	fllm_telemetry tel0;		/* the card's counters when creation ended */
+	uint64_t dma_bytes;		/* over PCIe since creation ended */
+	uint64_t unit_cycles[CARD_UNITS];	/* card cycles of each unit's commands */
+	uint32_t clock_khz, sensors;	/* kernel clock; real sensors (not a card model) */
 	/* where a step's data goes and how its commands run: the card's BO and
 	 * command lists (exec_card.c), or cpu-q's host image (exec_hostq.c) */
 	fllm_status (*act_write)(struct exec_card *c, uint64_t off, const void *src, uint64_t len);

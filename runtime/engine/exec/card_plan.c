@@ -326,6 +326,7 @@ static fllm_status card_kv_read(void *ctx, uint32_t layer, uint32_t block, void 
 {
 	struct exec_card *c = ctx;
 
+	c->dma_bytes += c->block_bytes;
 	return fllm_bo_read(c->kvbo[layer], block * c->block_bytes, dst, c->block_bytes);
 }
 
@@ -333,6 +334,7 @@ static fllm_status card_kv_write(void *ctx, uint32_t layer, uint32_t block, cons
 {
 	struct exec_card *c = ctx;
 
+	c->dma_bytes += c->block_bytes;
 	return fllm_bo_write(c->kvbo[layer], block * c->block_bytes, src, c->block_bytes);
 }
 

@@ -10,24 +10,33 @@
  * list recorded for the shape and reads the logits back. Steps whose
  * sequences cannot share the pool run as several smaller lists.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "card_exec.h"
 
 #define CARD_WAIT_NS (60ull * 1000 * 1000 * 1000)
 
+/* Index in c->lists of segment seg's command list for shape s. */
+static uint32_t card_list_index(const struct exec_card *c, const struct card_shape *s,
+				uint32_t seg)
+{
+	return ((card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows) * c->n_segs + seg;
+}
+
 /* The command list of segment seg for shape s, recorded on first use: the
- * commands of placement units seg_unit[seg] up to the next segment's. */
+ * commands of placement units seg_unit[seg] up to the next segment's, with
+ * the unit of each command kept for the cycle counts. */
 static fllm_status card_list(struct exec_card *c, const struct card_shape *s, uint32_t seg,
 			     fllm_cmdlist **out)
 {
-	uint32_t idx = ((card_shape_prefill(s) ? c->plan.rows_max + 1 : 0) + s->rows) * c->n_segs +
-		       seg;
+	uint32_t idx = card_list_index(c, s, seg);
 	uint32_t lo = c->seg_unit[seg];
 	uint32_t hi = seg + 1 < c->n_segs ? c->seg_unit[seg + 1] : c->n_units;
 	fllm_cmdlist *cl = c->lists[idx];
 	fllm_status st = FLLM_OK;
-	uint32_t n;
+	uint8_t *units;
+	uint32_t n, m = 0;
 
 	if (cl) {
 		*out = cl;
@@ -37,26 +46,48 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, ui
 	if (st)
 		return st;
 	n = card_prog_build(c, s, c->prog);
+	units = malloc(n ? n : 1);
+	if (!units)
+		st = FLLM_E_NO_MEMORY;
 	for (uint32_t k = 0; !st && k < n; k++) {
 		const struct card_cmd *cmd = &c->prog[k];
 
 		if (cmd->place < lo || cmd->place >= hi)
 			continue;
-		if (cmd->unit == FLLM_CU_LUTGEMM)
+		if (cmd->unit == FLLM_CU_LUTGEMM) {
+			units[m++] = CARD_UNIT_LUTGEMM;
 			st = fllm_cmdlist_lutgemm(cl, c->act, cmd->at,
 						  sizeof(struct fllm_lutgemm_params));
-		else if (cmd->unit == FLLM_CU_VECTOR)
+		} else if (cmd->unit == FLLM_CU_VECTOR) {
+			units[m++] = CARD_UNIT_VECTOR;
 			st = fllm_cmdlist_vector(cl, c->act, cmd->at,
 						 sizeof(struct fllm_vector_params));
-		else
+		} else {
+			units[m++] = CARD_UNIT_ATTENTION;
 			st = fllm_cmdlist_attention(cl, c->act, cmd->at);
+		}
 	}
 	if (st) {
+		free(units);
 		fllm_cmdlist_free(cl);
 		return st;
 	}
+	c->list_units[idx] = units;
 	c->lists[idx] = *out = cl;
 	return FLLM_OK;
+}
+
+/* Add each command's card cycles of a completed list (units: its n_units
+ * commands' units) to the per-unit counts. */
+static void card_count_cycles(struct exec_card *c, const fllm_event *ev, const uint8_t *units,
+			      uint32_t n_units)
+{
+	uint32_t n = fllm_event_count(ev) < n_units ? fllm_event_count(ev) : n_units;
+	fllm_cmd_result r;
+
+	for (uint32_t k = 0; k < n; k++)
+		if (!fllm_event_result(ev, k, &r))
+			c->unit_cycles[units[k]] += r.cycles;
 }
 
 /* The residual stream's rows of shape s from side a to side b (the plans
@@ -91,6 +122,9 @@ static fllm_status card_run_seg(struct exec_card *c, const struct card_shape *s,
 		st = fllm_event_wait(ev, CARD_WAIT_NS);
 	else
 		fllm_event_wait(ev, CARD_WAIT_NS);
+	if (!st)
+		card_count_cycles(c, ev, c->list_units[card_list_index(c, s, seg)],
+				  fllm_cmdlist_count(cl));
 	fllm_event_free(ev);
 	c->lists_run++;
 	c->cmds_run += fllm_cmdlist_count(cl);

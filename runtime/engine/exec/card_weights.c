@@ -157,6 +157,7 @@ static fllm_status card_write_matrix(struct exec_card *c, uint32_t i, fllm_bo **
 		st = fllm_bo_write(bo[(w->channel0 + s) % c->channels], w->offset[s],
 				   c->stage_buf, (uint64_t)(dst - c->stage_buf));
 		*bytes += (uint64_t)(dst - c->stage_buf);
+		c->dma_bytes += (uint64_t)(dst - c->stage_buf);
 	}
 	if (!w->cm.owned)
 		fllm_file_map_drop(&c->model->map, w->cm.data, card_matrix_bytes(&w->cm));

@@ -83,6 +83,10 @@ void card_exec_release(struct exec_card *c)
 	free(c->logit_buf);
 	free(c->prog);
 	free(c->lists);
+	if (c->list_units)
+		for (uint32_t k = 0; k < 2 * (c->plan.rows_max + 1) * c->n_segs; k++)
+			free(c->list_units[k]);
+	free(c->list_units);
 	kv_pool_release(&c->kv);
 }
 
@@ -139,18 +143,27 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	if (!fllm_device_telemetry(c->dev, &t)) {
 		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;
 		out->card_mem_bytes = t.mem_bytes - c->tel0.mem_bytes;
+		out->card_energy_mj = t.energy_mj - c->tel0.energy_mj;
 	}
+	out->card_dma_bytes = c->dma_bytes;
+	out->card_lutgemm_cycles = c->unit_cycles[CARD_UNIT_LUTGEMM];
+	out->card_attention_cycles = c->unit_cycles[CARD_UNIT_ATTENTION];
+	out->card_vector_cycles = c->unit_cycles[CARD_UNIT_VECTOR];
+	out->card_clock_khz = c->clock_khz;
+	out->card_sensors = c->sensors;
 }
 
 /* A step's data to and from the activation BO. */
 static fllm_status card_act_write(struct exec_card *c, uint64_t off, const void *src,
 				  uint64_t len)
 {
+	c->dma_bytes += len;
 	return fllm_bo_write(c->act, off, src, len);
 }
 
 static fllm_status card_act_read(struct exec_card *c, uint64_t off, void *dst, uint64_t len)
 {
+	c->dma_bytes += len;
 	return fllm_bo_read(c->act, off, dst, len);
 }
 
@@ -219,17 +232,22 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 		goto err_free;
 	}
 	c->channels = di.mem_channels;
+	c->clock_khz = di.clock_khz;
+	c->sensors = (di.caps & FLLM_CAP_TELEMETRY) && !(di.caps & FLLM_CAP_SIMULATED);
 	c->chan_bytes = di.mem_size / di.mem_channels;
 	c->card_mem = p->card_mem && p->card_mem < di.mem_size ? p->card_mem : di.mem_size;
-	if ((st = card_placement(c, m, p, n_ctx)) || (st = card_weights_prepare(c, &qp)) || (st = card_plan_build(c, p)) ||
-	    (st = card_weights_upload(c)) || (st = card_plan_upload(c)))
+	if ((st = card_placement(c, m, p, n_ctx)) || (st = card_weights_prepare(c, &qp)) ||
+	    (st = card_plan_build(c, p)) || (st = card_weights_upload(c)) ||
+	    (st = card_plan_upload(c)))
 		goto err_free;
 	c->lists = calloc(2ull * (c->plan.rows_max + 1) * c->n_segs, sizeof(*c->lists));
-	if (!c->lists) {
+	c->list_units = calloc(2ull * (c->plan.rows_max + 1) * c->n_segs, sizeof(*c->list_units));
+	if (!c->lists || !c->list_units) {
 		st = FLLM_E_NO_MEMORY;
 		goto err_free;
 	}
 	c->base.rows_max = c->plan.rows_max;
+	c->dma_bytes = 0;	/* the per-step traffic from here on, not the upload */
 	if ((st = fllm_device_telemetry(c->dev, &c->tel0)))
 		goto err_free;
 	*out = &c->base;

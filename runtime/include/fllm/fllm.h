@@ -169,6 +169,41 @@ typedef struct fllm_telemetry {
 fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out);
 
 /*
+ * Activity of a card over a window, for fllm_power_project: card time (the
+ * kernel clock's, not the host's), compute-unit busy time, card-memory and
+ * PCIe bytes.
+ */
+typedef struct fllm_power_activity {
+	double card_s;
+	double busy_s;			/* clamped to card_s */
+	uint64_t mem_bytes;
+	uint64_t dma_bytes;
+} fllm_power_activity;
+
+/* The reference card's projected energy for an activity, by component (J). */
+typedef struct fllm_power_estimate {
+	double idle_w;			/* static board power */
+	double static_j, cu_j, mem_j, dma_j;
+	double total_j;
+	double avg_w;			/* total_j / card_s; 0 for an empty window */
+} fllm_power_estimate;
+
+/*
+ * Project the energy of an activity on the reference card (an Alveo
+ * U280-class board; coefficients and sources in docs/power.md). A
+ * projection for cards without real sensors, never a measurement.
+ */
+void fllm_power_project(const fllm_power_activity *a, fllm_power_estimate *out);
+
+/*
+ * The host-kernel variant a CPU context uses when none is forced: the one
+ * FLLM_CPU_ISA names, else the best this CPU runs ("portable", "avx2",
+ * "avx512", "avx512vbmi"); "invalid" when FLLM_CPU_ISA names no variant this
+ * CPU runs.
+ */
+const char *fllm_cpu_isa_default(void);
+
+/*
  * Diagnostic register access (BAR0 offsets of fllm_card.h). Reads of any
  * register are allowed; writes only to FLLM_REG_SCRATCH and
  * FLLM_REG_WATCHDOG_US (others give FLLM_E_PERMISSION).

@@ -300,6 +300,13 @@ typedef struct fllm_context_stats {
 	uint32_t card_host;		/* of which run on the host (placement) */
 	uint64_t card_stream_bytes;	/* weight bytes streamed to the card so far */
 	uint64_t card_resident_bytes;	/* weight bytes resident on the card */
+	uint64_t card_dma_bytes;	/* bytes over PCIe to and from the card since creation */
+	uint64_t card_lutgemm_cycles;	/* kernel-clock cycles the card's commands ran, by */
+	uint64_t card_attention_cycles;	/* unit, from their completion records */
+	uint64_t card_vector_cycles;
+	uint64_t card_energy_mj;	/* the card's energy counter since creation */
+	uint32_t card_clock_khz;	/* kernel clock */
+	uint32_t card_sensors;		/* 1: real power sensors; 0: the card model's */
 } fllm_context_stats;
 
 fllm_status fllm_context_stats_get(const fllm_context *ctx, fllm_context_stats *out);

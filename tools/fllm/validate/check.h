@@ -23,6 +23,12 @@ struct val_ctx {
 	fllm_device_info info;
 	uint64_t max_dma;	/* largest DMA loopback transfer, bytes */
 	int quick;		/* shorter variants of the long checks */
+	double dma_floor_gbps;	/* dma_bandwidth floor; 0 = by device kind */
+	double load_secs;	/* power_load duration */
+	double temp_max_c;	/* power_load die temperature limit */
+	uint64_t repeat;	/* soak: run the suite this many times (at least once) */
+	double duration_s;	/* soak: and/or until this many seconds passed */
+	uint64_t runs;		/* out: suite runs done */
 };
 
 struct val_result {
@@ -41,7 +47,12 @@ struct val_check {
 extern const struct val_check val_checks[];
 extern const size_t val_check_count;
 
-/* Run every check, printing progress on stderr; results[] has val_check_count entries. */
+/*
+ * Run every check, printing progress on stderr; results[] has val_check_count
+ * entries. With ctx->repeat > 1 or ctx->duration_s > 0 the suite runs again
+ * and again (a soak): a check's result is its first failure (message
+ * prefixed with the run), else its last pass; its seconds add up.
+ */
 void val_suite_run(struct val_ctx *ctx, struct val_result *results);
 
 /* Set the outcome and its message; the first failure of a check wins. */
@@ -90,5 +101,12 @@ void val_check_telemetry(struct val_ctx *ctx, struct val_result *res);
 void val_check_unit_lutgemm(struct val_ctx *ctx, struct val_result *res);
 void val_check_unit_vector(struct val_ctx *ctx, struct val_result *res);
 void val_check_unit_attention(struct val_ctx *ctx, struct val_result *res);
+void val_check_dma_bandwidth(struct val_ctx *ctx, struct val_result *res);
+void val_check_pcie_link(struct val_ctx *ctx, struct val_result *res);
+void val_check_power_load(struct val_ctx *ctx, struct val_result *res);
+
+/* The PCIe facts of ctx's card from the device list; -1 when it is not listed
+ * as a PCIe function. */
+int val_pci_info(const struct val_ctx *ctx, fllm_pci_info *out);
 
 #endif /* FLLM_CLI_VALIDATE_CHECK_H */

@@ -16,6 +16,10 @@ void val_report_json(FILE *f, const char *device, const struct val_ctx *ctx,
 	cli_json_str(&j, "device", device);
 	cli_json_bool(&j, "quick", ctx->quick);
 	cli_json_u64(&j, "max_dma", ctx->max_dma);
+	cli_json_u64(&j, "runs", ctx->runs);
+	cli_json_double(&j, "temp_max_c", ctx->temp_max_c);
+	if (ctx->dma_floor_gbps > 0)
+		cli_json_double(&j, "dma_floor_gbps", ctx->dma_floor_gbps);
 	cli_json_u64(&j, "tests", val_check_count);
 	cli_json_u64(&j, "passed", t.passed);
 	cli_json_u64(&j, "failed", t.failed);

@@ -25,6 +25,12 @@ const struct val_check val_checks[] = {
 	  val_check_timestamps },
 	{ "telemetry", "power, temperature and energy readings are plausible",
 	  val_check_telemetry },
+	{ "dma_bandwidth", "host-to-card and card-to-host DMA rates reach a floor",
+	  val_check_dma_bandwidth },
+	{ "pcie_link", "the PCIe link runs at the card's maximum speed and width",
+	  val_check_pcie_link },
+	{ "power_load", "power and temperature under sustained load; energy adds up",
+	  val_check_power_load },
 	{ "unit_lutgemm", "LUT-GEMM commands on random shapes equal the golden model",
 	  val_check_unit_lutgemm },
 	{ "unit_vector", "vector commands on random shapes equal the golden model",
@@ -34,8 +40,31 @@ const struct val_check val_checks[] = {
 };
 const size_t val_check_count = sizeof(val_checks) / sizeof(val_checks[0]);
 
+/* Fold one run's result r of a check into the soak's total t (run k, from 1). */
+static void val_merge(struct val_result *t, const struct val_result *r, uint64_t k)
+{
+	double secs = t->seconds + r->seconds;
+
+	if (k == 1) {
+		*t = *r;
+		return;
+	}
+	if (t->outcome == VAL_FAIL) {
+		t->seconds = secs;
+		return;
+	}
+	if (r->outcome == VAL_FAIL) {
+		t->outcome = VAL_FAIL;
+		snprintf(t->message, sizeof(t->message), "run %llu: %.*s", (unsigned long long)k,
+			 (int)sizeof(t->message) - 32, r->message);
+	} else if (r->outcome == VAL_PASS || t->outcome != VAL_PASS) {
+		*t = *r;
+	}
+	t->seconds = secs;
+}
+
 /* Run each check once, timing it and failing any that leaks a handle. */
-void val_suite_run(struct val_ctx *ctx, struct val_result *results)
+static void val_suite_once(struct val_ctx *ctx, struct val_result *results, uint64_t k)
 {
 	struct val_result *r;
 	uint64_t handles;
@@ -43,9 +72,11 @@ void val_suite_run(struct val_ctx *ctx, struct val_result *results)
 	size_t i;
 
 	for (i = 0; i < val_check_count; i++) {
-		r = &results[i];
-		r->outcome = VAL_PASS;
-		r->message[0] = '\0';
+		struct val_result one = { VAL_PASS, "", 0 };
+
+		r = &one;
+		if (k > 1 || ctx->repeat > 1 || ctx->duration_s > 0)
+			fprintf(stderr, "run %-4llu ", (unsigned long long)k);
 		fprintf(stderr, "[%2zu/%zu] %-18s ... ", i + 1, val_check_count,
 			val_checks[i].name);
 		fflush(stderr);
@@ -58,5 +89,19 @@ void val_suite_run(struct val_ctx *ctx, struct val_result *results)
 				 (long long)(fllm_live_handles() - handles));
 		fprintf(stderr, "%s (%.3f s)%s%s\n", val_outcome_name(r->outcome), r->seconds,
 			r->message[0] ? ": " : "", r->message);
+		val_merge(&results[i], r, k);
 	}
+}
+
+/* See check.h: once, or as a soak until both the repeat count and the
+ * duration are reached. */
+void val_suite_run(struct val_ctx *ctx, struct val_result *results)
+{
+	double t0 = cli_now();
+	uint64_t k = 0;
+
+	do {
+		val_suite_once(ctx, results, ++k);
+	} while (k < ctx->repeat || (ctx->duration_s > 0 && cli_now() - t0 < ctx->duration_s));
+	ctx->runs = k;
 }
