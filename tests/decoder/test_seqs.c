@@ -134,10 +134,13 @@ static fllm_status sq_together(const fllm_model *m, fllm_context_params cp, cons
 static void sq_streaming(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
 			 const float *logits, const fllm_context_stats *full)
 {
+	uint8_t *autos = calloc(m->info.n_layers + 1, 1);	/* the executor's own choice */
 	uint32_t most = 0, k;
 	fllm_context_stats st;
 	fllm_context *c = NULL;
 
+	CU_ASSERT_FATAL(autos != NULL);
+	cp.placement = autos;
 	for (k = 1; k <= 16; k++) {
 		cp.card_mem = full->card_bytes - full->card_resident_bytes * k / 16;
 		memset(&st, 0, sizeof(st));
@@ -161,6 +164,33 @@ static void sq_streaming(const fllm_model *m, fllm_context_params cp, const int3
 	cp.n_ctx = 64;
 	FLLM_ASSERT_STATUS(fllm_context_create(m, &cp, &c), FLLM_E_NO_CARD_MEMORY);
 	CU_ASSERT_PTR_NULL(c);
+	free(autos);
+}
+
+/*
+ * A budget and no placement: the layer scheduler places the units. Every
+ * budget from the whole footprint down to the footprint less all the
+ * weights gives the alone logits within the budget and a predicted time
+ * per token; some budget leaves units off the card or streamed; a budget
+ * below the activations alone is refused.
+ */
+static void sq_planned(const fllm_model *m, fllm_context_params cp, const int32_t *ids,
+		       const float *logits, const fllm_context_stats *full)
+{
+	uint32_t split = 0;
+	fllm_context_stats st;
+
+	for (uint32_t k = 0; k <= 8; k++) {
+		cp.card_mem = full->card_bytes - full->card_resident_bytes * k / 8;
+		memset(&st, 0, sizeof(st));
+		FLLM_ASSERT_STATUS(sq_together(m, cp, ids, logits, &st), FLLM_OK);
+		CU_ASSERT(st.card_bytes <= cp.card_mem);
+		CU_ASSERT(st.plan_t_token > 0);
+		split += st.card_host + st.card_streamed > 0;
+	}
+	CU_ASSERT(split > 0);
+	cp.card_mem = 4096;
+	FLLM_ASSERT_STATUS(sq_together(m, cp, ids, logits, &st), FLLM_E_NO_CARD_MEMORY);
 }
 
 /*
@@ -229,6 +259,7 @@ static void sq_device(const char *dev, int swap)
 	if (swap) {
 		FLLM_ASSERT_EQ_U64(st.card_streamed, 0);
 		sq_streaming(d.model, cp, ids, logits, &st);
+		sq_planned(d.model, cp, ids, logits, &st);
 		sq_mixed(d.model, cp, ids, logits);
 		/* 64 positions are 4 blocks of 16: room for 6 blocks in all */
 		cp.kv_mem = 6 * st.kv_block_bytes;

@@ -99,6 +99,9 @@ static void run_card_stats(const fllm_context *ctx, const struct run_stats *rs)
 			"token\n", cs.card_streamed,
 			tokens ? (double)(cs.card_stream_bytes - p->card_stream_bytes) /
 					 (1 << 20) / (double)tokens : 0.0);
+	if (cs.plan_t_token > 0)
+		fprintf(stderr, "fllm run: layer scheduler: plan predicts %.3f ms per decoded "
+			"token (fllm plan --whole-layers)\n", cs.plan_t_token * 1e3);
 }
 
 /*

@@ -326,6 +326,10 @@ static fllm_status card_kv_read(void *ctx, uint32_t layer, uint32_t block, void 
 {
 	struct exec_card *c = ctx;
 
+	if (!c->kvbo[layer]) {	/* a layer on the host: its cache is the twin's */
+		memset(dst, 0, c->block_bytes);
+		return FLLM_OK;
+	}
 	c->dma_bytes += c->block_bytes;
 	return fllm_bo_read(c->kvbo[layer], block * c->block_bytes, dst, c->block_bytes);
 }
@@ -334,6 +338,8 @@ static fllm_status card_kv_write(void *ctx, uint32_t layer, uint32_t block, cons
 {
 	struct exec_card *c = ctx;
 
+	if (!c->kvbo[layer])
+		return FLLM_OK;
 	c->dma_bytes += c->block_bytes;
 	return fllm_bo_write(c->kvbo[layer], block * c->block_bytes, src, c->block_bytes);
 }
@@ -365,6 +371,8 @@ fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *cp)
 		fllm_bo_params kp = { .align = FLLM_LUTGEMM_ALIGN,
 				      .channel = (int32_t)(l % c->channels) };
 
+		if (c->on_host[l])
+			continue;	/* its KV cache is in the twin's host memory */
 		st = fllm_bo_alloc(c->dev, (uint64_t)c->pool_blocks * c->block_bytes, &kp,
 				   &c->kvbo[l]);
 		if (st)

@@ -352,6 +352,9 @@ fllm_status card_weights_upload(struct exec_card *c)
 		return FLLM_E_UNSUPPORTED;
 	if (!chan_bytes || (st = card_place_alloc(c)))
 		goto out;
+	st = FLLM_E_NO_CARD_MEMORY;
+	if (c->card_bytes > c->card_mem)	/* the KV pools and activations alone */
+		goto out;
 	for (uint32_t u = 0; u < c->n_units; u++)
 		autos += c->place[u] == FLLM_PLACE_AUTO;
 	st = FLLM_E_NO_CARD_MEMORY;

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "forward.h"
+#include "sched_model.h"
 #include "threadpool.h"
 
 struct ctx_seq {
@@ -30,6 +31,7 @@ struct fllm_context {
 	float *rows;			/* (rows_max, dim) a step's embedding rows */
 	struct exec_batch_entry *ent;	/* (rows_max) a step's entries */
 	uint64_t tokens;		/* positions evaluated, for the statistics */
+	double plan_t_token;		/* the scheduler's prediction, 0 without a plan */
 };
 
 /* Free the context's own arrays (not the executor). */
@@ -66,6 +68,41 @@ static fllm_status ctx_alloc(fllm_context *c)
 /* "cpu" (or no device) places every layer on the CPU executor, "cpu-q" on
  * the CPU quantized executor (the card's arithmetic on the host); any other
  * name is a card, run by the card executor. */
+/*
+ * The card executor; with a card-memory budget and no placement, the layer
+ * scheduler places the units first (sched_model.h), so a budget nothing
+ * fits in is refused before anything goes to the card. The scheduler
+ * counts the card's buffers in a simpler way than the executor allocates
+ * them (per-channel rounding, the whole activation buffer), so a plan the
+ * card cannot hold is planned again for 1/8 less, a few times at most.
+ */
+#define CTX_PLAN_TRIES 12
+
+static fllm_status ctx_card_create(fllm_context *c, const fllm_model *m,
+				   const fllm_context_params *p)
+{
+	fllm_context_params q = *p;
+	uint64_t budget = p->card_mem;
+	fllm_status st = FLLM_E_NO_CARD_MEMORY;
+	uint8_t *place;
+
+	if (p->placement || !p->card_mem)
+		return fllm_exec_card_create(m, p, p->n_ctx, &c->exec);
+	place = calloc(m->info.n_layers + 1, 1);
+	if (!place)
+		return FLLM_E_NO_MEMORY;
+	q.placement = place;
+	for (int k = 0; k < CTX_PLAN_TRIES && st == FLLM_E_NO_CARD_MEMORY; k++) {
+		st = sched_context_placement(m, p, p->n_ctx, budget, place, &c->plan_t_token,
+					     NULL, 0);
+		if (!st)
+			st = fllm_exec_card_create(m, &q, p->n_ctx, &c->exec);
+		budget -= budget / 8;
+	}
+	free(place);
+	return st;
+}
+
 fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *params,
 				fllm_context **out)
 {
@@ -96,7 +133,7 @@ fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *
 	else if (!strcmp(p.device, "cpu-q"))
 		st = fllm_exec_hostq_create(m, &p, p.n_ctx, &c->exec);
 	else
-		st = fllm_exec_card_create(m, &p, p.n_ctx, &c->exec);
+		st = ctx_card_create(c, m, &p);
 	if (st)
 		goto err_free;
 	st = fllm_forward_init(&c->fwd, m, c->exec);
@@ -354,6 +391,7 @@ fllm_status fllm_context_stats_get(const fllm_context *c, fllm_context_stats *ou
 	assert(c && out);
 	memset(out, 0, sizeof(*out));
 	out->tokens = c->tokens;
+	out->plan_t_token = c->plan_t_token;
 	if (c->exec->ops->stats)
 		c->exec->ops->stats(c->exec, out);
 	return FLLM_OK;

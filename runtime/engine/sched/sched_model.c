@@ -281,3 +281,59 @@ fllm_status sched_plan_for_model(const fllm_model *model, const struct sched_cos
 	free(units);
 	return st;
 }
+
+/* The cost model of device: its calibration file when there is one (and it
+ * reads), else the reference card at q = bits, g = group. */
+static fllm_status context_cost(const char *device, uint32_t bits, uint32_t group,
+				struct sched_cost *c)
+{
+	char path[1024];
+
+	if (device && sched_cost_default_path(device, path, sizeof(path)) == FLLM_OK &&
+	    access(path, R_OK) == 0 && sched_cost_read(path, c, NULL, 0) == FLLM_OK)
+		return FLLM_OK;
+	return sched_cost_reference(bits, group, c);
+}
+
+/* See sched_model.h. */
+fllm_status sched_context_placement(const fllm_model *model, const fllm_context_params *p,
+				    uint32_t n_ctx, uint64_t budget, uint8_t *place,
+				    double *t_token, char *err, size_t err_size)
+{
+	static const uint8_t to_place[SCHED_PLACES] = {
+		[SCHED_CPU] = FLLM_PLACE_HOST,
+		[SCHED_RESIDENT] = FLLM_PLACE_RESIDENT,
+		[SCHED_STREAMED] = FLLM_PLACE_STREAMED,
+	};
+	uint32_t seqs = p->n_seqs ? p->n_seqs : 1, batch = p->batch ? p->batch : 32;
+	struct sched_options o = {
+		.tokens = seqs < batch ? seqs : batch,
+		.seqs = seqs,
+		.n_ctx = n_ctx,
+		.positions = n_ctx > 1 ? (double)n_ctx / 2 : 1.0,
+		.bits = p->bits,
+		.group = p->group,
+		.card_layers = -1,
+		.whole_layers = 1,
+		.budget = budget,
+	};
+	fllm_quant_params qp = { p->bits ? p->bits : 4, p->group ? p->group : 32, 1, 1 };
+	struct sched_cost cost;
+	struct sched_plan plan;
+	fllm_model_info mi;
+	fllm_status st;
+
+	fllm_model_info_get(model, &mi);
+	fllm_package_quant_get(model, &qp);	/* a package's own q and g */
+	st = context_cost(p->device, qp.bits, qp.group, &cost);
+	if (!st)
+		st = sched_plan_for_model(model, &cost, &o, &plan, err, err_size);
+	if (st)
+		return st;
+	for (uint32_t u = 0; u < plan.n_units && u <= mi.n_layers; u++)
+		place[u] = to_place[plan.unit[u].place];
+	if (t_token)
+		*t_token = plan.t_token;
+	sched_plan_free(&plan);
+	return FLLM_OK;
+}

@@ -55,4 +55,18 @@ fllm_status sched_plan_for_model(const fllm_model *model, const struct sched_cos
 				 const struct sched_options *o, struct sched_plan *out, char *err,
 				 size_t err_size);
 
+/*
+ * The placement a card context runs when p->card_mem is set and
+ * p->placement is NULL (forward/context.c): the decode plan of whole
+ * layers (n_layers + 1 units, the head last) for budget bytes under the
+ * device's cost model (its calibration file, fllm calibrate, when one
+ * reads; else the reference card), p->n_seqs sequences of n_ctx positions
+ * and a decode batch of min(n_seqs, batch), as fllm_place values into
+ * place; *t_token (optional) the predicted seconds per decoded token.
+ * FLLM_E_NO_CARD_MEMORY (err: the smallest footprint) when nothing fits.
+ */
+fllm_status sched_context_placement(const fllm_model *model, const fllm_context_params *p,
+				    uint32_t n_ctx, uint64_t budget, uint8_t *place,
+				    double *t_token, char *err, size_t err_size);
+
 #endif /* FLLM_SCHED_MODEL_H */

@@ -208,8 +208,11 @@ typedef struct fllm_context_params {
 	 * cache, activations); 0 = the card's memory. Weights that do not fit
 	 * stay in host memory and are streamed to the card every step, two
 	 * layers' worth of staging double-buffered so the next layer's DMA
-	 * overlaps this one's compute (docs/scheduler.md). FLLM_E_NO_CARD_MEMORY
-	 * when not even the KV cache, activations and staging fit.
+	 * overlaps this one's compute (docs/scheduler.md). Without a placement
+	 * the layer scheduler chooses one for the budget from the device's cost
+	 * model (layers may go to the host where that is faster).
+	 * FLLM_E_NO_CARD_MEMORY, before anything is uploaded, when no placement
+	 * fits.
 	 */
 	uint64_t card_mem;
 	/*
@@ -298,6 +301,8 @@ typedef struct fllm_context_stats {
 	uint32_t card_units;		/* placement units: layers and the head */
 	uint32_t card_streamed;		/* of which streamed every step (card_mem) */
 	uint32_t card_host;		/* of which run on the host (placement) */
+	double plan_t_token;		/* card_mem without a placement: the layer
+					 * scheduler's predicted s per decoded token */
 	uint64_t card_stream_bytes;	/* weight bytes streamed to the card so far */
 	uint64_t card_resident_bytes;	/* weight bytes resident on the card */
 	uint64_t card_dma_bytes;	/* bytes over PCIe to and from the card since creation */
