@@ -53,7 +53,8 @@ static fllm_status pci_kmd_index(const char *dir, unsigned int *index)
 	base = strrchr(target, '/');
 	if (strcmp(base ? base + 1 : target, "fllm"))
 		return FLLM_E_UNSUPPORTED;	/* another driver (xocl, xdma...) */
-	snprintf(path, sizeof(path), "%s/fllm", dir);
+	if (snprintf(path, sizeof(path), "%s/fllm", dir) >= (int)sizeof(path))
+		return FLLM_E_INVALID_ARG;
 	d = opendir(path);
 	if (!d)
 		return FLLM_E_NO_DEVICE;	/* bound, but no node (probe failed) */

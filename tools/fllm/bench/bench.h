@@ -31,7 +31,7 @@ struct bench_energy {
 	int avail;
 	const char *source;		/* "card model projection (...)", "RAPL ..." */
 	const char *scope;		/* what was measured: "card", "host CPU package" */
-	const char *why;		/* when unavailable */
+	char why[256];			/* when unavailable (a copy: the meter's goes) */
 	double idle_w;			/* < 0: unknown */
 	double avg_w;			/* over the decode window */
 	double decode_j;		/* decode window, every repeat */

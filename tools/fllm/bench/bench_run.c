@@ -144,7 +144,7 @@ static void bench_card_energy(struct bench_result *r, const fllm_context_stats *
 
 	e->scope = "card (board)";
 	if (!r->on_card) {
-		e->why = "no card on this device";
+		snprintf(e->why, sizeof(e->why), "no card on this device");
 		return;
 	}
 	e->avail = 1;
@@ -178,7 +178,7 @@ static void bench_host_energy(struct bench_result *r, const struct rapl_meter *m
 
 	e->scope = "host CPU package (every core, not the card)";
 	if (!m->n) {
-		e->why = m->why;
+		snprintf(e->why, sizeof(e->why), "%s", m->why);
 		return;
 	}
 	e->avail = 1;

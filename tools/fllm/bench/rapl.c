@@ -58,11 +58,16 @@ static int rapl_domain_open(struct rapl_domain *d, const char *dir, char *why, s
 	char path[512];
 	FILE *f;
 
-	snprintf(d->energy_path, sizeof(d->energy_path), "%s/energy_uj", dir);
-	snprintf(path, sizeof(path), "%s/max_energy_range_uj", dir);
+	if (snprintf(d->energy_path, sizeof(d->energy_path), "%s/energy_uj", dir) >=
+		    (int)sizeof(d->energy_path) ||
+	    snprintf(path, sizeof(path), "%s/max_energy_range_uj", dir) >= (int)sizeof(path)) {
+		snprintf(why, why_len, "a powercap zone path is too long");
+		return -1;
+	}
 	if (rapl_read_u64(path, &d->max_uj, why, why_len))
 		return -1;
-	snprintf(path, sizeof(path), "%s/name", dir);
+	if (snprintf(path, sizeof(path), "%s/name", dir) >= (int)sizeof(path))
+		path[0] = 0;	/* cannot happen after the longer name above fit */
 	snprintf(d->name, sizeof(d->name), "?");
 	f = fopen(path, "r");
 	if (f) {
