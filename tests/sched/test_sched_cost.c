@@ -84,6 +84,7 @@ static size_t valid_with(char *buf, size_t cap, uint32_t line, const char *repl)
 		"dma_bandwidth = 1.2e10 B/s",
 		"dma_latency = 2e-6 s",
 		"card_memory = 8589934592 B",
+		"host_command = 1.5e-6 s",
 	};
 	size_t n = 0;
 
@@ -128,6 +129,8 @@ static void test_malformed(void)
 		{ 16, "card_memory = 8G", "line 16: card_memory: not a number" },
 		{ 2, "device = emu 0", "line 2: device: device name with a space" },
 		{ 2, "device =", "line 2: device: no value" },
+		{ 17, "host_command = 2 s", "line 17: host_command: more than 1 s" },
+		{ 17, NULL, "missing key host_command" },
 	};
 	char buf[2048], err[256];
 	struct sched_cost c;

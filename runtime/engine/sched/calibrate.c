@@ -19,11 +19,13 @@
 #include "engine_error.h"
 #include "fllm_attention.h"
 #include "fllm_cardpack.h"
+#include "fllm_vector.h"
 #include "../../cpu/fllm_cpu.h"
 #include "rng.h"
 
 #define CAL_K		4096u	/* LUT-GEMM inputs per row */
 #define CAL_BATCH	8u	/* tokens of the batched LUT-GEMM runs */
+#define CAL_CMD_K	64u	/* elements of the host per-command block */
 #define CAL_VEC_N	(1u << 20)	/* host vector-op elements */
 #define CAL_ATT_POS	2048u	/* host attention: positions */
 #define CAL_ATT_HEADS	8u
@@ -158,6 +160,58 @@ static double host_vector(double secs)
 	free(a);
 	free(b);
 	return (double)it * 2.0 * CAL_VEC_N / t;
+}
+
+/*
+ * The fixed cost of a command on the host: cpu-q runs the card's command
+ * program block by block (exec_hostq.c), each vector block through the
+ * vector unit's function on a host image. A one-row RMSNorm block of
+ * CAL_CMD_K elements (small, as the decoder's per-token blocks of a small
+ * model are), timed, less its elements at the host's vector rate.
+ */
+static double host_command(double secs, double vector_rate)
+{
+	struct fllm_vector_onchip *oc = malloc(sizeof(*oc));
+	struct fllm_vector_params vp;
+	uint64_t in = 4096, w = in + CAL_CMD_K * 4, out = w + fllm_vector_weight_bytes(CAL_CMD_K);
+	uint64_t size = out + 2 * fllm_lutgemm_act_bytes(CAL_CMD_K, 32), nf, it = 0;
+	uint8_t *img = calloc(1, size);
+	float *ones = malloc(CAL_CMD_K * sizeof(float));
+	double t0, t = 0, cmd = 0;
+
+	if (!oc || !img || !ones ||
+	    fllm_vector_params_init(&vp, FLLM_VECTOR_OP_RMSNORM, FLLM_VECTOR_F_QUANT, CAL_CMD_K, 1, 32))
+		goto out;
+	for (uint32_t i = 0; i < CAL_CMD_K; i++) {
+		float x = (float)(i % 101) * 0.02f - 1.0f;
+
+		ones[i] = 1.0f;
+		memcpy(img + in + 4ull * i, &x, 4);
+	}
+	if (fllm_vector_weight_write(img + w, CAL_CMD_K, ones))
+		goto out;
+	vp.in_addr = in;
+	vp.weight_addr = w;
+	vp.out_addr = out;
+	{
+		float eps = 1e-5f;
+
+		memcpy(&vp.eps, &eps, sizeof(eps));
+	}
+	memcpy(img, &vp, sizeof(vp));
+	t0 = now_s();
+	do {
+		if (fllm_vector_unit_run(oc, img, size, 0, sizeof(vp), &nf) != FLLM_CARD_OK)
+			goto out;
+		it++;
+		t = now_s() - t0;
+	} while (t < secs || it < 16);
+	cmd = t / (double)it - CAL_CMD_K / vector_rate;
+out:
+	free(oc);
+	free(img);
+	free(ones);
+	return cmd > 1e-9 ? cmd : 1e-9;
 }
 
 /* Host attention over an int8 KV cache: (position x q-dim) elements per s. */
@@ -508,6 +562,7 @@ fllm_status sched_calibrate(const struct sched_calibrate_opts *o, struct sched_c
 	}
 	out->host_vector = host_vector(secs);
 	out->host_attention = host_attention(secs);
+	out->host_command = host_command(secs, out->host_vector);
 	if (!(out->host_vector > 0) || !(out->host_attention > 0)) {
 		st = FLLM_E_NO_MEMORY;
 		fllm_err_set(&e, FLLM_OK, "host vector/attention buffers: %s", fllm_status_str(st));

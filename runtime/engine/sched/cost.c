@@ -41,6 +41,7 @@ static const struct key keys[] = {
 	KEY(host_lutgemm_batch, KEY_RATE, "B/s", "host LUT-GEMM, record bytes x tokens per s, 8 tokens"),
 	KEY(host_vector, KEY_RATE, "elem/s", "host vector ops, fp32 elements per s"),
 	KEY(host_attention, KEY_RATE, "elem/s", "host attention, (position x q-dim) per s"),
+	KEY(host_command, KEY_SECONDS, "s", "fixed cost of one command run on the host"),
 	KEY(card_lutgemm, KEY_RATE, "B/s", "card LUT-GEMM, record bytes per s, 1 token"),
 	KEY(card_lutgemm_batch, KEY_RATE, "B/s", "card LUT-GEMM, record bytes x tokens per s, 8 tokens"),
 	KEY(card_vector, KEY_RATE, "elem/s", "card vector unit, elements per s"),
@@ -59,6 +60,7 @@ static const struct key keys[] = {
 #define REF_HOST_LUTGEMM_BATCH	6.5e9
 #define REF_HOST_VECTOR		1.1e8
 #define REF_HOST_ATTENTION	3.3e8
+#define REF_HOST_COMMAND	1.5e-6
 /* The reference card's link (docs/architecture.md: PCIe Gen3 x16 about
  * 12 GB/s in practice) and an assumed per-transfer and per-command cost. */
 #define REF_DMA_BANDWIDTH	12.0e9
@@ -90,6 +92,7 @@ fllm_status sched_cost_reference(uint32_t bits, uint32_t group, struct sched_cos
 	out->host_lutgemm_batch = REF_HOST_LUTGEMM_BATCH;
 	out->host_vector = REF_HOST_VECTOR;
 	out->host_attention = REF_HOST_ATTENTION;
+	out->host_command = REF_HOST_COMMAND;
 	/*
 	 * the units' cycle models, fixed command costs left out (card_command);
 	 * LUT-GEMM weights also no faster than the channels' peak, which the

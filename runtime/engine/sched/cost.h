@@ -22,6 +22,8 @@ struct sched_cost {
 	double host_lutgemm_batch;	/* record bytes x tokens per s, 8 tokens per call */
 	double host_vector;		/* fp32 elements per s of the vector ops */
 	double host_attention;		/* attended (position x q-dim) elements per s */
+	double host_command;		/* s of fixed cost per command run on the host
+					 * (cpu-q runs the card's command program) */
 	/* card */
 	double card_lutgemm;		/* record bytes per s from card memory, one token */
 	double card_lutgemm_batch;	/* record bytes x tokens per s, 8 tokens */

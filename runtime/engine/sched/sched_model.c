@@ -114,7 +114,8 @@ static void unit_times(struct sched_unit_cost *u, const struct sched_cost *c,
 	double dma = w / c->dma_bandwidth;
 
 	u->t_cpu = gemm_time(w, o->tokens, c->host_lutgemm, c->host_lutgemm_batch) +
-		   n * (double)wk.elems / c->host_vector + n * attn_elems / c->host_attention;
+		   n * (double)wk.elems / c->host_vector + n * attn_elems / c->host_attention +
+		   wk.commands * c->host_command;
 	u->t_card = gemm_time(w, o->tokens, c->card_lutgemm, c->card_lutgemm_batch) +
 		    n * (double)wk.elems / c->card_vector + n * attn_elems / c->card_attention +
 		    wk.commands * c->card_command;
