@@ -204,6 +204,10 @@ static fllm_status hostq_packs(struct exec_hostq *h, const uint8_t *on_host)
 		st = fllm_cpu_lutgemm_pack_create(h->cpu, &w, &h->pack[k]);
 		if (st)
 			return st;
+		/* a package's pages back to the kernel: the pack holds what the
+		 * kernels read (read again from the file if a pack refers to them) */
+		if (!cm->owned)
+			fllm_file_map_drop(&c->model->map, cm->data, card_matrix_bytes(cm));
 	}
 	return FLLM_OK;
 }
