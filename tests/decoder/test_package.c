@@ -752,7 +752,48 @@ static void test_corruptions(void)
 	DEC_EXPECT_NO_LEAKS();
 }
 
+/* Logits of ids[0..n) token by token on the fp32 CPU path, into out (n, vocab). */
+static void pk_cpu_logits(const char *copy, const int32_t *ids, uint32_t n, float *out)
+{
+	fllm_context_params cp = { .n_ctx = 16 };
+	char err[FLLM_ERROR_MAX] = "";
+	fllm_context *c = NULL;
+	fllm_model *m = NULL;
+
+	setenv("FLLM_CPU_FP32_COPY", copy, 1);
+	FLLM_ASSERT_STATUS(fllm_package_open(g_path, &m, err, sizeof(err)), FLLM_OK);
+	if (m)
+		FLLM_ASSERT_STATUS(fllm_context_create(m, &cp, &c), FLLM_OK);
+	CU_ASSERT(!m || (m->layers[0].wq.f32 != NULL) == !strcmp(copy, "1"));
+	for (uint32_t t = 0; c && t < n; t++) {
+		FLLM_ASSERT_STATUS(fllm_context_eval(c, &ids[t], 1), FLLM_OK);
+		memcpy(out + (size_t)t * m->info.vocab_size, fllm_context_logits(c),
+		       m->info.vocab_size * 4);
+	}
+	fllm_context_free(c);
+	fllm_model_free(m);
+	unsetenv("FLLM_CPU_FP32_COPY");
+}
+
+/* The fp32 path on a package with its matrices copied to fp32 and with
+ * rows dequantized as the matmuls read them (FLLM_CPU_FP32_COPY=0, what a
+ * model too large for the copy gets): the same logits, bit for bit. */
+static void test_fp32_without_copy(void)
+{
+	static const int32_t ids[6] = { 1, 5, 9, 3, 7, 2 };
+	uint32_t v = g_model.model->info.vocab_size;
+	float *a = calloc(6 * (size_t)v, 4), *b = calloc(6 * (size_t)v, 4);
+
+	CU_ASSERT_FATAL(a && b);
+	pk_cpu_logits("1", ids, 6, a);
+	pk_cpu_logits("0", ids, 6, b);
+	CU_ASSERT(!memcmp(a, b, 6 * (size_t)v * 4));
+	free(a);
+	free(b);
+}
+
 static CU_TestInfo round_trip_tests[] = {
+	{ "fp32_without_copy", test_fp32_without_copy },
 	{ "info", test_round_trip_info },
 	{ "tokenizer", test_round_trip_tokenizer },
 	{ "tensors", test_round_trip_tensors },

@@ -6,6 +6,7 @@
  * enough to repay the hand-off.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,16 +49,49 @@ struct linear_job {
 	float *y;		/* (rows) */
 };
 
-/* Rows [part * rows / n, (part + 1) * rows / n) of one matmul. */
+/* Rows [part * rows / n, (part + 1) * rows / n) of one matmul. A weight
+ * kept in its stored form (a model too large for an fp32 copy) is
+ * dequantized a row at a time: the same fp32 values, the same result. */
 static void linear_part(void *arg, uint32_t part, uint32_t n)
 {
 	const struct linear_job *j = arg;
 	uint32_t rows = j->w->rows, cols = j->w->cols;
 	uint32_t r0 = (uint32_t)((uint64_t)rows * part / n);
 	uint32_t r1 = (uint32_t)((uint64_t)rows * (part + 1) / n);
+	float *row;
 
-	for (uint32_t r = r0; r < r1; r++)
-		j->y[r] = dot_f32(j->w->f32 + (size_t)r * cols, j->x, cols);
+	if (j->w->f32) {
+		for (uint32_t r = r0; r < r1; r++)
+			j->y[r] = dot_f32(j->w->f32 + (size_t)r * cols, j->x, cols);
+		return;
+	}
+	row = malloc((size_t)cols * sizeof(float));
+	for (uint32_t r = r0; r < r1; r++) {
+		/* checked finite at load, so dequantizing cannot fail */
+		if (!row || fllm_weight_rows(j->w, r, 1, row, NULL))
+			j->y[r] = NAN;
+		else
+			j->y[r] = dot_f32(row, j->x, cols);
+	}
+	free(row);
+}
+
+/* Bytes of memory the system could give now (MemAvailable), or UINT64_MAX
+ * when it cannot be read. */
+static uint64_t cpu_mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb;
+	uint64_t avail = UINT64_MAX;
+
+	if (!f)
+		return avail;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			avail = (uint64_t)kb * 1024;
+	fclose(f);
+	return avail;
 }
 
 static void cpu_linear(struct fllm_exec *ex, const struct fllm_weight *w, const float *x,
@@ -238,12 +272,19 @@ fllm_status fllm_exec_cpu_create(const fllm_model *m, uint32_t n_ctx, uint32_t n
 {
 	const fllm_model_info *i = &m->info;
 	struct exec_cpu *c;
+	const char *copy;
 	fllm_status st;
 
 	*out = NULL;
-	st = fllm_model_need_f32(m, NULL);	/* this path reads fp32 weights */
-	if (st)
-		return st;
+	/* fp32 copies of the matrices when the machine can hold them with room
+	 * to spare (FLLM_CPU_FP32_COPY=0: never, for tests); else rows are
+	 * dequantized as the matmuls read them */
+	copy = getenv("FLLM_CPU_FP32_COPY");
+	if ((!copy || strcmp(copy, "0")) && 4 * i->n_params < cpu_mem_available() / 2) {
+		st = fllm_model_need_f32(m, NULL);
+		if (st)
+			return st;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return FLLM_E_NO_MEMORY;

@@ -89,7 +89,8 @@ fllm_status fllm_forward_token(struct fllm_forward *f, int32_t token, uint32_t p
 	struct fllm_exec *head = f->head_exec;
 	fllm_status st;
 
-	memcpy(f->x, m->tok_embd.f32 + (size_t)token * i->dim, i->dim * sizeof(float));
+	/* fp32, Q8_0, Q4_0 and half-precision rows dequantize without failing */
+	(void)fllm_weight_rows(&m->tok_embd, (uint32_t)token, 1, f->x, NULL);
 	for (uint32_t l = 0; l < i->n_layers; l++) {
 		struct fllm_exec *ex = f->layer_exec[l];
 

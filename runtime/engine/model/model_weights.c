@@ -193,7 +193,8 @@ fllm_status fllm_model_need_f32(const fllm_model *cm, struct fllm_err *err)
 	if (m->f32_ready)
 		goto out;
 	st = weight_need_f32(&m->tok_embd, err);
-	if (!st && m->info.tied_output)
+	if (!st && m->output.src == m->tok_embd.src)	/* tied: one tensor (a package
+							 * stores its own classifier) */
 		m->output.f32 = m->tok_embd.f32;
 	else if (!st)
 		st = weight_need_f32(&m->output, err);
