@@ -63,7 +63,8 @@ if [ "$test_deps" -eq 1 ]; then
 	# a second compiler for warnings and sanitizers (its recommended
 	# libclang-rt holds the ASan/UBSan runtimes), xmllint for the JUnit test
 	pkgs="$pkgs clang libxml2-utils"
-	# yosys: reads the shared RTL register block as a synthesis tool would
+	# yosys: reads the shared RTL register block as a synthesis tool would,
+	# and synthesizes the RTL units for UltraScale+ (tools/synth.sh, ctest -L synth)
 	pkgs="$pkgs yosys"
 	# named explicitly: its libFuzzer runtime builds the engine's fuzzers
 	# (tests/fuzz, -fsanitize=fuzzer), even where recommends are off

@@ -19,18 +19,18 @@
 // has the states and cycles.
 `include "cu_ports.svh"
 
-module at_top import lg_pkg::*, fllm_card_pkg::*; (
+module at_top (
     `CU_REG_PORTS,
     // control read port: the 192-byte parameter block (3 beats)
     `CU_CTL_PORTS,
     // the one memory port: descriptors, tables, rows and the KV pool
-    `CU_MEM_PORTS([0:0])
+    `CU_MEM_PORTS(1)
 );
-  localparam logic [7:0] OP_DECODE = ATTN_OP_DECODE, OP_PREFILL = ATTN_OP_PREFILL;
-  localparam int DMAX = ATTN_HEAD_DIM_MAX;          // head_dim
-  localparam int HMAX = ATTN_HEADS_MAX;             // query heads (and group)
-  localparam int TILE = ATTN_TILE;
-  localparam int YMAX = ATTN_HEADS_MAX * ATTN_HEAD_DIM_MAX;   // F_QUANT row
+  localparam logic [7:0] OP_DECODE = fllm_card_pkg::ATTN_OP_DECODE, OP_PREFILL = fllm_card_pkg::ATTN_OP_PREFILL;
+  localparam int DMAX = fllm_card_pkg::ATTN_HEAD_DIM_MAX;          // head_dim
+  localparam int HMAX = fllm_card_pkg::ATTN_HEADS_MAX;             // query heads (and group)
+  localparam int TILE = fllm_card_pkg::ATTN_TILE;
+  localparam int YMAX = fllm_card_pkg::ATTN_HEADS_MAX * fllm_card_pkg::ATTN_HEAD_DIM_MAX;   // F_QUANT row
   localparam int LN = 64;                           // MAC lanes: one 64-byte word a cycle
   localparam int HW = DMAX / LN;                    // words of a head row
 
@@ -42,12 +42,12 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   logic [7:0]       finish_err;
   logic [63:0]      finish_result, mem_bytes, params, params_bytes;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [5:0][63:0] arg;      // words 2..5 are 0 for FLLM_OP_ATTENTION, unused
+  logic [383:0] arg;      // words 2..5 are 0 for FLLM_OP_ATTENTION, unused
   logic             rlast_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   assign rlast_unused = c_rlast;
-  assign params = arg[0];
-  assign params_bytes = arg[1];
+  assign params = arg[0 +: 64];
+  assign params_bytes = arg[64 +: 64];
 
   cu_regs #(.ID(32'h4154_0001)) regs (
     `CU_REG_CONNECT, .start, .arg, .mem_bytes, .finish, .finish_err, .finish_result
@@ -64,7 +64,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     spl_t v;   // magnitude only
     /* verilator lint_on UNUSEDSIGNAL */
     v = split(amax);
-    quant_ex = (v.m <= 24'd16645890) ? -1 - fexp(v.f) : -2 - fexp(v.f);
+    quant_ex = (v[33:10] <= 24'd16645890) ? -1 - fexp(v[9:0]) : -2 - fexp(v[9:0]);
   endfunction
 
   // A.3: z = clamp(rshift_round(dot * mk * qm, sh)), left shifts saturating
@@ -75,18 +75,18 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     logic [63:0] mag;
     int len;
     logic sat;
-    v = longint'(dot) * longint'({48'd0, mk}) * longint'({39'd0, qm});
+    v = $signed(64'(dot)) * $signed(64'({48'd0, mk})) * $signed(64'({39'd0, qm}));
     sat = 1'b0;
     if (v != 0 && sh < 63) begin
       if (sh >= 0) begin
-        v = rshift_round(v, 8'(sh));
+        v = lg_pkg::rshift_round(v, 8'(sh));
       end else begin
         mag = v < 0 ? 64'(-v) : 64'(v);
         len = bitlen(mag);
-        if (longint'(len) - sh > 54)
+        if ($signed(64'(len)) - sh > 54)
           sat = 1'b1;   // v keeps its sign
         else
-          v = v < 0 ? -longint'(mag << (-sh)) : longint'(mag << (-sh));
+          v = v < 0 ? -$signed(64'(mag << (-sh))) : $signed(64'(mag << (-sh)));
       end
     end
     if (v == 0 || sh >= 63)
@@ -104,7 +104,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
 
   // A.4: rshift_round(x, s), 0 for s >= 63 (s >= 1)
   function automatic longint rescale(input longint x, input longint s);
-    rescale = (s >= 63) ? 64'sd0 : rshift_round(x, 8'(s));
+    rescale = (s >= 63) ? 64'sd0 : lg_pkg::rshift_round(x, 8'(s));
   endfunction
 
   // A.4: the weight of u <= 0 from the 2^x table entries lo, hi of u[23:16]
@@ -117,7 +117,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     stepw = 48'(32'(hi - lo)) * 48'(u[15:0]);
     p = lo + 32'((stepw + 48'h8000) >> 16);
     t = 64'sd8 - i;
-    weight = 32'(rha(64'(p), t >= 64'sd63 ? 63 : int'(t)));
+    weight = 32'(rha(64'(p), t >= 64'sd63 ? 63 : $signed(32'(t))));
   endfunction
 
   // A.5: |n| cut to 30 bits (half away), times R, rounded once to fp32
@@ -129,14 +129,14 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     len = bitlen(mag);
     t = len > 30 ? len - 30 : 0;
     a = rha(mag, t) * 64'(r);
-    outf = (n == 0) ? 32'd0 : f32(n < 0 ? -longint'(a) : longint'(a),
-                                  64'sd62 + longint'(sr) - longint'(t) - dm);
+    outf = (n == 0) ? 32'd0 : f32(n < 0 ? -$signed(64'(a)) : $signed(64'(a)),
+                                  64'sd62 + $signed(64'(sr)) - $signed(64'(t)) - dm);
   endfunction
 
   // ------------------------------------------------------------------
   // Parameter block fields (struct fllm_attention_params)
   // ------------------------------------------------------------------
-  logic [2:0][511:0] pb;
+  logic [1535:0] pb;
   logic [1535:0]     pbf;
   logic [31:0] f_magic, f_version, f_nseqs, f_scm, f_sce, f_bb, f_pool, f_rows, f_res1;
   logic [7:0]  f_op, f_flags;
@@ -146,33 +146,33 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
 
   always_comb begin
     pbf = pb;
-    f_magic   = pbf[8 * ATTN_OFF_MAGIC +: 32];
-    f_version = pbf[8 * ATTN_OFF_VERSION +: 32];
-    f_op      = pbf[8 * ATTN_OFF_OP +: 8];
-    f_flags   = pbf[8 * ATTN_OFF_FLAGS +: 8];
-    f_hd      = pbf[8 * ATTN_OFF_HEAD_DIM +: 16];
-    f_nh      = pbf[8 * ATTN_OFF_N_HEADS +: 16];
-    f_kh      = pbf[8 * ATTN_OFF_N_KV_HEADS +: 16];
-    f_bt      = pbf[8 * ATTN_OFF_BLOCK_TOKENS +: 16];
-    f_group   = pbf[8 * ATTN_OFF_GROUP +: 16];
-    f_nseqs   = pbf[8 * ATTN_OFF_N_SEQS +: 32];
-    f_scm     = pbf[8 * ATTN_OFF_SCALE_M +: 32];
-    f_sce     = pbf[8 * ATTN_OFF_SCALE_E +: 32];
-    f_q       = pbf[8 * ATTN_OFF_Q_ADDR +: 64];
-    f_qs      = pbf[8 * ATTN_OFF_Q_STRIDE +: 64];
-    f_k       = pbf[8 * ATTN_OFF_K_ADDR +: 64];
-    f_ks      = pbf[8 * ATTN_OFF_K_STRIDE +: 64];
-    f_v       = pbf[8 * ATTN_OFF_V_ADDR +: 64];
-    f_vs      = pbf[8 * ATTN_OFF_V_STRIDE +: 64];
-    f_out     = pbf[8 * ATTN_OFF_OUT_ADDR +: 64];
-    f_outs    = pbf[8 * ATTN_OFF_OUT_STRIDE +: 64];
-    f_kv      = pbf[8 * ATTN_OFF_KV_BASE +: 64];
-    f_bb      = pbf[8 * ATTN_OFF_BLOCK_BYTES +: 32];
-    f_pool    = pbf[8 * ATTN_OFF_POOL_BLOCKS +: 32];
-    f_seq     = pbf[8 * ATTN_OFF_SEQ_ADDR +: 64];
-    f_rows    = pbf[8 * ATTN_OFF_ROWS +: 32];
-    f_res1    = pbf[8 * ATTN_OFF_RESERVED1 +: 32];
-    f_res_nz  = pbf[8 * ATTN_OFF_RESERVED +: 8 * ATTN_SZ_RESERVED] != '0;
+    f_magic   = pbf[8 * fllm_card_pkg::ATTN_OFF_MAGIC +: 32];
+    f_version = pbf[8 * fllm_card_pkg::ATTN_OFF_VERSION +: 32];
+    f_op      = pbf[8 * fllm_card_pkg::ATTN_OFF_OP +: 8];
+    f_flags   = pbf[8 * fllm_card_pkg::ATTN_OFF_FLAGS +: 8];
+    f_hd      = pbf[8 * fllm_card_pkg::ATTN_OFF_HEAD_DIM +: 16];
+    f_nh      = pbf[8 * fllm_card_pkg::ATTN_OFF_N_HEADS +: 16];
+    f_kh      = pbf[8 * fllm_card_pkg::ATTN_OFF_N_KV_HEADS +: 16];
+    f_bt      = pbf[8 * fllm_card_pkg::ATTN_OFF_BLOCK_TOKENS +: 16];
+    f_group   = pbf[8 * fllm_card_pkg::ATTN_OFF_GROUP +: 16];
+    f_nseqs   = pbf[8 * fllm_card_pkg::ATTN_OFF_N_SEQS +: 32];
+    f_scm     = pbf[8 * fllm_card_pkg::ATTN_OFF_SCALE_M +: 32];
+    f_sce     = pbf[8 * fllm_card_pkg::ATTN_OFF_SCALE_E +: 32];
+    f_q       = pbf[8 * fllm_card_pkg::ATTN_OFF_Q_ADDR +: 64];
+    f_qs      = pbf[8 * fllm_card_pkg::ATTN_OFF_Q_STRIDE +: 64];
+    f_k       = pbf[8 * fllm_card_pkg::ATTN_OFF_K_ADDR +: 64];
+    f_ks      = pbf[8 * fllm_card_pkg::ATTN_OFF_K_STRIDE +: 64];
+    f_v       = pbf[8 * fllm_card_pkg::ATTN_OFF_V_ADDR +: 64];
+    f_vs      = pbf[8 * fllm_card_pkg::ATTN_OFF_V_STRIDE +: 64];
+    f_out     = pbf[8 * fllm_card_pkg::ATTN_OFF_OUT_ADDR +: 64];
+    f_outs    = pbf[8 * fllm_card_pkg::ATTN_OFF_OUT_STRIDE +: 64];
+    f_kv      = pbf[8 * fllm_card_pkg::ATTN_OFF_KV_BASE +: 64];
+    f_bb      = pbf[8 * fllm_card_pkg::ATTN_OFF_BLOCK_BYTES +: 32];
+    f_pool    = pbf[8 * fllm_card_pkg::ATTN_OFF_POOL_BLOCKS +: 32];
+    f_seq     = pbf[8 * fllm_card_pkg::ATTN_OFF_SEQ_ADDR +: 64];
+    f_rows    = pbf[8 * fllm_card_pkg::ATTN_OFF_ROWS +: 32];
+    f_res1    = pbf[8 * fllm_card_pkg::ATTN_OFF_RESERVED1 +: 32];
+    f_res_nz  = pbf[8 * fllm_card_pkg::ATTN_OFF_RESERVED +: 8 * fllm_card_pkg::ATTN_SZ_RESERVED] != '0;
   end
 
   // Shapes derived from the fields (meaningful once the fields passed)
@@ -187,7 +187,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   always_comb begin
     attends = f_op == OP_DECODE || f_op == OP_PREFILL;
     quant = f_flags[0];
-    lgg = group_log2(f_group);
+    lgg = lg_pkg::group_log2(f_group);
     lgb = 4'd4;
     for (int k = 4; k <= 8; k++)
       if (f_bt[k])
@@ -201,7 +201,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     d_krow = 64'd4 * 64'(f_kh) * 64'(f_hd);
     d_outb = quant ? d_actb : d_hrow;
     d_kvb  = 64'(f_kh) * 64'(f_bt) * 64'(f_hd);   // K (and V) values of a block
-    d_bb   = align64(64'd2 * d_kvb + 64'd2 * 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt));
+    d_bb   = align64(64'd2 * d_kvb + 64'd2 * 64'(fllm_card_pkg::ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt));
     d_pool = 64'(f_pool) * 64'(f_bb);
   end
 
@@ -218,8 +218,8 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   endfunction
 
   always_comb begin
-    logic [4:0][63:0] ra, rs, rb, rl;
-    logic [4:0][31:0] rr;
+    logic [319:0] ra, rs, rb, rl;
+    logic [159:0] rr;
     logic [4:0]       ru, rst_;
     logic             shape_ok, bad_al, bad_sz, bad_ad, ovl, bok, gok;
 
@@ -228,119 +228,119 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     gok = f_group == 16'd16 || f_group == 16'd32 || f_group == 16'd64 ||
           f_group == 16'd128 || f_group == 16'd256;
     shape_ok = !(f_op == 8'd0 || f_op > OP_PREFILL) &&
-               !(f_hd < 16'(ATTN_HEAD_DIM_STEP) || f_hd > 16'(DMAX) || f_hd[2:0] != 3'd0) &&
+               !(f_hd < 16'(fllm_card_pkg::ATTN_HEAD_DIM_STEP) || f_hd > 16'(DMAX) || f_hd[2:0] != 3'd0) &&
                !(f_kh == 16'd0 || f_nh == 16'd0 || f_nh > 16'(HMAX) ||
                  (f_kh != 16'd0 && f_nh % f_kh != 16'd0)) &&
                bok &&
-               !(f_nseqs == 32'd0 || f_nseqs > ATTN_SEQS_MAX ||
+               !(f_nseqs == 32'd0 || f_nseqs > fllm_card_pkg::ATTN_SEQS_MAX ||
                  (f_op == OP_PREFILL && f_nseqs != 32'd1)) &&
-               !(f_rows == 32'd0 || f_rows > ATTN_ROWS_MAX || f_pool == 32'd0) &&
+               !(f_rows == 32'd0 || f_rows > fllm_card_pkg::ATTN_ROWS_MAX || f_pool == 32'd0) &&
                64'(f_bb) == d_bb;
 
     // the regions of attention_params.c regions(): written, two row inputs,
     // the descriptors, the pool when read
-    ra[3] = f_seq;  rs[3] = 64'd0;  rb[3] = 64'(f_nseqs) * 64'(ATTN_SEQ_BYTES);
-    rr[3] = 32'd1;  ru[3] = 1'b1;   rst_[3] = 1'b0;
+    ra[192 +: 64] = f_seq;  rs[192 +: 64] = 64'd0;  rb[192 +: 64] = 64'(f_nseqs) * 64'(fllm_card_pkg::ATTN_SEQ_BYTES);
+    rr[96 +: 32] = 32'd1;  ru[3] = 1'b1;   rst_[3] = 1'b0;
     if (attends) begin
-      ra[0] = f_out;  rs[0] = f_outs; rb[0] = d_outb; rr[0] = f_rows; ru[0] = 1'b1;
+      ra[0 +: 64] = f_out;  rs[0 +: 64] = f_outs; rb[0 +: 64] = d_outb; rr[0 +: 32] = f_rows; ru[0] = 1'b1;
       rst_[0] = 1'b1;
-      ra[1] = f_q;    rs[1] = f_qs;   rb[1] = d_hrow; rr[1] = f_rows; ru[1] = 1'b1;
+      ra[64 +: 64] = f_q;    rs[64 +: 64] = f_qs;   rb[64 +: 64] = d_hrow; rr[32 +: 32] = f_rows; ru[1] = 1'b1;
       rst_[1] = 1'b1;
-      ra[2] = 64'd0;  rs[2] = 64'd0;  rb[2] = 64'd0;  rr[2] = 32'd1;  ru[2] = 1'b0;
+      ra[128 +: 64] = 64'd0;  rs[128 +: 64] = 64'd0;  rb[128 +: 64] = 64'd0;  rr[64 +: 32] = 32'd1;  ru[2] = 1'b0;
       rst_[2] = 1'b0;
-      ra[4] = f_kv;   rs[4] = 64'd0;  rb[4] = d_pool; rr[4] = 32'd1;  ru[4] = 1'b1;
+      ra[256 +: 64] = f_kv;   rs[256 +: 64] = 64'd0;  rb[256 +: 64] = d_pool; rr[128 +: 32] = 32'd1;  ru[4] = 1'b1;
       rst_[4] = 1'b0;
     end else begin
-      ra[0] = f_kv;   rs[0] = 64'd0;  rb[0] = d_pool; rr[0] = 32'd1;  ru[0] = 1'b1;
+      ra[0 +: 64] = f_kv;   rs[0 +: 64] = 64'd0;  rb[0 +: 64] = d_pool; rr[0 +: 32] = 32'd1;  ru[0] = 1'b1;
       rst_[0] = 1'b0;
-      ra[1] = f_k;    rs[1] = f_ks;   rb[1] = d_krow; rr[1] = f_rows; ru[1] = 1'b1;
+      ra[64 +: 64] = f_k;    rs[64 +: 64] = f_ks;   rb[64 +: 64] = d_krow; rr[32 +: 32] = f_rows; ru[1] = 1'b1;
       rst_[1] = 1'b1;
-      ra[2] = f_v;    rs[2] = f_vs;   rb[2] = d_krow; rr[2] = f_rows; ru[2] = 1'b1;
+      ra[128 +: 64] = f_v;    rs[128 +: 64] = f_vs;   rb[128 +: 64] = d_krow; rr[64 +: 32] = f_rows; ru[2] = 1'b1;
       rst_[2] = 1'b1;
-      ra[4] = 64'd0;  rs[4] = 64'd0;  rb[4] = 64'd0;  rr[4] = 32'd1;  ru[4] = 1'b0;
+      ra[256 +: 64] = 64'd0;  rs[256 +: 64] = 64'd0;  rb[256 +: 64] = 64'd0;  rr[128 +: 32] = 32'd1;  ru[4] = 1'b0;
       rst_[4] = 1'b0;
     end
     for (int i = 0; i < 5; i++)
-      rl[i] = span(rr[i], rs[i], rb[i]);
-    rg0_addr = ra[0];
-    rg0_len = rl[0];
+      rl[64 * i +: 64] = span(rr[32 * i +: 32], rs[64 * i +: 64], rb[64 * i +: 64]);
+    rg0_addr = ra[0 +: 64];
+    rg0_len = rl[0 +: 64];
 
     bad_al = 1'b0;
     bad_sz = 1'b0;
     bad_ad = 1'b0;
     ovl = 1'b0;
     for (int i = 0; i < 5; i++) begin
-      if (ru[i] && (ra[i][5:0] != 6'd0 || rs[i][5:0] != 6'd0))
+      if (ru[i] && (ra[64 * i +: 6] != 6'd0 || rs[64 * i +: 6] != 6'd0))
         bad_al = 1'b1;
-      if (ru[i] && rst_[i] && rs[i] < rb[i])
+      if (ru[i] && rst_[i] && rs[64 * i +: 64] < rb[64 * i +: 64])
         bad_sz = 1'b1;
-      if (ru[i] && (rs[i] > mem_bytes || !range_ok(ra[i], rl[i], mem_bytes)))
+      if (ru[i] && (rs[64 * i +: 64] > mem_bytes || !lg_pkg::range_ok(ra[64 * i +: 64], rl[64 * i +: 64], mem_bytes)))
         bad_ad = 1'b1;
-      if (i != 0 && ru[i] && overlap(ra[0], rl[0], ra[i], rl[i]))
+      if (i != 0 && ru[i] && lg_pkg::overlap(ra[0 +: 64], rl[0 +: 64], ra[64 * i +: 64], rl[64 * i +: 64]))
         ovl = 1'b1;
     end
 
-    if (f_magic != ATTN_MAGIC || f_version != ATTN_VERSION)
-      chk_err = ERR_PARAM;
-    else if ((f_flags & ~8'(ATTN_F_MASK)) != 8'd0 || f_res1 != 32'd0 || f_res_nz)
-      chk_err = ERR_FLAGS;
+    if (f_magic != fllm_card_pkg::ATTN_MAGIC || f_version != fllm_card_pkg::ATTN_VERSION)
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
+    else if ((f_flags & ~8'(fllm_card_pkg::ATTN_F_MASK)) != 8'd0 || f_res1 != 32'd0 || f_res_nz)
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
     else if (!shape_ok)
-      chk_err = ERR_PARAM;
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (attends && (f_k != 64'd0 || f_ks != 64'd0 || f_v != 64'd0 || f_vs != 64'd0 ||
                          (!quant && f_group != 16'd0)))
-      chk_err = ERR_FLAGS;
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
     else if (attends && (!f_scm[31] || $signed(f_sce) < 0 ||
-                         $signed(f_sce) > ATTN_SCALE_E_MAX || (quant && !gok)))
-      chk_err = ERR_PARAM;
+                         $signed(f_sce) > fllm_card_pkg::ATTN_SCALE_E_MAX || (quant && !gok)))
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (!attends && (f_flags != 8'd0 || f_group != 16'd0 || f_q != 64'd0 ||
                           f_qs != 64'd0 || f_out != 64'd0 || f_outs != 64'd0 ||
                           f_scm != 32'd0 || f_sce != 32'd0))
-      chk_err = ERR_FLAGS;
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
     else if (bad_al)
-      chk_err = ERR_ALIGN;
+      chk_err = fllm_card_pkg::CARD_ERR_ALIGN;
     else if (bad_sz)
-      chk_err = ERR_SIZE;
+      chk_err = fllm_card_pkg::CARD_ERR_SIZE;
     else if (bad_ad)
-      chk_err = ERR_ADDR;
-    else if (ovl || overlap(ra[0], rl[0], params, 64'(ATTN_PARAMS_BYTES)))
-      chk_err = ERR_PARAM;
+      chk_err = fllm_card_pkg::CARD_ERR_ADDR;
+    else if (ovl || lg_pkg::overlap(ra[0 +: 64], rl[0 +: 64], params, 64'(fllm_card_pkg::ATTN_PARAMS_BYTES)))
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else
-      chk_err = ERR_OK;
+      chk_err = fllm_card_pkg::CARD_OK;
   end
 
   // Check 10 on the descriptor in dsc (check_seq before its table entries)
-  logic [3:0][63:0] dsc;
+  logic [255:0] dsc;
   logic [31:0] d_pos, d_ntok, d_row, d_tlen;
   logic [63:0] d_taddr, d_res;
   logic [63:0] d_need;        // table entries used
   logic [7:0]  seq_err;
 
   always_comb begin
-    d_pos   = dsc[0][31:0];
-    d_ntok  = dsc[0][63:32];
-    d_row   = dsc[1][31:0];
-    d_tlen  = dsc[1][63:32];
-    d_taddr = dsc[2];
-    d_res   = dsc[3];
+    d_pos   = dsc[0 +: 32];
+    d_ntok  = dsc[32 +: 32];
+    d_row   = dsc[64 +: 32];
+    d_tlen  = dsc[96 +: 32];
+    d_taddr = dsc[128 +: 64];
+    d_res   = dsc[192 +: 64];
     d_need  = (64'(d_pos) + 64'(d_ntok) + 64'(f_bt) - 64'd1) >> lgb;
     if (d_res != 64'd0)
-      seq_err = ERR_FLAGS;
-    else if (d_ntok == 32'd0 || d_ntok > ATTN_CHUNK_MAX ||
+      seq_err = fllm_card_pkg::CARD_ERR_FLAGS;
+    else if (d_ntok == 32'd0 || d_ntok > fllm_card_pkg::ATTN_CHUNK_MAX ||
              (f_op == OP_DECODE && d_ntok != 32'd1))
-      seq_err = ERR_PARAM;
+      seq_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (64'(d_row) + 64'(d_ntok) > 64'(f_rows) ||
-             64'(d_pos) + 64'(d_ntok) > 64'(ATTN_CTX_MAX))
-      seq_err = ERR_PARAM;
-    else if (64'(d_tlen) < d_need || d_tlen > ATTN_TABLE_MAX)
-      seq_err = ERR_PARAM;
+             64'(d_pos) + 64'(d_ntok) > 64'(fllm_card_pkg::ATTN_CTX_MAX))
+      seq_err = fllm_card_pkg::CARD_ERR_PARAM;
+    else if (64'(d_tlen) < d_need || d_tlen > fllm_card_pkg::ATTN_TABLE_MAX)
+      seq_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (d_taddr[1:0] != 2'd0)
-      seq_err = ERR_ALIGN;
-    else if (!range_ok(d_taddr, 64'd4 * 64'(d_tlen), mem_bytes))
-      seq_err = ERR_ADDR;
-    else if (overlap(rg0_addr, rg0_len, d_taddr, 64'd4 * 64'(d_tlen)))
-      seq_err = ERR_PARAM;
+      seq_err = fllm_card_pkg::CARD_ERR_ALIGN;
+    else if (!lg_pkg::range_ok(d_taddr, 64'd4 * 64'(d_tlen), mem_bytes))
+      seq_err = fllm_card_pkg::CARD_ERR_ADDR;
+    else if (lg_pkg::overlap(rg0_addr, rg0_len, d_taddr, 64'd4 * 64'(d_tlen)))
+      seq_err = fllm_card_pkg::CARD_ERR_PARAM;
     else
-      seq_err = ERR_OK;
+      seq_err = fllm_card_pkg::CARD_OK;
   end
 
   // ------------------------------------------------------------------
@@ -388,8 +388,8 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   logic [31:0]  gmx [YMAX / 16];         // (groups) max |y| bits
 
   // sequence descriptors kept from the validation pass
-  logic [31:0]  sq_pos [ATTN_SEQS_MAX], sq_ntok [ATTN_SEQS_MAX], sq_row [ATTN_SEQS_MAX];
-  logic [63:0]  sq_tab [ATTN_SEQS_MAX];
+  logic [31:0]  sq_pos [fllm_card_pkg::ATTN_SEQS_MAX], sq_ntok [fllm_card_pkg::ATTN_SEQS_MAX], sq_row [fllm_card_pkg::ATTN_SEQS_MAX];
+  logic [63:0]  sq_tab [fllm_card_pkg::ATTN_SEQS_MAX];
 
   // ------------------------------------------------------------------
   // Command FSM
@@ -456,14 +456,14 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   assign tslot = {56'd0, tk[7:0] & 8'(f_bt - 16'd1)};
 
   assign m_arvalid[0] = st == S_RAR || (st == S_TL && ip < 3'd4);
-  assign m_araddr[0]  = st == S_TL ? ia : {ma_addr[63:6], 6'd0};
-  assign m_arlen[0]   = st == S_TL ? ilen - 8'd1 : 8'd0;
+  assign m_araddr  = st == S_TL ? ia : {ma_addr[63:6], 6'd0};
+  assign m_arlen   = st == S_TL ? ilen - 8'd1 : 8'd0;
   assign m_rready[0]  = st == S_RR || (st == S_TL && ip <= 3'd4);
   assign m_awvalid[0] = st == S_FLUSH && !aw_ok;
-  assign m_awaddr[0]  = {wb_line, 6'd0};
+  assign m_awaddr  = {wb_line, 6'd0};
   assign m_wvalid[0]  = st == S_FLUSH && !w_ok;
-  assign m_wdata[0]   = wb_data;
-  assign m_wstrb[0]   = wb_strb;
+  assign m_wdata   = wb_data;
+  assign m_wstrb   = wb_strb;
   assign m_bready[0]  = 1'b1;
   assign c_arvalid = st == S_PAR_AR;
   assign c_araddr  = params;
@@ -471,7 +471,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   assign c_rready  = st == S_PAR_R;
   assign finish = st == S_FIN;
   assign finish_err = err;
-  assign finish_result = err == ERR_OK ? nf : 64'd0;
+  assign finish_result = err == fllm_card_pkg::CARD_OK ? nf : 64'd0;
 
   // 8 bytes of the cached line at ma_addr (bytes past the line read 0)
   logic [63:0] rc_word;
@@ -499,7 +499,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   always_comb begin
     logic [12:0] room;
     t_kv = blk + (64'(j) * 64'(f_bt) + tslot) * 64'(f_hd);
-    t_ks = blk + 64'd2 * d_kvb + 64'(ATTN_SCALE_BYTES) * (64'(j) * 64'(f_bt) + tslot);
+    t_ks = blk + 64'd2 * d_kvb + 64'(fllm_card_pkg::ATTN_SCALE_BYTES) * (64'(j) * 64'(f_bt) + tslot);
     t_beats = 7'((32'(tc) * 32'(f_hd) + 32'd63) >> 6);
     room = 13'((13'h1000 - 13'(ia[11:0])) >> 6);
     ilen = 8'(il);
@@ -512,7 +512,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
       3'd0: tile_addr = t_kv;
       3'd1: tile_addr = t_kv + d_kvb;
       3'd2: tile_addr = t_ks;
-      default: tile_addr = t_ks + 64'(ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt);
+      default: tile_addr = t_ks + 64'(fllm_card_pkg::ATTN_SCALE_BYTES) * 64'(f_kh) * 64'(f_bt);
     endcase
   endfunction
 
@@ -527,7 +527,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
   vu_exp2 exb (.j(ub[23:16]), .lo(eb_lo), .hi(eb_hi));
   always_comb begin
     ua = z_a[tk[3:0]] - mx_a[k[6:0]] * 64'sd16777216;
-    ub = z_a[tk[3:0]] - (longint'(ve_a[tk[3:0]]) + mv_a[k[6:0]]) * 64'sd16777216;
+    ub = z_a[tk[3:0]] - ($signed(64'(ve_a[tk[3:0]])) + mv_a[k[6:0]]) * 64'sd16777216;
   end
 
   // word wi (LN values from value LN * wi) of key tk in the tile buffers:
@@ -595,7 +595,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
     qz_num = qz_in.zero ? 58'd0 : 58'({qx.m, 1'b0}) + (58'(qms) << qs);
     qz_den = qz_in.zero ? 58'd1 : 58'(qms) << (qs + 1);
   end
-  vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qz_tag_t))) qzdiv (
+  vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qz_in))) qzdiv (
     .clk, .rst, .en(1'b1), .in_valid(st == S_QZ_EL), .num(qz_num), .den(qz_den),
     .in_tag(qz_in), .out_valid(qz_ov), .quo(qz_quo), .out_tag(qz_out), .busy(qz_busy)
   );
@@ -632,7 +632,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
       wr_issued <= '0;
       wr_acked <= '0;
       st <= S_IDLE;
-      err <= ERR_OK;
+      err <= fllm_card_pkg::CARD_OK;
       rc_valid <= 1'b0;
       wb_valid <= 1'b0;
       aw_ok <= 1'b0;
@@ -642,18 +642,18 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         S_IDLE: if (start) st <= S_PLACE;
         S_PLACE: begin
           logic [7:0] e1;
-          e1 = block_place_err(params, params_bytes, 64'(ATTN_PARAMS_BYTES), mem_bytes);
+          e1 = lg_pkg::block_place_err(params, params_bytes, 64'(fllm_card_pkg::ATTN_PARAMS_BYTES), mem_bytes);
           err <= e1;
           nf <= '0;
           rc_valid <= 1'b0;
           wb_valid <= 1'b0;
           wb_strb <= '0;
           pbi <= 2'd0;
-          st <= (e1 == ERR_OK) ? S_PAR_AR : S_FIN;
+          st <= (e1 == fllm_card_pkg::CARD_OK) ? S_PAR_AR : S_FIN;
         end
         S_PAR_AR: if (c_arready) st <= S_PAR_R;
         S_PAR_R: if (c_rvalid) begin
-          pb[pbi] <= c_rdata;
+          pb[512 * pbi +: 512] <= c_rdata;
           pbi <= pbi + 2'd1;
           if (pbi == 2'd2)
             st <= S_CHK;
@@ -662,15 +662,15 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           err <= chk_err;
           si <= '0;
           dw <= 2'd0;
-          st <= (chk_err == ERR_OK) ? S_DV_REQ : S_FIN;
+          st <= (chk_err == fllm_card_pkg::CARD_OK) ? S_DV_REQ : S_FIN;
         end
 
         // check 10: descriptors and the table entries they use
         S_DV_REQ: begin
-          mem_read(f_seq + 64'(si) * 64'(ATTN_SEQ_BYTES) + 64'({dw, 3'd0}), S_DV_DAT);
+          mem_read(f_seq + 64'(si) * 64'(fllm_card_pkg::ATTN_SEQ_BYTES) + 64'({dw, 3'd0}), S_DV_DAT);
         end
         S_DV_DAT: begin
-          dsc[dw] <= ma_rdata;
+          dsc[64 * dw +: 64] <= ma_rdata;
           dw <= dw + 2'd1;
           st <= (dw == 2'd3) ? S_DV_CHK : S_DV_REQ;
         end
@@ -681,14 +681,14 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           sq_row[si[7:0]] <= d_row;
           sq_tab[si[7:0]] <= d_taddr;
           wi <= '0;
-          st <= (seq_err == ERR_OK) ? S_DT_REQ : S_FIN;
+          st <= (seq_err == fllm_card_pkg::CARD_OK) ? S_DT_REQ : S_FIN;
         end
         S_DT_REQ: begin
           mem_read(d_taddr + 64'({wi, 2'd0}), S_DT_DAT);
         end
         S_DT_DAT: begin
           if (ma_rdata[31:0] >= f_pool) begin
-            err <= ERR_ADDR;
+            err <= fllm_card_pkg::CARD_ERR_ADDR;
             st <= S_FIN;
           end else if (64'(wi) + 64'd1 == d_need) begin
             si <= si + 9'd1;
@@ -769,7 +769,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           st <= (wi + 32'd1 == dq) ? S_AP_S : S_AP_W;
         end
         S_AP_S: begin
-          mem_write(blk + 64'd2 * d_kvb + 64'(ATTN_SCALE_BYTES) *
+          mem_write(blk + 64'd2 * d_kvb + 64'(fllm_card_pkg::ATTN_SCALE_BYTES) *
                      ((kv ? 64'(f_kh) * 64'(f_bt) : 64'd0) + 64'(h) * 64'(f_bt) +
                       pslot), {32'd0, 16'(qe), qms}, 4'd4, S_AP_SN);
         end
@@ -819,8 +819,8 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             v = split(amax);
             e = quant_ex(amax);
             qe <= e;
-            div_num <= 64'(v.m) + (64'd127 << (-(fexp(v.f) + e))) - 64'd1;
-            div_den <= 64'd127 << (-(fexp(v.f) + e));
+            div_num <= 64'(v[33:10]) + (64'd127 << (-(fexp(v[9:0]) + e))) - 64'd1;
+            div_den <= 64'd127 << (-(fexp(v[9:0]) + e));
             div_steps <= 7'd16;
             div_go <= 1'b1;
             st <= S_QZ_SDIV;
@@ -922,10 +922,10 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             end
             if (m_rvalid[0]) begin
               case (rp)
-                3'd0: kql[ri[5:0]] <= m_rdata[0];
-                3'd1: vql[ri[5:0]] <= m_rdata[0];
-                3'd2: ksl <= m_rdata[0];
-                default: vsl <= m_rdata[0];
+                3'd0: kql[ri[5:0]] <= m_rdata;
+                3'd1: vql[ri[5:0]] <= m_rdata;
+                3'd2: ksl <= m_rdata;
+                default: vsl <= m_rdata;
               endcase
               ri <= ri + 7'd1;
               if (ri + 7'd1 == tile_beats(rp)) begin
@@ -963,13 +963,13 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         S_LOGIT: begin
           longint z, mz;
           z = logit(dot, km_a[tk[3:0]], qm_a[k[6:0]],
-                    longint'(qsh_a[k[6:0]]) + longint'(ke_a[tk[3:0]]));
+                    $signed(64'(qsh_a[k[6:0]])) + $signed(64'(ke_a[tk[3:0]])));
           mz = zceil(z);
           z_a[tk[3:0]] <= z;
           if (tk == 32'd0 || mz > mt)
             mt <= mz;
-          if (vm_a[tk[3:0]] != 16'd0 && (!vtv || mz - longint'(ve_a[tk[3:0]]) > vt)) begin
-            vt <= mz - longint'(ve_a[tk[3:0]]);
+          if (vm_a[tk[3:0]] != 16'd0 && (!vtv || mz - $signed(64'(ve_a[tk[3:0]])) > vt)) begin
+            vt <= mz - $signed(64'(ve_a[tk[3:0]]));
             vtv <= 1'b1;
           end
           dot <= '0;
@@ -988,7 +988,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             st <= S_NZ;
           end else begin
             if (mt > mx_a[k[6:0]]) begin
-              den_a[k[6:0]] <= 64'(rescale(longint'(den_a[k[6:0]]), mt - mx_a[k[6:0]]));
+              den_a[k[6:0]] <= 64'(rescale($signed(64'(den_a[k[6:0]])), mt - mx_a[k[6:0]]));
               mx_a[k[6:0]] <= mt;
             end
             if (vtv && (!mvv_a[k[6:0]] || vt > mv_a[k[6:0]])) begin
@@ -1011,7 +1011,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           logic [64*LN-1:0] w;
           w = numw[{k[6:0], wi[1:0]}];
           for (int l = 0; l < LN; l++)
-            w[64 * l +: 64] = 64'(rescale(longint'(w[64 * l +: 64]), shv));
+            w[64 * l +: 64] = 64'(rescale($signed(64'(w[64 * l +: 64])), shv));
           numw[{k[6:0], wi[1:0]}] <= w;
           wi <= wi + 32'd1;
           if (wi + 32'd1 == dwn) begin
@@ -1039,7 +1039,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           // lanes past d add the next key's values to N entries never read
           w = numw[{k[6:0], wi[1:0]}];
           for (int l = 0; l < LN; l++)
-            w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'(longint'($signed(vword[8 * l +: 8])));
+            w[64 * l +: 64] = w[64 * l +: 64] + wv * 64'($signed(64'($signed(vword[8 * l +: 8]))));
           numw[{k[6:0], wi[1:0]}] <= w;
           wi <= wi + 32'd1;
           if (wi + 32'd1 == dwn) begin
@@ -1077,7 +1077,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
           logic [64*LN-1:0] w;
           logic [31:0] y, hi;
           w = numw[{k[6:0], ei[7:6]}];
-          y = outf(longint'(w[64 * ei[5:0] +: 64]), rr, sr, dmx);
+          y = outf($signed(64'(w[64 * ei[5:0] +: 64])), rr, sr, dmx);
           hi = (32'(j) * 32'(gsz) + 32'(k)) * 32'(f_hd) + ei;
           if (quant) begin
             yb[hi[14:0]] <= y;
@@ -1145,12 +1145,12 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
             /* verilator lint_on UNUSEDSIGNAL */
             int s;
             v = split(gmx[gi[10:0]]);
-            s = -(fexp(v.f) + rex);
+            s = -(fexp(v[9:0]) + rex);
             if (s >= 40) begin
               msx <= 16'd1;
               st <= S_RMS_W;
             end else begin
-              div_num <= 64'(v.m) + (64'd127 << s) - 64'd1;
+              div_num <= 64'(v[33:10]) + (64'd127 << s) - 64'd1;
               div_den <= 64'd127 << s;
               div_steps <= 7'd16;
               div_go <= 1'b1;
@@ -1164,7 +1164,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         end
         S_RMS_W: begin
           ei <= '0;
-          mem_write(rec + 64'(LG_ACT_MSX) + 64'({gi, 1'b0}), {48'd0, msx}, 4'd2, S_RX);
+          mem_write(rec + 64'(fllm_card_pkg::LG_ACT_MSX) + 64'({gi, 1'b0}), {48'd0, msx}, 4'd2, S_RX);
         end
         S_RX: begin
           if (ei == (32'd1 << lgg)) begin
@@ -1217,10 +1217,10 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
               sb = wb_valid ? wb_strb : '0;
               r = rc_data;
               for (int b = 0; b < 8; b++)
-                if (b < int'(ma_n) && int'(ma_addr[5:0]) + b < 64) begin
-                  d[8 * (int'(ma_addr[5:0]) + b) +: 8] = ma_wdata[8 * b +: 8];
-                  r[8 * (int'(ma_addr[5:0]) + b) +: 8] = ma_wdata[8 * b +: 8];
-                  sb[int'(ma_addr[5:0]) + b] = 1'b1;
+                if (b < $signed(32'(ma_n)) && $signed(32'(ma_addr[5:0])) + b < 64) begin
+                  d[8 * ($signed(32'(ma_addr[5:0])) + b) +: 8] = ma_wdata[8 * b +: 8];
+                  r[8 * ($signed(32'(ma_addr[5:0])) + b) +: 8] = ma_wdata[8 * b +: 8];
+                  sb[$signed(32'(ma_addr[5:0])) + b] = 1'b1;
                 end
               wb_data <= d;
               wb_strb <= sb;
@@ -1242,7 +1242,7 @@ module at_top import lg_pkg::*, fllm_card_pkg::*; (
         end
         S_RAR: if (m_arready[0]) st <= S_RR;
         S_RR: if (m_rvalid[0]) begin
-          rc_data <= m_rdata[0];
+          rc_data <= m_rdata;
           rc_line <= ma_addr[63:6];
           rc_valid <= 1'b1;
           st <= S_MEM;

@@ -6,9 +6,12 @@
 //                   passes them on to it, or to a unit's control block)
 //   `CU_CTL_PORTS   the control read port, AXI4 reads of the unit's
 //                   parameter block (`CU_CTL_CONNECT passes them on)
-//   `CU_MEM_PORTS(D) memory ports, AXI4 512-bit reads and single-beat
-//                   writes with byte strobes; D is the port dimension
-//                   ([NE-1:0] for NE ports, empty for one port's signals)
+//   `CU_MEM_PORTS(N) N memory ports, AXI4 512-bit reads and single-beat
+//                   writes with byte strobes; port e's signals are the
+//                   e-th slice of each vector (its address at
+//                   [64 * e +: 64], its data at [512 * e +: 512]): flat
+//                   vectors, not packed 2-D arrays, so that Yosys 0.23
+//                   reads them as well as Verilator
 `ifndef CU_PORTS_SVH
 `define CU_PORTS_SVH
 
@@ -49,22 +52,22 @@
 `define CU_CTL_CONNECT \
     .c_arvalid, .c_arready, .c_araddr, .c_arlen, .c_rvalid, .c_rready, .c_rdata, .c_rlast
 
-`define CU_MEM_PORTS(D) \
-    output logic D        m_arvalid, \
-    input  logic D        m_arready, \
-    output logic D [63:0]  m_araddr, \
-    output logic D [7:0]   m_arlen, \
-    input  logic D        m_rvalid, \
-    output logic D        m_rready, \
-    input  logic D [511:0] m_rdata, \
-    output logic D        m_awvalid, \
-    input  logic D        m_awready, \
-    output logic D [63:0]  m_awaddr, \
-    output logic D        m_wvalid, \
-    input  logic D        m_wready, \
-    output logic D [511:0] m_wdata, \
-    output logic D [63:0]  m_wstrb, \
-    input  logic D        m_bvalid, \
-    output logic D        m_bready
+`define CU_MEM_PORTS(N) \
+    output logic [(N)-1:0]       m_arvalid, \
+    input  logic [(N)-1:0]       m_arready, \
+    output logic [(N)*64-1:0]    m_araddr, \
+    output logic [(N)*8-1:0]     m_arlen, \
+    input  logic [(N)-1:0]       m_rvalid, \
+    output logic [(N)-1:0]       m_rready, \
+    input  logic [(N)*512-1:0]   m_rdata, \
+    output logic [(N)-1:0]       m_awvalid, \
+    input  logic [(N)-1:0]       m_awready, \
+    output logic [(N)*64-1:0]    m_awaddr, \
+    output logic [(N)-1:0]       m_wvalid, \
+    input  logic [(N)-1:0]       m_wready, \
+    output logic [(N)*512-1:0]   m_wdata, \
+    output logic [(N)*64-1:0]    m_wstrb, \
+    input  logic [(N)-1:0]       m_bvalid, \
+    output logic [(N)-1:0]       m_bready
 
 `endif

@@ -1,10 +1,12 @@
 // The fp32 helpers the vector and attention units share (hls/vector_math.c,
 // vector_internal.h): sanitizing, splitting |v| = m * 2^f, round half away,
 // bit length and the to_f32 of the units' wide shifts. Included inside a
-// module body (after `import lg_pkg::*`, for to_f32); no include guard:
+// module body (to_f32 comes from lg_pkg); no include guard:
 // every module that uses them includes them. The results are assigned to
 // the function's name, no `return`: Yosys 0.23 cannot read `return`.
-  // fllm_vector_f32 of sanitized bits; f in [-172, 104]
+  // fllm_vector_f32 of sanitized bits; f in [-172, 104].
+  // Functions read a spl_t's fields as bits (neg [34], m [33:10], f [9:0]):
+  // Yosys 0.23 cannot read a struct member inside a function.
   typedef struct packed {
     logic        neg;
     logic [23:0] m;
@@ -26,34 +28,34 @@
   endfunction
 
   function automatic spl_t split(input logic [31:0] b);
-    spl_t v;
-    int   top;
-    v.neg = b[31];
+    logic [23:0] m;
+    logic [9:0]  f;
+    int          top;
     if (b[30:0] == 31'd0) begin
-      v.m = '0;
-      v.f = '0;
+      m = '0;
+      f = '0;
     end else if (b[30:23] == 8'd0) begin
       // subnormal: move the top bit of the fraction to bit 23
       top = 0;
       for (int k = 0; k < 23; k++)
         if (b[k])
           top = k;
-      v.m = 24'({1'b0, b[22:0]} << (23 - top));
-      v.f = 10'(-149 - (23 - top));
+      m = 24'({1'b0, b[22:0]} << (23 - top));
+      f = 10'(-149 - (23 - top));
     end else begin
-      v.m = {1'b1, b[22:0]};
-      v.f = 10'(int'({1'b0, b[30:23]}) - 150);
+      m = {1'b1, b[22:0]};
+      f = 10'($signed(32'({1'b0, b[30:23]})) - 150);
     end
-    split = v;
+    split = {b[31], m, f};   // neg, m, f: spl_t's order (Yosys 0.23 cannot set a local struct's members)
   endfunction
 
   function automatic int fexp(input logic [9:0] f);
-    fexp = int'($signed(f));
+    fexp = $signed(32'($signed(f)));
   endfunction
 
   // the signed mantissa (fllm_vec_signed)
   function automatic longint sgn(input logic neg, input logic [23:0] m);
-    sgn = neg ? -longint'({40'd0, m}) : longint'({40'd0, m});
+    sgn = neg ? -$signed(64'({40'd0, m})) : $signed(64'({40'd0, m}));
   endfunction
 
   // round_half_away(m / 2^t), 0 for t >= 63 (fllm_vec_rha)
@@ -85,7 +87,7 @@
       s = -36'sd4096;
     else
       s = 36'(sh);
-    f32 = to_f32(acc, s);
+    f32 = lg_pkg::to_f32(acc, s);
   endfunction
 
   function automatic logic [63:0] align64(input logic [63:0] b);

@@ -19,7 +19,7 @@
 //   P8  fp32 conversion; then a write combiner merges outputs of one beat
 `include "cu_ports.svh"
 
-module lg_engine import lg_pkg::*; #(
+module lg_engine #(
     parameter int unsigned RDEPTH = 256,
     parameter int unsigned WDEPTH = 64
 ) (
@@ -27,13 +27,13 @@ module lg_engine import lg_pkg::*; #(
     input  logic        rst,
     input  logic        go,
     /* verilator lint_off UNUSEDSIGNAL */
-    input  cfg_t        cfg,
+    input  lg_pkg::cfg_t        cfg,
     /* verilator lint_on UNUSEDSIGNAL */
     input  logic [63:0] slice_base,
     input  logic [5:0]  eng,
     output logic        busy,
     // AXI4 reads; writes are single-beat bursts with byte strobes
-    `CU_MEM_PORTS()
+    `CU_MEM_PORTS(1)
 );
   /*verilator no_inline_module*/
   logic        running;
@@ -117,7 +117,7 @@ module lg_engine import lg_pkg::*; #(
   logic [12:0] cur_bG;                   // group / plane of the next plane beat's block 0
   logic [3:0]  cur_bi;
   logic [511:0] sbuf [16];               // (beat - s_lo) scale entries of the row's block
-  logic [15:0] e_row [RT];               // (row in tile) E_r
+  logic [15:0] e_row [lg_pkg::RT];               // (row in tile) E_r
   logic        pipe_empty, wcredit, build_busy;
   logic        is_scl, is_pl, f_ok, act_go, scl_go, pl_go, last_pass, build_go;
   logic [2:0]  nsb;
@@ -148,13 +148,13 @@ module lg_engine import lg_pkg::*; #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [3:0]  bi, if_, istart;
   logic [4:0]  qnb, rnb;
-  logic [PB-1:0]        e_valid;
-  logic [PB-1:0][2:0]   e_gd, e_i;
-  logic [PB-1:0][4:0]   e_gl, e_gslot;
-  logic [PB-1:0][15:0]  e_a, e_zq;
-  logic [PB-1:0][7:0]   e_d;
-  logic [LANES-1:0][7:0] ln_byte;
-  logic [LANES-1:0][4:0] ln_slot;
+  logic [lg_pkg::PB-1:0]        e_valid;
+  logic [3 * lg_pkg::PB-1:0]   e_gd, e_i;
+  logic [5 * lg_pkg::PB-1:0]   e_gl, e_gslot;
+  logic [16 * lg_pkg::PB-1:0]  e_a, e_zq;
+  logic [8 * lg_pkg::PB-1:0]   e_d;
+  logic [8 * lg_pkg::LANES-1:0] ln_byte;
+  logic [5 * lg_pkg::LANES-1:0] ln_slot;
   logic        e_cont;
 
   always_comb begin
@@ -172,31 +172,31 @@ module lg_engine import lg_pkg::*; #(
     Gf = bG + 13'(5'(tmp / 5'(cfg.q)));
     if_ = 4'(tmp % 5'(cfg.q));
     gl_base = Gf - wb_g0;
-    for (int t = 0; t < PB; t++) begin
+    for (int t = 0; t < lg_pkg::PB; t++) begin
       logic [4:0]  tt;
       logic [12:0] gt;
       logic [10:0] off;
       tt = 5'(if_) + 5'(t);
-      e_gd[t] = 3'(tt / 5'(cfg.q));
-      e_i[t] = 3'(tt % 5'(cfg.q));
-      gt = Gf + 13'(e_gd[t]);
+      e_gd[3 * t +: 3] = 3'(tt / 5'(cfg.q));
+      e_i[3 * t +: 3] = 3'(tt % 5'(cfg.q));
+      gt = Gf + 13'(e_gd[3 * t +: 3]);
       e_valid[t] = (4'(t) < nbe) && gt >= wb_g0 && gt < wb_g1;
-      e_gl[t] = 5'(gt - wb_g0);
-      off = 11'(wb_sbase) + 11'(e_gl[t]) * 11'(cfg.ent) + 11'd4 + 11'({e_i[t], 1'b0});
-      e_a[t] = sbuf[off[9:6]][32'(off[5:0]) * 8 +: 16];
+      e_gl[5 * t +: 5] = 5'(gt - wb_g0);
+      off = 11'(wb_sbase) + 11'(e_gl[5 * t +: 5]) * 11'(cfg.ent) + 11'd4 + 11'({e_i[3 * t +: 3], 1'b0});
+      e_a[16 * t +: 16] = sbuf[off[9:6]][32'(off[5:0]) * 8 +: 16];
       // group j of the pass (finalisation data)
       off = 11'(wb_sbase) + 11'(5'(gl_base[4:0] + 5'(t))) * 11'(cfg.ent);
-      e_d[t] = sbuf[off[9:6]][32'(off[5:0]) * 8 +: 8];
+      e_d[8 * t +: 8] = sbuf[off[9:6]][32'(off[5:0]) * 8 +: 8];
       off = off + 11'd2;
-      e_zq[t] = cfg.offs ? sbuf[off[9:6]][32'(off[5:0]) * 8 +: 16] : 16'd0;
-      e_gslot[t] = 5'(32'(pn) * 32'(cfg.gb) + 32'(gl_base[4:0]) + t);
+      e_zq[16 * t +: 16] = cfg.offs ? sbuf[off[9:6]][32'(off[5:0]) * 8 +: 16] : 16'd0;
+      e_gslot[5 * t +: 5] = 5'(32'(pn) * 32'(cfg.gb) + 32'(gl_base[4:0]) + t);
     end
-    e_cont = e_valid[0] && e_i[0] != 3'd0;
-    for (int j = 0; j < LANES; j++) begin
+    e_cont = e_valid[0] && e_i[0 +: 3] != 3'd0;
+    for (int j = 0; j < lg_pkg::LANES; j++) begin
       logic [2:0] t;
       t = 3'((j >> cfg.lgw) & 7);
-      ln_byte[j] = rf_data[j * 8 +: 8];
-      ln_slot[j] = 5'(32'(pn) * 32'(cfg.gb) + 32'(e_gl[t]));
+      ln_byte[8 * j +: 8] = rf_data[j * 8 +: 8];
+      ln_slot[5 * j +: 5] = 5'(32'(pn) * 32'(cfg.gb) + 32'(e_gl[5 * t +: 5]));
     end
   end
 
@@ -244,10 +244,10 @@ module lg_engine import lg_pkg::*; #(
   end
 
   // ======================= tables =======================
-  logic signed [LANES-1:0][11:0] ln_val;
-  logic [PB-1:0][4:0]  gs_slot;
-  logic [PB-1:0][15:0] gs_msx;
-  logic signed [PB-1:0][16:0] gs_sum;
+  logic signed [12 * lg_pkg::LANES-1:0] ln_val;
+  logic [5 * lg_pkg::PB-1:0]  gs_slot;
+  logic [16 * lg_pkg::PB-1:0] gs_msx;
+  logic signed [17 * lg_pkg::PB-1:0] gs_sum;
   logic [4:0]  ex_n;
   logic signed [31:0] ex_val;
   lg_tables tables (
@@ -271,23 +271,23 @@ module lg_engine import lg_pkg::*; #(
 
   tag_t t1, t2, t3, t4, t5, t6, t7, t8;
   logic [1:0]           p1_sb;
-  logic [PB-1:0]        p1_valid, p2_valid, p3_valid;
-  logic [PB-1:0][2:0]   p1_gd, p2_gd, p3_gd, p1_i, p2_i, p3_i;
-  logic [PB-1:0][15:0]  p1_a, p2_a;
-  logic [PB-1:0][15:0]  p1_zq, p2_zq, p3_zq, p4_zq;
-  logic [PB-1:0][7:0]   p1_d, p2_d, p3_d, p4_d, p5_d, p6_d;
-  logic [PB-1:0][4:0]   p1_sl, p2_sl, p3_sl, p4_sl;
+  logic [lg_pkg::PB-1:0]        p1_valid, p2_valid, p3_valid;
+  logic [3 * lg_pkg::PB-1:0]   p1_gd, p2_gd, p3_gd, p1_i, p2_i, p3_i;
+  logic [16 * lg_pkg::PB-1:0]  p1_a, p2_a;
+  logic [16 * lg_pkg::PB-1:0]  p1_zq, p2_zq, p3_zq, p4_zq;
+  logic [8 * lg_pkg::PB-1:0]   p1_d, p2_d, p3_d, p4_d, p5_d, p6_d;
+  logic [5 * lg_pkg::PB-1:0]   p1_sl, p2_sl, p3_sl, p4_sl;
   logic                 p1_cont, p2_cont, p3_cont;
-  logic signed [PB-1:0][17:0] p2_T;
-  logic signed [PB-1:0][33:0] p3_prod;
-  logic signed [PB-1:0][39:0] p4_S, p5_acc;
-  logic [PB-1:0]        p4_end, p5_end, p6_end;
-  logic [PB-1:0][15:0]  p5_msx;
-  logic signed [PB-1:0][63:0] p6_p;
+  logic signed [18 * lg_pkg::PB-1:0] p2_T;
+  logic signed [34 * lg_pkg::PB-1:0] p3_prod;
+  logic signed [40 * lg_pkg::PB-1:0] p4_S, p5_acc;
+  logic [lg_pkg::PB-1:0]        p4_end, p5_end, p6_end;
+  logic [16 * lg_pkg::PB-1:0]  p5_msx;
+  logic signed [64 * lg_pkg::PB-1:0] p6_p;
   logic signed [63:0]   p7_dy, p8_dy;
-  logic signed [39:0]   acc_open [NMAX];   // (token) partial acc_G of the open group
-  logic signed [63:0]   yrun [NMAX];       // (token) y_acc of the row in flight
-  logic signed [63:0]   ymem [RT * NMAX];  // (row in tile, token) y_acc across K-blocks
+  logic signed [39:0]   acc_open [fllm_card_pkg::LG_N_MAX];   // (token) partial acc_G of the open group
+  logic signed [63:0]   yrun [fllm_card_pkg::LG_N_MAX];       // (token) y_acc of the row in flight
+  logic signed [63:0]   ymem [lg_pkg::RT * fllm_card_pkg::LG_N_MAX];  // (row in tile, token) y_acc across K-blocks
   logic signed [63:0]   ymem_rd;
   logic                 o_v;               // P8: an output to convert
   logic signed [63:0]   o_y;
@@ -299,56 +299,56 @@ module lg_engine import lg_pkg::*; #(
   assign ex_n = t8.n;
 
   // P1: plane sums of the pass's plane blocks (adder tree over the lanes)
-  logic signed [31:0][12:0] l1;
-  logic signed [15:0][13:0] l2;
-  logic signed [7:0][14:0]  l3;
-  logic signed [3:0][15:0]  l4;
-  logic signed [1:0][16:0]  l5;
-  logic signed [PB-1:0][17:0] c_T;
+  logic signed [415:0] l1;
+  logic signed [223:0] l2;
+  logic signed [119:0]  l3;
+  logic signed [63:0]  l4;
+  logic signed [33:0]  l5;
+  logic signed [18 * lg_pkg::PB-1:0] c_T;
   always_comb begin
     for (int j = 0; j < 32; j++)
-      l1[j] = 13'(signed'(ln_val[2 * j])) + 13'(signed'(ln_val[2 * j + 1]));
+      l1[13 * j +: 13] = 13'($signed(ln_val[12 * (2 * j) +: 12])) + 13'($signed(ln_val[12 * (2 * j + 1) +: 12]));
     for (int j = 0; j < 16; j++)
-      l2[j] = 14'(signed'(l1[2 * j])) + 14'(signed'(l1[2 * j + 1]));
+      l2[14 * j +: 14] = 14'($signed(l1[13 * (2 * j) +: 13])) + 14'($signed(l1[13 * (2 * j + 1) +: 13]));
     for (int j = 0; j < 8; j++)
-      l3[j] = 15'(signed'(l2[2 * j])) + 15'(signed'(l2[2 * j + 1]));
+      l3[15 * j +: 15] = 15'($signed(l2[14 * (2 * j) +: 14])) + 15'($signed(l2[14 * (2 * j + 1) +: 14]));
     for (int j = 0; j < 4; j++)
-      l4[j] = 16'(signed'(l3[2 * j])) + 16'(signed'(l3[2 * j + 1]));
+      l4[16 * j +: 16] = 16'($signed(l3[15 * (2 * j) +: 15])) + 16'($signed(l3[15 * (2 * j + 1) +: 15]));
     for (int j = 0; j < 2; j++)
-      l5[j] = 17'(signed'(l4[2 * j])) + 17'(signed'(l4[2 * j + 1]));
-    for (int t = 0; t < PB; t++) begin
+      l5[17 * j +: 17] = 17'($signed(l4[16 * (2 * j) +: 16])) + 17'($signed(l4[16 * (2 * j + 1) +: 16]));
+    for (int t = 0; t < lg_pkg::PB; t++) begin
       case (cfg.lgw)
-        3'd1: c_T[t] = 18'(signed'(l1[{p1_sb, 3'(t)}]));
-        3'd2: c_T[t] = 18'(signed'(l2[{p1_sb[0], 3'(t)}]));
-        3'd3: c_T[t] = 18'(signed'(l3[t]));
-        3'd4: c_T[t] = (t < 4) ? 18'(signed'(l4[t & 3])) : 18'sd0;
-        default: c_T[t] = (t < 2) ? 18'(signed'(l5[t & 1])) : 18'sd0;
+        3'd1: c_T[18 * t +: 18] = 18'($signed(l1[13 * ({p1_sb, 3'(t)}) +: 13]));
+        3'd2: c_T[18 * t +: 18] = 18'($signed(l2[14 * ({p1_sb[0], 3'(t)}) +: 14]));
+        3'd3: c_T[18 * t +: 18] = 18'($signed(l3[15 * t +: 15]));
+        3'd4: c_T[18 * t +: 18] = (t < 4) ? 18'($signed(l4[16 * (t & 3) +: 16])) : 18'sd0;
+        default: c_T[18 * t +: 18] = (t < 2) ? 18'($signed(l5[17 * (t & 1) +: 17])) : 18'sd0;
       endcase
     end
   end
 
   // P3: sums per group of the pass, the open group carried per token
-  logic signed [PB-1:0][39:0] c_S;
-  logic [PB-1:0]        c_end;
+  logic signed [40 * lg_pkg::PB-1:0] c_S;
+  logic [lg_pkg::PB-1:0]        c_end;
   logic                 c_open_we;
   logic signed [39:0]   c_open;
   always_comb begin
     c_open_we = 1'b0;
     c_open = '0;
-    for (int j = 0; j < PB; j++) begin
-      c_S[j] = (j == 0 && p3_cont) ? acc_open[t3.n] : 40'sd0;
+    for (int j = 0; j < lg_pkg::PB; j++) begin
+      c_S[40 * j +: 40] = (j == 0 && p3_cont) ? acc_open[t3.n] : 40'sd0;
       c_end[j] = 1'b0;
-      for (int t = 0; t < PB; t++)
-        if (p3_valid[t] && 32'(p3_gd[t]) == j) begin
-          c_S[j] = c_S[j] + 40'(signed'(p3_prod[t]));
-          if (4'(p3_i[t]) == cfg.q - 4'd1)
+      for (int t = 0; t < lg_pkg::PB; t++)
+        if (p3_valid[t] && 32'(p3_gd[3 * t +: 3]) == j) begin
+          c_S[40 * j +: 40] = c_S[40 * j +: 40] + 40'($signed(p3_prod[34 * t +: 34]));
+          if (4'(p3_i[3 * t +: 3]) == cfg.q - 4'd1)
             c_end[j] = 1'b1;
         end
     end
-    for (int t = 0; t < PB; t++)
+    for (int t = 0; t < lg_pkg::PB; t++)
       if (p3_valid[t]) begin
-        c_open_we = 4'(p3_i[t]) != cfg.q - 4'd1;
-        c_open = c_S[p3_gd[t]];
+        c_open_we = 4'(p3_i[3 * t +: 3]) != cfg.q - 4'd1;
+        c_open = c_S[40 * (p3_gd[3 * t +: 3]) +: 40];
       end
   end
 
@@ -356,9 +356,9 @@ module lg_engine import lg_pkg::*; #(
   logic signed [63:0] c_dy;
   always_comb begin
     c_dy = '0;
-    for (int j = 0; j < PB; j++)
+    for (int j = 0; j < lg_pkg::PB; j++)
       if (p6_end[j])
-        c_dy = c_dy + rshift_round(p6_p[j], p6_d[j]);
+        c_dy = c_dy + lg_pkg::rshift_round(p6_p[64 * j +: 64], p6_d[8 * j +: 8]);
   end
 
   always_ff @(posedge clk) begin
@@ -391,8 +391,8 @@ module lg_engine import lg_pkg::*; #(
       p2_d <= p1_d; p2_sl <= p1_sl; p2_cont <= p1_cont;
       // P2 -> P3
       t3 <= t2;
-      for (int t = 0; t < PB; t++)
-        p3_prod[t] <= 34'(signed'(p2_a[t])) * 34'(signed'(p2_T[t]));
+      for (int t = 0; t < lg_pkg::PB; t++)
+        p3_prod[34 * t +: 34] <= 34'($signed(p2_a[16 * t +: 16])) * 34'($signed(p2_T[18 * t +: 18]));
       p3_valid <= p2_valid; p3_gd <= p2_gd; p3_i <= p2_i; p3_zq <= p2_zq; p3_d <= p2_d;
       p3_sl <= p2_sl; p3_cont <= p2_cont;
       // P3 -> P4
@@ -404,15 +404,15 @@ module lg_engine import lg_pkg::*; #(
         acc_open[t3.n] <= c_open;
       // P4 -> P5
       t5 <= t4;
-      for (int j = 0; j < PB; j++) begin
-        p5_acc[j] <= p4_S[j] + 40'(signed'(p4_zq[j])) * 40'(signed'(gs_sum[j]));
-        p5_msx[j] <= gs_msx[j];
+      for (int j = 0; j < lg_pkg::PB; j++) begin
+        p5_acc[40 * j +: 40] <= p4_S[40 * j +: 40] + 40'($signed(p4_zq[16 * j +: 16])) * 40'($signed(gs_sum[17 * j +: 17]));
+        p5_msx[16 * j +: 16] <= gs_msx[16 * j +: 16];
       end
       p5_end <= p4_end; p5_d <= p4_d;
       // P5 -> P6
       t6 <= t5;
-      for (int j = 0; j < PB; j++)
-        p6_p[j] <= 64'(signed'({1'b0, p5_msx[j]})) * 64'(signed'(p5_acc[j]));
+      for (int j = 0; j < lg_pkg::PB; j++)
+        p6_p[64 * j +: 64] <= 64'($signed({1'b0, p5_msx[16 * j +: 16]})) * 64'($signed(p5_acc[40 * j +: 40]));
       p6_end <= p5_end; p6_d <= p5_d;
       // P6 -> P7
       t7 <= t6;
@@ -431,7 +431,7 @@ module lg_engine import lg_pkg::*; #(
           if (t8.bl) begin
             o_v <= 1'b1;
             o_y <= y;
-            o_shift <= 36'(signed'(e_row[t8.iloc[7:0]])) + 36'(ex_val);
+            o_shift <= 36'($signed(e_row[t8.iloc[7:0]])) + 36'(ex_val);
             o_addr <= cfg.out_addr + 64'(t8.n) * cfg.out_stride +
                       64'({25'(eng) + 25'(cfg.slices) * t8.iglob, 2'b00});
           end else begin
@@ -466,7 +466,7 @@ module lg_engine import lg_pkg::*; #(
       c_v <= 1'b0;
     end else begin
       c_v <= o_v;
-      c_f <= to_f32(o_y, o_shift);
+      c_f <= lg_pkg::to_f32(o_y, o_shift);
       c_beat <= o_addr[63:6];
       c_off <= o_addr[5:0];
     end

@@ -1,7 +1,10 @@
 // LUT-GEMM RTL: shared constants, the configuration the control block hands
 // to the engines, and the two rounding steps of docs/numerics.md (3, step 6
 // and 3.1) as functions. The block size, the token limit and the error
-// codes come from fllm_card_pkg, generated from card/include.
+// codes come from fllm_card_pkg, generated from card/include. Yosys 0.23
+// reads neither `import` nor a package parameter defined from another
+// package's: the units name both packages' items qualified (lg_pkg::PB,
+// fllm_card_pkg::CARD_OK).
 package lg_pkg;
 
   // the LUT-GEMM unit's shape; other units importing the package for its
@@ -12,19 +15,9 @@ package lg_pkg;
   localparam int unsigned TSLOT      = 32;     // half-tables per memory: (token, group) slots
   localparam int unsigned TWORDS     = TSLOT * 8;  // 16 entries of 12 bits per word
   localparam int unsigned RT         = 256;    // rows of a tile (y_acc kept on chip)
-  localparam int unsigned NMAX       = fllm_card_pkg::LG_N_MAX;  // tokens
   localparam int unsigned PB         = 8;      // plane blocks (and groups) per cycle
   localparam int unsigned ABUF_BEATS = 160;    // xq of one K-block, all tokens
-  localparam int unsigned PARAM_BYTES = fllm_card_pkg::LG_PARAMS_BYTES;
   /* verilator lint_on UNUSEDPARAM */
-
-  // enum fllm_card_err
-  localparam logic [7:0] ERR_OK    = fllm_card_pkg::CARD_OK;
-  localparam logic [7:0] ERR_FLAGS = fllm_card_pkg::CARD_ERR_FLAGS;
-  localparam logic [7:0] ERR_ADDR  = fllm_card_pkg::CARD_ERR_ADDR;
-  localparam logic [7:0] ERR_ALIGN = fllm_card_pkg::CARD_ERR_ALIGN;
-  localparam logic [7:0] ERR_SIZE  = fllm_card_pkg::CARD_ERR_SIZE;
-  localparam logic [7:0] ERR_PARAM = fllm_card_pkg::CARD_ERR_PARAM;
 
   // What every engine needs of one validated command (held stable while it runs).
   typedef struct packed {
@@ -56,10 +49,12 @@ package lg_pkg;
     logic [5:0] s;
     logic signed [63:0] half;
     s = (d > 8'd62) ? 6'd62 : d[5:0];
-    if (s == 6'd0)
-      return p;
-    half = 64'sd1 <<< (s - 6'd1);
-    return (p + half) >>> s;
+    if (s == 6'd0) begin
+      rshift_round = p;
+    end else begin
+      half = 64'sd1 <<< (s - 6'd1);
+      rshift_round = (p + half) >>> s;
+    end
   endfunction
 
   // y_acc * 2^-shift as binary32: one round to 24 bits nearest-even, then
@@ -71,8 +66,6 @@ package lg_pkg;
     logic [6:0]  len;
     logic [6:0]  sh;
     logic signed [37:0] e;
-    if (acc == 64'sd0)
-      return 32'h0;
     sgn = acc[63];
     mag = sgn ? (64'd0 - acc) : acc;
     len = 7'd0;
@@ -94,18 +87,19 @@ package lg_pkg;
       mant = mag << (7'd24 - len);
     end
     e = 38'(len) - 38'sd1 - 38'(shift);
-    if (e < -38'sd126)
-      return 32'h0;
-    if (e > 38'sd127)
-      return {sgn, 31'h7f7fffff};
-    return {sgn, 8'(e + 38'sd127), mant[22:0]};
+    if (acc == 64'sd0 || e < -38'sd126)
+      to_f32 = 32'h0;
+    else if (e > 38'sd127)
+      to_f32 = {sgn, 31'h7f7fffff};
+    else
+      to_f32 = {sgn, 8'(e + 38'sd127), mant[22:0]};
   endfunction
 
   // Parameter-block checks of both units (docs/numerics.md 6.1): [addr,
   // addr + len) lies in mbytes of card memory; two ranges share a byte.
   function automatic logic range_ok(input logic [63:0] addr, input logic [63:0] len,
                                     input logic [63:0] mbytes);
-    return len <= mbytes && addr <= mbytes - len;
+    range_ok = len <= mbytes && addr <= mbytes - len;
   endfunction
 
   // A parameter block's own size and placement (numerics 6.1 step 1 and
@@ -115,27 +109,28 @@ package lg_pkg;
                                                  input logic [63:0] want,
                                                  input logic [63:0] mbytes);
     if (bytes != want)
-      return ERR_SIZE;
-    if (addr[5:0] != 6'd0)
-      return ERR_ALIGN;
-    if (!range_ok(addr, want, mbytes))
-      return ERR_ADDR;
-    return ERR_OK;
+      block_place_err = fllm_card_pkg::CARD_ERR_SIZE;
+    else if (addr[5:0] != 6'd0)
+      block_place_err = fllm_card_pkg::CARD_ERR_ALIGN;
+    else if (!range_ok(addr, want, mbytes))
+      block_place_err = fllm_card_pkg::CARD_ERR_ADDR;
+    else
+      block_place_err = fllm_card_pkg::CARD_OK;
   endfunction
 
   function automatic logic overlap(input logic [63:0] a, input logic [63:0] alen,
                                    input logic [63:0] b, input logic [63:0] blen);
-    return a < b + blen && b < a + alen;
+    overlap = a < b + blen && b < a + alen;
   endfunction
 
   // log2 of a group size the block validates (16 .. 256; 256 otherwise)
   function automatic logic [3:0] group_log2(input logic [15:0] g);
     case (g)
-      16'd16:  return 4'd4;
-      16'd32:  return 4'd5;
-      16'd64:  return 4'd6;
-      16'd128: return 4'd7;
-      default: return 4'd8;
+      16'd16:  group_log2 = 4'd4;
+      16'd32:  group_log2 = 4'd5;
+      16'd64:  group_log2 = 4'd6;
+      16'd128: group_log2 = 4'd7;
+      default: group_log2 = 4'd8;
     endcase
   endfunction
 

@@ -8,11 +8,11 @@
 // get 64 reads per cycle from 32 dual-ported memories (lanes j and j+32
 // share one). A memory word is 16 entries, so the builder writes 16
 // entries per memory per cycle: one slot's tables in 8 cycles.
-module lg_tables import lg_pkg::*; (
+module lg_tables (
     input  logic        clk,
     input  logic        rst,
     /* verilator lint_off UNUSEDSIGNAL */
-    input  cfg_t        cfg,
+    input  lg_pkg::cfg_t        cfg,
     /* verilator lint_on UNUSEDSIGNAL */
     input  logic [12:0] g0,           // the K-block being loaded / used
     input  logic [12:0] g1,
@@ -32,21 +32,21 @@ module lg_tables import lg_pkg::*; (
     // lane lookups: issued at the engine's entry stage when ln_en (a plane
     // beat enters the pipeline), value one cycle later; held otherwise
     input  logic        ln_en,
-    input  logic [LANES-1:0][7:0] ln_byte,
-    input  logic [LANES-1:0][4:0] ln_slot,
-    output logic signed [LANES-1:0][11:0] ln_val,
+    input  logic [8 * lg_pkg::LANES-1:0] ln_byte,
+    input  logic [5 * lg_pkg::LANES-1:0] ln_slot,
+    output logic signed [12 * lg_pkg::LANES-1:0] ln_val,
     // slot and token reads for the group finalisation (combinational)
-    input  logic [PB-1:0][4:0] gs_slot,
-    output logic [PB-1:0][15:0] gs_msx,
-    output logic signed [PB-1:0][16:0] gs_sum,
+    input  logic [5 * lg_pkg::PB-1:0] gs_slot,
+    output logic [16 * lg_pkg::PB-1:0] gs_msx,
+    output logic signed [17 * lg_pkg::PB-1:0] gs_sum,
     input  logic [4:0]  ex_n,
     output logic signed [31:0] ex_val
 );
   /*verilator no_inline_module*/
-  logic [511:0] abuf [ABUF_BEATS];           // (token * wpt + beat) xq of the block
-  logic [15:0]  msx_s [TSLOT];               // (slot) msx of the group
-  logic signed [16:0] sum_s [TSLOT];         // (slot) S_G of the group
-  logic signed [31:0] ex_s [NMAX];           // (token) ex
+  logic [511:0] abuf [lg_pkg::ABUF_BEATS];           // (token * wpt + beat) xq of the block
+  logic [15:0]  msx_s [lg_pkg::TSLOT];               // (slot) msx of the group
+  logic signed [16:0] sum_s [lg_pkg::TSLOT];         // (slot) S_G of the group
+  logic signed [31:0] ex_s [fllm_card_pkg::LG_N_MAX];           // (token) ex
 
   // ---------------- stores from the activation records ----------------
   always_ff @(posedge clk) begin
@@ -69,9 +69,9 @@ module lg_tables import lg_pkg::*; (
 
   assign ex_val = ex_s[ex_n];
   always_comb
-    for (int j = 0; j < PB; j++) begin
-      gs_msx[j] = msx_s[gs_slot[j]];
-      gs_sum[j] = sum_s[gs_slot[j]];
+    for (int j = 0; j < lg_pkg::PB; j++) begin
+      gs_msx[16 * j +: 16] = msx_s[gs_slot[5 * j +: 5]];
+      gs_sum[17 * j +: 17] = sum_s[gs_slot[5 * j +: 5]];
     end
 
   // ---------------- builder ----------------
@@ -81,8 +81,8 @@ module lg_tables import lg_pkg::*; (
   logic [12:0] bgl;            // group within the block
   logic [2:0]  bw;             // beat of the slot being read (0..3)
   logic [2:0]  bh;             // table word being written (m[6:4])
-  logic [3:0][511:0] stage;    // the slot's xq beats
-  logic [255:0][7:0] xs;       // the slot's g inputs, k >= K forced to 0
+  logic [2047:0] stage;    // the slot's xq beats
+  logic [2047:0] xs;       // the slot's g inputs, k >= K forced to 0
   logic [4:0]  bslot;
   logic [2:0]  nw;             // beats per slot
   logic [17:0] woff;           // byte offset of the slot in the token's beats
@@ -108,7 +108,7 @@ module lg_tables import lg_pkg::*; (
           bst <= B_READ;
         end
         B_READ: begin
-          stage[bw[1:0]] <= abuf[8'(32'(bn) * 32'(wpt) + 32'(woff[17:6]) + 32'(bw))];
+          stage[512 * (bw[1:0]) +: 512] <= abuf[8'(32'(bn) * 32'(wpt) + 32'(woff[17:6]) + 32'(bw))];
           bw <= bw + 3'd1;
           if (bw + 3'd1 == nw)
             bst <= B_PREP;
@@ -127,8 +127,8 @@ module lg_tables import lg_pkg::*; (
             kk = (18'(g0) + 18'(bgl)) * 18'(cfg.g) + 18'(b);
             if (b >= 32'(cfg.g) || kk >= 18'(cfg.k))
               x = 8'd0;
-            xs[b] <= x;
-            s = s + 17'(signed'(x));
+            xs[8 * b +: 8] <= x;
+            s = s + 17'($signed(x));
           end
           sum_s[bslot] <= s;
           bh <= '0;
@@ -156,42 +156,42 @@ module lg_tables import lg_pkg::*; (
   end
 
   // ---------------- table words of the slot being built ----------------
-  logic [TMEMS-1:0][191:0] bword;    // (memory) 16 entries with m[6:4] = bh
+  logic [192 * lg_pkg::TMEMS-1:0] bword;    // (memory) 16 entries with m[6:4] = bh
   always_comb
-    for (int p = 0; p < TMEMS; p++) begin
+    for (int p = 0; p < lg_pkg::TMEMS; p++) begin
       logic [4:0] c;
       logic signed [11:0] hi, lo;
       c = 5'(p) & 5'((32'd1 << cfg.lgw) - 1);
       // bit 7 of a half-table index is 0: input 7 always counts as -1
-      hi = -12'(signed'(xs[8 * c + 7]));
+      hi = -(12'($signed(xs[8 * (8 * c + 7) +: 8])));
       for (int j = 4; j < 7; j++)
-        hi = bh[j - 4] ? hi + 12'(signed'(xs[8 * c + j])) : hi - 12'(signed'(xs[8 * c + j]));
+        hi = bh[j - 4] ? hi + 12'($signed(xs[8 * (8 * c + j) +: 8])) : hi - 12'($signed(xs[8 * (8 * c + j) +: 8]));
       for (int e = 0; e < 16; e++) begin
         lo = '0;
         for (int j = 0; j < 4; j++)
-          lo = e[j] ? lo + 12'(signed'(xs[8 * c + j])) : lo - 12'(signed'(xs[8 * c + j]));
-        bword[p][e * 12 +: 12] = hi + lo;
+          lo = e[j] ? lo + 12'($signed(xs[8 * (8 * c + j) +: 8])) : lo - 12'($signed(xs[8 * (8 * c + j) +: 8]));
+        bword[192 * p + e * 12 +: 12] = hi + lo;
       end
     end
 
   // ---------------- the memories and the lane lookups ----------------
   // memory p holds chunk p mod (g/8); it serves lanes p and p + 32 (two read ports)
-  for (genvar p = 0; p < TMEMS; p++) begin : g_mem
-    logic [191:0] mem [TWORDS];      // (slot * 8 + m[6:4]) 16 entries of 12 bits
+  for (genvar p = 0; p < lg_pkg::TMEMS; p++) begin : g_mem
+    logic [191:0] mem [lg_pkg::TWORDS];      // (slot * 8 + m[6:4]) 16 entries of 12 bits
     always_ff @(posedge clk) begin
       if (bst == B_BUILD)
-        mem[{bslot, bh}] <= bword[p];
+        mem[{bslot, bh}] <= bword[192 * p +: 192];
       if (ln_en)
         for (int r = 0; r < 2; r++) begin
           logic [7:0]  by;
           logic [6:0]  mh;
           logic [191:0] w;
           logic signed [11:0] v;
-          by = ln_byte[p + 32 * r];
+          by = ln_byte[8 * (p + 32 * r) +: 8];
           mh = by[7] ? ~by[6:0] : by[6:0];
-          w = mem[{ln_slot[p + 32 * r], mh[6:4]}];
+          w = mem[{ln_slot[5 * (p + 32 * r) +: 5], mh[6:4]}];
           v = w[32'(mh[3:0]) * 12 +: 12];
-          ln_val[p + 32 * r] <= by[7] ? -v : v;
+          ln_val[12 * (p + 32 * r) +: 12] <= by[7] ? -v : v;
         end
     end
   end

@@ -4,7 +4,7 @@
 // put slice e. The control port reads only the parameter block.
 `include "cu_ports.svh"
 
-module lg_top import lg_pkg::*; #(
+module lg_top #(
     parameter int unsigned NE = 32
 ) (
     // AXI4-Lite control slave
@@ -12,11 +12,11 @@ module lg_top import lg_pkg::*; #(
     // control read port
     `CU_CTL_PORTS,
     // engine ports, one per HBM pseudo-channel
-    `CU_MEM_PORTS([NE-1:0])
+    `CU_MEM_PORTS(NE)
 );
   logic             go;
-  cfg_t             cfg;
-  logic [31:0][63:0] slice_addr;
+  lg_pkg::cfg_t             cfg;
+  logic [2047:0] slice_addr;
   logic [NE-1:0]    busy;
 
   lg_ctl #(.NE(NE)) ctl (
@@ -26,12 +26,12 @@ module lg_top import lg_pkg::*; #(
 
   for (genvar e = 0; e < NE; e++) begin : g_eng
     lg_engine engine (
-      .clk, .rst, .go, .cfg, .slice_base(slice_addr[e]), .eng(6'(e)), .busy(busy[e]),
-      .m_arvalid(m_arvalid[e]), .m_arready(m_arready[e]), .m_araddr(m_araddr[e]),
-      .m_arlen(m_arlen[e]), .m_rvalid(m_rvalid[e]), .m_rready(m_rready[e]),
-      .m_rdata(m_rdata[e]), .m_awvalid(m_awvalid[e]), .m_awready(m_awready[e]),
-      .m_awaddr(m_awaddr[e]), .m_wvalid(m_wvalid[e]), .m_wready(m_wready[e]),
-      .m_wdata(m_wdata[e]), .m_wstrb(m_wstrb[e]), .m_bvalid(m_bvalid[e]),
+      .clk, .rst, .go, .cfg, .slice_base(slice_addr[64 * e +: 64]), .eng(6'(e)), .busy(busy[e]),
+      .m_arvalid(m_arvalid[e]), .m_arready(m_arready[e]), .m_araddr(m_araddr[64 * e +: 64]),
+      .m_arlen(m_arlen[8 * e +: 8]), .m_rvalid(m_rvalid[e]), .m_rready(m_rready[e]),
+      .m_rdata(m_rdata[512 * e +: 512]), .m_awvalid(m_awvalid[e]), .m_awready(m_awready[e]),
+      .m_awaddr(m_awaddr[64 * e +: 64]), .m_wvalid(m_wvalid[e]), .m_wready(m_wready[e]),
+      .m_wdata(m_wdata[512 * e +: 512]), .m_wstrb(m_wstrb[64 * e +: 64]), .m_bvalid(m_bvalid[e]),
       .m_bready(m_bready[e])
     );
   end

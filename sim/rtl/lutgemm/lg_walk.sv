@@ -5,13 +5,13 @@
 // A range is a run of whole beats [lo, hi) of one record; two ranges of a
 // record that touch are merged. The engine runs two walkers over the same
 // sequence: one issues the bursts, the other labels the returning beats.
-module lg_walk import lg_pkg::*; (
+module lg_walk (
     input  logic        clk,
     input  logic        rst,
     input  logic        start,
     input  logic        adv,          // the current range is consumed
     /* verilator lint_off UNUSEDSIGNAL */
-    input  cfg_t        cfg,
+    input  lg_pkg::cfg_t        cfg,
     /* verilator lint_on UNUSEDSIGNAL */
     input  logic [63:0] slice_base,   // this engine's slice
     input  logic [24:0] rows,         // rows of this engine's slice
@@ -66,7 +66,7 @@ module lg_walk import lg_pkg::*; (
     c_s1 = 32'd4 + 32'(c_g1) * 32'(cfg.ent) + 32'd63;
     c_p0 = cfg.pl_off + ((32'(g0) * 32'(cfg.q)) << cfg.lgw);
     c_p1 = cfg.pl_off + ((32'(c_g1) * 32'(cfg.q)) << cfg.lgw) + 32'd63;
-    tile_rows = (rows - t_row0 > 25'(RT)) ? 25'(RT) : rows - t_row0;
+    tile_rows = (rows - t_row0 > 25'(lg_pkg::RT)) ? 25'(lg_pkg::RT) : rows - t_row0;
   end
 
   assign valid = (st == W_ACT) || (st == W_ROW);
@@ -167,7 +167,7 @@ module lg_walk import lg_pkg::*; (
               st <= W_DONE;
             end else begin
               t_row0 <= t_row0 + tile_rows;
-              tile_base <= tile_base + 64'(cfg.row_bytes) * 64'(RT);
+              tile_base <= tile_base + 64'(cfg.row_bytes) * 64'(lg_pkg::RT);
               g0 <= '0;
               st <= W_BLK;
             end

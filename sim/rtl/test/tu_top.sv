@@ -17,13 +17,13 @@ module tu_top (
     `CU_CTL_PORTS,
     /* verilator lint_on UNUSEDSIGNAL */
     // the memory port
-    `CU_MEM_PORTS([0:0])
+    `CU_MEM_PORTS(1)
 );
   localparam logic [63:0] OP_FILL = 64'd0, OP_CHECK = 64'd1, OP_SPIN = 64'd2;
 
   logic             start, finish;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [5:0][63:0] arg;          // word 5 is reserved
+  logic [383:0] arg;          // word 5 is reserved
   logic [63:0]      mem_bytes;    // the firmware checked the range against it
   /* verilator lint_on UNUSEDSIGNAL */
   logic [63:0]      result;
@@ -45,19 +45,19 @@ module tu_top (
     logic [63:0] z;
     logic [5:0]  w;
     case (pattern)
-      64'd0: return seed;
+      64'd0: pattern_word = seed;
       64'd1: begin
         w = index + seed[5:0];   // (index + seed) % 64
-        return 64'd1 << w;
+        pattern_word = 64'd1 << w;
       end
-      64'd2: return addr ^ seed;
+      64'd2: pattern_word = addr ^ seed;
       64'd3: begin
         z = (addr ^ seed) + 64'h9e37_79b9_7f4a_7c15;
         z = (z ^ (z >> 30)) * 64'hbf58_476d_1ce4_e5b9;
         z = (z ^ (z >> 27)) * 64'h94d0_49bb_1331_11eb;
-        return z ^ (z >> 31);
+        pattern_word = z ^ (z >> 31);
       end
-      default: return 64'd0;
+      default: pattern_word = 64'd0;
     endcase
   endfunction
 
@@ -83,7 +83,7 @@ module tu_top (
       logic [63:0] a;
       a = beat_line + 64'(8 * j);
       beat_in[j] = a >= lo && a < hi;
-      beat_data[64 * j +: 64] = pattern_word(arg[3], arg[4], 6'((a - lo) >> 3), a);
+      beat_data[64 * j +: 64] = pattern_word(arg[192 +: 64], arg[256 +: 64], 6'((a - lo) >> 3), a);
     end
   end
 
@@ -105,16 +105,16 @@ module tu_top (
   end
 
   assign m_awvalid[0] = st == T_FILL && wa != end64 && !aw_done;
-  assign m_awaddr[0] = wa;
+  assign m_awaddr = wa;
   assign m_wvalid[0] = st == T_FILL && wa != end64 && !w_done;
-  assign m_wdata[0] = beat_data;
+  assign m_wdata = beat_data;
   always_comb
     for (int j = 0; j < 8; j++)
-      m_wstrb[0][8 * j +: 8] = {8{beat_in[j]}};
+      m_wstrb[8 * j +: 8] = {8{beat_in[j]}};
   assign m_bready[0] = 1'b1;
   assign m_arvalid[0] = st == T_CHECK && wa != end64;
-  assign m_araddr[0] = wa;
-  assign m_arlen[0] = blen;
+  assign m_araddr = wa;
+  assign m_arlen = blen;
   assign m_rready[0] = 1'b1;
 
   always_ff @(posedge clk) begin
@@ -135,18 +135,18 @@ module tu_top (
       pending <= pending + 64'(beat_sent) - 64'(b_in);
       case (st)
         T_IDLE: if (start) begin
-          lo <= arg[1];
-          hi <= arg[1] + arg[2];
-          wa <= {arg[1][63:6], 6'd0};
-          ra <= {arg[1][63:6], 6'd0};
-          end64 <= (arg[2] == 64'd0) ? {arg[1][63:6], 6'd0} :
-                   {arg[1][63:6], 6'd0} + ((64'(arg[1][5:0]) + arg[2] + 64'd63) & ~64'd63);
+          lo <= arg[64 +: 64];
+          hi <= arg[64 +: 64] + arg[128 +: 64];
+          wa <= {arg[70 +: 58], 6'd0};
+          ra <= {arg[70 +: 58], 6'd0};
+          end64 <= (arg[128 +: 64] == 64'd0) ? {arg[70 +: 58], 6'd0} :
+                   {arg[70 +: 58], 6'd0} + ((64'(arg[64 +: 6]) + arg[128 +: 64] + 64'd63) & ~64'd63);
           pending <= '0;
           aw_done <= 1'b0;
           w_done <= 1'b0;
           result <= '0;
           spin <= 64'd1;
-          case (arg[0])
+          case (arg[0 +: 64])
             OP_FILL: st <= T_FILL;
             OP_CHECK: st <= T_CHECK;
             OP_SPIN: st <= T_SPIN;
@@ -174,7 +174,7 @@ module tu_top (
             logic [63:0] bad;
             bad = '0;
             for (int j = 0; j < 8; j++)
-              bad = bad + 64'(beat_in[j] && m_rdata[0][64 * j +: 64] != beat_data[64 * j +: 64]);
+              bad = bad + 64'(beat_in[j] && m_rdata[64 * j +: 64] != beat_data[64 * j +: 64]);
             result <= result + bad;
             ra <= ra + 64'd64;
             if (ra + 64'd64 == end64)
@@ -185,7 +185,7 @@ module tu_top (
         end
         T_SPIN: begin
           // seed = ~0: forever, until the watchdog resets the unit
-          if (spin >= arg[4] && arg[4] != 64'hffff_ffff_ffff_ffff)
+          if (spin >= arg[256 +: 64] && arg[256 +: 64] != 64'hffff_ffff_ffff_ffff)
             st <= T_DONE;
           spin <= spin + 64'd1;
         end

@@ -11,19 +11,19 @@
 // docs/rtl.md section 5 has the block diagram, the states and the cycles.
 `include "cu_ports.svh"
 
-module vu_top import lg_pkg::*, fllm_card_pkg::*; (
+module vu_top (
     // AXI4-Lite control slave (cu_regs)
     `CU_REG_PORTS,
     // control read port: the 128-byte parameter block
     `CU_CTL_PORTS,
     // the one memory port: every operand is read and written here
-    `CU_MEM_PORTS([0:0])
+    `CU_MEM_PORTS(1)
 );
   // enum fllm_vector_op
-  localparam logic [7:0] OP_COPY = VEC_OP_COPY, OP_DEQUANT = VEC_OP_DEQUANT,
-                         OP_RMSNORM = VEC_OP_RMSNORM, OP_ROPE = VEC_OP_ROPE,
-                         OP_SILU_MUL = VEC_OP_SILU_MUL, OP_ADD = VEC_OP_ADD;
-  localparam logic [31:0] MAGIC = VEC_MAGIC;   // "VECT"
+  localparam logic [7:0] OP_COPY = fllm_card_pkg::VEC_OP_COPY, OP_DEQUANT = fllm_card_pkg::VEC_OP_DEQUANT,
+                         OP_RMSNORM = fllm_card_pkg::VEC_OP_RMSNORM, OP_ROPE = fllm_card_pkg::VEC_OP_ROPE,
+                         OP_SILU_MUL = fllm_card_pkg::VEC_OP_SILU_MUL, OP_ADD = fllm_card_pkg::VEC_OP_ADD;
+  localparam logic [31:0] MAGIC = fllm_card_pkg::VEC_MAGIC;   // "VECT"
   localparam logic signed [63:0] LOG2E_Q30 = 64'sd1549082005;
   // elements a cycle of the ADD, SILU_MUL (a sigmoid and a divider each),
   // ROPE (VL / 2 pairs), DEQUANT and RMSNORM product passes, and of the
@@ -38,7 +38,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   logic [7:0]       finish_err;
   logic [63:0]      finish_result, reg_mem;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [5:0][63:0] arg;      // words 2..5 are 0 for FLLM_OP_VECTOR, unused
+  logic [383:0] arg;      // words 2..5 are 0 for FLLM_OP_VECTOR, unused
   logic             rlast_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [63:0]      params, params_bytes, mem_bytes;   // latched at start
@@ -56,8 +56,8 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       params_bytes <= '0;
       mem_bytes <= '0;
     end else if (start) begin
-      params <= arg[0];
-      params_bytes <= arg[1];
+      params <= arg[0 +: 64];
+      params_bytes <= arg[64 +: 64];
       mem_bytes <= reg_mem;
     end
   end
@@ -70,7 +70,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   // ------------------------------------------------------------------
   // Parameter block fields (struct fllm_vector_params)
   // ------------------------------------------------------------------
-  logic [1:0][511:0] pb;
+  logic [1023:0] pb;
   logic [1023:0]     pbf;
   logic [31:0] f_magic, f_version, f_n, f_rows, f_pos, f_eps, f_trows, f_res1;
   logic [7:0]  f_op, f_flags;
@@ -80,28 +80,28 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
 
   always_comb begin
     pbf = pb;
-    f_magic   = pbf[8 * VEC_OFF_MAGIC +: 32];
-    f_version = pbf[8 * VEC_OFF_VERSION +: 32];
-    f_op      = pbf[8 * VEC_OFF_OP +: 8];
-    f_flags   = pbf[8 * VEC_OFF_FLAGS +: 8];
-    f_group   = pbf[8 * VEC_OFF_GROUP +: 16];
-    f_n       = pbf[8 * VEC_OFF_N +: 32];
-    f_rows    = pbf[8 * VEC_OFF_ROWS +: 32];
-    f_hd      = pbf[8 * VEC_OFF_HEAD_DIM +: 16];
-    f_res0    = pbf[8 * VEC_OFF_RESERVED0 +: 16];
-    f_pos     = pbf[8 * VEC_OFF_POS +: 32];
-    f_eps     = pbf[8 * VEC_OFF_EPS +: 32];
-    f_in      = pbf[8 * VEC_OFF_IN_ADDR +: 64];
-    f_ins     = pbf[8 * VEC_OFF_IN_STRIDE +: 64];
-    f_in2     = pbf[8 * VEC_OFF_IN2_ADDR +: 64];
-    f_in2s    = pbf[8 * VEC_OFF_IN2_STRIDE +: 64];
-    f_out     = pbf[8 * VEC_OFF_OUT_ADDR +: 64];
-    f_outs    = pbf[8 * VEC_OFF_OUT_STRIDE +: 64];
-    f_w       = pbf[8 * VEC_OFF_WEIGHT_ADDR +: 64];
-    f_tab     = pbf[8 * VEC_OFF_TABLE_ADDR +: 64];
-    f_trows   = pbf[8 * VEC_OFF_TABLE_ROWS +: 32];
-    f_res1    = pbf[8 * VEC_OFF_RESERVED1 +: 32];
-    f_res_nz  = pbf[1023:8 * VEC_OFF_RESERVED] != '0;
+    f_magic   = pbf[8 * fllm_card_pkg::VEC_OFF_MAGIC +: 32];
+    f_version = pbf[8 * fllm_card_pkg::VEC_OFF_VERSION +: 32];
+    f_op      = pbf[8 * fllm_card_pkg::VEC_OFF_OP +: 8];
+    f_flags   = pbf[8 * fllm_card_pkg::VEC_OFF_FLAGS +: 8];
+    f_group   = pbf[8 * fllm_card_pkg::VEC_OFF_GROUP +: 16];
+    f_n       = pbf[8 * fllm_card_pkg::VEC_OFF_N +: 32];
+    f_rows    = pbf[8 * fllm_card_pkg::VEC_OFF_ROWS +: 32];
+    f_hd      = pbf[8 * fllm_card_pkg::VEC_OFF_HEAD_DIM +: 16];
+    f_res0    = pbf[8 * fllm_card_pkg::VEC_OFF_RESERVED0 +: 16];
+    f_pos     = pbf[8 * fllm_card_pkg::VEC_OFF_POS +: 32];
+    f_eps     = pbf[8 * fllm_card_pkg::VEC_OFF_EPS +: 32];
+    f_in      = pbf[8 * fllm_card_pkg::VEC_OFF_IN_ADDR +: 64];
+    f_ins     = pbf[8 * fllm_card_pkg::VEC_OFF_IN_STRIDE +: 64];
+    f_in2     = pbf[8 * fllm_card_pkg::VEC_OFF_IN2_ADDR +: 64];
+    f_in2s    = pbf[8 * fllm_card_pkg::VEC_OFF_IN2_STRIDE +: 64];
+    f_out     = pbf[8 * fllm_card_pkg::VEC_OFF_OUT_ADDR +: 64];
+    f_outs    = pbf[8 * fllm_card_pkg::VEC_OFF_OUT_STRIDE +: 64];
+    f_w       = pbf[8 * fllm_card_pkg::VEC_OFF_WEIGHT_ADDR +: 64];
+    f_tab     = pbf[8 * fllm_card_pkg::VEC_OFF_TABLE_ADDR +: 64];
+    f_trows   = pbf[8 * fllm_card_pkg::VEC_OFF_TABLE_ROWS +: 32];
+    f_res1    = pbf[8 * fllm_card_pkg::VEC_OFF_RESERVED1 +: 32];
+    f_res_nz  = pbf[1023:8 * fllm_card_pkg::VEC_OFF_RESERVED] != '0;
   end
 
   // Shapes derived from the fields (meaningful once the fields passed)
@@ -111,7 +111,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   logic        u_quant, u_in2, u_group, u_norm, u_rope;
 
   always_comb begin
-    lgg = group_log2(f_group);
+    lgg = lg_pkg::group_log2(f_group);
     n_groups = 13'((33'(f_n) + 33'(f_group) - 33'd1) >> lgg);
     d_xo   = align64(64'd8 + 64'd2 * 64'(n_groups));
     d_actb = d_xo + align64(64'(n_groups) << lgg);
@@ -123,7 +123,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     u_rope  = f_op == OP_ROPE;
     d_inb  = (f_op == OP_DEQUANT) ? d_actb : d_f32b;
     d_outb = u_quant ? d_actb : d_f32b;
-    d_wb   = 64'(VEC_WEIGHT_HDR) + align64(64'd2 * 64'(f_n));
+    d_wb   = 64'(fllm_card_pkg::VEC_WEIGHT_HDR) + align64(64'd2 * 64'(f_n));
     d_tabb = align64(64'd4 * 64'(f_hd));
   end
 
@@ -135,12 +135,12 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
 
   function automatic logic [63:0] span(input logic [31:0] rows, input logic [63:0] stride,
                                        input logic [63:0] rowb);
-    return 64'(32'(rows - 32'd1)) * stride + rowb;
+    span = 64'(32'(rows - 32'd1)) * stride + rowb;
   endfunction
 
   always_comb begin
-    logic [4:0][63:0] ra, rs, rb, rl;
-    logic [4:0][31:0] rr;
+    logic [319:0] ra, rs, rb, rl;
+    logic [159:0] rr;
     logic [4:0]       ru;
     logic             bad_al, bad_sz, bad_ad, may_q, unused_nz, used_bad, ovl;
     logic             gok;
@@ -152,7 +152,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     rr = {f_trows, 32'd1, f_rows, f_rows, f_rows};
     ru = {u_rope, u_norm, 1'b1, u_in2, 1'b1};
     for (int i = 0; i < 5; i++)
-      rl[i] = span(rr[i], rs[i], rb[i]);
+      rl[64 * i +: 64] = span(rr[32 * i +: 32], rs[64 * i +: 64], rb[64 * i +: 64]);
 
     gok = f_group == 16'd16 || f_group == 16'd32 || f_group == 16'd64 ||
           f_group == 16'd128 || f_group == 16'd256;
@@ -163,7 +163,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
                 (!u_norm && (f_eps != 32'd0 || f_w != 64'd0)) ||
                 (!u_in2 && (f_in2 != 64'd0 || f_in2s != 64'd0));
     used_bad = (u_group && !gok) ||
-               (u_rope && (f_hd < 16'd2 || f_hd > 16'(VEC_HEAD_DIM_MAX) || f_hd[0] || n_mod_hd != 32'd0 ||
+               (u_rope && (f_hd < 16'd2 || f_hd > 16'(fllm_card_pkg::VEC_HEAD_DIM_MAX) || f_hd[0] || n_mod_hd != 32'd0 ||
                            33'(f_pos) + 33'(f_rows) > 33'(f_trows))) ||
                (u_norm && (f_eps[31] || f_eps[30:23] == 8'hff));
 
@@ -171,46 +171,46 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     bad_sz = 1'b0;
     bad_ad = 1'b0;
     for (int i = 0; i < 5; i++) begin
-      if (ru[i] && (ra[i][5:0] != 6'd0 || rs[i][5:0] != 6'd0))
+      if (ru[i] && (ra[64 * i +: 6] != 6'd0 || rs[64 * i +: 6] != 6'd0))
         bad_al = 1'b1;
-      if (i < 3 && ru[i] && rs[i] < rb[i])
+      if (i < 3 && ru[i] && rs[64 * i +: 64] < rb[64 * i +: 64])
         bad_sz = 1'b1;
-      if (ru[i] && (rs[i] > mem_bytes || !range_ok(ra[i], rl[i], mem_bytes)))
+      if (ru[i] && (rs[64 * i +: 64] > mem_bytes || !lg_pkg::range_ok(ra[64 * i +: 64], rl[64 * i +: 64], mem_bytes)))
         bad_ad = 1'b1;
     end
     // out_clear_of: only an fp32 input region with the same address and
     // stride may be shared (in place)
     ovl = 1'b0;
     for (int i = 0; i < 5; i++)
-      if (i != 2 && ru[i] && overlap(ra[2], rl[2], ra[i], rl[i]) &&
-          !(((i == 0 && f_op != OP_DEQUANT) || i == 1) && !u_quant && ra[2] == ra[i] &&
-            rs[2] == rs[i]))
+      if (i != 2 && ru[i] && lg_pkg::overlap(ra[128 +: 64], rl[128 +: 64], ra[64 * i +: 64], rl[64 * i +: 64]) &&
+          !(((i == 0 && f_op != OP_DEQUANT) || i == 1) && !u_quant && ra[128 +: 64] == ra[64 * i +: 64] &&
+            rs[128 +: 64] == rs[64 * i +: 64]))
         ovl = 1'b1;
 
-    if (f_magic != MAGIC || f_version != VEC_VERSION)
-      chk_err = ERR_PARAM;
-    else if ((f_flags & ~8'(VEC_F_MASK)) != 8'd0 || f_res0 != 16'd0 || f_res1 != 32'd0 ||
+    if (f_magic != MAGIC || f_version != fllm_card_pkg::VEC_VERSION)
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
+    else if ((f_flags & ~8'(fllm_card_pkg::VEC_F_MASK)) != 8'd0 || f_res0 != 16'd0 || f_res1 != 32'd0 ||
              f_res_nz)
-      chk_err = ERR_FLAGS;
-    else if (f_op == 8'd0 || f_op > OP_ADD || f_n == 32'd0 || f_n > VEC_N_MAX ||
-             f_rows == 32'd0 || f_rows > VEC_ROWS_MAX)
-      chk_err = ERR_PARAM;
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
+    else if (f_op == 8'd0 || f_op > OP_ADD || f_n == 32'd0 || f_n > fllm_card_pkg::VEC_N_MAX ||
+             f_rows == 32'd0 || f_rows > fllm_card_pkg::VEC_ROWS_MAX)
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (u_quant && !may_q)
-      chk_err = ERR_FLAGS;
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
     else if (unused_nz)
-      chk_err = ERR_FLAGS;
+      chk_err = fllm_card_pkg::CARD_ERR_FLAGS;
     else if (used_bad)
-      chk_err = ERR_PARAM;
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else if (bad_al)
-      chk_err = ERR_ALIGN;
+      chk_err = fllm_card_pkg::CARD_ERR_ALIGN;
     else if (bad_sz)
-      chk_err = ERR_SIZE;
+      chk_err = fllm_card_pkg::CARD_ERR_SIZE;
     else if (bad_ad)
-      chk_err = ERR_ADDR;
-    else if (ovl || overlap(f_out, rl[2], params, 64'(VEC_PARAMS_BYTES)))
-      chk_err = ERR_PARAM;
+      chk_err = fllm_card_pkg::CARD_ERR_ADDR;
+    else if (ovl || lg_pkg::overlap(f_out, rl[128 +: 64], params, 64'(fllm_card_pkg::VEC_PARAMS_BYTES)))
+      chk_err = fllm_card_pkg::CARD_ERR_PARAM;
     else
-      chk_err = ERR_OK;
+      chk_err = fllm_card_pkg::CARD_OK;
   end
 
   // ------------------------------------------------------------------
@@ -304,13 +304,13 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   assign wq_free = !wq_valid || ((aw_ok || m_awready[0]) && (w_ok || m_wready[0]));
 
   assign m_arvalid[0] = ar_left != 13'd0;
-  assign m_araddr[0]  = ar_addr;
-  assign m_arlen[0]   = ar_len - 8'd1;
+  assign m_araddr  = ar_addr;
+  assign m_arlen   = ar_len - 8'd1;
   assign m_awvalid[0] = wq_valid && !aw_ok;
-  assign m_awaddr[0]  = wq_addr;
+  assign m_awaddr  = wq_addr;
   assign m_wvalid[0]  = wq_valid && !w_ok;
-  assign m_wdata[0]   = wq_data;
-  assign m_wstrb[0]   = wq_strb;
+  assign m_wdata   = wq_data;
+  assign m_wstrb   = wq_strb;
   assign m_bready[0]  = 1'b1;
   assign c_arvalid = st == S_PAR_AR;
   assign c_araddr  = params;
@@ -332,7 +332,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   // read addresses of the buffers: a pass that moves on this cycle reads
   // the word of its next element, so the registered data is there in time
   function automatic logic [11:0] dq_msx_word(input logic [16:0] e, input logic [3:0] lg);
-    return 12'((17'd8 + ((e >> lg) << 1)) >> 6);
+    dq_msx_word = 12'((17'd8 + ((e >> lg) << 1)) >> 6);
   endfunction
 
   logic [16:0] ei1, eiv, eiq;
@@ -385,13 +385,13 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   // ------------------------------------------------------------------
   // Combinational datapath of the element states
   // ------------------------------------------------------------------
-  logic [15:0][31:0] rd_lanes, xw_l, yw_l;
+  logic [511:0] rd_lanes, xw_l, yw_l;
   logic [4:0]        rd_nf;       // non-finite lanes among the valid ones of a beat
   logic              rd_fv;       // a valid lane of the beat is nonzero,
   logic [9:0]        rd_f;        // and the largest f of those
   logic [15:0]       bvalid_l;    // lanes of beat bi / ld_beat below n
 
-  assign rd_lanes = m_rdata[0];
+  assign rd_lanes = m_rdata;
   assign xw_l = xw;
   assign yw_l = yw;
 
@@ -407,12 +407,12 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       /* verilator lint_off UNUSEDSIGNAL */
       spl_t v;   // magnitude only
       /* verilator lint_on UNUSEDSIGNAL */
-      v = split(sanitize(rd_lanes[l]));
+      v = split(sanitize(rd_lanes[32 * l +: 32]));
       if (bvalid_l[l]) begin
-        rd_nf = rd_nf + 5'(nonfin(rd_lanes[l][30:23]));
-        if (v.m != 24'd0 && (!rd_fv || fexp(v.f) > int'($signed(rd_f)))) begin
+        rd_nf = rd_nf + 5'(nonfin(rd_lanes[32 * l + 23 +: 8]));
+        if (v[33:10] != 24'd0 && (!rd_fv || fexp(v[9:0]) > $signed(32'($signed(rd_f))))) begin
           rd_fv = 1'b1;
-          rd_f = v.f;
+          rd_f = v[9:0];
         end
       end
     end
@@ -427,8 +427,8 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       spl_t v;   // magnitude only
       /* verilator lint_on UNUSEDSIGNAL */
       logic [63:0] a;
-      v = split(xw_l[l]);
-      a = (v.m != 24'd0) ? rha(64'(v.m), int'($signed(fmax)) - fexp(v.f)) : 64'd0;
+      v = split(xw_l[32 * l +: 32]);
+      a = (v[33:10] != 24'd0) ? rha(64'(v[33:10]), $signed(32'($signed(fmax))) - fexp(v[9:0])) : 64'd0;
       if (bvalid_l[l])
         ssq_beat = ssq_beat + a * a;
     end
@@ -439,44 +439,44 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   always_comb begin
     ymax_beat = '0;
     for (int l = 0; l < 16; l++)
-      if (bvalid_l[l] && {1'b0, yw_l[l][30:0]} > ymax_beat)
-        ymax_beat = {1'b0, yw_l[l][30:0]};
+      if (bvalid_l[l] && {1'b0, yw_l[32 * l +: 31]} > ymax_beat)
+        ymax_beat = {1'b0, yw_l[32 * l +: 31]};
   end
 
   // the element (x, and y / in2) of index ei in the read words
   // the lanes of the VL-element passes: elements ei .. ei + VL - 1, in one
   // x (y) word, one weight beat, one quantization group (VL <= 16 <= g)
-  spl_t [VL-1:0] lx, ly;
+  logic [35 * VL-1:0] lx, ly;   // a spl_t per lane (35 bits)
   logic [VL-1:0] lv;             // below n
   always_comb
     for (int k = 0; k < VL; k++) begin
-      lx[k] = split(xw_l[4'(ei[3:0] + 4'(k))]);
-      ly[k] = split(yw_l[4'(ei[3:0] + 4'(k))]);
+      lx[35 * k +: 35] = split(xw_l[32 * (4'(ei[3:0] + 4'(k))) +: 32]);
+      ly[35 * k +: 35] = split(yw_l[32 * (4'(ei[3:0] + 4'(k))) +: 32]);
       lv[k] = ei + 17'(k) < 17'(f_n);
     end
 
   // RMSNORM step 7
-  logic [VL-1:0][31:0] norm_y;
+  logic [32 * VL-1:0] norm_y;
   always_comb
     for (int k = 0; k < VL; k++) begin
       logic signed [15:0] wm;
       longint c;
       wm = $signed(wbeat[{5'(ei[4:0] + 5'(k)), 4'd0} +: 16]);
-      c = rshift_round(longint'({32'd0, rms_r}) * longint'(wm), 8'd15);
-      norm_y[k] = f32(sgn(lx[k].neg, lx[k].m) * c, 64'sd16 + longint'(rms_e) +
-                      longint'(ew) - longint'(fexp(lx[k].f)));
+      c = lg_pkg::rshift_round($signed(64'({32'd0, rms_r})) * $signed(64'(wm)), 8'd15);
+      norm_y[32 * k +: 32] = f32(sgn(lx[35 * k + 34], lx[35 * k + 10 +: 24]) * c, 64'sd16 + $signed(64'(rms_e)) +
+                      $signed(64'(ew)) - $signed(64'(fexp(lx[35 * k +: 10]))));
     end
 
   // RoPE, VL / 2 pairs a cycle (fllm_vec_rope_pair): pair p is lanes 2p,
   // 2p + 1 and the table entry rj + p, modulo head_dim / 2
-  logic [VL/2-1:0][7:0]  rjp;
+  logic [8 * (VL/2)-1:0]  rjp;
   logic [7:0]            rj_nx;        // rj of the next cycle's first pair
-  logic [VL-1:0][31:0]   rope_y;
+  logic [32 * VL-1:0]   rope_y;
   always_comb begin
     logic [7:0] r;
     r = rj;
     for (int p = 0; p < VL / 2; p++) begin
-      rjp[p] = r;
+      rjp[8 * p +: 8] = r;
       r = (r + 8'd1 == 8'(f_hd >> 1)) ? 8'd0 : r + 8'd1;
     end
     rj_nx = r;
@@ -485,29 +485,29 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       longint cq, sq, a0, a1;
       int fe;
       spl_t x0, x1;
-      x0 = lx[2 * p];
-      x1 = lx[2 * p + 1];
-      ent = tabb[rjp[p][7:3]][{rjp[p][2:0], 6'd0} +: 64];
-      cq = longint'($signed(ent[31:0]));
-      sq = longint'($signed(ent[63:32]));
+      x0 = lx[35 * (2 * p) +: 35];
+      x1 = lx[35 * (2 * p + 1) +: 35];
+      ent = tabb[rjp[8 * p + 3 +: 5]][{rjp[8 * p +: 3], 6'd0} +: 64];
+      cq = $signed(64'($signed(ent[31:0])));
+      sq = $signed(64'($signed(ent[63:32])));
       if (cq > 64'sd1073741824) cq = 64'sd1073741824;
       if (cq < -64'sd1073741824) cq = -64'sd1073741824;
       if (sq > 64'sd1073741824) sq = 64'sd1073741824;
       if (sq < -64'sd1073741824) sq = -64'sd1073741824;
-      if (x0.m == 24'd0)
-        fe = fexp(x1.f);
-      else if (x1.m == 24'd0)
-        fe = fexp(x0.f);
+      if (x0[33:10] == 24'd0)
+        fe = fexp(x1[9:0]);
+      else if (x1[33:10] == 24'd0)
+        fe = fexp(x0[9:0]);
       else
-        fe = fexp(x0.f) > fexp(x1.f) ? fexp(x0.f) : fexp(x1.f);
+        fe = fexp(x0[9:0]) > fexp(x1[9:0]) ? fexp(x0[9:0]) : fexp(x1[9:0]);
       a0 = align7(x0, fe);
       a1 = align7(x1, fe);
-      if (x0.m == 24'd0 && x1.m == 24'd0) begin
-        rope_y[2 * p] = 32'd0;
-        rope_y[2 * p + 1] = 32'd0;
+      if (x0[33:10] == 24'd0 && x1[33:10] == 24'd0) begin
+        rope_y[32 * (2 * p) +: 32] = 32'd0;
+        rope_y[32 * (2 * p + 1) +: 32] = 32'd0;
       end else begin
-        rope_y[2 * p] = f32(a0 * cq - a1 * sq, 64'sd37 - longint'(fe));
-        rope_y[2 * p + 1] = f32(a0 * sq + a1 * cq, 64'sd37 - longint'(fe));
+        rope_y[32 * (2 * p) +: 32] = f32(a0 * cq - a1 * sq, 64'sd37 - $signed(64'(fe)));
+        rope_y[32 * (2 * p + 1) +: 32] = f32(a0 * sq + a1 * cq, 64'sd37 - $signed(64'(fe)));
       end
     end
   end
@@ -516,11 +516,12 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   function automatic longint align7(input spl_t v, input int fe);
     int t;
     logic [63:0] a;
-    t = fe - fexp(v.f);
-    if (v.m == 24'd0)
-      return 64'sd0;
-    a = (t <= 7) ? (64'(v.m) << (7 - t)) : rha(64'(v.m), t - 7);
-    return v.neg ? -longint'(a) : longint'(a);
+    t = fe - fexp(v[9:0]);
+    a = (t <= 7) ? (64'(v[33:10]) << (7 - t)) : rha(64'(v[33:10]), t - 7);
+    if (v[33:10] == 24'd0)
+      align7 = 64'sd0;
+    else
+      align7 = v[34] ? -$signed(64'(a)) : $signed(64'(a));
   endfunction
 
   // ADD (fllm_vec_add)
@@ -529,23 +530,24 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     int d;
     hi = a;
     lo = b;
-    if (hi.m == 24'd0 || (lo.m != 24'd0 && fexp(lo.f) > fexp(hi.f))) begin
+    if (hi[33:10] == 24'd0 || (lo[33:10] != 24'd0 && fexp(lo[9:0]) > fexp(hi[9:0]))) begin
       hi = b;
       lo = a;
     end
-    d = fexp(hi.f) - fexp(lo.f);
-    if (a.m == 24'd0 && b.m == 24'd0)
-      return 32'd0;
-    if (lo.m == 24'd0 || d > 32)
-      return f32(sgn(hi.neg, hi.m), -longint'(fexp(hi.f)));
-    return f32(sgn(hi.neg, hi.m) * (64'sd1 <<< d) + sgn(lo.neg, lo.m),
-               -longint'(fexp(lo.f)));
+    d = fexp(hi[9:0]) - fexp(lo[9:0]);
+    if (a[33:10] == 24'd0 && b[33:10] == 24'd0)
+      add_f = 32'd0;
+    else if (lo[33:10] == 24'd0 || d > 32)
+      add_f = f32(sgn(hi[34], hi[33:10]), -$signed(64'(fexp(hi[9:0]))));
+    else
+      add_f = f32(sgn(hi[34], hi[33:10]) * (64'sd1 <<< d) + sgn(lo[34], lo[33:10]),
+                  -$signed(64'(fexp(lo[9:0]))));
   endfunction
 
-  logic [VL-1:0][31:0] add_y;
+  logic [32 * VL-1:0] add_y;
   always_comb
     for (int k = 0; k < VL; k++)
-      add_y[k] = add_f(lx[k], ly[k]);
+      add_y[32 * k +: 32] = add_f(lx[35 * k +: 35], ly[35 * k +: 35]);
 
   // SILU_MUL, VL lanes: the sigmoid's front end, then R = 2^62 / Dm on a
   // 33-stage pipeline (Dm >= 2^30, so R <= 2^32); the tag carries the rest
@@ -558,41 +560,54 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     logic               neg;
     logic signed [11:0] sh;     // 8 + sh - f_g - f_u, in [-200, 444]
   } sd_tag_t;
-  sd_tag_t [VL-1:0]     sd_out;
-  logic [VL-1:0][32:0]  sd_quo;
-  logic [VL-1:0][31:0]  silu_y;
+  // what the FSM reads of the tags leaving the lanes (lane 0's index)
+  logic [VL-1:0]        sd_live;
+  logic [15:0]          sd_idx;
+  logic [33 * VL-1:0]  sd_quo;
+  logic [32 * VL-1:0]  silu_y;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [VL-1:0]        sd_v, sd_b;   // the lanes move together: lane 0's are read
   /* verilator lint_on UNUSEDSIGNAL */
   logic                 sd_valid, sd_busy;
 
   for (genvar k = 0; k < VL; k++) begin : g_sl
-    spl_t        x, y;
+    // struct fields as plain signals here: Yosys 0.23 misreads the members
+    // of a struct declared in a generate loop
+    logic        x_neg, y_neg;
+    logic [23:0] x_m, y_m;
+    logic [9:0]  x_f, y_f;
     logic [23:0] fr;           // T's fraction: the 2^x table's input
     longint      ti;           // and its integer part
     logic [31:0] lo, hi, dm;   // table entries j, j + 1; Dm in [2^30, 3 * 2^30)
-    logic [6:0]  sh;
+    logic [6:0]  dsh;          // Dm's exponent
     sd_tag_t     tin;
+    sd_tag_t     so;
+    logic        so_live, so_zero, so_neg;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [15:0] so_idx;       // lanes 1.. leave it unread
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [23:0] so_xm, so_ym;
+    logic [11:0] so_sh;
 
-    assign x = lx[k];
-    assign y = ly[k];
+    assign {x_neg, x_m, x_f} = lx[35 * k +: 35];
+    assign {y_neg, y_m, y_f} = ly[35 * k +: 35];
 
     // T = -g * log2(e) in Q.24 (fllm_vector_sigmoid)
     always_comb begin
       int e;
       logic [63:0] mag;
       longint gq_s, t;
-      e = fexp(x.f) + 24;
-      if (x.m == 24'd0)
+      e = fexp(x_f) + 24;
+      if (x_m == 24'd0)
         mag = 64'd0;
       else if (e >= 7)
         mag = 64'h4000_0000;
       else if (e >= 0)
-        mag = 64'(x.m) << e;
+        mag = 64'(x_m) << e;
       else
-        mag = rha(64'(x.m), -e);
-      gq_s = x.neg ? -longint'(mag) : longint'(mag);
-      t = rshift_round(-gq_s * LOG2E_Q30, 8'd30);
+        mag = rha(64'(x_m), -e);
+      gq_s = x_neg ? -$signed(64'(mag)) : $signed(64'(mag));
+      t = lg_pkg::rshift_round(-gq_s * LOG2E_Q30, 8'd30);
       fr = t[23:0];
       ti = t >>> 24;
     end
@@ -606,48 +621,49 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       stepw = 48'(32'(hi - lo)) * 48'(fr[15:0]);
       p = lo + 32'((stepw + 48'h8000) >> 16);
       if (ti >= 0) begin
-        dm = 32'(64'(p) + rha(64'h4000_0000, int'(ti)));
-        sh = 7'(ti);
+        dm = 32'(64'(p) + rha(64'h4000_0000, $signed(32'(ti))));
+        dsh = 7'(ti);
       end else begin
-        dm = 32'(64'h4000_0000 + rha(64'(p), int'(-ti)));
-        sh = 7'd0;
+        dm = 32'(64'h4000_0000 + rha(64'(p), $signed(32'(-ti))));
+        dsh = 7'd0;
       end
     end
 
-    assign tin.live = lv[k];
-    assign tin.zero = x.m == 24'd0 || y.m == 24'd0;
-    assign tin.idx  = ei[15:0];
-    assign tin.xm   = x.m;
-    assign tin.ym   = y.m;
-    assign tin.neg  = x.neg != y.neg;
-    assign tin.sh   = 12'(14'sd8 + 14'(sh) - 14'($signed(x.f)) - 14'($signed(y.f)));
+    // the tag in sd_tag_t's order
+    assign tin = {lv[k], x_m == 24'd0 || y_m == 24'd0, ei[15:0], x_m, y_m, x_neg != y_neg,
+                  12'(14'sd8 + 14'(dsh) - 14'($signed(x_f)) - 14'($signed(y_f)))};
 
-    vu_pdiv #(.NW(63), .DW(32), .STEPS(33), .PW($bits(sd_tag_t))) sdiv (
+    vu_pdiv #(.NW(63), .DW(32), .STEPS(33), .PW($bits(tin))) sdiv (
       .clk, .rst, .en(1'b1), .in_valid(st == S_B_OP && f_op == OP_SILU_MUL),
       .num(63'h4000_0000_0000_0000), .den(dm), .in_tag(tin),
-      .out_valid(sd_v[k]), .quo(sd_quo[k]), .out_tag(sd_out[k]), .busy(sd_b[k])
+      .out_valid(sd_v[k]), .quo(sd_quo[33 * k +: 33]), .out_tag(so), .busy(sd_b[k])
     );
 
     // after the division (fllm_vec_silu_mul)
     always_comb begin
       longint a1, acc;
-      a1 = rshift_round(longint'(64'(sd_out[k].xm) * 64'(sd_quo[k])), 8'd24);
-      acc = a1 * longint'({40'd0, sd_out[k].ym});
-      if (sd_out[k].neg)
+      a1 = lg_pkg::rshift_round($signed(64'(64'(so_xm) * 64'(sd_quo[33 * k +: 33]))), 8'd24);
+      acc = a1 * $signed(64'({40'd0, so_ym}));
+      if (so_neg)
         acc = -acc;
-      silu_y[k] = sd_out[k].zero ? 32'd0 : f32(acc, longint'($signed(sd_out[k].sh)));
+      silu_y[32 * k +: 32] = so_zero ? 32'd0 : f32(acc, $signed(64'($signed(so_sh))));
+    end
+    assign {so_live, so_zero, so_idx, so_xm, so_ym, so_neg, so_sh} = so;
+    assign sd_live[k] = so_live;
+    if (k == 0) begin : g_idx
+      assign sd_idx = so_idx;
     end
   end
   assign sd_valid = sd_v[0];
   assign sd_busy = sd_b[0];
 
   // DEQUANT elements
-  logic [VL-1:0][31:0] dq_y;
+  logic [32 * VL-1:0] dq_y;
   always_comb
     for (int k = 0; k < VL; k++) begin
       logic signed [7:0] xq;
       xq = $signed(xw[{6'(ei[5:0] + 6'(k)), 3'd0} +: 8]);
-      dq_y[k] = f32(longint'(xq) * longint'({48'd0, dq_msx}), longint'(dq_ex));
+      dq_y[32 * k +: 32] = f32($signed(64'(xq)) * $signed(64'({48'd0, dq_msx})), $signed(64'(dq_ex)));
     end
 
   // quantizer, msx per group: ceil(m / (127 << s)) <= 2^24 / 254 + 1 < 2^17
@@ -670,15 +686,15 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     /* verilator lint_on UNUSEDSIGNAL */
     int s;
     v = split(gq);
-    s = -(fexp(v.f) + q_ex);
+    s = -(fexp(v[9:0]) + q_ex);
     qm_in.zero = gq == 32'd0;
     qm_in.one = s < 0 || s >= 40;
     qm_in.idx = ei[11:0];
     qm_den = (qm_in.one || qm_in.zero) ? 48'd1 : 48'd127 << s;
-    qm_num = 48'(v.m) + qm_den - 48'd1;
+    qm_num = 48'(v[33:10]) + qm_den - 48'd1;
   end
 
-  vu_pdiv #(.NW(48), .DW(48), .STEPS(17), .PW($bits(qm_tag_t))) qmdiv (
+  vu_pdiv #(.NW(48), .DW(48), .STEPS(17), .PW($bits(qm_in))) qmdiv (
     .clk, .rst, .en(qm_en), .in_valid(st == S_QM_OP), .num(qm_num), .den(qm_den),
     .in_tag(qm_in), .out_valid(qm_valid), .quo(qm_quo), .out_tag(qm_out), .busy(qm_busy)
   );
@@ -701,9 +717,12 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     logic        last;     // the row's last bytes of xq
     logic [15:0] idx;      // of lane 0
   } qx_tag_t;
-  qx_tag_t [QL-1:0]    qx_in, qx_out;
-  logic [QL-1:0][57:0] qx_num, qx_den;
-  logic [QL-1:0][7:0]  qx_quo, qx_mag;
+  // what the FSM reads of the tags leaving the lanes (lane 0's index, last)
+  logic [QL-1:0]       qx_neg;
+  logic [15:0]         qx_idx;
+  logic                qx_last;
+  logic [58 * QL-1:0] qx_num, qx_den;
+  logic [8 * QL-1:0]  qx_quo, qx_mag;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [QL-1:0]       qx_v, qx_b;   // the lanes move together: lane 0's are read
   /* verilator lint_on UNUSEDSIGNAL */
@@ -712,30 +731,38 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
   assign qx_total = 17'(18'(n_groups) << lgg);
 
   for (genvar k = 0; k < QL; k++) begin : g_qx
-    spl_t v;
-    int   s;
-    assign v = split(yw_l[4'(ei[3:0] + 4'(k))]);
-    assign s = -(fexp(v.f) + q_ex);
+    // struct fields as bits here (Yosys 0.23 misreads a struct's members in
+    // this generate block): v is spl_t, qo is qx_tag_t {zero, neg, last, idx}
+    spl_t    v;
+    int      s;
+    logic    qi_zero;
+    /* verilator lint_off UNUSEDSIGNAL */
+    qx_tag_t qo;               // lanes 1.. leave idx and last unread
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign v = split(yw_l[32 * (4'(ei[3:0] + 4'(k))) +: 32]);
+    assign s = -(fexp(v[9:0]) + q_ex);
     always_comb begin
-      qx_in[k].zero = !(ei + 17'(k) < 17'(f_n) && gq[15:0] != 16'd0 && v.m != 24'd0 &&
+      qi_zero = !(ei + 17'(k) < 17'(f_n) && gq[15:0] != 16'd0 && v[33:10] != 24'd0 &&
                         s >= 0 && s < 40);
-      qx_in[k].neg = v.neg;
-      qx_in[k].last = eiq == qx_total;
-      qx_in[k].idx = ei[15:0];
-      qx_den[k] = qx_in[k].zero ? 58'd1 : 58'(gq[15:0]) << (s + 1);
-      qx_num[k] = qx_in[k].zero ? 58'd0 : 58'({v.m, 1'b0}) + (58'(gq[15:0]) << s);
+      qx_den[58 * k +: 58] = qi_zero ? 58'd1 : 58'(gq[15:0]) << (s + 1);
+      qx_num[58 * k +: 58] = qi_zero ? 58'd0 : 58'({v[33:10], 1'b0}) + (58'(gq[15:0]) << s);
     end
 
-    vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qx_tag_t))) qxdiv (
-      .clk, .rst, .en(qx_en), .in_valid(st == S_QX_OP), .num(qx_num[k]), .den(qx_den[k]),
-      .in_tag(qx_in[k]), .out_valid(qx_v[k]), .quo(qx_quo[k]), .out_tag(qx_out[k]),
+    vu_pdiv #(.NW(58), .DW(58), .STEPS(8), .PW($bits(qo))) qxdiv (
+      .clk, .rst, .en(qx_en), .in_valid(st == S_QX_OP), .num(qx_num[58 * k +: 58]), .den(qx_den[58 * k +: 58]),
+      .in_tag({qi_zero, v[34], eiq == qx_total, ei[15:0]}), .out_valid(qx_v[k]), .quo(qx_quo[8 * k +: 8]), .out_tag(qo),
       .busy(qx_b[k])
     );
-    assign qx_mag[k] = qx_out[k].zero ? 8'd0 : qx_quo[k][7] ? 8'd127 : qx_quo[k];
+    assign qx_mag[8 * k +: 8] = qo[18] ? 8'd0 : qx_quo[8 * k + 7] ? 8'd127 : qx_quo[8 * k +: 8];
+    assign qx_neg[k] = qo[17];
+    if (k == 0) begin : g_idx
+      assign qx_idx = qo[15:0];
+      assign qx_last = qo[16];
+    end
   end
   assign qx_valid = qx_v[0];
   assign qx_busy = qx_b[0];
-  assign qx_flush = qx_out[0].idx[5:0] == 6'(64 - QL) || qx_out[0].last;
+  assign qx_flush = qx_idx[5:0] == 6'(64 - QL) || qx_last;
   assign qx_en = !(qx_valid && qx_flush && wq_valid);
 
   // ------------------------------------------------------------------
@@ -747,8 +774,8 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
     if (rst) begin
       st <= S_IDLE;
       lk <= LK_X;
-      err <= ERR_OK;
-      finish_err <= ERR_OK;
+      err <= fllm_card_pkg::CARD_OK;
+      finish_err <= fllm_card_pkg::CARD_OK;
       finish_result <= '0;
       pb <= '0;
       nf <= '0;
@@ -820,9 +847,9 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
       // the ends of the division pipelines
       if (sd_valid)
         for (int k = 0; k < VL; k++)
-          if (sd_out[k].live)
-            yb[sd_out[0].idx[15:4]][{4'(sd_out[0].idx[3:0] + 4'(k)), 5'd0} +: 32] <=
-                silu_y[k];
+          if (sd_live[k])
+            yb[sd_idx[15:4]][{4'(sd_idx[3:0] + 4'(k)), 5'd0} +: 32] <=
+                silu_y[32 * k +: 32];
       // the quantizer pipelines' ends fill the record beat in hb (the msx
       // pass and the xq pass never overlap); a full beat goes to the buffer
       if ((qm_valid && qm_en) || (qx_valid && qx_en)) begin
@@ -837,10 +864,10 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           at = out_r + 64'({qm_off[13:6], 6'd0});
         end else begin
           for (int k = 0; k < QL; k++)
-            h[{6'(qx_out[0].idx[5:0] + 6'(k)), 3'd0} +: 8] =
-                qx_out[k].neg ? 8'(-qx_mag[k]) : qx_mag[k];
+            h[{6'(qx_idx[5:0] + 6'(k)), 3'd0} +: 8] =
+                qx_neg[k] ? 8'(-qx_mag[8 * k +: 8]) : qx_mag[8 * k +: 8];
           flush = qx_flush;
-          at = out_r + d_xo + 64'({qx_out[0].idx[15:6], 6'd0});
+          at = out_r + d_xo + 64'({qx_idx[15:6], 6'd0});
         end
         if (flush) begin
           wq_valid <= 1'b1;
@@ -863,14 +890,14 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
         S_PLACE: begin
           // the block's own size and placement, before anything is read
           logic [7:0] e1;
-          e1 = block_place_err(params, params_bytes, 64'(VEC_PARAMS_BYTES), mem_bytes);
+          e1 = lg_pkg::block_place_err(params, params_bytes, 64'(fllm_card_pkg::VEC_PARAMS_BYTES), mem_bytes);
           err <= e1;
-          st <= (e1 == ERR_OK) ? S_PAR_AR : S_FIN;
+          st <= (e1 == fllm_card_pkg::CARD_OK) ? S_PAR_AR : S_FIN;
         end
         S_PAR_AR: if (c_arready)
           st <= S_PAR_R;
         S_PAR_R: if (c_rvalid) begin
-          pb[ld_beat[0]] <= c_rdata;
+          pb[512 * (ld_beat[0]) +: 512] <= c_rdata;
           ld_beat <= ld_beat + 13'd1;
           if (ld_beat[0])
             st <= S_PAR_DIV;
@@ -894,7 +921,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
             in2_r <= f_in2;
             out_r <= f_out;
             nbeats <= 13'((f_n + 32'd15) >> 4);
-            st <= (chk_err == ERR_OK) ? S_ROW : S_FIN;
+            st <= (chk_err == fllm_card_pkg::CARD_OK) ? S_ROW : S_FIN;
           end
         end
 
@@ -918,15 +945,15 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
         S_LOAD: if (m_rvalid[0]) begin
           logic [511:0] san;
           for (int l = 0; l < 16; l++)
-            san[l * 32 +: 32] = sanitize(rd_lanes[l]);
+            san[l * 32 +: 32] = sanitize(rd_lanes[32 * l +: 32]);
           case (lk)
             LK_X: xb[ld_beat[11:0]] <= san;
             LK_XY, LK_IN2: yb[ld_beat[11:0]] <= san;
-            LK_REC: xb[ld_beat[11:0]] <= m_rdata[0];
-            default: tabb[ld_beat[4:0]] <= m_rdata[0];
+            LK_REC: xb[ld_beat[11:0]] <= m_rdata;
+            default: tabb[ld_beat[4:0]] <= m_rdata;
           endcase
           if (lk == LK_REC && ld_beat == 13'd0)
-            dq_ex <= int'($signed(m_rdata[0][31:0]));
+            dq_ex <= $signed(32'($signed(m_rdata[0 +: 32])));
           if (lk == LK_X || lk == LK_XY || lk == LK_IN2)
             nf <= nf + 64'(rd_nf);
           if (lk == LK_X && rd_fv && (!fmax_v || $signed(rd_f) > $signed(fmax))) begin
@@ -1002,7 +1029,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           spl_t ev;   // magnitude only
           /* verilator lint_on UNUSEDSIGNAL */
           la = bitlen(div_quo);
-          qa = 2 * int'($signed(fmax)) - int'(sc_k);
+          qa = 2 * $signed(32'($signed(fmax))) - $signed(32'(sc_k));
           if (la > 62) begin
             ma = div_quo >> (la - 62);
             qa = qa + la - 62;
@@ -1014,14 +1041,14 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           me = '0;
           qe = 0;
           p = qa;
-          if (ev.m != 24'd0) begin
-            me = 64'(ev.m) << 38;        // bit length 24 -> 62
-            qe = fexp(ev.f) - 38;
+          if (ev[33:10] != 24'd0) begin
+            me = 64'(ev[33:10]) << 38;        // bit length 24 -> 62
+            qe = fexp(ev[9:0]) - 38;
             if (qe > p)
               p = qe;
           end
           m = ((p - qa >= 64) ? 64'd0 : ma >> (p - qa)) +
-              ((ev.m == 24'd0 || p - qe >= 64) ? 64'd0 : me >> (p - qe));
+              ((ev[33:10] == 24'd0 || p - qe >= 64) ? 64'd0 : me >> (p - qe));
           len = bitlen(m);
           b = len - 1 + p;
           rms_e <= (b - (b & 1)) / 2;
@@ -1062,21 +1089,21 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           st <= S_W_HDR;
         end
         S_W_HDR: if (m_rvalid[0]) begin
-          ew <= int'($signed(m_rdata[0][31:0]));
+          ew <= $signed(32'($signed(m_rdata[0 +: 32])));
           ei <= '0;
           st <= S_N_RD;
         end
         S_N_RD: begin
           // a new beat of 32 weights every 32 elements
           if (m_rvalid[0]) begin
-            wbeat <= m_rdata[0];
+            wbeat <= m_rdata;
             st <= S_N_OP;
           end
         end
         S_N_OP: begin
           for (int k = 0; k < VL; k++)
             if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= norm_y[k];
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= norm_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= S_ST;
@@ -1090,7 +1117,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           // n is a multiple of head_dim: whole pairs
           for (int k = 0; k < VL; k++)
             if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= rope_y[k];
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= rope_y[32 * k +: 32];
           rj <= rj_nx;
           ei <= eiv;
           if (eiv >= 17'(f_n))
@@ -1104,7 +1131,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           if (f_op == OP_ADD)
             for (int k = 0; k < VL; k++)
               if (lv[k])
-                yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= add_y[k];
+                yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= add_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= (f_op == OP_ADD) ? S_ST : S_B_WAIT;
@@ -1124,7 +1151,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
         S_D_OP: begin
           for (int k = 0; k < VL; k++)
             if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= dq_y[k];
+              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= dq_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= S_ST;
@@ -1180,7 +1207,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
           v = split(amax);
           ex = 0;
           if (amax != 32'd0)
-            ex = (v.m <= 24'd16645890) ? -1 - fexp(v.f) : -2 - fexp(v.f);
+            ex = (v[33:10] <= 24'd16645890) ? -1 - fexp(v[9:0]) : -2 - fexp(v[9:0]);
           q_ex <= ex;
           hb <= {480'd0, 32'(ex)};
           ei <= '0;
@@ -1221,7 +1248,7 @@ module vu_top import lg_pkg::*, fllm_card_pkg::*; (
         S_FIN: begin
           finish <= 1'b1;
           finish_err <= err;
-          finish_result <= (err == ERR_OK) ? nf : 64'd0;
+          finish_result <= (err == fllm_card_pkg::CARD_OK) ? nf : 64'd0;
           st <= S_IDLE;
         end
         default: st <= S_IDLE;

@@ -1,0 +1,15 @@
+# Sourced by the synth tests with $pkg set: exit 77 (SKIP) unless
+# FLLM_SYNTH=1, without yosys, or without the generated fllm_card_pkg.sv
+# (a build with FLLM_RTL=OFF).
+if [ "${FLLM_SYNTH:-0}" != 1 ]; then
+	echo "SKIP: synthesis takes minutes per unit; run with FLLM_SYNTH=1 ctest -L synth"
+	exit 77
+fi
+if ! command -v yosys >/dev/null 2>&1; then
+	echo "SKIP: yosys not installed"
+	exit 77
+fi
+if [ ! -r "$pkg" ]; then
+	echo "SKIP: $pkg missing (configure with FLLM_RTL=ON)"
+	exit 77
+fi
