@@ -94,7 +94,7 @@ static void af_tile_load(struct af_tile *tl, const uint8_t *mem,
 static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile *tl, uint32_t k,
 			 uint32_t d, uint32_t c, int first)
 {
-	int64_t mt = INT64_MIN, vt = INT64_MIN, zc[FLLM_ATTN_TILE];
+	int64_t mt = INT64_MIN, vt = INT64_MIN, zc[FLLM_ATTN_TILE], wv[FLLM_ATTN_TILE];
 	const int8_t *xq = oc->xq[k];
 	int64_t *num = oc->num[k];
 
@@ -126,17 +126,20 @@ static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile 
 				num[i] = fllm_attn_rescale(num[i], vt - oc->mv[k]);
 		oc->mv[k] = vt;
 	}
+	/* the tile's weighted values: integer sums, exact in any order */
 	for (uint32_t t = 0; t < c; t++) {
-		const int8_t *vq = tl->vq[t];
-		int64_t wv;
-
 		oc->den[k] += (uint64_t)fllm_attn_weight(oc->z[t] - oc->mx[k] * FLLM_ATTN_ONE);
-		if (!tl->vm[t])
-			continue;
-		wv = fllm_attn_weight(oc->z[t] - (tl->ve[t] + oc->mv[k]) * FLLM_ATTN_ONE) *
-		     (int64_t)tl->vm[t];
-		for (uint32_t i = 0; i < d; i++)
-			num[i] += wv * vq[i];
+		wv[t] = tl->vm[t] ? fllm_attn_weight(oc->z[t] - (tl->ve[t] + oc->mv[k]) *
+								    FLLM_ATTN_ONE) *
+					    (int64_t)tl->vm[t] :
+				    0;
+	}
+	for (uint32_t i = 0; i < d; i++) {
+		int64_t acc = 0;
+
+		for (uint32_t t = 0; t < c; t++)
+			acc += wv[t] * tl->vq[t][i];
+		num[i] += acc;
 	}
 }
 
