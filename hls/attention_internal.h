@@ -72,14 +72,18 @@ static inline int64_t fllm_attn_logit(int32_t dot, uint16_t mk, uint64_t qm, int
 	return v;
 }
 
-static inline uint32_t fllm_attn_weight(int64_t u)
+/* The weight's last step: p = 2^(u mod 1) in Q2.30 shifted by 8 - I, I = floor(u). */
+static inline uint32_t fllm_attn_weight_shift(uint32_t p, int64_t u)
 {
 	int64_t i = u >> FLLM_ATTN_ZFRAC;	/* floor, <= 0 */
-	uint32_t fr = (uint32_t)(u & 0xffffff);
-	uint32_t p = fllm_vec_exp2_frac(fr);
 	int64_t t = 30 - FLLM_ATTN_WFRAC - i;
 
 	return (uint32_t)fllm_vec_rha(p, t >= 63 ? 63 : (uint32_t)t);
+}
+
+static inline uint32_t fllm_attn_weight(int64_t u)
+{
+	return fllm_attn_weight_shift(fllm_vec_exp2_frac((uint32_t)(u & 0xffffff)), u);
 }
 
 static inline int64_t fllm_attn_rescale(int64_t x, int64_t s)

@@ -10,8 +10,13 @@
  * as words, and the F_QUANT record goes through the host quantizer.
  */
 #include "cpu_units.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "../../hls/attention_internal.h"
 #include "fllm_cpu.h"
+
+_Static_assert(FLLM_ATTN_TILE <= 16, "af_tile_head's exact double sums assume tiles of <= 16");
 
 /* One tile's keys and values of one kv head, in place. */
 struct af_tile {
@@ -90,11 +95,38 @@ static void af_tile_load(struct af_tile *tl, const uint8_t *mem,
 	}
 }
 
+/* sum of x[i] * k[i] over d int8 (exact in int32: |sum| <= 256 * 2^14). */
+static inline int32_t af_dot(const int8_t *x, const int8_t *k, uint32_t d)
+{
+	int32_t dot = 0;
+	uint32_t i = 0;
+#if defined(__SSE2__)
+	__m128i acc = _mm_setzero_si128();
+
+	for (; i + 8 <= d; i += 8) {
+		__m128i a = _mm_loadl_epi64((const __m128i *)(const void *)(x + i));
+		__m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(k + i));
+
+		/* int8 -> int16 by sign: unpack with itself, shift right arithmetic */
+		a = _mm_srai_epi16(_mm_unpacklo_epi8(a, a), 8);
+		b = _mm_srai_epi16(_mm_unpacklo_epi8(b, b), 8);
+		acc = _mm_add_epi32(acc, _mm_madd_epi16(a, b));
+	}
+	acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0x4e));
+	acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0xb1));
+	dot = _mm_cvtsi128_si32(acc);
+#endif
+	for (; i < d; i++)
+		dot += (int32_t)x[i] * k[i];
+	return dot;
+}
+
 /* One tile for query head k of the group: hls/attention.c's attn_tile_head. */
 static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile *tl, uint32_t k,
 			 uint32_t d, uint32_t c, int first)
 {
 	int64_t mt = INT64_MIN, vt = INT64_MIN, zc[FLLM_ATTN_TILE], wv[FLLM_ATTN_TILE];
+	double acc[FLLM_ATTN_HEAD_DIM_MAX];
 	const int8_t *xq = oc->xq[k];
 	int64_t *num = oc->num[k];
 
@@ -102,8 +134,7 @@ static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile 
 		const int8_t *kq = tl->kq[t];
 		int32_t dot = 0;
 
-		for (uint32_t i = 0; i < d; i++)
-			dot += (int32_t)xq[i] * kq[i];
+		dot = af_dot(xq, kq, d);
 		oc->z[t] = fllm_attn_logit(dot, tl->km[t], oc->qm[k], oc->qsh[k] + tl->ke[t]);
 		zc[t] = fllm_attention_zceil(oc->z[t]);
 		mt = zc[t] > mt ? zc[t] : mt;
@@ -128,19 +159,32 @@ static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile 
 	}
 	/* the tile's weighted values: integer sums, exact in any order */
 	for (uint32_t t = 0; t < c; t++) {
-		oc->den[k] += (uint64_t)fllm_attn_weight(oc->z[t] - oc->mx[k] * FLLM_ATTN_ONE);
-		wv[t] = tl->vm[t] ? fllm_attn_weight(oc->z[t] - (tl->ve[t] + oc->mv[k]) *
-								    FLLM_ATTN_ONE) *
+		/* both weights of position t share z's fraction, so 2^fraction too */
+		uint32_t p = fllm_vec_exp2_frac((uint32_t)(oc->z[t] & 0xffffff));
+
+		oc->den[k] += fllm_attn_weight_shift(p, oc->z[t] - oc->mx[k] * FLLM_ATTN_ONE);
+		wv[t] = tl->vm[t] ? fllm_attn_weight_shift(p, oc->z[t] - (tl->ve[t] + oc->mv[k]) *
+									   FLLM_ATTN_ONE) *
 					    (int64_t)tl->vm[t] :
 				    0;
 	}
-	for (uint32_t i = 0; i < d; i++) {
-		int64_t acc = 0;
+	/*
+	 * Summed in doubles, exactly: 0 <= wv < 2^23 * 2^16, |vq| <= 128, so
+	 * every product is below 2^46 and every partial sum of a tile's (<= 16)
+	 * products below 2^50, integers a double holds exactly.
+	 */
+	for (uint32_t i = 0; i < d; i++)
+		acc[i] = 0.0;
+	for (uint32_t t = 0; t < c; t++) {
+		const int8_t *vq = tl->vq[t];
+		double w = (double)wv[t];
 
-		for (uint32_t t = 0; t < c; t++)
-			acc += wv[t] * tl->vq[t][i];
-		num[i] += acc;
+		if (wv[t])
+			for (uint32_t i = 0; i < d; i++)
+				acc[i] += w * (double)vq[i];
 	}
+	for (uint32_t i = 0; i < d; i++)
+		num[i] += (int64_t)acc[i];
 }
 
 /* Head k of the group as output head h: fp32 into out, or into oc->y (F_QUANT). */
