@@ -11,7 +11,7 @@
 
 #include "../../hls/vector_internal.h"
 
-/* fllm_vector_f32_split of sanitized (finite) bits; normal values inline. */
+/* fllm_vector_f32_split of sanitized (finite) bits; normal values and zeros inline. */
 static inline void cpu_unit_split(uint32_t bits, struct fllm_vector_f32 *v)
 {
 	uint32_t e = bits >> 23 & 0xffu;
@@ -20,6 +20,10 @@ static inline void cpu_unit_split(uint32_t bits, struct fllm_vector_f32 *v)
 		v->neg = bits >> 31;
 		v->m = (bits & 0x7fffffu) | 1u << 23;
 		v->f = (int32_t)e - 150;
+	} else if (!(bits & 0x7fffffffu)) {	/* +-0 */
+		v->neg = bits >> 31;
+		v->m = 0;
+		v->f = 0;
 	} else {
 		uint64_t ignored = 0;
 
