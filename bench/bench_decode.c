@@ -9,6 +9,10 @@
  * tokens greedily (decode: argmax, then one eval). A figure is the median
  * over repeats. The generated ids of cpu-q and emu at the same settings
  * must be equal (their logits are bit-identical); the program checks it.
+ * The fp32 path is also measured against llama2.c's run.c forward loop
+ * (bench_l2c.c: a reimplementation in this tree, built with the same flags),
+ * on the same prompt and greedy decode, one thread: the "llama2.c loop"
+ * line and the ratio fp32 / llama2.c.
  * The model missing is a SKIP (exit 77), not a failure.
  */
 #include <inttypes.h>
@@ -18,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_l2c.h"
 #include "bench_util.h"
 #include "args.h"
 #include "fllm/fllm.h"
@@ -32,8 +37,24 @@
 struct bench_cfg {
 	const char *model, *tokenizer;
 	uint64_t tokens, repeats, threads;
-	int json, smoke;
+	int json, smoke, cpu_time;
 };
+
+/* Seconds: wall clock, or with --cpu-time the process's CPU time (all its
+ * threads: the emulated card's too; with one matmul thread the host paths
+ * run on the calling thread alone), which leaves out the time other
+ * programs on a shared machine hold the cores. */
+static int bench_use_cpu_time;
+
+static double bench_clock(void)
+{
+	struct timespec ts;
+
+	if (!bench_use_cpu_time)
+		return bench_now();
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 /* One path: a device name and its quantization (0: fp32). */
 struct bench_path {
@@ -73,15 +94,15 @@ static fllm_status bench_run(const struct bench_cfg *cfg, const fllm_model *m,
 	st = fllm_context_create(m, &cp, &c);
 	if (st)
 		return st;
-	t0 = bench_now();
+	t0 = bench_clock();
 	st = fllm_context_eval(c, prompt, n);
-	t1 = bench_now();
+	t1 = bench_clock();
 	*prefill_s = t1 - t0;
 	for (uint64_t t = 0; !st && t < cfg->tokens; t++) {
 		ids[t] = bench_argmax(fllm_context_logits(c), mi.vocab_size);
 		st = fllm_context_eval(c, &ids[t], 1);
 	}
-	*decode_s = bench_now() - t1;
+	*decode_s = bench_clock() - t1;
 	fllm_context_free(c);
 	return st;
 }
@@ -116,16 +137,17 @@ static void bench_print_header(const struct bench_cfg *cfg, size_t n_prompt)
 		printf(", \"model\": ");
 		cli_json_write_string(stdout, cfg->model);
 		printf(", \"prompt_tokens\": %zu, \"tokens\": %" PRIu64 ", \"repeats\": %" PRIu64
-		       ", \"threads\": %" PRIu64 "}\n", n_prompt, cfg->tokens, cfg->repeats,
-		       cfg->threads);
+		       ", \"threads\": %" PRIu64 ", \"clock\": \"%s\"}\n", n_prompt, cfg->tokens,
+		       cfg->repeats, cfg->threads, cfg->cpu_time ? "process_cpu" : "wall");
 		return;
 	}
 	printf("bench_decode: greedy decode tokens/s, cpu fp32 (baseline) vs cpu-q vs emu:0\n");
 	bench_print_machine(0);
 	printf("model     %s\n", cfg->model);
 	printf("settings  prompt %zu tokens, %" PRIu64 " generated, median of %" PRIu64
-	       " repeats, %" PRIu64 " thread(s)%s\n\n", n_prompt, cfg->tokens, cfg->repeats,
-	       cfg->threads, cfg->smoke ? " (smoke)" : "");
+	       " repeats, %" PRIu64 " thread(s)%s, %s\n\n", n_prompt, cfg->tokens, cfg->repeats,
+	       cfg->threads, cfg->smoke ? " (smoke)" : "",
+	       cfg->cpu_time ? "process CPU time" : "wall clock");
 	printf("%-14s %5s %5s %12s %12s %10s\n", "path", "bits", "group", "decode tok/s",
 	       "prefill tok/s", "vs fp32");
 }
@@ -176,6 +198,82 @@ static int bench_open(const struct bench_cfg *cfg, fllm_model **m, int32_t *prom
 	return CLI_EXIT_OK;
 }
 
+/* One run of the llama2.c loop on the same prompt and greedy decode: the
+ * prompt token by token (prefill), then cfg->tokens generated into ids. */
+static void bench_l2c_once(const struct bench_cfg *cfg, struct bench_l2c *t,
+			   const int32_t *prompt, size_t n, int32_t *ids, double *prefill_s,
+			   double *decode_s)
+{
+	const float *logits = NULL;
+	uint32_t pos = 0;
+	double t0 = bench_clock(), t1;
+
+	for (size_t i = 0; i < n; i++)
+		logits = bench_l2c_forward(t, prompt[i], pos++);
+	t1 = bench_clock();
+	*prefill_s = t1 - t0;
+	for (uint64_t k = 0; k < cfg->tokens; k++) {
+		ids[k] = bench_argmax(logits, bench_l2c_vocab(t));
+		logits = bench_l2c_forward(t, ids[k], pos++);
+	}
+	*decode_s = bench_clock() - t1;
+}
+
+/* The llama2.c baseline, every repeat, medians into r; -1 if the model is not a llama2.c file. */
+static int bench_l2c_run(const struct bench_cfg *cfg, const int32_t *prompt, size_t n,
+			 struct bench_result *r)
+{
+	double dec[BENCH_REPEATS_MAX], pre[BENCH_REPEATS_MAX];
+	char err[256] = "";
+	struct bench_l2c *t;
+
+	if (bench_l2c_open(cfg->model, &t, err, sizeof(err))) {
+		fprintf(stderr, "bench_decode: llama2.c baseline: %s\n", err);
+		return -1;
+	}
+	for (uint64_t k = 0; k < cfg->repeats; k++) {
+		double ps, ds;
+
+		bench_l2c_once(cfg, t, prompt, n, r->ids, &ps, &ds);
+		pre[k] = ps > 0 ? (double)n / ps : 0.0;
+		dec[k] = ds > 0 ? (double)cfg->tokens / ds : 0.0;
+	}
+	bench_l2c_free(t);
+	r->prefill_tps = bench_median(pre, cfg->repeats);
+	r->decode_tps = bench_median(dec, cfg->repeats);
+	return 0;
+}
+
+/* The fp32 path against the llama2.c loop: a line (or JSON object) with the ratio. */
+static int bench_vs_l2c(const struct bench_cfg *cfg, const int32_t *prompt, size_t n,
+			const struct bench_result *fp32)
+{
+	struct bench_result b = { 0 };
+	double ratio;
+	int same;
+
+	b.ids = calloc(cfg->tokens, sizeof(*b.ids));
+	if (!b.ids || bench_l2c_run(cfg, prompt, n, &b)) {
+		free(b.ids);
+		return CLI_EXIT_FAIL;
+	}
+	ratio = b.decode_tps > 0 ? fp32->decode_tps / b.decode_tps : 0.0;
+	same = !memcmp(b.ids, fp32->ids, cfg->tokens * sizeof(*b.ids));
+	if (cfg->json)
+		printf("{\"bench\": \"decode_fp32_vs_llama2c\", \"llama2c_decode_tps\": %.2f, "
+		       "\"llama2c_prefill_tps\": %.2f, \"fp32_decode_tps\": %.2f, "
+		       "\"ratio_fp32_to_llama2c\": %.4f, \"same_tokens\": %s}\n", b.decode_tps,
+		       b.prefill_tps, fp32->decode_tps, ratio, same ? "true" : "false");
+	else
+		printf("%-14s %5u %5u %12.1f %12.1f %9.3fx\n"
+		       "cpu fp32 decode is %.3fx the llama2.c loop's (one thread; %s tokens)\n",
+		       "llama2.c loop", 0u, 0u, b.decode_tps, b.prefill_tps,
+		       fp32->decode_tps > 0 ? b.decode_tps / fp32->decode_tps : 0.0, ratio,
+		       same ? "the same" : "different");
+	free(b.ids);
+	return CLI_EXIT_OK;
+}
+
 /* Every path, the fp32 baseline first; the cpu-q / emu ids compared. */
 static int bench_all(const struct bench_cfg *cfg, const fllm_model *m, const int32_t *prompt,
 		     size_t n)
@@ -198,6 +296,10 @@ static int bench_all(const struct bench_cfg *cfg, const fllm_model *m, const int
 			break;
 		}
 		bench_print(cfg, &bench_paths[i], &r[i], r[0].decode_tps);
+		if (i == 0 && cfg->threads == 1)
+			rc = bench_vs_l2c(cfg, prompt, n, &r[0]);
+		if (rc)
+			break;
 	}
 	if (!rc && memcmp(r[1].ids, r[3].ids, cfg->tokens * sizeof(*r[1].ids))) {
 		fprintf(stderr, "bench_decode: cpu-q and emu:0 (q4 g32) generated different "
@@ -221,9 +323,9 @@ static int bench_all(const struct bench_cfg *cfg, const fllm_model *m, const int
 int main(int argc, char **argv)
 {
 	static const char synopsis[] = "[--model PATH] [--tokenizer PATH] [--tokens N] "
-				       "[--repeats N] [--threads N] [--smoke] [--json]";
+				       "[--repeats N] [--threads N] [--smoke] [--json] [--cpu-time]";
 	struct bench_cfg cfg = { FLLM_BENCH_MODELS_DIR "/stories260K.bin", NULL, 200, 5, 1, 0,
-				 0 };
+				 0, 0 };
 	int32_t prompt[BENCH_PROMPT_MAX];
 	char tok_path[1024];
 	fllm_model *m = NULL;
@@ -242,6 +344,8 @@ int main(int argc, char **argv)
 		{ "--threads", CLI_OPT_U64, &cfg.threads, "N", "matmul threads (1)", 1, 256 },
 		{ "--smoke", CLI_OPT_FLAG, &cfg.smoke, NULL, "16 tokens, 1 repeat", 0, 0 },
 		{ "--json", CLI_OPT_FLAG, &cfg.json, NULL, "one JSON object per line", 0, 0 },
+		{ "--cpu-time", CLI_OPT_FLAG, &cfg.cpu_time, NULL,
+		  "time by process CPU time (one thread only)", 0, 0 },
 		{ NULL, 0, NULL, NULL, NULL, 0, 0 },
 	};
 
@@ -249,6 +353,12 @@ int main(int argc, char **argv)
 			      "decode tokens/s: cpu fp32, cpu quantized, emulated card");
 	if (rc >= 0)
 		return rc;
+	if (cfg.cpu_time && cfg.threads != 1) {
+		fprintf(stderr, "bench_decode: --cpu-time needs --threads 1 (CPU time adds up "
+			"the threads)\n");
+		return CLI_EXIT_USAGE;
+	}
+	bench_use_cpu_time = cfg.cpu_time;
 	if (cfg.smoke) {
 		cfg.tokens = 16;
 		cfg.repeats = 1;

@@ -51,45 +51,19 @@ void fllm_attention_qfactor(uint16_t msq, uint32_t scale_m, uint64_t *qm, int32_
 /* A.3: z = clamp(rshift_round(dot * mk * qm, sh)), left shifts saturating. */
 int64_t fllm_attention_logit(int32_t dot, uint16_t mk, uint64_t qm, int64_t sh)
 {
-	int64_t v = (int64_t)dot * mk * (int64_t)qm;	/* |v| < 2^62 */
-	uint64_t mag;
-	int32_t len;
-
-	if (v == 0 || sh >= 63)
-		return 0;
-	if (sh >= 0) {
-		v = fllm_lutgemm_rshift_round(v, (uint32_t)sh);
-	} else {
-		mag = v < 0 ? (uint64_t)-v : (uint64_t)v;
-		len = 64 - __builtin_clzll(mag);
-		if (len - sh > 54)
-			return v < 0 ? -FLLM_ATTN_ZMAX : FLLM_ATTN_ZMAX;
-		v = (int64_t)(mag << -sh) * (v < 0 ? -1 : 1);
-	}
-	if (v > FLLM_ATTN_ZMAX)
-		return FLLM_ATTN_ZMAX;
-	if (v < -FLLM_ATTN_ZMAX)
-		return -FLLM_ATTN_ZMAX;
-	return v;
+	return fllm_attn_logit(dot, mk, qm, sh);
 }
 
 /* A.4: u = I * 2^24 + fr; 2^fr from the 2^x table in Q2.30, shifted by 8 - I. */
 uint32_t fllm_attention_weight(int64_t u)
 {
-	int64_t i = u >> FLLM_ATTN_ZFRAC;	/* floor, <= 0 */
-	uint32_t fr = (uint32_t)(u & 0xffffff);
-	uint32_t p = fllm_vector_exp2_frac(fr);
-	int64_t t = 30 - FLLM_ATTN_WFRAC - i;
-
-	return (uint32_t)fllm_vec_rha(p, t >= 63 ? 63 : (uint32_t)t);
+	return fllm_attn_weight(u);
 }
 
 /* A.4: rshift_round(x, s), 0 for s >= 63. */
 int64_t fllm_attention_rescale(int64_t x, int64_t s)
 {
-	if (s >= 63)
-		return 0;
-	return fllm_lutgemm_rshift_round(x, (uint32_t)s);
+	return fllm_attn_rescale(x, s);
 }
 
 /* A.5: S normalized to 31 bits (truncating), R = floor(2^62 / Sh). */

@@ -172,10 +172,10 @@ static void vec_row(struct fllm_vector_onchip *oc, uint8_t *mem /* card memory *
 	vec_store(oc, mem, p, p->out_addr + r * p->out_stride);
 }
 
-/* Check the block's placement, fetch it, validate it (nothing written). */
-static enum fllm_card_err vec_fetch_params(const uint8_t *mem /* card memory */,
-					   uint64_t mem_bytes, uint64_t params,
-					   uint64_t params_bytes, struct fllm_vector_params *p)
+/* See vector_internal.h. */
+enum fllm_card_err fllm_vector_fetch_params(const uint8_t *mem /* card memory */,
+					    uint64_t mem_bytes, uint64_t params,
+					    uint64_t params_bytes, struct fllm_vector_params *p)
 {
 	enum fllm_card_err err;
 	uint64_t out_len;
@@ -202,7 +202,7 @@ enum fllm_card_err fllm_vector_unit_run(struct fllm_vector_onchip *oc,
 	enum fllm_card_err err;
 	uint64_t nf = 0;
 
-	err = vec_fetch_params(mem, mem_bytes, params, params_bytes, &p);
+	err = fllm_vector_fetch_params(mem, mem_bytes, params, params_bytes, &p);
 	if (err != FLLM_CARD_OK)
 		return err;
 	for (uint32_t r = 0; r < p.rows; r++)

@@ -31,6 +31,16 @@ static inline uint64_t fllm_vec_rha(uint64_t m, uint32_t t)
 	return (m + ((uint64_t)1 << (t - 1))) >> t;
 }
 
+/* fllm_vector_exp2_frac (2^(fr / 2^24) in Q2.30), inline for the datapaths that use it per element. */
+static inline uint32_t fllm_vec_exp2_frac(uint32_t fr)
+{
+	uint32_t j = fr >> 16, w = fr & 0xffffu;
+	uint64_t lo = fllm_vector_exp2_table[j];
+	uint64_t step = fllm_vector_exp2_table[j + 1] - lo;
+
+	return (uint32_t)(lo + ((step * w + 0x8000u) >> 16));
+}
+
 /* The value v split as fllm_vector_f32 as a signed mantissa. */
 static inline int64_t fllm_vec_signed(const struct fllm_vector_f32 *v)
 {
@@ -76,6 +86,15 @@ static inline int32_t fllm_vec_quant_ex(const struct fllm_vector_f32 *amax)
 }
 uint16_t fllm_vec_quant_scale(uint32_t m, uint32_t s);
 uint32_t fllm_vec_quant_mag(uint32_t m, uint32_t s, uint32_t msx);
+
+/*
+ * The unit's whole parameter step: the block's placement, a copy of it in
+ * *p, its fields and addresses, and the outputs clear of the block
+ * (vector.c; the host's fast twin, runtime/cpu, runs the same step).
+ */
+enum fllm_card_err fllm_vector_fetch_params(const uint8_t *mem /* card memory */,
+					    uint64_t mem_bytes, uint64_t params,
+					    uint64_t params_bytes, struct fllm_vector_params *p);
 
 /*
  * Checks 2-5 of docs/numerics.md "Vector unit: validation": everything

@@ -104,11 +104,7 @@ void fllm_vector_rms_scale(uint64_t s, int32_t f2, uint32_t n, uint32_t eps_bits
 /* 2^(fr / 2^24): table entry j = fr >> 16 plus the interpolated step (16-bit weight). */
 uint32_t fllm_vector_exp2_frac(uint32_t fr)
 {
-	uint32_t j = fr >> 16, w = fr & 0xffffu;
-	uint64_t lo = fllm_vector_exp2_table[j];
-	uint64_t step = fllm_vector_exp2_table[j + 1] - lo;
-
-	return (uint32_t)(lo + ((step * w + 0x8000u) >> 16));
+	return fllm_vec_exp2_frac(fr);
 }
 
 /*
@@ -135,7 +131,7 @@ void fllm_vector_sigmoid(const struct fllm_vector_f32 *g, uint64_t *r, uint32_t 
 	t = fllm_lutgemm_rshift_round(-gq * FLLM_VECTOR_LOG2E_Q30, 30);
 	fr = (uint32_t)(t & 0xffffff);
 	i = (t - fr) / (1 << 24);
-	p = fllm_vector_exp2_frac(fr);
+	p = fllm_vec_exp2_frac(fr);
 	if (i >= 0) {
 		dm = p + fllm_vec_rha(FLLM_VECTOR_Q30, (uint32_t)i);
 		*sh = (uint32_t)i;

@@ -208,6 +208,30 @@ void fllm_cpu_gemv_f32_ref(uint32_t m, uint32_t k, const float *w, size_t w_stri
 			   uint32_t n, const float *x, size_t x_stride, float *y,
 			   size_t y_stride);
 
+/* ------------------------------------------------------------------ */
+/* The card's vector and attention units on the host, bit for bit      */
+/* ------------------------------------------------------------------ */
+
+struct fllm_vector_onchip;
+struct fllm_attention_onchip;
+
+/*
+ * Host twins of the golden functions fllm_vector_unit_run and
+ * fllm_attention_unit_run (hls/, docs/numerics.md "Vector unit" and
+ * "Attention unit"): same arguments, same result code (an enum
+ * fllm_card_err value, 0 = FLLM_CARD_OK), same checks, the same bytes
+ * written to mem and the same *nonfinite count, for every block and every
+ * memory content; several times faster (docs/performance.md "Decode").
+ * oc is scratch of the golden unit's on-chip type. Single-threaded; no
+ * context needed (cpu-q calls them between its LUT-GEMM blocks).
+ */
+int fllm_cpu_vector_run(struct fllm_vector_onchip *oc, uint8_t *mem /* (mem_bytes) */,
+			uint64_t mem_bytes, uint64_t params, uint64_t params_bytes,
+			uint64_t *nonfinite);
+int fllm_cpu_attention_run(struct fllm_attention_onchip *oc, uint8_t *mem /* (mem_bytes) */,
+			   uint64_t mem_bytes, uint64_t params, uint64_t params_bytes,
+			   uint64_t *nonfinite);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,12 +6,13 @@
  * same parameter blocks (card_plan_layout / card_plan_fill with base
  * address 0), kept in host memory instead of a BO, with the layers' KV
  * pools at its end. A step runs the card's program (card_prog.c) on that
- * image through the card executor's step code (card_step.c): vector blocks
- * through the vector unit's golden function (fllm_vector_unit_run),
- * attention blocks through the attention unit's (fllm_attention_unit_run),
- * LUT-GEMM blocks through runtime/cpu's integer LUT-GEMM on prepared packs
- * of the row records. The pool holds every sequence's whole context, so
- * nothing is ever swapped.
+ * image through the card executor's step code (card_step.c): vector and
+ * attention blocks through runtime/cpu's fast units (fllm_cpu_vector_run,
+ * fllm_cpu_attention_run: byte for byte the golden functions' results,
+ * tested against them), LUT-GEMM blocks through runtime/cpu's integer
+ * LUT-GEMM on prepared packs of the row records. The pool holds every
+ * sequence's whole context, so nothing is ever swapped. As the twin of a
+ * mixed plan it runs only the units the card leaves to the host.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -69,12 +70,15 @@ static fllm_status hostq_unit(struct exec_hostq *h, uint8_t unit, uint64_t at)
 	uint64_t nonfinite;
 
 	h->cmds_run++;
+	/* runtime/cpu's host twins of the golden units: the same bytes, faster */
 	if (unit == FLLM_CU_VECTOR)
-		err = fllm_vector_unit_run(h->oc, h->img, h->img_bytes, at,
-					   sizeof(struct fllm_vector_params), &nonfinite);
+		err = (enum fllm_card_err)fllm_cpu_vector_run(
+			h->oc, h->img, h->img_bytes, at, sizeof(struct fllm_vector_params),
+			&nonfinite);
 	else
-		err = fllm_attention_unit_run(h->aoc, h->img, h->img_bytes, at,
-					      sizeof(struct fllm_attention_params), &nonfinite);
+		err = (enum fllm_card_err)fllm_cpu_attention_run(
+			h->aoc, h->img, h->img_bytes, at, sizeof(struct fllm_attention_params),
+			&nonfinite);
 	return err == FLLM_CARD_OK ? FLLM_OK : FLLM_E_CARD;
 }
 
