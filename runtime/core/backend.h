@@ -70,6 +70,9 @@ struct fllm_backend_ops {
 	uint32_t (*ring_entries)(void *priv);
 	/* Optional: extra identity for fllm_device_info (name already set). */
 	void (*describe)(void *priv, fllm_device_info *info);
+	/* Optional: card memory allocated now and at most so far (bytes).
+	 * Default: FLLM_E_UNSUPPORTED. */
+	fllm_status (*mem_usage)(void *priv, uint64_t *used, uint64_t *peak);
 };
 
 /* The table of backends, NULL-terminated (runtime/core/backends.c). */

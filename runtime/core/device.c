@@ -193,6 +193,15 @@ fllm_status fllm_device_reg_write(fllm_device *dev, uint32_t offset, uint32_t va
 	return dev->ops->reg_write(dev->priv, offset, val);
 }
 
+/* See fllm.h: through the backend, when it keeps the counts. */
+fllm_status fllm_device_mem_usage(fllm_device *dev, uint64_t *used, uint64_t *peak)
+{
+	assert(dev && used && peak);
+	if (!dev->ops->mem_usage)
+		return FLLM_E_UNSUPPORTED;
+	return dev->ops->mem_usage(dev->priv, used, peak);
+}
+
 /* Reset through the backend, when it can. */
 fllm_status fllm_device_reset(fllm_device *dev)
 {

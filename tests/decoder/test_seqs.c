@@ -147,6 +147,8 @@ static void sq_streaming(const fllm_model *m, fllm_context_params cp, const int3
 		if (sq_together(m, cp, ids, logits, &st) == FLLM_E_NO_CARD_MEMORY)
 			break;
 		CU_ASSERT(st.card_bytes <= cp.card_mem);
+		/* the card's own allocator never held more than the budget */
+		CU_ASSERT(st.card_mem_peak > 0 && st.card_mem_peak <= cp.card_mem);
 		CU_ASSERT(st.card_streamed > 0 && st.card_streamed <= st.card_units);
 		CU_ASSERT(st.card_resident_bytes < full->card_resident_bytes);
 		if (st.card_streamed > 2)	/* more than both sets hold: traffic */
@@ -185,6 +187,7 @@ static void sq_planned(const fllm_model *m, fllm_context_params cp, const int32_
 		memset(&st, 0, sizeof(st));
 		FLLM_ASSERT_STATUS(sq_together(m, cp, ids, logits, &st), FLLM_OK);
 		CU_ASSERT(st.card_bytes <= cp.card_mem);
+		CU_ASSERT(st.card_mem_peak > 0 && st.card_mem_peak <= cp.card_mem);
 		CU_ASSERT(st.plan_t_token > 0);
 		split += st.card_host + st.card_streamed > 0;
 	}

@@ -17,6 +17,7 @@ struct fllm_cardmem {
 	uint32_t channels;
 	uint32_t n, cap;
 	struct range *free;		/* (cap) free ranges, n used, sorted by addr */
+	uint64_t used, peak;		/* bytes allocated now, and at most so far */
 };
 
 /* Set up an allocator with all of [0, size) free. */
@@ -134,8 +135,11 @@ fllm_status fllm_cardmem_alloc(struct fllm_cardmem *cm, uint64_t size, uint64_t 
 		if (start >= end || end - start < len)
 			continue;
 		st = carve(cm, i, start, len);
-		if (!st)
+		if (!st) {
 			*addr = start;
+			cm->used += len;
+			cm->peak = cm->used > cm->peak ? cm->used : cm->peak;
+		}
 		break;
 	}
 	pthread_mutex_unlock(&cm->lock);
@@ -150,6 +154,7 @@ void fllm_cardmem_free(struct fllm_cardmem *cm, uint64_t addr, uint64_t size)
 
 	assert(addr < cm->size && len <= cm->size - addr);
 	pthread_mutex_lock(&cm->lock);
+	cm->used -= len;
 	while (i < cm->n && cm->free[i].addr < addr)
 		i++;
 	assert((i == cm->n || addr + len <= cm->free[i].addr) && "double free of card memory");
@@ -198,4 +203,13 @@ uint32_t fllm_cardmem_free_ranges(struct fllm_cardmem *cm)
 	n = cm->n;
 	pthread_mutex_unlock(&cm->lock);
 	return n;
+}
+
+/* See cardmem.h. */
+void fllm_cardmem_usage(struct fllm_cardmem *cm, uint64_t *used, uint64_t *peak)
+{
+	pthread_mutex_lock(&cm->lock);
+	*used = cm->used;
+	*peak = cm->peak;
+	pthread_mutex_unlock(&cm->lock);
 }

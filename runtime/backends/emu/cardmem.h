@@ -36,6 +36,8 @@ void fllm_cardmem_free(struct fllm_cardmem *cm, uint64_t addr, uint64_t size);
 int32_t fllm_cardmem_channel_of(const struct fllm_cardmem *cm, uint64_t addr);
 /* Bytes free in total, and the number of free ranges (fragmentation). */
 uint64_t fllm_cardmem_free_bytes(struct fllm_cardmem *cm);
+/* Bytes allocated now and the most ever allocated at once (granules). */
+void fllm_cardmem_usage(struct fllm_cardmem *cm, uint64_t *used, uint64_t *peak);
 uint32_t fllm_cardmem_free_ranges(struct fllm_cardmem *cm);
 
 #endif /* FLLM_EMU_CARDMEM_H */

@@ -112,6 +112,7 @@ fllm_status emu_rings_alloc(struct emu_dev *e);
 void emu_rings_free(struct emu_dev *e);
 fllm_status emu_rings_start(struct emu_dev *e);
 fllm_status emu_reset(void *priv);
+fllm_status emu_mem_usage(void *priv, uint64_t *used, uint64_t *peak);
 
 /* emu_dma.c */
 fllm_status emu_bo_write(void *priv, void *bo_priv, uint64_t card_addr, const void *src,

@@ -219,6 +219,13 @@ static fllm_status emu_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 	return FLLM_OK;
 }
 
+/* See backend.h: the card-memory allocator's counts. */
+fllm_status emu_mem_usage(void *priv, uint64_t *used, uint64_t *peak)
+{
+	fllm_cardmem_usage(((struct emu_dev *)priv)->mem, used, peak);
+	return FLLM_OK;
+}
+
 const struct fllm_backend_ops fllm_backend_emu = {
 	.name = "emu",
 	.enumerate = emu_enumerate,
@@ -235,4 +242,5 @@ const struct fllm_backend_ops fllm_backend_emu = {
 	.job_free = emu_job_free,
 	.reset = emu_reset,
 	.ring_entries = emu_ring_entries,
+	.mem_usage = emu_mem_usage,
 };

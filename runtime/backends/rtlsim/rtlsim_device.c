@@ -142,4 +142,5 @@ const struct fllm_backend_ops fllm_backend_rtlsim = {
 	.job_free = emu_job_free,
 	.reset = emu_reset,
 	.ring_entries = rtlsim_ring_entries,
+	.mem_usage = emu_mem_usage,
 };

@@ -268,9 +268,10 @@ static uint64_t card_need(struct exec_card *c)
  * segments. FLLM_E_NO_CARD_MEMORY, with nothing held, when the card cannot
  * take them.
  */
-static fllm_status card_try(struct exec_card *c, uint64_t *chan_bytes)
+static fllm_status card_try(struct exec_card *c, uint64_t *chan_bytes, uint64_t left)
 {
 	uint32_t next = 0, first, n, k = 0;
+	uint64_t total = 0;
 	fllm_status st;
 
 	memset(chan_bytes, 0, c->channels * sizeof(*chan_bytes));
@@ -297,6 +298,12 @@ static fllm_status card_try(struct exec_card *c, uint64_t *chan_bytes)
 				c->stage_chan[ch] = local[ch];
 		c->stage_set[u] = (uint8_t)(k++ % 2);
 	}
+	/* the exact bytes (a set's share of a channel is its largest unit's
+	 * there, which card_need's estimate may undercount) */
+	for (uint32_t ch = 0; ch < c->channels; ch++)
+		total += chan_bytes[ch] + (k > 1 ? 2 : k) * c->stage_chan[ch];
+	if (total > left)
+		return FLLM_E_NO_CARD_MEMORY;
 	st = card_chan_alloc(c, chan_bytes, c->wbo);
 	for (int s = 0; !st && s < 2 && (uint32_t)s < k; s++)
 		st = card_chan_alloc(c, c->stage_chan, c->stage[s]);
@@ -362,7 +369,7 @@ fllm_status card_weights_upload(struct exec_card *c)
 		card_unit_place(c, autos);
 		if (card_need(c) > left)
 			continue;
-		st = card_try(c, chan_bytes);
+		st = card_try(c, chan_bytes, left);
 		if (st != FLLM_E_NO_CARD_MEMORY)
 			break;
 	}

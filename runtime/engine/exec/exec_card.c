@@ -139,6 +139,12 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 		out->card_host += c->on_host[u];
 	}
 	out->card_stream_bytes = c->stream_bytes;
+	{
+		uint64_t used;
+
+		if (fllm_device_mem_usage(c->dev, &used, &out->card_mem_peak))
+			out->card_mem_peak = 0;
+	}
 	out->card_resident_bytes = c->resident_bytes;
 	if (!fllm_device_telemetry(c->dev, &t)) {
 		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;

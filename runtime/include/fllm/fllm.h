@@ -217,6 +217,14 @@ fllm_status fllm_device_reg_write(fllm_device *dev, uint32_t offset, uint32_t va
  */
 fllm_status fllm_device_reset(fllm_device *dev);
 
+/*
+ * Card memory allocated through this device now and the most allocated at
+ * once since it was opened (bytes, whole allocation granules): the
+ * emulated and RTL-simulated cards keep these counts; FLLM_E_UNSUPPORTED
+ * elsewhere.
+ */
+fllm_status fllm_device_mem_usage(fllm_device *dev, uint64_t *used, uint64_t *peak);
+
 /* ------------------------------------------------------------------ */
 /* Buffer objects (card memory)                                       */
 /* ------------------------------------------------------------------ */

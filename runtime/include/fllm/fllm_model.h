@@ -305,6 +305,9 @@ typedef struct fllm_context_stats {
 					 * scheduler's predicted s per decoded token */
 	uint64_t card_stream_bytes;	/* weight bytes streamed to the card so far */
 	uint64_t card_resident_bytes;	/* weight bytes resident on the card */
+	uint64_t card_mem_peak;		/* the most card memory the card's allocator
+					 * held for the context (fllm_device_mem_usage;
+					 * 0 where the card does not count) */
 	uint64_t card_dma_bytes;	/* bytes over PCIe to and from the card since creation */
 	uint64_t card_lutgemm_cycles;	/* kernel-clock cycles the card's commands ran, by */
 	uint64_t card_attention_cycles;	/* unit, from their completion records */
