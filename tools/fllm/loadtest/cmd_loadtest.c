@@ -3,7 +3,9 @@
  * server) with C clients issuing N streamed completions in all, and report
  * requests/s, generated tokens/s, time to first token and request latency
  * (p50, p99), plus the card weight bytes per token the server's /metrics
- * counted meanwhile.
+ * counted meanwhile and the tokens per second of card time (the compute
+ * units' own cycles at the card clock: on an emulated card the wall clock
+ * mostly measures the host emulating them).
  */
 #include <math.h>
 #include <pthread.h>
@@ -130,8 +132,9 @@ static char *lt_body(const struct lt_opts *o)
 	return b;
 }
 
-/* Print the results, as text or JSON. */
-static void lt_report(const struct lt_opts *o, struct lt_run *r, double wall, double wpt)
+/* Print the results, as text or JSON (wpt, cps < 0: the server gave no figure). */
+static void lt_report(const struct lt_opts *o, struct lt_run *r, double wall, double wpt,
+		      double cps)
 {
 	double ttft50 = lt_quantile(r->ttft, r->n_lat, 0.5);
 	double ttft99 = lt_quantile(r->ttft, r->n_lat, 0.99);
@@ -150,6 +153,8 @@ static void lt_report(const struct lt_opts *o, struct lt_run *r, double wall, do
 		       ttft99 * 1e3, lat50 * 1e3, lat99 * 1e3);
 		if (wpt >= 0)
 			printf("  card weight bytes per generated token: %.0f\n", wpt);
+		if (cps >= 0)
+			printf("  tokens per second of card time: %.1f\n", cps);
 		return;
 	}
 	cli_json_init(&j, stdout);
@@ -170,6 +175,8 @@ static void lt_report(const struct lt_opts *o, struct lt_run *r, double wall, do
 	cli_json_double(&j, "latency_p99_ms", lat99 * 1e3);
 	if (wpt >= 0)
 		cli_json_double(&j, "card_weight_bytes_per_token", wpt);
+	if (cps >= 0)
+		cli_json_double(&j, "card_tokens_per_s", cps);
 	cli_json_object_end(&j);
 	cli_json_end(&j);
 }
@@ -180,6 +187,7 @@ static int lt_run_all(const struct lt_opts *o, struct lt_run *r)
 	pthread_t *th = calloc(o->clients, sizeof(*th));
 	double wb0 = lt_metric(r, "fllm_serve_card_weight_bytes_total");
 	double tk0 = lt_metric(r, "fllm_serve_tokens_generated_total"), wb1, tk1, wall;
+	double cs0 = lt_metric(r, "fllm_serve_card_seconds_total"), cs1;
 	struct timespec t0, t1;
 	uint64_t started = 0;
 
@@ -195,8 +203,9 @@ static int lt_run_all(const struct lt_opts *o, struct lt_run *r)
 	wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	wb1 = lt_metric(r, "fllm_serve_card_weight_bytes_total");
 	tk1 = lt_metric(r, "fllm_serve_tokens_generated_total");
-	lt_report(o, r, wall, wb0 >= 0 && wb1 >= 0 && tk1 > tk0 ? (wb1 - wb0) / (tk1 - tk0) :
-								  -1);
+	cs1 = lt_metric(r, "fllm_serve_card_seconds_total");
+	lt_report(o, r, wall, wb0 >= 0 && wb1 >= 0 && tk1 > tk0 ? (wb1 - wb0) / (tk1 - tk0) : -1,
+		  cs0 >= 0 && cs1 > cs0 && tk1 > tk0 ? (tk1 - tk0) / (cs1 - cs0) : -1);
 	return r->ok && !r->failed ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
 

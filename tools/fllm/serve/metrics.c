@@ -68,6 +68,13 @@ char *serve_metrics_render(struct serve_server *s)
 		    "weight bytes the card's LUT-GEMMs read", (double)m.ctx.card_weight_bytes);
 	rc |= metrics_one(&b, "fllm_serve_card_mem_bytes_total", "counter",
 		    "card-memory bytes moved", (double)m.ctx.card_mem_bytes);
+	rc |= metrics_one(&b, "fllm_serve_card_seconds_total", "counter",
+		    "card time of the compute units' commands (their cycles at the card clock)",
+		    m.ctx.card_clock_khz ?
+			    (double)(m.ctx.card_lutgemm_cycles + m.ctx.card_attention_cycles +
+				     m.ctx.card_vector_cycles) /
+				    (m.ctx.card_clock_khz * 1e3) :
+			    0.0);
 	rc |= metrics_one(&b, "fllm_serve_card_lists_total", "counter", "command lists submitted",
 		    (double)m.ctx.card_lists);
 	rc |= metrics_one(&b, "fllm_serve_kv_blocks", "gauge", "blocks in the paged KV cache's pool",
