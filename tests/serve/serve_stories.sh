@@ -104,14 +104,15 @@ echo "loadtest: card weight bytes per generated token: $one with 1 client, $many
 [ -n "$one" ] && [ -n "$many" ] && [ "$many" -gt 0 ] || fail "loadtest gave no weight figures"
 [ $((one / many)) -ge 8 ] || fail "16 clients read only $((one / many))x fewer weight bytes per token"
 # and the card's own time per token falls with them: tokens per second of
-# card time (cycle counts, not the host's emulation) at least double
-# (measured 3.6x: stories260K's card time is mostly its many small vector
-# and attention commands, which batching does not share)
+# card time (cycle counts, not the host's emulation) at least triple
+# (measured 4.0-4.5x: the LUT-GEMMs' time per token falls about 10x with the
+# weight reads; attention and the vector unit's per-row work are each
+# sequence's own, which batching does not share)
 cone=$(lt_field "$TMP/lt1.json" card_tokens_per_s)
 cmany=$(lt_field "$TMP/lt16.json" card_tokens_per_s)
 echo "loadtest: tokens per second of card time: $cone with 1 client, $cmany with 16"
 [ -n "$cone" ] && [ -n "$cmany" ] && [ "$cone" -gt 0 ] || fail "loadtest gave no card-time figures"
-[ $((cmany / cone)) -ge 2 ] || fail "16 clients: card-time tokens/s only $((cmany / cone))x one client's"
+[ $((cmany / cone)) -ge 3 ] || fail "16 clients: card-time tokens/s only $((cmany / cone))x one client's"
 serve_stop
 
 # a KV budget of one sequence (240 KiB: 32 blocks of 16 positions, as in

@@ -72,8 +72,8 @@ struct card_cmd {
 struct card_plan {
 	uint32_t rows_max;		/* tokens per step */
 	uint32_t n_rope;		/* 1: q and k of a token rotated by one command */
-	/* the per-step upload, from offset 0 */
-	uint64_t rope;			/* (rows_max * n_rope) ROPE blocks */
+	/* the per-step upload: the last rows of rope, desc, the rows of x */
+	uint64_t rope, rope_row;	/* (rows_max) RoPE table rows, one per token */
 	uint64_t desc;			/* (rows_max) attention sequence descriptors */
 	uint64_t x, x_stride;		/* (rows_max, dim) fp32 residual stream, last */
 	/* activations */
@@ -86,11 +86,11 @@ struct card_plan {
 	uint64_t logits, logits_stride;	/* (rows_max, vocab_size) fp32 */
 	uint64_t norms;			/* (2 n_layers + 1) norm-weight records */
 	uint64_t norm_bytes;		/* one record */
-	uint64_t table;			/* RoPE table, n_ctx rows */
 	uint64_t tables, table_stride;	/* (slots) KV block tables, uint32 each */
 	/* parameter blocks, rewritten when the step's shape changes */
 	uint64_t params, params_bytes;
 	uint64_t add;			/* ADD x + tmp -> x (shared by every layer) */
+	uint64_t rope_blk;		/* (n_rope) ROPE q, k of every row (ditto) */
 	uint64_t head_norm, head_lg;	/* output_norm and classifier blocks */
 	struct card_layer_params *layer;	/* (n_layers) */
 	uint64_t bytes;			/* size of the BO */
@@ -150,6 +150,7 @@ struct exec_card {
 	uint8_t *stage_buf;		/* host gather buffer of the largest stage_chan */
 	uint64_t stream_bytes, resident_bytes;
 	uint8_t *tok_buf;		/* (plan.x + rows_max * x_stride) per-step upload */
+	uint8_t *rope_host;		/* the RoPE table of n_ctx positions, on the host */
 	uint8_t *param_img;		/* (plan.params_bytes) parameter blocks */
 	uint8_t *logit_buf;		/* (rows_max, plan.logits_stride) read back */
 	double quantize_s, upload_s;
@@ -203,7 +204,8 @@ void card_weights_free(struct exec_card *c);
  * norm records, the RoPE table and the parameter blocks for c->shape.
  * card_plan_params writes the parameter blocks alone for shape s into
  * c->param_img; card_plan_tokens the per-step upload of entries e[0..n)
- * into c->tok_buf, returning its bytes.
+ * into c->tok_buf: it returns the end of the upload and sets *from to its
+ * start (the bytes between are one DMA to the same offsets).
  * card_plan_build lays out and allocates the card's KV pools and
  * activation BO, card_plan_upload fills and writes the activation BO once
  * the weights have their card addresses.
@@ -211,15 +213,16 @@ void card_weights_free(struct exec_card *c);
 fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p);
 fllm_status card_plan_fill(struct exec_card *c, uint8_t *img);
 void card_plan_params(struct exec_card *c, const struct card_shape *s);
-uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n);
+uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n,
+			  uint64_t *from);
 fllm_status card_plan_build(struct exec_card *c, const fllm_context_params *p);
 fllm_status card_plan_upload(struct exec_card *c);
 
-/* card_prog.c: the commands of a step of shape s; returns their count
+/* card_prog.c: the commands of a step (the same for every shape: the
+ * parameter blocks say it); returns their count
  * (at most card_prog_max). */
 uint32_t card_prog_max(const struct exec_card *c);
-uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
-			 struct card_cmd *out);
+uint32_t card_prog_build(const struct exec_card *c, struct card_cmd *out);
 /* The shape of entries e[0..n) (the executor's step rules, executor.h). */
 fllm_status card_step_shape(const struct exec_card *c, const struct exec_batch_entry *e,
 			    uint32_t n, struct card_shape *s);

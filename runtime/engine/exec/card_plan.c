@@ -81,7 +81,8 @@ static fllm_status plan_layout(struct exec_card *c, const fllm_context_params *c
 	p->h_stride = fllm_lutgemm_align(4ull * i->hidden_dim);
 	p->ha_stride = fllm_lutgemm_act_bytes(i->hidden_dim, (uint32_t)g);
 	p->logits_stride = fllm_lutgemm_align(4ull * i->vocab_size);
-	p->rope = plan_take(p, r * p->n_rope * CARD_VEC_BYTES);
+	p->rope_row = fllm_vector_rope_row_bytes(i->head_dim);
+	p->rope = plan_take(p, r * p->rope_row);
 	p->desc = plan_take(p, r * CARD_DESC_BYTES);
 	p->x = plan_take(p, r * p->x_stride);
 	p->xa = plan_take(p, r * p->xa_stride);
@@ -93,12 +94,12 @@ static fllm_status plan_layout(struct exec_card *c, const fllm_context_params *c
 	p->logits = plan_take(p, r * p->logits_stride);
 	p->norm_bytes = fllm_vector_weight_bytes(i->dim);
 	p->norms = plan_take(p, (2ull * i->n_layers + 1) * p->norm_bytes);
-	p->table = plan_take(p, (uint64_t)c->n_ctx * fllm_vector_rope_row_bytes(i->head_dim));
 	p->table_stride = fllm_lutgemm_align(4ull * ((c->n_ctx + c->block_tokens - 1) /
 						     c->block_tokens));
 	p->tables = plan_take(p, c->n_slots * p->table_stride);
 	p->params = p->bytes;
 	p->add = plan_take(p, CARD_VEC_BYTES);
+	p->rope_blk = plan_take(p, p->n_rope * CARD_VEC_BYTES);
 	p->head_norm = plan_take(p, CARD_VEC_BYTES);
 	p->head_lg = plan_take(p, CARD_LG_BYTES);
 	for (uint32_t l = 0; l < i->n_layers; l++) {
@@ -199,6 +200,37 @@ static void plan_att(struct exec_card *c, uint8_t *at, uint32_t l, uint32_t op,
 	memcpy(at, &a, sizeof(a));
 }
 
+/*
+ * The step's ROPE blocks: one per rotated part of the qkv rows (q and k, or
+ * both at once when they are contiguous) over all r rows of the step. Row k
+ * takes table row k of the step's own table, the last r rows of plan.rope,
+ * which card_plan_tokens fills with each token's position: one command for
+ * every sequence of the step.
+ */
+static void plan_ropes(struct exec_card *c, uint8_t *img, uint32_t r)
+{
+	const fllm_model_info *i = c->info;
+	const struct card_plan *p = &c->plan;
+	uint32_t kv = i->n_kv_heads * i->head_dim;
+	uint32_t len[2] = { p->n_rope == 1 ? i->dim + kv : i->dim, kv };
+	uint64_t off[2] = { 0, p->k_off };
+	struct fllm_vector_params v;
+
+	for (uint32_t k = 0; k < p->n_rope; k++) {
+		uint8_t *at = img + p->rope_blk + k * CARD_VEC_BYTES;
+
+		plan_vec(c, at, FLLM_VECTOR_OP_ROPE, 0, len[k], r, p->qkv + off[k], 0,
+			 p->qkv + off[k]);
+		memcpy(&v, at, sizeof(v));
+		v.in_stride = v.out_stride = p->qkv_stride;
+		v.head_dim = (uint16_t)i->head_dim;
+		v.pos = 0;
+		v.table_addr = p->base + p->rope + (uint64_t)(p->rows_max - r) * p->rope_row;
+		v.table_rows = r;
+		memcpy(at, &v, sizeof(v));
+	}
+}
+
 /* See card_exec.h: every parameter block for shape s into c->param_img. */
 void card_plan_params(struct exec_card *c, const struct card_shape *s)
 {
@@ -210,6 +242,7 @@ void card_plan_params(struct exec_card *c, const struct card_shape *s)
 
 	memset(c->param_img, 0, p->params_bytes);
 	plan_vec(c, img + p->add, FLLM_VECTOR_OP_ADD, 0, i->dim, r, p->x, p->tmp, p->x);
+	plan_ropes(c, img, r);
 	/* a prefill chunk needs the logits of its last token only */
 	plan_norm(c, img + p->head_norm, 2 * i->n_layers, head, r - head);
 	plan_lg(c, img + p->head_lg, card_w(c, 0, CARD_MATS), head, p->xa, p->logits, 0);
@@ -232,39 +265,25 @@ void card_plan_params(struct exec_card *c, const struct card_shape *s)
 	c->shape = *s;
 }
 
-/* The ROPE block rotating n values of rows qkv rows from row at pos. */
-static void plan_rope(struct exec_card *c, uint8_t *at, uint32_t n, uint32_t rows,
-		      uint64_t in, uint32_t pos)
-{
-	const struct card_plan *p = &c->plan;
-	struct fllm_vector_params v;
-
-	plan_vec(c, at, FLLM_VECTOR_OP_ROPE, 0, n, rows, in, 0, in);
-	memcpy(&v, at, sizeof(v));
-	v.in_stride = v.out_stride = p->qkv_stride;
-	v.head_dim = (uint16_t)c->info->head_dim;
-	v.pos = pos;
-	v.table_addr = p->base + p->table;
-	v.table_rows = c->n_ctx;
-	memcpy(at, &v, sizeof(v));
-}
-
-/* See card_exec.h: ROPE blocks, descriptors and x rows of entries e[0..n)
- * into c->tok_buf; returns the bytes to upload. */
-uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n)
+/* See card_exec.h: the step's RoPE rows, descriptors and x rows of entries
+ * e[0..n) into c->tok_buf. */
+uint64_t card_plan_tokens(struct exec_card *c, const struct exec_batch_entry *e, uint32_t n,
+			  uint64_t *from)
 {
 	const fllm_model_info *i = c->info;
 	const struct card_plan *p = &c->plan;
-	uint32_t kv = i->n_kv_heads * i->head_dim, row = 0;
-	uint32_t len[2] = { p->n_rope == 1 ? i->dim + kv : i->dim, kv };
-	uint64_t off[2] = { 0, p->k_off };
+	uint32_t rows = 0, row = 0;
+	uint8_t *rope;
 
+	for (uint32_t k = 0; k < n; k++)
+		rows += e[k].n;
+	*from = p->rope + (uint64_t)(p->rows_max - rows) * p->rope_row;
+	rope = c->tok_buf + *from;
 	for (uint32_t k = 0; k < n; k++) {
 		struct fllm_attention_seq d = { 0 };
 
-		for (uint32_t r = 0; r < p->n_rope; r++)
-			plan_rope(c, c->tok_buf + p->rope + (k * p->n_rope + r) * CARD_VEC_BYTES,
-				  len[r], e[k].n, p->qkv + row * p->qkv_stride + off[r], e[k].pos);
+		memcpy(rope + (uint64_t)row * p->rope_row,
+		       c->rope_host + (uint64_t)e[k].pos * p->rope_row, e[k].n * p->rope_row);
 		d.pos = e[k].pos;
 		d.n_tokens = e[k].n;
 		d.row = row;
@@ -296,7 +315,7 @@ fllm_status card_plan_fill(struct exec_card *c, uint8_t *img)
 	}
 	if (fllm_vector_weight_write(img + p->norms + 2ull * i->n_layers * p->norm_bytes, dim,
 				     m->output_norm.f32) != FLLM_CARD_OK ||
-	    fllm_vector_rope_table_write(img + p->table, c->n_ctx, i->head_dim,
+	    fllm_vector_rope_table_write(c->rope_host, c->n_ctx, i->head_dim,
 					 (double)i->rope_theta) != FLLM_CARD_OK)
 		return FLLM_E_INVALID_ARG;
 	card_plan_params(c, &c->shape);
@@ -315,7 +334,8 @@ fllm_status card_plan_layout(struct exec_card *c, const fllm_context_params *p)
 	c->param_img = calloc(1, c->plan.params_bytes);
 	c->prog = calloc(card_prog_max(c), sizeof(*c->prog));
 	c->logit_buf = malloc(c->plan.rows_max * c->plan.logits_stride);
-	if (!c->tok_buf || !c->param_img || !c->prog || !c->logit_buf)
+	c->rope_host = malloc((uint64_t)c->n_ctx * c->plan.rope_row);
+	if (!c->tok_buf || !c->param_img || !c->prog || !c->logit_buf || !c->rope_host)
 		return FLLM_E_NO_MEMORY;
 	c->shape.rows = c->shape.seqs = 1;
 	return FLLM_OK;

@@ -4,7 +4,7 @@
  * shape; the cpu-q executor runs them on its host image. Per layer:
  *
  *   RMSNORM x -> xa        LUT-GEMM wq, wk, wv: xa -> q, k, v
- *   ROPE q, k (one block per sequence: each has its own position)
+ *   ROPE q, k (one block for every row: each row's position in the step's table)
  *   APPEND k, v -> KV cache     DECODE / PREFILL q -> xa (quantized)
  *   LUT-GEMM wo: xa -> tmp      ADD x += tmp      RMSNORM x -> xa
  *   LUT-GEMM w_gate, w_up       SILU_MUL -> ha    LUT-GEMM w_down: ha -> tmp
@@ -20,7 +20,7 @@
 /* See card_exec.h. */
 uint32_t card_prog_max(const struct exec_card *c)
 {
-	return c->info->n_layers * (CARD_LAYER_CMDS + c->plan.n_rope * c->plan.rows_max) + 2;
+	return c->info->n_layers * (CARD_LAYER_CMDS + c->plan.n_rope) + 2;
 }
 
 static void prog_put(struct card_cmd *out, uint32_t *n, uint8_t unit, uint32_t mat, uint64_t at)
@@ -33,12 +33,10 @@ static void prog_put(struct card_cmd *out, uint32_t *n, uint8_t unit, uint32_t m
 }
 
 /* See card_exec.h. */
-uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
-			 struct card_cmd *out)
+uint32_t card_prog_build(const struct exec_card *c, struct card_cmd *out)
 {
 	const struct card_plan *p = &c->plan;
 	uint32_t n_layers = c->info->n_layers, n = 0;
-	uint32_t ropes = p->n_rope * s->seqs;
 
 	for (uint32_t l = 0; l < n_layers; l++) {
 		const struct card_layer_params *lp = &p->layer[l];
@@ -47,9 +45,8 @@ uint32_t card_prog_build(const struct exec_card *c, const struct card_shape *s,
 		prog_put(out, &n, FLLM_CU_VECTOR, 0, lp->norm_att);
 		for (uint32_t m = CARD_WQ; m <= CARD_WV; m++)
 			prog_put(out, &n, FLLM_CU_LUTGEMM, w + m, lp->lg[m]);
-		for (uint32_t r = 0; r < ropes; r++)
-			prog_put(out, &n, FLLM_CU_VECTOR, 0,
-				 p->rope + r * sizeof(struct fllm_vector_params));
+		for (uint32_t r = 0; r < p->n_rope; r++)
+			prog_put(out, &n, FLLM_CU_VECTOR, 0, p->rope_blk + r * sizeof(struct fllm_vector_params));
 		prog_put(out, &n, FLLM_CU_ATTENTION, 0, lp->append);
 		prog_put(out, &n, FLLM_CU_ATTENTION, 0, lp->attend);
 		prog_put(out, &n, FLLM_CU_LUTGEMM, w + CARD_WO, lp->lg[CARD_WO]);

@@ -45,7 +45,7 @@ static fllm_status card_list(struct exec_card *c, const struct card_shape *s, ui
 	st = fllm_cmdlist_create(c->dev, &cl);
 	if (st)
 		return st;
-	n = card_prog_build(c, s, c->prog);
+	n = card_prog_build(c, c->prog);
 	units = malloc(n ? n : 1);
 	if (!units)
 		st = FLLM_E_NO_MEMORY;
@@ -194,6 +194,7 @@ static fllm_status card_prepare(struct exec_card *c, const struct exec_batch_ent
 {
 	const struct card_plan *p = &c->plan;
 	fllm_status st = card_kv_ready(c, e, n);
+	uint64_t from, end;
 
 	if (st)
 		return st;
@@ -203,7 +204,8 @@ static fllm_status card_prepare(struct exec_card *c, const struct exec_batch_ent
 		if (st)
 			return st;
 	}
-	return c->act_write(c, 0, c->tok_buf, card_plan_tokens(c, e, n));
+	end = card_plan_tokens(c, e, n, &from);
+	return c->act_write(c, from, c->tok_buf + from, end - from);
 }
 
 /* One list over e[0..n), which fit the pool together (with a twin: both

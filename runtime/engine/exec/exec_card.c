@@ -79,6 +79,7 @@ void card_exec_release(struct exec_card *c)
 	free(c->plan.layer);
 	free(c->plan.kv_addr);
 	free(c->tok_buf);
+	free(c->rope_host);
 	free(c->param_img);
 	free(c->logit_buf);
 	free(c->prog);

@@ -104,7 +104,7 @@ static fllm_status hostq_lg(struct exec_hostq *h, uint64_t at, const fllm_cpu_lu
 static fllm_status hostq_run(struct exec_card *c, const struct card_shape *s)
 {
 	struct exec_hostq *h = hostq_of(c);
-	uint32_t n = card_prog_build(c, s, c->prog);
+	uint32_t n = card_prog_build(c, c->prog);
 	fllm_status st = FLLM_OK;
 
 	for (uint32_t k = 0; !st && k < n; k++) {

@@ -245,10 +245,10 @@ fllm_status sched_problem_for_model(const fllm_model *model, const struct sched_
 	pb->unit = u;
 	pb->budget = o->budget ? o->budget : c->card_memory;
 	/* activations of a step (x, norms, q k v, attention out, hidden, logits,
-	 * activation records), the RoPE table, the block tables */
+	 * activation records), the step's RoPE rows, the block tables */
 	pb->fixed_bytes = (uint64_t)o->tokens * 4 * (6ull * mi.dim + 3ull * mi.hidden_dim +
 						     mi.vocab_size) +
-			  (uint64_t)o->n_ctx * fllm_vector_rope_row_bytes(mi.head_dim) +
+			  (uint64_t)o->tokens * fllm_vector_rope_row_bytes(mi.head_dim) +
 			  (uint64_t)o->seqs * 4 * fllm_attention_table_need(0, o->n_ctx, KV_BLOCK);
 	pb->t_out = c->dma_latency + (double)o->tokens * 4.0 * mi.vocab_size / c->dma_bandwidth;
 	pb->tokens = o->tokens;
