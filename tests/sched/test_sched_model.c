@@ -213,14 +213,32 @@ static void test_card_layers(void)
 	char err[256];
 
 	FLLM_ASSERT_STATUS(fllm_model_info_get(g_model, &mi), FLLM_OK);
+	{	/* the rule itself: fllm run --card-layers and the plan share it */
+		uint8_t place[6];
+		static const uint8_t two[6] = { FLLM_PLACE_AUTO, FLLM_PLACE_AUTO, FLLM_PLACE_HOST,
+						FLLM_PLACE_HOST, FLLM_PLACE_HOST, FLLM_PLACE_HOST };
+
+		FLLM_ASSERT_STATUS(fllm_placement_first_layers(5, 2, place), FLLM_OK);
+		CU_ASSERT_EQUAL(memcmp(place, two, sizeof(two)), 0);
+		FLLM_ASSERT_STATUS(fllm_placement_first_layers(5, 5, place), FLLM_OK);
+		for (int u = 0; u < 6; u++)
+			CU_ASSERT_EQUAL(place[u], FLLM_PLACE_AUTO);
+		FLLM_ASSERT_STATUS(fllm_placement_first_layers(5, 6, place), FLLM_E_INVALID_ARG);
+		FLLM_ASSERT_STATUS(fllm_placement_first_layers(5, 1, NULL), FLLM_E_INVALID_ARG);
+	}
 	o.card_layers = 1;
 	FLLM_ASSERT_STATUS(sched_plan_for_model(g_model, &g_cost, &o, &plan, err, sizeof(err)),
 			   FLLM_OK);
 	for (uint32_t i = 0; i < plan.n_units; i++)
 		CU_ASSERT_EQUAL(plan.unit[i].place == SCHED_CPU, plan.unit[i].layer >= 1);
 	sched_plan_free(&plan);
-	/* the head joins the card above n_layers; a small budget streams */
+	/* more layers than the model has: refused */
 	o.card_layers = (int32_t)mi.n_layers + 1;
+	FLLM_ASSERT_STATUS(sched_plan_for_model(g_model, &g_cost, &o, &plan, err, sizeof(err)),
+			   FLLM_E_INVALID_ARG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "layers"));
+	/* every layer: the head joins the card (fllm run's rule); a small budget streams */
+	o.card_layers = (int32_t)mi.n_layers;
 	o.budget = 1;
 	FLLM_ASSERT_STATUS(sched_plan_for_model(g_model, &g_cost, &o, &plan, err, sizeof(err)),
 			   FLLM_E_NO_CARD_MEMORY);

@@ -171,7 +171,7 @@ int cli_cmd_plan(int argc, char **argv)
 		{ "--prefill", CLI_OPT_U64, &prefill, "N", "prompt tokens per prefill step, 1..256 "
 		  "(default min(32, ctx))", 1, 256 },
 		{ "--card-layers", CLI_OPT_U64, &card_layers, "N", "force layers below N onto the "
-		  "card, the rest onto the CPU (N > layers: the head too)", 0, 1u << 20 },
+		  "card, the rest onto the CPU (N = every layer: the head too)", 0, 1u << 20 },
 		{ "--no-cpu", CLI_OPT_FLAG, &no_cpu, NULL, "every unit on the card", 0, 0 },
 		{ "--whole-layers", CLI_OPT_FLAG, &whole, NULL, "place whole layers, not attention "
 		  "and MLP apart", 0, 0 },

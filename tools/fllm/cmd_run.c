@@ -127,15 +127,10 @@ static int run_context(const struct run_opts *o, const fllm_model *model, fllm_c
 				(unsigned long long)o->card_layers, mi.n_layers);
 			return CLI_EXIT_USAGE;
 		}
-		/* the first N layers on the card, the rest and the head on the host
-		 * (the head too unless every layer is on the card) */
 		place = calloc(mi.n_layers + 1, 1);
 		if (!place)
 			return CLI_EXIT_FAIL;
-		for (uint32_t u = (uint32_t)o->card_layers; u < mi.n_layers; u++)
-			place[u] = FLLM_PLACE_HOST;
-		place[mi.n_layers] = o->card_layers < mi.n_layers ? FLLM_PLACE_HOST :
-								    FLLM_PLACE_AUTO;
+		fllm_placement_first_layers(mi.n_layers, (uint32_t)o->card_layers, place);
 		cp.placement = place;
 	}
 	st = fllm_context_create(model, &cp, ctx);
@@ -267,8 +262,9 @@ int cli_cmd_run(int argc, char **argv)
 		  "(K/M/G); idle sequences swap to host memory when it is short (default: all)",
 		  1, UINT64_MAX },
 		{ "--card-layers", CLI_OPT_U64, &o.card_layers, "N", "card: the first N layers "
-		  "on the card, the rest and the head on the host's integer kernels (the same "
-		  "tokens; default: all on the card)", 0, UINT32_MAX },
+		  "on the card, the rest on the host's integer kernels, the head on the card "
+		  "only when N is every layer (the same tokens; default: all on the card)", 0,
+		  UINT32_MAX },
 		{ "--card-mem", CLI_OPT_SIZE, &o.card_mem, "SIZE", "card: card memory the run "
 		  "may use in all (K/M/G); layers that do not fit are streamed from host memory "
 		  "every step (default: the card's)", 1, UINT64_MAX },

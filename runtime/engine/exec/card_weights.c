@@ -240,27 +240,6 @@ static void card_unit_place(struct exec_card *c, uint32_t autos)
 	}
 }
 
-/* Card bytes of units resident and of the staging sets the streamed ones
- * need (two sets, one when a single unit streams). */
-static uint64_t card_need(struct exec_card *c)
-{
-	uint64_t need = 0, stage = 0;
-	uint32_t n_streamed = 0;
-
-	for (uint32_t u = 0; u < c->n_units; u++) {
-		if (c->on_host[u])
-			continue;
-		if (!c->streamed[u]) {
-			need += unit_bytes(c, u);
-			continue;
-		}
-		n_streamed++;
-		if (unit_bytes(c, u) > stage)
-			stage = unit_bytes(c, u);
-	}
-	return need + stage * (n_streamed > 1 ? 2 : 1);
-}
-
 /*
  * With the placement card_unit_place set: place every slice and allocate
  * the BOs (resident weights per channel, the staging sets each as large as
@@ -298,8 +277,8 @@ static fllm_status card_try(struct exec_card *c, uint64_t *chan_bytes, uint64_t 
 				c->stage_chan[ch] = local[ch];
 		c->stage_set[u] = (uint8_t)(k++ % 2);
 	}
-	/* the exact bytes (a set's share of a channel is its largest unit's
-	 * there, which card_need's estimate may undercount) */
+	/* the exact bytes: the resident slices per channel, and per staging set
+	 * the largest streamed unit's share of each channel */
 	for (uint32_t ch = 0; ch < c->channels; ch++)
 		total += chan_bytes[ch] + (k > 1 ? 2 : k) * c->stage_chan[ch];
 	if (total > left)
@@ -367,8 +346,6 @@ fllm_status card_weights_upload(struct exec_card *c)
 	st = FLLM_E_NO_CARD_MEMORY;
 	for (autos++; autos-- > 0;) {
 		card_unit_place(c, autos);
-		if (card_need(c) > left)
-			continue;
 		st = card_try(c, chan_bytes, left);
 		if (st != FLLM_E_NO_CARD_MEMORY)
 			break;

@@ -103,6 +103,18 @@ static fllm_status ctx_card_create(fllm_context *c, const fllm_model *m,
 	return st;
 }
 
+/* See fllm_model.h. */
+fllm_status fllm_placement_first_layers(uint32_t n_layers, uint32_t n, uint8_t *place)
+{
+	if (!place || n > n_layers)
+		return FLLM_E_INVALID_ARG;
+	for (uint32_t u = 0; u < n_layers; u++)
+		place[u] = u < n ? FLLM_PLACE_AUTO : FLLM_PLACE_HOST;
+	place[n_layers] = n == n_layers ? FLLM_PLACE_AUTO : FLLM_PLACE_HOST;
+	return FLLM_OK;
+}
+
+
 fllm_status fllm_context_create(const fllm_model *m, const fllm_context_params *params,
 				fllm_context **out)
 {

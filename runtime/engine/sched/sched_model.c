@@ -91,6 +91,11 @@ static fllm_status options_check(const fllm_model_info *mi, const struct sched_o
 		     o->no_cpu);
 		return FLLM_E_INVALID_ARG;
 	}
+	if (o->card_layers > (int32_t)mi->n_layers) {
+		fllm_err_set(&e, FLLM_OK, "card layers %d: the model has %u layers", o->card_layers,
+			     mi->n_layers);
+		return FLLM_E_INVALID_ARG;
+	}
 	if (mi->n_layers == 0 || mi->dim == 0 || mi->head_dim == 0 || mi->n_kv_heads == 0) {
 		fllm_err_set(&e, FLLM_OK, "model has no layers");
 		return FLLM_E_INVALID_ARG;
@@ -136,6 +141,7 @@ fllm_status sched_problem_for_model(const fllm_model *model, const struct sched_
 	uint32_t per_layer, n_units, kv_dim;
 	uint64_t kv, host_need = 0, host_have;
 	struct sched_unit_cost *u;
+	uint8_t *first = NULL;	/* the --card-layers placement */
 	char name[FLLM_NAME_MAX];
 	fllm_status st;
 
@@ -222,17 +228,26 @@ fllm_status sched_problem_for_model(const fllm_model *model, const struct sched_
 		h->weight_bytes = b + fllm_vector_weight_bytes(mi.dim);
 		unit_times(h, c, o, hw, 0.0, mi.dim);
 	}
+	if (o->card_layers >= 0) {	/* fllm run --card-layers's own definition */
+		first = malloc(mi.n_layers + 1);
+		if (!first) {
+			st = FLLM_E_NO_MEMORY;
+			goto err;
+		}
+		fllm_placement_first_layers(mi.n_layers, (uint32_t)o->card_layers, first);
+	}
 	for (uint32_t i = 0; i < n_units; i++) {
 		uint32_t allow = SCHED_ALLOW_ALL;
 
 		if (o->no_cpu)
 			allow = SCHED_ALLOW_CARD;
-		else if (o->card_layers >= 0)
-			allow = u[i].layer < (uint32_t)o->card_layers ? SCHED_ALLOW_CARD
-								     : SCHED_ALLOW_CPU;
+		else if (first)
+			allow = first[u[i].layer] == FLLM_PLACE_HOST ? SCHED_ALLOW_CPU
+								      : SCHED_ALLOW_CARD;
 		u[i].allow = allow;
 		host_need += u[i].weight_bytes + u[i].kv_bytes;
 	}
+	free(first);
 	host_have = o->host_memory ? o->host_memory : host_memory();
 	if (host_need > host_have) {
 		fllm_err_set(&e, FLLM_OK, "the host cannot hold the model: its weights and KV cache need "

@@ -227,6 +227,16 @@ typedef struct fllm_context_params {
 } fllm_context_params;
 
 /*
+ * The placement "the first n layers on the card" (llama.cpp's -ngl, with
+ * exact arithmetic), the one definition `fllm run --card-layers` and the
+ * layer scheduler share: layers below n FLLM_PLACE_AUTO, the others
+ * FLLM_PLACE_HOST, the head on the card only when every layer is (n ==
+ * n_layers). place: n_layers + 1 values. FLLM_E_INVALID_ARG when n >
+ * n_layers or place is NULL.
+ */
+fllm_status fllm_placement_first_layers(uint32_t n_layers, uint32_t n, uint8_t *place);
+
+/*
  * The model must outlive the context. params may be NULL for defaults.
  * A card context quantizes a GGUF or llama2.c model's linear layers first
  * (fllm_package.h's quantizer; a package is used as stored, and bits/group
