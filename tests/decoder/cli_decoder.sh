@@ -16,6 +16,9 @@ cp "$TMP/out" "$TMP/card1"
 # same seed, same text; another channel count, same arithmetic, same text
 expect_rc 0 "$FLLM" run --device emu:0,channels=4 -n 32 --seed 3
 cmp -s "$TMP/out" "$TMP/card1" || fail "channels=4 changed the card's text"
+# the hls/ C units (golden=1) and the host's fast twins of them: the same text
+expect_rc 0 "$FLLM" run --device emu:0,golden=1 -n 32 --seed 3
+cmp -s "$TMP/out" "$TMP/card1" || fail "golden=1 changed the card's text"
 expect_rc 0 "$FLLM" run --device emu --bits 8 --group 64 -n 8 --seed 3
 expect_in "$TMP/err" "q<=8 g=64"
 

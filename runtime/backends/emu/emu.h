@@ -57,10 +57,12 @@ struct fllm_backend_job {
 };
 
 struct emu_fastlg;
+struct emu_fastunits;
 
 struct emu_dev {
 	struct fllm_sim *sim;
 	struct emu_fastlg *fastlg;	/* the LUT-GEMM unit's host kernel, or NULL */
+	struct emu_fastunits *fastunits;	/* vector and attention on the host, or NULL */
 	struct emu_iommu iommu;
 	struct emu_irq irq[FLLM_IRQ_VECTORS];
 	struct fllm_cardmem *mem;
@@ -133,5 +135,11 @@ void emu_queue_abort_all(struct emu_dev *e);
 fllm_status emu_fastlg_create(struct emu_fastlg **out);
 const struct fllm_sim_unit *emu_fastlg_unit(const struct emu_fastlg *f);
 void emu_fastlg_free(struct emu_fastlg *f);
+
+/* emu_fastunits.c: the vector and attention units computed by the host's
+ * fast twins of the golden functions (one fllm_sim_unit serves both). */
+fllm_status emu_fastunits_create(struct emu_fastunits **out);
+const struct fllm_sim_unit *emu_fastunits_unit(const struct emu_fastunits *f);
+void emu_fastunits_free(struct emu_fastunits *f);
 
 #endif /* FLLM_EMU_H */

@@ -58,6 +58,7 @@ static void emu_teardown(struct emu_dev *e)
 	fllm_sim_destroy(e->sim);	/* stops the card thread first */
 	e->sim = NULL;
 	emu_fastlg_free(e->fastlg);
+	emu_fastunits_free(e->fastunits);
 	emu_queue_abort_all(e);
 	emu_rings_free(e);
 	fllm_cardmem_destroy(e->mem);
@@ -128,10 +129,15 @@ static fllm_status emu_open(const char *spec, void **priv)
 		st = rc == -ENOMEM ? FLLM_E_NO_MEMORY : FLLM_E_INVALID_ARG;
 		goto err_teardown;
 	}
-	/* the LUT-GEMM unit on the host's kernel unless golden=1 (emu_fastlg.c) */
+	/* every unit on the host's fast kernels unless golden=1 (emu_fastlg.c,
+	 * emu_fastunits.c) */
 	st = golden ? FLLM_OK : emu_fastlg_create(&e->fastlg);
+	if (!st && !golden)
+		st = emu_fastunits_create(&e->fastunits);
 	if (!st && e->fastlg &&
-	    fllm_sim_unit_set(e->sim, FLLM_CU_LUTGEMM, emu_fastlg_unit(e->fastlg)))
+	    (fllm_sim_unit_set(e->sim, FLLM_CU_LUTGEMM, emu_fastlg_unit(e->fastlg)) ||
+	     fllm_sim_unit_set(e->sim, FLLM_CU_VECTOR, emu_fastunits_unit(e->fastunits)) ||
+	     fllm_sim_unit_set(e->sim, FLLM_CU_ATTENTION, emu_fastunits_unit(e->fastunits))))
 		st = FLLM_E_INVALID_ARG;
 	if (!st)
 		st = read_geometry(e);
@@ -211,7 +217,7 @@ static fllm_status emu_enumerate(fllm_device_desc *out, size_t cap, size_t *n)
 		snprintf(d->name, sizeof(d->name), "emu:0");
 		snprintf(d->backend, sizeof(d->backend), "emu");
 		snprintf(d->description, sizeof(d->description),
-			 "emulated fllm card, 8 GiB in 32 channels (set with mem=, channels=; golden=1: hls/ LUT-GEMM kernel)");
+			 "emulated fllm card, 8 GiB in 32 channels (set with mem=, channels=; golden=1: the hls/ C units)");
 		d->openable = 1;
 		d->pci.numa_node = -1;
 	}
