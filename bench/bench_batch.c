@@ -244,12 +244,19 @@ static int bb_model_write(const struct bb_cfg *cfg, const char *path, uint32_t c
 	return bad ? -1 : 0;
 }
 
-/* Decode steps of batch b from the first b sequences: medians into out. */
+/* One batch size's medians: host tokens/s, card-time tokens/s (the units'
+ * cycles at BB_CLOCK_MHZ), LUT-GEMM card us per token, weight and card KiB
+ * and command lists per token. */
+struct bb_row {
+	double tps, card_tps, lg_us, wkib, mkib, lists;
+};
+
+/* Decode steps of batch b from the first b sequences: medians into *out. */
 static fllm_status bb_steps(const struct bb_cfg *cfg, fllm_context *c, const uint32_t *seqs,
-			    uint32_t b, uint32_t vocab, double *tps, double *wkib, double *mkib,
-			    double *lists)
+			    uint32_t b, uint32_t vocab, struct bb_row *out)
 {
 	double t[BB_REPEATS_MAX], w[BB_REPEATS_MAX], mb[BB_REPEATS_MAX], l[BB_REPEATS_MAX];
+	double ct[BB_REPEATS_MAX], lg[BB_REPEATS_MAX];
 	int32_t next[BB_SEQS];
 	fllm_status st = FLLM_OK;
 
@@ -271,11 +278,19 @@ static fllm_status bb_steps(const struct bb_cfg *cfg, fllm_context *c, const uin
 		mb[r] = (double)(s1.card_mem_bytes - s0.card_mem_bytes) / 1024 /
 			(double)(cfg->tokens * b);
 		l[r] = (double)(s1.card_lists - s0.card_lists) / (double)(cfg->tokens * b);
+		lg[r] = (double)(s1.card_lutgemm_cycles - s0.card_lutgemm_cycles) / BB_CLOCK_MHZ /
+			(double)(cfg->tokens * b);
+		ct[r] = (double)(cfg->tokens * b) * BB_CLOCK_MHZ * 1e6 /
+			(double)(s1.card_lutgemm_cycles - s0.card_lutgemm_cycles +
+				 s1.card_attention_cycles - s0.card_attention_cycles +
+				 s1.card_vector_cycles - s0.card_vector_cycles + 1);
 	}
-	*tps = bench_median(t, cfg->repeats);
-	*wkib = bench_median(w, cfg->repeats);
-	*mkib = bench_median(mb, cfg->repeats);
-	*lists = bench_median(l, cfg->repeats);
+	out->tps = bench_median(t, cfg->repeats);
+	out->card_tps = bench_median(ct, cfg->repeats);
+	out->lg_us = bench_median(lg, cfg->repeats);
+	out->wkib = bench_median(w, cfg->repeats);
+	out->mkib = bench_median(mb, cfg->repeats);
+	out->lists = bench_median(l, cfg->repeats);
 	return st;
 }
 
@@ -284,7 +299,7 @@ static fllm_status bb_decode_ctx(const struct bb_cfg *cfg, fllm_context *c, uint
 				 uint32_t ctx, uint32_t vocab)
 {
 	static const uint32_t batches[] = { 1, 4, 16 };
-	double tps1 = 0, w1 = 0;
+	struct bb_row one = { 0 };
 	int32_t *prompt = malloc(ctx * sizeof(*prompt));
 	uint64_t seed = ctx;
 	fllm_status st = prompt ? FLLM_OK : FLLM_E_NO_MEMORY;
@@ -302,25 +317,29 @@ static fllm_status bb_decode_ctx(const struct bb_cfg *cfg, fllm_context *c, uint
 	}
 	free(prompt);
 	for (size_t k = 0; !st && k < sizeof(batches) / sizeof(batches[0]); k++) {
-		double tps, wkib, mkib, lists;
+		struct bb_row r;
+		double vs, cvs, wvs;
 
-		st = bb_steps(cfg, c, seqs, batches[k], vocab, &tps, &wkib, &mkib, &lists);
+		st = bb_steps(cfg, c, seqs, batches[k], vocab, &r);
 		if (st)
 			break;
-		if (!k) {
-			tps1 = tps;
-			w1 = wkib;
-		}
+		if (!k)
+			one = r;
+		vs = one.tps > 0 ? r.tps / one.tps : 0.0;
+		cvs = one.card_tps > 0 ? r.card_tps / one.card_tps : 0.0;
+		wvs = one.wkib > 0 ? r.wkib / one.wkib : 0.0;
 		if (cfg->json)
 			printf("{\"bench\": \"batch_decode\", \"context\": %u, \"batch\": %u, "
-			       "\"tps\": %.2f, \"weight_kib_per_token\": %.2f, \"card_kib_per_token\": "
-			       "%.2f, \"lists_per_token\": %.4f, \"tps_vs_batch1\": %.4f, "
-			       "\"weight_reads_vs_batch1\": %.4f}\n", ctx, batches[k], tps, wkib,
-			       mkib, lists, tps1 > 0 ? tps / tps1 : 0.0, w1 > 0 ? wkib / w1 : 0.0);
+			       "\"tps\": %.2f, \"card_tps\": %.2f, \"lutgemm_us_per_token\": %.3f, "
+			       "\"weight_kib_per_token\": %.2f, \"card_kib_per_token\": %.2f, "
+			       "\"lists_per_token\": %.4f, \"tps_vs_batch1\": %.4f, "
+			       "\"card_tps_vs_batch1\": %.4f, \"weight_reads_vs_batch1\": %.4f}\n",
+			       ctx, batches[k], r.tps, r.card_tps, r.lg_us, r.wkib, r.mkib, r.lists,
+			       vs, cvs, wvs);
 		else
-			printf("%8u %6u %10.1f %14.1f %14.1f %10.3f %10.2fx %10.3fx\n", ctx,
-			       batches[k], tps, wkib, mkib, lists, tps1 > 0 ? tps / tps1 : 0.0,
-			       w1 > 0 ? wkib / w1 : 0.0);
+			printf("%8u %6u %9.1f %10.1f %9.2f %14.1f %13.1f %9.3f %8.2fx %8.2fx %8.3fx\n",
+			       ctx, batches[k], r.tps, r.card_tps, r.lg_us, r.wkib, r.mkib, r.lists,
+			       vs, cvs, wvs);
 	}
 	return st;
 }
@@ -365,8 +384,9 @@ static int bb_decode(const struct bb_cfg *cfg)
 		       " heads x %u), hidden %" PRIu64 ", %" PRIu64 " layer(s); %" PRIu64
 		       " steps, median of %" PRIu64 "\n", cfg->heads * BB_HEAD_DIM, cfg->heads,
 		       BB_HEAD_DIM, cfg->hidden, cfg->layers, cfg->tokens, cfg->repeats);
-		printf("%8s %6s %10s %14s %14s %10s %11s %11s\n", "context", "batch", "tok/s",
-		       "weight KiB/tok", "card KiB/tok", "lists/tok", "tok/s vs 1", "weights vs 1");
+		printf("%8s %6s %9s %10s %9s %14s %13s %9s %9s %9s %9s\n", "context", "batch",
+		       "tok/s", "card tok/s", "LG us/tok", "weight KiB/tok", "card KiB/tok",
+		       "lists/tok", "tok/s vs1", "card vs1", "wts vs1");
 	}
 	for (uint32_t k = 0; !st && k < n; k++)
 		st = bb_decode_ctx(cfg, c, seqs, ctxs[k], 512);
