@@ -13,9 +13,14 @@
 #include "test_main.h"
 #include "top/top.h"
 
-/* A four-unit card as the card model has it. */
-static void card_info(fllm_device_info *in)
+/* A four-unit card as the card model has it, and a sample of it named device. */
+static void card_sample(fllm_device_info *in, struct top_sample *s, const char *device)
 {
+	memset(s, 0, sizeof(*s));
+	s->device = device;
+	s->info = in;
+	s->interval_ms = 1000;
+	s->dt = 1.0;
 	memset(in, 0, sizeof(*in));
 	snprintf(in->backend, sizeof(in->backend), "emu");
 	in->clock_khz = 300000;
@@ -57,15 +62,12 @@ static void test_units_share(void)
 					     "  0.0% busy" };
 	static const char *const name[4] = { "cu0  test", "cu1  lutgemm", "cu2  vector",
 					     "cu3  attention" };
-	struct top_sample s = { 0 };
+	struct top_sample s;
 	fllm_device_info in;
 	struct top_frame f;
 	const char *l;
 
-	card_info(&in);
-	s.device = "emu:0";
-	s.info = &in;
-	s.interval_ms = 1000;
+	card_sample(&in, &s, "emu:0");
 	s.simulated = 1;
 	s.prev.cycles = 7000000;
 	s.now.cycles = 8000000;
@@ -74,7 +76,6 @@ static void test_units_share(void)
 		s.prev.cu_busy_cycles[i] = 100 * (uint64_t)i;
 		s.now.cu_busy_cycles[i] = 100 * (uint64_t)i + busy[i];
 	}
-	s.dt = 1.0;
 	top_frame_build(&f, &s, 100);
 	for (int i = 0; i < 4; i++) {
 		l = find_line(&f, name[i]);
@@ -105,16 +106,12 @@ static void test_units_share(void)
 /* A 1.0 card (no busy counters): the inventory on one line and why. */
 static void test_units_old_card(void)
 {
-	struct top_sample s = { 0 };
+	struct top_sample s;
 	fllm_device_info in;
 	struct top_frame f;
 	const char *l;
 
-	card_info(&in);
-	s.device = "kmd:0";
-	s.info = &in;
-	s.interval_ms = 500;
-	s.dt = 0.5;
+	card_sample(&in, &s, "kmd:0");
 	top_frame_build(&f, &s, 100);
 	l = find_line(&f, "units ");
 	CU_ASSERT_FATAL(l != NULL);
