@@ -273,9 +273,9 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 		sim->cycle_base += dt - cycles;
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
 	/* the firmware may start many such commands in one step of the card
-	 * thread (rtlsim: each a long simulation): keep the clock register and
-	 * the power model moving with them */
-	if (impl || i != FLLM_SIM_CU_TEST) {
+	 * thread: after one that took a millisecond or more of host time (rtlsim:
+	 * a long simulation), bring the clock register and the power model up */
+	if ((impl || i != FLLM_SIM_CU_TEST) && dt >= sim->cfg.clock_khz) {
 		fllm_sim_reg_set64(sim, FLLM_REG_TEL_CYCLES_LO, fllm_sim_cycles(sim));
 		fllm_sim_power_update(sim);
 	}

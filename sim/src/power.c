@@ -66,11 +66,14 @@ static uint32_t per_mille(double f)
 void fllm_sim_power_update(struct fllm_sim *sim)
 {
 	struct fllm_sim_power *p = &sim->power;
-	uint64_t now = fllm_sim_now_ns(sim), cyc = fllm_sim_cycles(sim);
+	uint64_t now = fllm_sim_now_ns(sim), cyc;
 	uint64_t busy, dma, mem;
 	double dt, util, dma_bps, mem_bps, peak_bps, watts, target;
 
-	if (now - p->last_ns < FLLM_SIM_POWER_PERIOD_NS || cyc <= p->last_cycles)
+	if (now - p->last_ns < FLLM_SIM_POWER_PERIOD_NS)
+		return;
+	cyc = fllm_sim_cycles(sim);
+	if (cyc <= p->last_cycles)
 		return;
 	dt = (double)(cyc - p->last_cycles) / (sim->cfg.clock_khz * 1000.0);
 	busy = fllm_sim_cu_busy_cycles(sim);

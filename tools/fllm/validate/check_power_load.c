@@ -6,7 +6,9 @@
  * energy counter gives over the load's card time must lie between half the
  * idle reading and 1.5 times the peak (loose on purpose: sensors and
  * counters update on their own schedules; this catches a dead counter or
- * one in the wrong unit).
+ * one in the wrong unit). On a card with per-unit busy counters (interface
+ * 1.1) the test unit's must rise by at least the SPINs' cycles and at most
+ * the card cycles that passed.
  *
  * On rtlsim the test unit is clocked RTL, a few million cycles per second
  * of simulation, so the load is sized for it instead: VAL_LOAD_RTL_CMDS
@@ -100,6 +102,32 @@ static fllm_status load_run(struct val_ctx *ctx, const struct load_plan *plan,
 	return wst;
 }
 
+/*
+ * The test unit's busy counter (interface 1.1) over the load: at least the
+ * SPINs' cycles, at most the card cycles that passed. 0 when it holds or the
+ * card has no such counter, else -1 with the message in res.
+ */
+static int load_busy_check(const struct val_ctx *ctx, const struct load_plan *plan,
+			   const fllm_telemetry *e0, const fllm_telemetry *e1, const char *what,
+			   struct val_result *res)
+{
+	uint64_t want = plan->cycles * plan->n, busy, card = e1->cycles - e0->cycles;
+	uint32_t i;
+
+	for (i = 0; i < ctx->info.cu_count && i < FLLM_CU_INFO_MAX; i++)
+		if (FLLM_CU_INFO_TYPE(ctx->info.cu_info[i]) == FLLM_CU_TEST)
+			break;
+	if (i >= e1->cu_busy_count || i >= FLLM_CU_INFO_MAX)
+		return 0;
+	busy = e1->cu_busy_cycles[i] - e0->cu_busy_cycles[i];
+	if (busy >= want && busy <= card)
+		return 0;
+	val_fail(res, "%s: the test unit's busy counter (cu%u) rose %llu cycles, outside %llu "
+		 "(the SPINs) .. %llu (the card's cycles)", what, i, (unsigned long long)busy,
+		 (unsigned long long)want, (unsigned long long)card);
+	return -1;
+}
+
 /* The load for this card: one SPIN of secs, or on rtlsim a few short ones. */
 static void load_plan_make(const struct val_ctx *ctx, double secs, struct load_plan *plan)
 {
@@ -159,6 +187,8 @@ void val_check_power_load(struct val_ctx *ctx, struct val_result *res)
 	else if (s.temp_max_c > ctx->temp_max_c)
 		val_fail(res, "%s: die temperature %.1f C above the %.1f C limit", what,
 			 s.temp_max_c, ctx->temp_max_c);
+	else if (load_busy_check(ctx, &plan, &e0, &e1, what, res))
+		return;
 	else if (counter_w < VAL_LOAD_COUNTER_LO * idle_w ||
 		 counter_w > VAL_LOAD_COUNTER_HI * s.power_max_w)
 		val_fail(res, "%s: energy counter +%.3f J over %.4f s of card time is %.2f W, "
