@@ -164,6 +164,23 @@ FLLM_TEL(watchdog_resets, FLLM_REG_TEL_WATCHDOG, FLLM_TEL_U32);
 FLLM_TEL(reset_count, FLLM_REG_RESET_COUNT, FLLM_TEL_U32);
 FLLM_TEL(irq_count, FLLM_REG_IRQ_COUNT, FLLM_TEL_U32);
 
+/* cu_busy_cycles: every unit's busy counter (FLLM_REG_CU_BUSY), in inventory order. */
+static ssize_t cu_busy_cycles_show(struct device *dev, struct device_attribute *attr,
+				   char *buf)
+{
+	struct fllm_dev *fdev = to_fllm(dev);
+	u32 i, n = fllm_rd(fdev, FLLM_REG_TEL_CU_BUSY_N);
+	ssize_t len = 0;
+
+	n = min_t(u32, n, FLLM_CU_MAX);
+	for (i = 0; i < n; i++)
+		len += sysfs_emit_at(buf, len, "%s%llu", i ? " " : "",
+				     fllm_rd64(fdev, FLLM_REG_CU_BUSY_LO(i)));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(cu_busy_cycles);
+
 static struct attribute *fllm_tel_attrs[] = {
 	&fllm_tel_power_mw.attr.attr,
 	&fllm_tel_temp_mc.attr.attr,
@@ -178,6 +195,7 @@ static struct attribute *fllm_tel_attrs[] = {
 	&fllm_tel_watchdog_resets.attr.attr,
 	&fllm_tel_reset_count.attr.attr,
 	&fllm_tel_irq_count.attr.attr,
+	&dev_attr_cu_busy_cycles.attr,
 	NULL,
 };
 

@@ -40,7 +40,7 @@
 
 #define FLLM_CARD_MAGIC		0x4d4c4c46u	/* "FLLM" read as LE bytes */
 #define FLLM_CARD_IF_MAJOR	1u
-#define FLLM_CARD_IF_MINOR	0u
+#define FLLM_CARD_IF_MINOR	1u	/* 1.1: per-unit busy counters (TEL_CU_BUSY) */
 #define FLLM_CARD_IF_VERSION	((FLLM_CARD_IF_MAJOR << 16) | FLLM_CARD_IF_MINOR)
 #define FLLM_CARD_IF_VERSION_MAJOR(v)	((uint32_t)(v) >> 16)
 #define FLLM_CARD_IF_VERSION_MINOR(v)	((uint32_t)(v) & 0xffffu)
@@ -152,6 +152,8 @@
 #define FLLM_REG_TEL_WEIGHT_HI	0x23c	/* RO high word */
 #define FLLM_REG_TEL_MEMB_LO	0x240	/* RO card-memory bytes moved (units, DMA), low word */
 #define FLLM_REG_TEL_MEMB_HI	0x244	/* RO high word */
+#define FLLM_REG_TEL_CU_BUSY_N	0x248	/* RO units with a busy counter (interface 1.1;
+					 * 0 on 1.0 cards): the first N of the inventory */
 
 /*
  * Compute-unit inventory: FLLM_REG_CU_COUNT entries of two registers.
@@ -167,7 +169,23 @@
 #define FLLM_CU_INFO_VERSION(v)	(((v) >> 8) & 0xffu)
 
 /*
- * 64-bit counters (ENERGY, CYCLES, CMDS, DMA BYTES) keep counting while read:
+ * Per-unit busy counters (interface 1.1): kernel-clock cycles compute unit i
+ * (inventory index) has been busy since reset, from accepting a command to
+ * reporting it done (or to a watchdog reset), 64 bits as a LO/HI pair at
+ * FLLM_REG_CU_BUSY_LO(i), i < FLLM_REG_TEL_CU_BUSY_N. A command's cycles are
+ * counted before its completion is posted; they never exceed its
+ * completion's cycles (the firmware notices done after the unit signals it).
+ */
+#define FLLM_REG_CU_BUSY_BASE	0x380
+#define FLLM_REG_CU_BUSY_LO(i)	(FLLM_REG_CU_BUSY_BASE + (i) * 8)
+#define FLLM_REG_CU_BUSY_HI(i)	(FLLM_REG_CU_BUSY_BASE + (i) * 8 + 4)
+FLLM_CARD_STATIC_ASSERT(FLLM_REG_CU_INFO_BASE + FLLM_CU_MAX * 8 == FLLM_REG_CU_BUSY_BASE,
+			"busy counters follow the inventory");
+FLLM_CARD_STATIC_ASSERT(FLLM_REG_CU_BUSY_BASE + FLLM_CU_MAX * 8 <= FLLM_REG_BAR_SIZE,
+			"busy counters fit BAR0");
+
+/*
+ * 64-bit counters (ENERGY, CYCLES, CMDS, DMA BYTES, CU_BUSY) keep counting while read:
  * read HI, LO, HI again and retry if the two HI reads differ.
  */
 

@@ -3,6 +3,8 @@
 
 #include "internal.h"
 
+_Static_assert(FLLM_CU_INFO_MAX == FLLM_CU_MAX, "one busy counter per inventory slot");
+
 /* A 64-bit counter that keeps moving: read HI, LO, HI and retry on a carry. */
 static uint64_t read_counter(fllm_device *dev, uint32_t lo, uint32_t hi, fllm_status *st)
 {
@@ -41,6 +43,12 @@ fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out)
 	t.irq_count = fllm_device_rd(dev, FLLM_REG_IRQ_COUNT, &st);
 	t.weight_bytes = read_counter(dev, FLLM_REG_TEL_WEIGHT_LO, FLLM_REG_TEL_WEIGHT_HI, &st);
 	t.mem_bytes = read_counter(dev, FLLM_REG_TEL_MEMB_LO, FLLM_REG_TEL_MEMB_HI, &st);
+	t.cu_busy_count = fllm_device_rd(dev, FLLM_REG_TEL_CU_BUSY_N, &st);
+	if (!st && t.cu_busy_count > FLLM_CU_INFO_MAX)
+		st = FLLM_E_IO;	/* more counters than the interface has room for: a broken card */
+	for (uint32_t i = 0; i < FLLM_CU_INFO_MAX; i++)
+		t.cu_busy_cycles[i] = !st && i < t.cu_busy_count ?
+			read_counter(dev, FLLM_REG_CU_BUSY_LO(i), FLLM_REG_CU_BUSY_HI(i), &st) : 0;
 	if (st)
 		return st;
 	*out = t;

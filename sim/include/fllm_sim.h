@@ -99,6 +99,9 @@ struct fllm_sim_unit {
 	uint16_t (*run)(void *ctx, uint8_t *mem /* (mem_bytes) card memory */,
 			uint64_t mem_bytes, const struct fllm_cmd *cmd, uint64_t *result,
 			uint64_t *cycles, uint64_t *traffic);
+	/* optional (NULL: the card model counts m x row_bytes): the LUT-GEMM
+	 * weight bytes the last command run read, as the unit counted them */
+	uint64_t (*weight_bytes)(void *ctx);
 };
 
 /*

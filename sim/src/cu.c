@@ -47,6 +47,7 @@ void fllm_sim_cu_init(struct fllm_sim *sim)
 	fllm_sim_reg_set(sim, FLLM_REG_CU_INFO(FLLM_SIM_CU_ATTENTION),
 			 FLLM_CU_INFO_MAKE(FLLM_CU_ATTENTION, FLLM_ATTN_VERSION));
 	fllm_sim_reg_set(sim, FLLM_REG_CU_CAPS(FLLM_SIM_CU_ATTENTION), 0);
+	fllm_sim_reg_set(sim, FLLM_REG_TEL_CU_BUSY_N, FLLM_SIM_CU_COUNT);
 }
 
 /* Add the unit's busy time up to now (clamped to its end) to busy_cycles. */
@@ -99,13 +100,19 @@ static uint64_t cu_run_lutgemm(struct fllm_sim *sim, struct fllm_sim_cu *u,
 	return fllm_lutgemm_cycles(&p);
 }
 
-/* Weight bytes a LUT-GEMM command that ran read (its rows, once for every
- * token: the unit streams each row once per command). */
-static void cu_weight_account(struct fllm_sim *sim, const struct fllm_cmd *cmd)
+/* Weight bytes a LUT-GEMM command that ran read: the implementation's own
+ * count when it keeps one (the RTL's memory ports), else its rows, once for
+ * every token (the unit streams each row once per command). */
+static void cu_weight_account(struct fllm_sim *sim, const struct fllm_sim_unit *impl,
+			      const struct fllm_cmd *cmd)
 {
 	struct fllm_lutgemm_params p;
 	struct fllm_cmd_cu args;
 
+	if (impl && impl->weight_bytes) {
+		sim->weight_bytes += impl->weight_bytes(impl->ctx);
+		return;
+	}
 	memcpy(&args, cmd->arg, sizeof(args));
 	memcpy(&p, sim->mem.base + args.params, sizeof(p));
 	sim->weight_bytes += (uint64_t)p.m * p.row_bytes;
@@ -265,8 +272,15 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	if ((impl || i != FLLM_SIM_CU_TEST) && dt > cycles)
 		sim->cycle_base += dt - cycles;
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
+	/* the firmware may start many such commands in one step of the card
+	 * thread: after one that took a millisecond or more of host time (rtlsim:
+	 * a long simulation), bring the clock register and the power model up */
+	if ((impl || i != FLLM_SIM_CU_TEST) && dt >= sim->cfg.clock_khz) {
+		fllm_sim_reg_set64(sim, FLLM_REG_TEL_CYCLES_LO, fllm_sim_cycles(sim));
+		fllm_sim_power_update(sim);
+	}
 	if (cmd->opcode == FLLM_OP_LUTGEMM && u->status == FLLM_CARD_OK)
-		cu_weight_account(sim, cmd);
+		cu_weight_account(sim, impl, cmd);
 	if (sim->cfg.fault_unit && u->status == FLLM_CARD_OK &&
 	    FLLM_CU_INFO_TYPE(fllm_sim_reg_get(sim, FLLM_REG_CU_INFO(i))) == sim->cfg.fault_unit)
 		cu_fault(sim, cmd);
@@ -285,7 +299,9 @@ int fllm_sim_cu_poll(struct fllm_sim *sim, uint32_t i, uint16_t *status, uint64_
 		return 0;
 	cu_account(u, now);
 	u->busy = 0;
-	/* a host that sees the completion sees the command's traffic counted */
+	/* a host that sees the completion sees the command's traffic and busy
+	 * cycles counted */
+	fllm_sim_reg_set64(sim, FLLM_REG_CU_BUSY_LO(i), u->busy_cycles);
 	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
 	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 	*status = u->status;
@@ -300,6 +316,7 @@ void fllm_sim_cu_reset(struct fllm_sim *sim, uint32_t i)
 		return;
 	cu_account(&sim->cu[i], fllm_sim_cycles(sim));
 	sim->cu[i].busy = 0;
+	fllm_sim_reg_set64(sim, FLLM_REG_CU_BUSY_LO(i), sim->cu[i].busy_cycles);
 }
 
 /* See sim_internal.h: nanoseconds until the first running unit is due. */
@@ -320,7 +337,8 @@ uint64_t fllm_sim_cu_wait_ns(const struct fllm_sim *sim)
 	return first >= khz * 1000u ? 1000000000u : (first * 1000000u + khz - 1) / khz;
 }
 
-/* Busy cycles of all units since reset, up to now. */
+/* Busy cycles of all units since reset, up to now; each unit's count is
+ * published in its FLLM_REG_CU_BUSY pair (a running unit's grows live). */
 uint64_t fllm_sim_cu_busy_cycles(struct fllm_sim *sim)
 {
 	uint64_t now = fllm_sim_cycles(sim);
@@ -328,6 +346,7 @@ uint64_t fllm_sim_cu_busy_cycles(struct fllm_sim *sim)
 
 	for (uint32_t i = 0; i < FLLM_SIM_CU_COUNT; i++) {
 		cu_account(&sim->cu[i], now);
+		fllm_sim_reg_set64(sim, FLLM_REG_CU_BUSY_LO(i), sim->cu[i].busy_cycles);
 		sum += sim->cu[i].busy_cycles;
 	}
 	return sum;

@@ -92,6 +92,14 @@ static int dma_run_one(struct fllm_sim *sim, uint32_t ch)
 	err = dma_validate(sim, &desc);
 	if (!err)
 		err = dma_move(sim, ch, &desc);
+	if (!err) {
+		/* counted before the host can see the descriptor done */
+		d->bytes += desc.len;
+		sim->dma_bytes += desc.len;
+		sim->mem_bytes += desc.len;
+		fllm_sim_reg_set64(sim, dma_reg(ch, FLLM_DMA_BYTES_LO), d->bytes);
+		fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
+	}
 	status = FLLM_DESC_S_MAKE((uint32_t)err);
 	if (sim->host.write(sim->host.ctx, at + offsetof(struct fllm_dma_desc, status), &status,
 			    sizeof(status))) {
@@ -105,10 +113,6 @@ static int dma_run_one(struct fllm_sim *sim, uint32_t ch)
 		fllm_sim_reg_set(sim, FLLM_REG_TEL_DMA_ERRORS, sim->dma_errors);
 		dma_status(sim, ch, FLLM_DMA_STATUS_ERROR, 0);
 	} else {
-		d->bytes += desc.len;
-		sim->dma_bytes += desc.len;
-		sim->mem_bytes += desc.len;
-		fllm_sim_reg_set64(sim, dma_reg(ch, FLLM_DMA_BYTES_LO), d->bytes);
 		dma_status(sim, ch, 0, FLLM_DMA_STATUS_ERROR);
 	}
 	if (desc.flags & FLLM_DESC_F_IRQ)

@@ -50,6 +50,7 @@ static int hal_card_write(void *ctx, uint64_t addr, const void *src, uint32_t le
 		return FLLM_CARD_ERR_ADDR;
 	memcpy(sim->mem.base + addr, src, len);
 	sim->mem_bytes += len;
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 	return 0;
 }
 
@@ -67,6 +68,7 @@ static int hal_copy(void *ctx, uint32_t dir, uint64_t src, uint64_t dst, uint64_
 			return FLLM_CARD_ERR_ADDR;
 		memmove(base + dst, base + src, bytes);
 		sim->mem_bytes += 2 * bytes;
+		fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 		return FLLM_CARD_OK;
 	case FLLM_COPY_H2C:
 		if (!fllm_sim_mem_range_ok(&sim->mem, dst, bytes))
@@ -85,6 +87,8 @@ static int hal_copy(void *ctx, uint32_t dir, uint64_t src, uint64_t dst, uint64_
 		return FLLM_CARD_ERR_HOST_DMA;
 	sim->dma_bytes += bytes;
 	sim->mem_bytes += bytes;
+	/* a host that sees the completion sees the traffic counted */
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
 	return FLLM_CARD_OK;
 }
 

@@ -10,8 +10,12 @@
  * what crossed PCIe (DMA descriptors and DMA_COPY to or from the host), mem
  * bytes all card-memory traffic. Die temperature follows a first-order RC
  * model toward T_AMB + R_TH * P with time constant TAU; VCCINT droops a
- * little with dynamic power. Energy is integrated in mJ. The window is the
- * time since the last update, at least FLLM_SIM_POWER_PERIOD_NS.
+ * little with dynamic power. Energy is integrated in mJ. The model runs on
+ * card time (kernel-clock cycles), not the host's: while a unit's C model
+ * or RTL simulation holds the card clock, no card time passes, so a card
+ * whose units simulate slower than real time (rtlsim) still reports the
+ * power of a card running them at speed. Updates come at most every
+ * FLLM_SIM_POWER_PERIOD_NS of host time, over the card time since the last.
  */
 #include "fllm_card_power.h"
 #include "sim_internal.h"
@@ -35,6 +39,7 @@ void fllm_sim_power_reset(struct fllm_sim *sim)
 	if (p->temp_c == 0)
 		p->temp_c = T_AMB_C + R_TH_C_PER_W * P_STATIC_W;
 	p->last_ns = fllm_sim_now_ns(sim);
+	p->last_cycles = fllm_sim_cycles(sim);
 	p->last_busy = 0;
 	p->last_dma = 0;
 	p->last_mem = 0;
@@ -61,18 +66,21 @@ static uint32_t per_mille(double f)
 void fllm_sim_power_update(struct fllm_sim *sim)
 {
 	struct fllm_sim_power *p = &sim->power;
-	uint64_t now = fllm_sim_now_ns(sim);
+	uint64_t now = fllm_sim_now_ns(sim), cyc;
 	uint64_t busy, dma, mem;
 	double dt, util, dma_bps, mem_bps, peak_bps, watts, target;
 
 	if (now - p->last_ns < FLLM_SIM_POWER_PERIOD_NS)
 		return;
-	dt = (double)(now - p->last_ns) * 1e-9;
+	cyc = fllm_sim_cycles(sim);
+	if (cyc <= p->last_cycles)
+		return;
+	dt = (double)(cyc - p->last_cycles) / (sim->cfg.clock_khz * 1000.0);
 	busy = fllm_sim_cu_busy_cycles(sim);
 	dma = sim->dma_bytes;
 	mem = sim->mem_bytes;
 	/* units run one command at a time: busy cycles of all units over the window */
-	util = (double)(busy - p->last_busy) / (dt * sim->cfg.clock_khz * 1000.0);
+	util = (double)(busy - p->last_busy) / (double)(cyc - p->last_cycles);
 	if (util > 1)
 		util = 1;
 	dma_bps = (double)(dma - p->last_dma) / dt;
@@ -83,6 +91,7 @@ void fllm_sim_power_update(struct fllm_sim *sim)
 	p->temp_c += (target - p->temp_c) * dt / (TAU_S + dt);
 	p->energy_mj += watts * dt * 1000.0;
 	p->last_ns = now;
+	p->last_cycles = cyc;
 	p->last_busy = busy;
 	p->last_dma = dma;
 	p->last_mem = mem;

@@ -21,6 +21,7 @@ void fllm_sim_reset(struct fllm_sim *sim)
 	for (uint32_t i = 0; i < FLLM_SIM_CU_COUNT; i++) {
 		fllm_sim_cu_reset(sim, i);
 		sim->cu[i] = (struct fllm_sim_cu){ 0 };
+		fllm_sim_reg_set64(sim, FLLM_REG_CU_BUSY_LO(i), 0);
 	}
 	fllm_sim_dma_reset(sim);
 	for (size_t i = 0; i < sizeof(zeroed) / sizeof(zeroed[0]); i++)

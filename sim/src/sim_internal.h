@@ -55,7 +55,8 @@ struct fllm_sim_cu {
 
 /* Power and thermal model state (power.c). */
 struct fllm_sim_power {
-	uint64_t last_ns;	/* model time of the last update */
+	uint64_t last_ns;	/* host time of the last update (sets the pace) */
+	uint64_t last_cycles;	/* card time of the last update (the model's time) */
 	uint64_t last_busy;	/* CU busy cycles at the last update */
 	uint64_t last_dma;	/* DMA bytes at the last update */
 	uint64_t last_mem;	/* memory traffic bytes at the last update */

@@ -9,7 +9,7 @@
 img=$TMP/card.xclbin
 expect_rc 0 "$FLLM" image create -o "$img" --mem 1G --channels 8 --clock-khz 250000 \
 	--units lutgemm,vector --timestamp 1
-expect_in "$TMP/out" "interface 1.0, numerics 1, 2 units"
+expect_in "$TMP/out" "interface 1.1, numerics 1, 2 units"
 expect_rc 0 "$FLLM" image inspect "$img"
 expect_in "$TMP/out" "1 GiB HBM in 8 channels"
 expect_in "$TMP/out" "250.000 MHz"
@@ -28,7 +28,7 @@ cmp -s "$img" "$TMP/again.xclbin" || fail "equal options gave different images"
 
 # verify: versions against the build, then a device that differs and one that matches
 expect_rc 0 "$FLLM" image verify "$img"
-expect_in "$TMP/out" "interface 1.0 and numerics 1 match this build"
+expect_in "$TMP/out" "interface 1.1 and numerics 1 match this build"
 expect_rc 1 "$FLLM" image verify "$img" --device emu:0
 expect_in "$TMP/err" "device clock 300000 kHz, image 250000 kHz"
 expect_rc 0 "$FLLM" program emu:0 "$img"
@@ -47,7 +47,7 @@ expect_rc 1 "$FLLM" program emu:0 "$TMP/n2.xclbin"
 expect_in "$TMP/err" "numerics version 2, this build expects 1"
 expect_rc 0 "$FLLM" image create -o "$TMP/if2.xclbin" --if-version 2.0
 expect_rc 1 "$FLLM" image verify "$TMP/if2.xclbin"
-expect_in "$TMP/err" "image speaks card interface 2.0, this build speaks 1.0"
+expect_in "$TMP/err" "image speaks card interface 2.0, this build speaks 1.1"
 expect_rc 0 "$FLLM" image inspect "$TMP/if2.xclbin"
 expect_in "$TMP/out" "image speaks card interface 2.0"
 

@@ -7,5 +7,6 @@
 extern CU_TestInfo lg_card_agree_tests[];
 extern CU_TestInfo lg_card_error_tests[];
 extern CU_TestInfo lg_card_cycle_tests[];
+extern CU_TestInfo lg_card_busy_tests[];
 
 #endif /* FLLM_LG_CARD_TESTS_H */

@@ -18,6 +18,7 @@ int fllm_test_register(void)
 		LG_CARD_SUITE("lutgemm card agreement", lg_card_agree_tests),
 		LG_CARD_SUITE("lutgemm card errors", lg_card_error_tests),
 		LG_CARD_SUITE("lutgemm card cycles", lg_card_cycle_tests),
+		LG_CARD_SUITE("per-unit busy counters", lg_card_busy_tests),
 		CU_SUITE_INFO_NULL,
 	};
 

@@ -13,7 +13,12 @@ plain)
 	cp "$TMP/out" "$TMP/frame"
 	expect_in "$TMP/frame" "fllm top - emu:0 (backend emu), every 100 ms"
 	expect_in "$TMP/frame" "card model's activity-based estimate, not a sensor"
-	expect_in "$TMP/frame" "cu1 lutgemm"
+	# one bar per compute unit from its busy counter (interface 1.1): an idle
+	# card's units are at 0% with 0 busy cycles since reset
+	for u in "cu0  test" "cu1  lutgemm" "cu2  vector" "cu3  attention"; do
+		grep -q "^$u  *\[\.*\]   0\.0% busy   (0 cycles since reset)\$" "$TMP/frame" ||
+			fail "no idle per-unit line for $u"
+	done
 	expect_in "$TMP/frame" "no cross-process view of running work"
 	# an idle card model draws its static power (the interval's mean depends on
 	# when the model's thread last ran)
@@ -23,6 +28,7 @@ plain)
 	if grep -q "q quits" "$TMP/frame"; then fail "plain frame offers a key"; fi
 	expect_rc 0 "$FLLM" top --batch --count 3 --interval 50
 	[ "$(grep -c '^fllm top - ' "$TMP/out")" -eq 3 ] || fail "--batch --count 3: not 3 frames"
+	[ "$(grep -c '^cu[0-3]  ' "$TMP/out")" -eq 12 ] || fail "--batch: not 4 unit lines a frame"
 	expect_rc 2 "$FLLM" top
 	expect_in "$TMP/err" "not a terminal; use --once or --batch"
 	expect_rc 2 "$FLLM" top --once --batch

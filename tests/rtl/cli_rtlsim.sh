@@ -1,6 +1,7 @@
 #!/bin/sh
 # The rtlsim card end to end through the fllm binary: listed with its RTL
-# units, `fllm validate` passes every check, and greedy stories260K on
+# units, `fllm validate` passes every check (power_load with a load sized
+# for the RTL), and greedy stories260K on
 # rtlsim:0 (every unit command on the Verilated RTL) prints exactly the
 # text of emu:0. Exit 77 (SKIP) without the RTL models or ../shared/models.
 # usage: cli_rtlsim.sh FLLM_BINARY MODELS_DIR
@@ -16,6 +17,10 @@ expect_in "$TMP/devices" "test, LUT-GEMM, vector and attention units in Verilato
 
 expect_rc 0 "$FLLM" validate --device rtlsim:0 --json
 expect_in "$TMP/out" '"failed": 0'
+# power_load runs on the RTL too, with a load sized for it, and says so
+grep -A1 '"name": "power_load"' "$TMP/out" | grep -q '"status": "pass"' ||
+	fail "power_load did not pass on rtlsim"
+expect_in "$TMP/out" "rtlsim load, sized for RTL simulation: 16 SPINs of 262144 cycles"
 
 for f in stories260K.bin tok512.bin; do
 	if [ ! -r "$models/$f" ]; then

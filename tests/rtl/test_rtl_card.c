@@ -5,7 +5,9 @@
  * Outputs must equal the golden model's bit for bit, and a completion's
  * cycles must be the RTL's own count for that command (plus only the card
  * thread's polling delay): the same command on the harness directly, with
- * the same card addresses, gives the lower bound.
+ * the same card addresses, gives the lower bound. The card's telemetry
+ * counts what the RTL did: the unit's busy cycles, the bytes its ports
+ * moved and the weight bytes they read.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -61,24 +63,30 @@ err_free:
 }
 
 /*
- * The RTL's cycles for k's command on an image of the card memory with the
- * same addresses (records copied from the host case). 0 on failure.
+ * The RTL's stats for k's command on an image of the card memory with the
+ * same addresses (records copied from the host case), the weight slices
+ * watched as the rtlsim backend watches them. st->cycles = 0 on failure.
  */
-static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
+static void harness_stats(const struct lg_card *k, uint64_t mem_size, struct fllm_rtl_stats *st)
 {
 	const struct lg_case *c = k->c;
 	const struct fllm_lutgemm_params *p = &k->p;
 	uint64_t params = fllm_bo_card_addr(k->params) + k->params_off;
 	uint32_t act = fllm_lutgemm_act_bytes(p->k, p->group);
+	uint64_t lo[FLLM_LUTGEMM_SLICES_MAX], hi[FLLM_LUTGEMM_SLICES_MAX];
 	struct fllm_rtl_unit *u;
-	struct fllm_rtl_stats st;
 	uint8_t *img = calloc(1, mem_size);	/* (mem_size) sparse card image */
 	uint64_t arg[FLLM_RTL_ARGS], result;
 	uint16_t status = 1;
 	int rc;
 
+	memset(st, 0, sizeof(*st));
 	if (!img)
-		return 0;
+		return;
+	for (uint32_t s = 0; s < p->slices; s++) {
+		lo[s] = p->slice_addr[s];
+		hi[s] = lo[s] + ((p->m - 1 - s) / p->slices + 1) * (uint64_t)p->row_bytes;
+	}
 	memcpy(img + params, p, sizeof(*p));
 	for (uint32_t n = 0; n < p->n_tokens; n++)
 		memcpy(img + p->act_addr + n * p->act_stride, c->mem + lg_case_act(c, n), act);
@@ -90,20 +98,42 @@ static uint64_t harness_cycles(const struct lg_card *k, uint64_t mem_size)
 	rc = rtl_ref_unit(FLLM_CU_LUTGEMM, &u);
 	fllm_rtl_cu_arg(arg, params, sizeof(*p));
 	if (!rc)
-		rc = fllm_rtl_unit_run(u, img, mem_size, arg, 100000000, &status, &result, &st);
+		rc = fllm_rtl_unit_watch(u, p->slices, lo, hi);
+	if (!rc)
+		rc = fllm_rtl_unit_run(u, img, mem_size, arg, 100000000, &status, &result, st);
 	fllm_rtl_unit_destroy(u);
 	free(img);
-	return rc || status ? 0 : st.cycles;
+	if (rc || status)
+		st->cycles = 0;
 }
 
-/* One shape through the card: outputs bit for bit, completion cycles = RTL cycles. */
+/* Inventory index of the card's unit of type cu_type (asserts there is one). */
+static uint32_t cu_slot(const fllm_device_info *info, uint32_t cu_type)
+{
+	for (uint32_t i = 0; i < info->cu_count && i < FLLM_CU_INFO_MAX; i++)
+		if (FLLM_CU_INFO_TYPE(info->cu_info[i]) == cu_type)
+			return i;
+	CU_FAIL("no unit of the type");
+	return 0;
+}
+
+/*
+ * One shape through the card: outputs bit for bit, completion cycles = RTL
+ * cycles; the LUT-GEMM unit's busy counter rises by exactly the RTL's own
+ * cycle count and no other unit's moves; the card-memory counter by the
+ * bytes the RTL's ports moved and the weight counter by the row records
+ * they read (each row once per command).
+ */
 static void card_case(const struct lg_shape *s, uint64_t seed, uint32_t offsets)
 {
+	fllm_telemetry t0, t1;
 	fllm_device_info info;
 	fllm_cmd_result res;
+	struct fllm_rtl_stats st;
 	struct lg_card k;
 	struct lg_case c;
 	uint64_t rtl, slack;
+	uint32_t lg;
 	uint8_t *out;
 	float *want;
 
@@ -112,20 +142,39 @@ static void card_case(const struct lg_shape *s, uint64_t seed, uint32_t offsets)
 	want = golden(&c);
 	CU_ASSERT_FATAL(want != NULL);
 	FLLM_ASSERT_STATUS(lg_card_init(&k, dev, &c, offsets), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_device_telemetry(dev, &t0), FLLM_OK);
 	FLLM_ASSERT_STATUS(lg_card_run(&k, sizeof(k.p), &res), FLLM_OK);
 	FLLM_ASSERT_STATUS(res.card_status, FLLM_CARD_OK);
+	FLLM_ASSERT_STATUS(fllm_device_telemetry(dev, &t1), FLLM_OK);
 	out = malloc(k.out_len);
 	CU_ASSERT_FATAL(out != NULL);
 	FLLM_ASSERT_STATUS(lg_card_read_out(&k, out), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(lg_card_compare(&k.p, out, want, 1, "rtlsim"), 0);
-	rtl = harness_cycles(&k, info.mem_size);
+	harness_stats(&k, info.mem_size, &st);
+	rtl = st.cycles;
 	slack = (uint64_t)SLACK_US * info.clock_khz / 1000;
 	fprintf(stderr, "  M=%u K=%u q=%u N=%u slices=%u: RTL %" PRIu64 " cycles, completion %"
-		PRIu64 ", hls model %" PRIu64 "\n", s->m, s->k, s->q, s->n, s->slices, rtl,
-		res.cycles, fllm_lutgemm_cycles(&k.p));
+		PRIu64 ", hls model %" PRIu64 "; weight bytes %" PRIu64 " (records %" PRIu64
+		"), memory bytes %" PRIu64 "\n", s->m, s->k, s->q, s->n, s->slices, rtl,
+		res.cycles, fllm_lutgemm_cycles(&k.p), t1.weight_bytes - t0.weight_bytes,
+		(uint64_t)k.p.m * k.p.row_bytes, t1.mem_bytes - t0.mem_bytes);
 	CU_ASSERT(rtl != 0);
 	CU_ASSERT(res.cycles >= rtl);
 	CU_ASSERT(res.cycles <= rtl + slack);
+	lg = cu_slot(&info, FLLM_CU_LUTGEMM);
+	FLLM_ASSERT_EQ_U64(t1.cu_busy_count, info.cu_count);
+	for (uint32_t i = 0; i < info.cu_count && i < FLLM_CU_INFO_MAX; i++)
+		FLLM_ASSERT_EQ_U64(t1.cu_busy_cycles[i] - t0.cu_busy_cycles[i], i == lg ? rtl : 0);
+	FLLM_ASSERT_EQ_U64(t1.mem_bytes - t0.mem_bytes,
+			   st.read_bytes + st.write_bytes + st.ctl_bytes);
+	FLLM_ASSERT_EQ_U64(t1.weight_bytes - t0.weight_bytes, st.watch_read_bytes);
+	/* each row once when one K-block (32 / N groups of table slots) covers K;
+	 * with more, the RTL reads a row's scale entries again for each block */
+	if (fllm_lutgemm_groups(k.p.k, k.p.group) <= 32u / k.p.n_tokens)
+		FLLM_ASSERT_EQ_U64(t1.weight_bytes - t0.weight_bytes,
+				   (uint64_t)k.p.m * k.p.row_bytes);
+	else
+		CU_ASSERT(t1.weight_bytes - t0.weight_bytes > (uint64_t)k.p.m * k.p.row_bytes);
 	free(out);
 	free(want);
 	lg_card_free(&k);
@@ -216,6 +265,9 @@ static void test_card_test_unit(void)
 {
 	const uint64_t size = 16u << 20, off = 8, len = size - 16, beats = size / 64;
 	fllm_cmd_result fill, check;
+	fllm_device_info info;
+	fllm_telemetry t0, t1;
+	uint32_t tu;
 	fllm_cmdlist *cl;
 	uint64_t *back, bad = 0, word;
 	fllm_bo *bo;
@@ -224,8 +276,23 @@ static void test_card_test_unit(void)
 	FLLM_ASSERT_STATUS(fllm_cmdlist_create(dev, &cl), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_fill(cl, bo, off, len, FLLM_PATTERN_PRNG, 42), FLLM_OK);
 	FLLM_ASSERT_STATUS(fllm_cmdlist_check(cl, bo, off, len, FLLM_PATTERN_PRNG, 42), FLLM_OK);
+	FLLM_ASSERT_STATUS(fllm_device_info_get(dev, &info), FLLM_OK);
+	tu = cu_slot(&info, FLLM_CU_TEST);
+	FLLM_ASSERT_STATUS(fllm_device_telemetry(dev, &t0), FLLM_OK);
 	run_two(cl, &fill, &check);
+	FLLM_ASSERT_STATUS(fllm_device_telemetry(dev, &t1), FLLM_OK);
 	FLLM_ASSERT_EQ_U64(check.result, 0);
+	/* the RTL's own counts: busy within the completions, FILL writes len
+	 * bytes (strobed), CHECK reads every beat of the range once */
+	fprintf(stderr, "  FILL + CHECK: test unit busy %" PRIu64 " cycles, completions %" PRIu64
+		"; memory bytes %" PRIu64 "\n", t1.cu_busy_cycles[tu] - t0.cu_busy_cycles[tu],
+		fill.cycles + check.cycles, t1.mem_bytes - t0.mem_bytes);
+	CU_ASSERT(t1.cu_busy_cycles[tu] - t0.cu_busy_cycles[tu] <= fill.cycles + check.cycles);
+	CU_ASSERT(t1.cu_busy_cycles[tu] - t0.cu_busy_cycles[tu] >= 2 * beats * 13 / 10);
+	for (uint32_t i = 0; i < info.cu_count && i < FLLM_CU_INFO_MAX; i++)
+		if (i != tu)
+			FLLM_ASSERT_EQ_U64(t1.cu_busy_cycles[i], t0.cu_busy_cycles[i]);
+	FLLM_ASSERT_EQ_U64(t1.mem_bytes - t0.mem_bytes, len + size);
 	fprintf(stderr, "  FILL of 16 MiB: %" PRIu64 " cycles (%.2f per beat)\n", fill.cycles,
 		(double)fill.cycles / (double)beats);
 	/* a completion is never early: the RTL's count is a lower bound */

@@ -215,7 +215,7 @@ fllm_status emu_fastlg_create(struct emu_fastlg **out)
 		return st;
 	}
 	fllm_cpu_ctx_disown(f->cpu);	/* part of the device, not a handle */
-	f->unit = (struct fllm_sim_unit){ "host", f, fastlg_run };
+	f->unit = (struct fllm_sim_unit){ .name = "host", .ctx = f, .run = fastlg_run };
 	*out = f;
 	return FLLM_OK;
 }

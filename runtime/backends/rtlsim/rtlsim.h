@@ -39,6 +39,8 @@ struct rtlsim_unit {
 	uint32_t cu_type;		/* FLLM_CU_* */
 	struct fllm_rtl_unit *rtl;
 	uint64_t commands;		/* commands run (card thread only) */
+	uint64_t weight_bytes;		/* LUT-GEMM: weight bytes the last command's
+					 * memory ports read (card thread only) */
 };
 
 /*

@@ -90,6 +90,38 @@ static uint64_t rtlsim_max_cycles(uint32_t cu_type, const uint8_t *mem, uint64_t
 	}
 }
 
+/*
+ * Watch the weight slices of a valid LUT-GEMM block, so that the RTL's
+ * memory ports count the weight bytes they read; anything else clears the
+ * windows. Slice s holds rows s, s + slices, ..., one row record each.
+ */
+static void rtlsim_watch_weights(struct rtlsim_unit *r, const uint8_t *mem, uint64_t mem_bytes,
+				 const uint64_t *arg)
+{
+	uint64_t lo[FLLM_LUTGEMM_SLICES_MAX], hi[FLLM_LUTGEMM_SLICES_MAX];
+	struct fllm_lutgemm_params p;
+	uint32_t n = 0;
+
+	if (r->cu_type == FLLM_CU_LUTGEMM && !rtlsim_block(mem, mem_bytes, arg, &p, sizeof(p)) &&
+	    fllm_lutgemm_params_check(&p, mem_bytes) == FLLM_CARD_OK)
+		for (; n < p.slices; n++) {
+			uint64_t rows = (p.m - 1 - n) / p.slices + 1;
+
+			lo[n] = p.slice_addr[n];
+			hi[n] = p.slice_addr[n] + rows * p.row_bytes;
+		}
+	/* n <= FLLM_RTL_WATCH_MAX and the windows are a few words: it cannot fail */
+	(void)fllm_rtl_unit_watch(r->rtl, n, lo, hi);
+}
+
+/* struct fllm_sim_unit.weight_bytes: what the last command's ports read in the slices. */
+static uint64_t rtlsim_weight_bytes(void *ctx)
+{
+	const struct rtlsim_unit *r = ctx;
+
+	return r->weight_bytes;
+}
+
 /* struct fllm_sim_unit.run of every unit. */
 static uint16_t rtlsim_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
 			   const struct fllm_cmd *cmd, uint64_t *result, uint64_t *cycles,
@@ -104,6 +136,9 @@ static uint16_t rtlsim_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
 	memcpy(arg, cmd->arg, sizeof(arg));
 	*result = 0;
 	limit = rtlsim_max_cycles(r->cu_type, mem, mem_bytes, arg, &never);
+	r->weight_bytes = 0;
+	if (r->cu_type == FLLM_CU_LUTGEMM)
+		rtlsim_watch_weights(r, mem, mem_bytes, arg);
 	rc = fllm_rtl_unit_run(r->rtl, mem, mem_bytes, arg, limit, &status, result, &st);
 	r->commands++;
 	if (rc == -ETIMEDOUT && never) {
@@ -120,6 +155,7 @@ static uint16_t rtlsim_run(void *ctx, uint8_t *mem, uint64_t mem_bytes,
 	}
 	*cycles = st.cycles;
 	*traffic = st.read_bytes + st.write_bytes + st.ctl_bytes;
+	r->weight_bytes = st.watch_read_bytes;
 	return status;
 }
 
@@ -143,6 +179,7 @@ fllm_status rtlsim_unit_create(uint32_t cu_type, uint32_t clock_khz, uint32_t ch
 	r->unit.name = "rtl";
 	r->unit.ctx = r;
 	r->unit.run = rtlsim_run;
+	r->unit.weight_bytes = rtlsim_weight_bytes;
 	*out = r;
 	return FLLM_OK;
 }

@@ -164,6 +164,9 @@ typedef struct fllm_telemetry {
 	uint32_t irq_count;
 	uint64_t weight_bytes;		/* LUT-GEMM weight bytes read since reset */
 	uint64_t mem_bytes;		/* card-memory bytes moved since reset */
+	uint32_t cu_busy_count;		/* units with a busy counter (0: interface 1.0 card) */
+	uint64_t cu_busy_cycles[FLLM_CU_INFO_MAX];	/* per inventory index: kernel-clock
+							 * cycles busy since reset */
 } fllm_telemetry;
 
 fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out);

@@ -52,6 +52,8 @@ public:
 		return !rq_.empty() && rq_.front().ready <= now && tokens_ >= 64;
 	}
 	bool rlast() const { return !rq_.empty() && rq_.front().done + 1 == rq_.front().beats; }
+	// Card address of the beat rvalid() offers.
+	uint64_t raddr() const { return rq_.front().addr + 64ull * rq_.front().done; }
 	// The beat rvalid() offers: 64 bytes of card memory.
 	void rdata(const uint8_t *mem, uint64_t mem_bytes, uint8_t *out)
 	{

@@ -30,6 +30,12 @@ void fllm_rtl_unit_reset(struct fllm_rtl_unit *u)
 {
 }
 
+int fllm_rtl_unit_watch(struct fllm_rtl_unit *u, uint32_t n, const uint64_t *lo,
+			const uint64_t *hi)
+{
+	return -ENOSYS;
+}
+
 int fllm_rtl_unit_start(struct fllm_rtl_unit *u, uint8_t *mem, uint64_t mem_bytes,
 			const uint64_t arg[FLLM_RTL_ARGS])
 {

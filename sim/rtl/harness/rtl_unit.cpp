@@ -71,6 +71,23 @@ struct fllm_rtl_unit {
 	virtual int step(uint64_t cycles) = 0;
 	virtual uint64_t cycle_now() const = 0;
 	virtual void result(uint16_t *status, uint64_t *res, fllm_rtl_stats *st) = 0;
+
+	// Windows of fllm_rtl_unit_watch() and the read bytes seen inside them.
+	struct Win {
+		uint64_t lo, hi;
+	};
+	std::vector<Win> watch;
+	uint64_t watch_bytes = 0;
+
+	// One read beat at card address a fired on a memory port.
+	void watch_beat(uint64_t a)
+	{
+		for (const Win &w : watch)
+			if (a >= w.lo && a < w.hi) {
+				watch_bytes += 64;
+				return;
+			}
+	}
 };
 
 namespace {
@@ -194,8 +211,11 @@ template <class Top, unsigned NP> void Unit<Top, NP>::cycle()
 	for (unsigned e = 0; e < NP; e++) {
 		Chan &c = ch[e];
 
-		if (rf >> e & 1)
+		if (rf >> e & 1) {
+			if (!watch.empty())
+				watch_beat(c.raddr());
 			c.r_fire(now);
+		}
 		if (arf >> e & 1)
 			c.ar_fire(ar[e].addr, ar[e].beats, now, mem_bytes);
 		if (awf >> e & 1)
@@ -288,6 +308,7 @@ int Unit<Top, NP>::start(uint8_t *m, uint64_t mb, const uint64_t *arg)
 	for (Chan &c : ch)
 		c.clear_stats();
 	ctl.clear_stats();
+	watch_bytes = 0;
 	for (unsigned i = 0; i < FLLM_RTL_ARGS; i++)
 		if (arg[i] != reg_arg[i]) {
 			lite_write64((uint8_t)(REG_ARG + 8 * i), arg[i]);
@@ -327,6 +348,7 @@ void Unit<Top, NP>::result(uint16_t *status, uint64_t *res, fllm_rtl_stats *st)
 	}
 	st->ctl_bytes = ctl.rbytes;
 	st->bad_accesses += ctl.bad;
+	st->watch_read_bytes = watch_bytes;
 }
 
 } // namespace
@@ -370,6 +392,23 @@ int fllm_rtl_unit_create(uint32_t cu_type, const struct fllm_rtl_timing *t,
 void fllm_rtl_unit_destroy(struct fllm_rtl_unit *u)
 {
 	delete u;
+}
+
+int fllm_rtl_unit_watch(struct fllm_rtl_unit *u, uint32_t n, const uint64_t *lo,
+			const uint64_t *hi)
+{
+	if (n > FLLM_RTL_WATCH_MAX)
+		return -EINVAL;
+	u->watch.clear();
+	try {
+		for (uint32_t i = 0; i < n; i++)
+			if (lo[i] < hi[i])
+				u->watch.push_back({ lo[i], hi[i] });
+	} catch (...) {
+		u->watch.clear();
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void fllm_rtl_unit_reset(struct fllm_rtl_unit *u)

@@ -43,6 +43,8 @@ struct fllm_rtl_stats {
 	uint64_t port_first_beat[FLLM_RTL_PORTS_MAX];	/* cycle after start; 0 if none */
 	uint64_t port_last_beat[FLLM_RTL_PORTS_MAX];
 	uint64_t bad_accesses;		/* AXI accesses outside card memory (must be 0) */
+	uint64_t watch_read_bytes;	/* read beats of all memory ports inside the
+					 * windows of fllm_rtl_unit_watch() */
 };
 
 struct fllm_rtl_unit;
@@ -66,6 +68,16 @@ int fllm_rtl_unit_create(uint32_t cu_type, const struct fllm_rtl_timing *t,
 			 struct fllm_rtl_unit **out);
 /* NULL is a no-op. */
 void fllm_rtl_unit_destroy(struct fllm_rtl_unit *u);
+
+/*
+ * Count, from the next command on, the read beats of every memory port whose
+ * address lies in one of n windows [lo[i], hi[i]) (stats watch_read_bytes);
+ * n = 0 clears them. At most FLLM_RTL_WATCH_MAX windows: 0, -EINVAL (more),
+ * -ENOMEM or -ENOSYS (not built).
+ */
+#define FLLM_RTL_WATCH_MAX	FLLM_RTL_PORTS_MAX
+int fllm_rtl_unit_watch(struct fllm_rtl_unit *u, uint32_t n, const uint64_t *lo,
+			const uint64_t *hi);
 
 /* Reset the unit and empty the channel models (a command in flight is dropped). */
 void fllm_rtl_unit_reset(struct fllm_rtl_unit *u);

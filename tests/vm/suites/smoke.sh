@@ -1,7 +1,7 @@
 # smoke: the module loads against the card model, the card looks right in
 # sysfs, and it unloads cleanly.
 smoke_sysfs() {
-	expect_eq if_version "$(card_attr if_version)" "1.0" &&
+	expect_eq if_version "$(card_attr if_version)" "1.1" &&
 	expect_eq irq_mode "$(card_attr irq_mode)" "msix" &&
 	expect_eq channels "$(card_attr memory/channels)" "8" &&
 	expect_eq total "$(card_attr memory/total)" "1073741824" &&

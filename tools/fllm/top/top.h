@@ -10,7 +10,7 @@
 
 #include "fllm/fllm.h"
 
-#define TOP_LINES_MAX 24
+#define TOP_LINES_MAX 40
 #define TOP_LINE_LEN 160
 
 struct top_frame {

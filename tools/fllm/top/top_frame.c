@@ -33,17 +33,64 @@ static double top_rate(uint64_t a, uint64_t b, double dt)
 	return dt > 0 && b >= a ? (double)(b - a) / dt : 0.0;
 }
 
+/*
+ * Unit i's busy share of the interval in per mille: its busy-cycle delta over
+ * the kernel-clock delta; UINT32_MAX when there is no interval yet or a reset
+ * made the counters go back.
+ */
+static uint32_t top_cu_permille(const struct top_sample *s, uint32_t i)
+{
+	uint64_t b0 = s->prev.cu_busy_cycles[i], b1 = s->now.cu_busy_cycles[i];
+	uint64_t c0 = s->prev.cycles, c1 = s->now.cycles;
+
+	if (s->dt <= 0 || c1 <= c0 || b1 < b0 || s->now.reset_count != s->prev.reset_count)
+		return UINT32_MAX;
+	return (uint32_t)((double)(b1 - b0) * 1000.0 / (double)(c1 - c0) + 0.5);
+}
+
+/* One line per compute unit with a busy counter, else the inventory on one line. */
+static void top_frame_units(struct top_frame *f, const struct top_sample *s, int bar_w)
+{
+	const fllm_device_info *in = s->info;
+	char bar[64], units[TOP_LINE_LEN - 16] = "";
+	size_t used = 0;
+
+	if (s->now.cu_busy_count) {
+		for (uint32_t i = 0; i < s->now.cu_busy_count && i < FLLM_CU_INFO_MAX; i++) {
+			uint32_t pm = top_cu_permille(s, i);
+			const char *name = i < in->cu_count ?
+				cli_cu_type_name(FLLM_CU_INFO_TYPE(in->cu_info[i])) : "?";
+
+			if (pm == UINT32_MAX)
+				LINE(f, "cu%-2u %-9.9s %s     - busy   (%llu cycles since reset)", i,
+				     name, top_bar(bar, 0, bar_w),
+				     (unsigned long long)s->now.cu_busy_cycles[i]);
+			else
+				LINE(f, "cu%-2u %-9.9s %s %5.1f%% busy   (%llu cycles since reset)",
+				     i, name, top_bar(bar, pm, bar_w), pm / 10.0,
+				     (unsigned long long)s->now.cu_busy_cycles[i]);
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < in->cu_count && i < FLLM_CU_INFO_MAX && used < sizeof(units);
+	     i++)
+		used += (size_t)snprintf(units + used, sizeof(units) - used, "%scu%u %s",
+					 i ? ", " : "", i,
+					 cli_cu_type_name(FLLM_CU_INFO_TYPE(in->cu_info[i])));
+	LINE(f, "units     %s", units);
+	LINE(f, "          (this card has no per-unit busy counters: interface 1.0)");
+}
+
 /* See top.h. */
 void top_frame_build(struct top_frame *f, const struct top_sample *s, int width)
 {
 	const fllm_telemetry *p = &s->prev, *t = &s->now;
 	const fllm_device_info *in = s->info;
 	int bar_w = width - 40 > 50 ? 50 : width - 40 < 10 ? 10 : width - 40;
-	char bar[64], size[32], units[TOP_LINE_LEN - 16] = "";
+	char bar[64], size[32];
 	double cmd_rate = top_rate(p->cmds, t->cmds, s->dt);
 	double energy_w = s->dt > 0 && t->energy_mj >= p->energy_mj ?
 			  (double)(t->energy_mj - p->energy_mj) / 1000.0 / s->dt : 0.0;
-	size_t used = 0;
 
 	f->n = 0;
 	LINE(f, "fllm top - %s (backend %s), every %llu ms%s", s->device, in->backend,
@@ -60,14 +107,7 @@ void top_frame_build(struct top_frame *f, const struct top_sample *s, int width)
 	LINE(f, "%s", "");
 	LINE(f, "compute   %s %5.1f%% busy", top_bar(bar, t->util_permille, bar_w),
 	     t->util_permille / 10.0);
-	for (uint32_t i = 0; i < in->cu_count && i < FLLM_CU_INFO_MAX && used < sizeof(units);
-	     i++)
-		used += (size_t)snprintf(units + used, sizeof(units) - used, "%scu%u %s",
-					 i ? ", " : "", i,
-					 cli_cu_type_name(FLLM_CU_INFO_TYPE(in->cu_info[i])));
-	LINE(f, "units     %s", units);
-	LINE(f, "          (the card reports one busy figure for all units: they run one "
-	     "command at a time)");
+	top_frame_units(f, s, bar_w);
 	LINE(f, "memory    %s %5.1f%% of peak bandwidth", top_bar(bar, t->mem_util_permille,
 								  bar_w),
 	     t->mem_util_permille / 10.0);
