@@ -66,7 +66,7 @@ fllm_status emu_fastunits_create(struct emu_fastunits **out)
 	*out = f;
 	if (!f)
 		return FLLM_E_NO_MEMORY;
-	f->unit = (struct fllm_sim_unit){ "host", f, fastunit_run };
+	f->unit = (struct fllm_sim_unit){ .name = "host", .ctx = f, .run = fastunit_run };
 	return FLLM_OK;
 }
 
