@@ -44,6 +44,23 @@ uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
 	return cycles;
 }
 
+/* See fllm_attention.h: 2 x (query, key) pairs x heads x head_dim. */
+uint64_t fllm_attention_macs(const struct fllm_attention_params *p,
+			     const uint8_t *mem /* card memory */)
+{
+	struct fllm_attention_seq s;
+	uint64_t macs = 0;
+
+	if (p->op == FLLM_ATTN_OP_APPEND)
+		return 0;
+	for (uint32_t i = 0; i < p->n_seqs; i++) {
+		fllm_attn_seq_read(mem, p, i, &s);
+		for (uint32_t t = 0; t < s.n_tokens; t++)
+			macs += 2ull * ((uint64_t)s.pos + t + 1) * p->n_heads * p->head_dim;
+	}
+	return macs;
+}
+
 /*
  * Card-memory bytes one valid command moves, as the cycle model streams
  * them: the block and descriptors, the table entries used, per token its

@@ -38,6 +38,15 @@ uint64_t fllm_lutgemm_cycles(const struct fllm_lutgemm_params *p)
 }
 
 /* See fllm_lutgemm_unit.h. */
+uint64_t fllm_lutgemm_lut_ops(const struct fllm_lutgemm_params *p)
+{
+	uint64_t chunks = fllm_lutgemm_groups(p->k, p->group) * (p->group / 8);
+	uint64_t tiles = div_up(p->m, FLLM_LUTGEMM_TILE_ROWS);
+
+	return (uint64_t)p->n_tokens * chunks * ((uint64_t)p->m * p->planes + tiles * 256);
+}
+
+/* See fllm_lutgemm_unit.h. */
 uint64_t fllm_lutgemm_traffic(const struct fllm_lutgemm_params *p)
 {
 	uint64_t bytes = sizeof(*p) + (uint64_t)p->m * p->row_bytes + 4ull * p->m * p->n_tokens;

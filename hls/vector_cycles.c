@@ -26,6 +26,18 @@ uint64_t fllm_vector_cycles(const struct fllm_vector_params *p)
 	return FLLM_VECTOR_OVERHEAD_CYCLES + (uint64_t)p->rows * row;
 }
 
+/* See fllm_vector.h: the passes of fllm_vector_cycles, lane-wide. */
+uint64_t fllm_vector_ops(const struct fllm_vector_params *p)
+{
+	uint64_t passes = 1;
+
+	if (p->op == FLLM_VECTOR_OP_RMSNORM)
+		passes++;
+	if (p->flags & FLLM_VECTOR_F_QUANT)
+		passes++;
+	return (uint64_t)p->rows * p->n * passes;
+}
+
 /* Bytes read and written by one command with a valid block p. */
 uint64_t fllm_vector_traffic(const struct fllm_vector_params *p)
 {

@@ -154,6 +154,19 @@
 #define FLLM_REG_TEL_MEMB_HI	0x244	/* RO high word */
 #define FLLM_REG_TEL_CU_BUSY_N	0x248	/* RO units with a busy counter (interface 1.1;
 					 * 0 on 1.0 cards): the first N of the inventory */
+/*
+ * Arithmetic activity since reset (interface 1.1), for power: LUT-fabric
+ * operations of the LUT-GEMM unit (table lookups accumulated plus table
+ * entries built), int8 multiply-adds of the attention unit, fp32 element
+ * operations of the vector unit (elements times passes). 64-bit LO/HI
+ * pairs, updated before a command's completion is visible.
+ */
+#define FLLM_REG_TEL_LUT_OPS_LO	0x250
+#define FLLM_REG_TEL_LUT_OPS_HI	0x254
+#define FLLM_REG_TEL_MACS_LO	0x258
+#define FLLM_REG_TEL_MACS_HI	0x25c
+#define FLLM_REG_TEL_VEC_OPS_LO	0x260
+#define FLLM_REG_TEL_VEC_OPS_HI	0x264
 
 /*
  * Compute-unit inventory: FLLM_REG_CU_COUNT entries of two registers.

@@ -164,6 +164,11 @@ uint64_t fllm_attention_cycles(const struct fllm_attention_params *p,
 uint64_t fllm_attention_traffic(const struct fllm_attention_params *p,
 				const uint8_t *mem /* card memory */);
 
+/* int8 multiply-adds of one valid command (scores and weighted values, as
+ * the cycle model counts them), for power models; reads the descriptors. */
+uint64_t fllm_attention_macs(const struct fllm_attention_params *p,
+			     const uint8_t *mem /* card memory */);
+
 #ifdef __cplusplus
 }
 #endif

@@ -69,6 +69,12 @@ enum fllm_card_err fllm_lutgemm_fetch(const uint8_t *ctl /* (mem_bytes) card mem
 /* Card-memory bytes one valid command moves: block, weights, activations, outputs. */
 uint64_t fllm_lutgemm_traffic(const struct fllm_lutgemm_params *p);
 
+/* LUT-fabric operations of one valid command, for power models: partial
+ * sums looked up and accumulated (m x chunks x planes per token) plus table
+ * entries built (256 per chunk, tile and token), as the cycle model counts
+ * them. */
+uint64_t fllm_lutgemm_lut_ops(const struct fllm_lutgemm_params *p);
+
 /* fllm_hls_lutgemm_unit(), the golden model's top function, is in fllm_lutgemm.h. */
 
 /* Fixed cost of one command: AXI-Lite handshake, parameter fetch, burst setup. */

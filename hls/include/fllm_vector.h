@@ -134,6 +134,10 @@ uint64_t fllm_vector_cycles(const struct fllm_vector_params *p);
 /* Card-memory bytes one valid command reads and writes (for power models). */
 uint64_t fllm_vector_traffic(const struct fllm_vector_params *p);
 
+/* fp32 element operations of one valid command (elements x the passes the
+ * cycle model makes over each row), for power models. */
+uint64_t fllm_vector_ops(const struct fllm_vector_params *p);
+
 #ifdef __cplusplus
 }
 #endif

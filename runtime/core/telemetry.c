@@ -43,6 +43,9 @@ fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out)
 	t.irq_count = fllm_device_rd(dev, FLLM_REG_IRQ_COUNT, &st);
 	t.weight_bytes = read_counter(dev, FLLM_REG_TEL_WEIGHT_LO, FLLM_REG_TEL_WEIGHT_HI, &st);
 	t.mem_bytes = read_counter(dev, FLLM_REG_TEL_MEMB_LO, FLLM_REG_TEL_MEMB_HI, &st);
+	t.lut_ops = read_counter(dev, FLLM_REG_TEL_LUT_OPS_LO, FLLM_REG_TEL_LUT_OPS_HI, &st);
+	t.macs = read_counter(dev, FLLM_REG_TEL_MACS_LO, FLLM_REG_TEL_MACS_HI, &st);
+	t.vec_ops = read_counter(dev, FLLM_REG_TEL_VEC_OPS_LO, FLLM_REG_TEL_VEC_OPS_HI, &st);
 	t.cu_busy_count = fllm_device_rd(dev, FLLM_REG_TEL_CU_BUSY_N, &st);
 	if (!st && t.cu_busy_count > FLLM_CU_INFO_MAX)
 		st = FLLM_E_IO;	/* more counters than the interface has room for: a broken card */

@@ -118,6 +118,42 @@ static void cu_weight_account(struct fllm_sim *sim, const struct fllm_sim_unit *
 	sim->weight_bytes += (uint64_t)p.m * p.row_bytes;
 }
 
+/* An accepted command's arithmetic, from its block (the shape fixes it:
+ * the C model, the host kernels and the RTL do the same operations). */
+static void cu_ops_account(struct fllm_sim *sim, const struct fllm_cmd *cmd)
+{
+	const uint8_t *mem = sim->mem.base;
+	struct fllm_cmd_cu args;
+
+	memcpy(&args, cmd->arg, sizeof(args));
+	if (cmd->opcode == FLLM_OP_LUTGEMM) {
+		struct fllm_lutgemm_params p;
+
+		memcpy(&p, mem + args.params, sizeof(p));
+		sim->lut_ops += fllm_lutgemm_lut_ops(&p);
+	} else if (cmd->opcode == FLLM_OP_VECTOR) {
+		struct fllm_vector_params p;
+
+		memcpy(&p, mem + args.params, sizeof(p));
+		sim->vec_ops += fllm_vector_ops(&p);
+	} else if (cmd->opcode == FLLM_OP_ATTENTION) {
+		struct fllm_attention_params p;
+
+		memcpy(&p, mem + args.params, sizeof(p));
+		sim->macs += fllm_attention_macs(&p, mem);
+	}
+}
+
+/* See sim_internal.h. */
+void fllm_sim_tel_counters(struct fllm_sim *sim)
+{
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_LUT_OPS_LO, sim->lut_ops);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MACS_LO, sim->macs);
+	fllm_sim_reg_set64(sim, FLLM_REG_TEL_VEC_OPS_LO, sim->vec_ops);
+}
+
 /* The fault_unit injection (fllm_sim.h): flip bit 0 of the command's first
  * output word, when the command writes an output row. */
 static void cu_fault(struct fllm_sim *sim, const struct fllm_cmd *cmd)
@@ -272,6 +308,8 @@ void fllm_sim_cu_start(struct fllm_sim *sim, uint32_t i, const struct fllm_cmd *
 	if ((impl || i != FLLM_SIM_CU_TEST) && dt > cycles)
 		sim->cycle_base += dt - cycles;
 	u->done = cycles > UINT64_MAX - now ? UINT64_MAX : now + cycles;
+	if (u->status == FLLM_CARD_OK)
+		cu_ops_account(sim, cmd);
 	/* the firmware may start many such commands in one step of the card
 	 * thread: after one that took a millisecond or more of host time (rtlsim:
 	 * a long simulation), bring the clock register and the power model up */
@@ -302,8 +340,7 @@ int fllm_sim_cu_poll(struct fllm_sim *sim, uint32_t i, uint16_t *status, uint64_
 	/* a host that sees the completion sees the command's traffic and busy
 	 * cycles counted */
 	fllm_sim_reg_set64(sim, FLLM_REG_CU_BUSY_LO(i), u->busy_cycles);
-	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
-	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
+	fllm_sim_tel_counters(sim);
 	*status = u->status;
 	*result = u->result;
 	return 1;

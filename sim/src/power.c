@@ -3,10 +3,12 @@
  * roughly an Alveo U280 (about 37 W idle, about 65 W flat out; the
  * coefficients are fllm_card_power.h's, sources in docs/power.md):
  *
- *   P = P_STATIC + P_CU * util + E_DMA * dma_bytes/s + E_MEM * mem_bytes/s
+ *   P = P_STATIC + P_CU * util + E_LUT * lut_ops/s + E_MAC * macs/s
+ *       + E_VOP * vec_ops/s + E_DMA * dma_bytes/s + E_MEM * mem_bytes/s
  *
  * util is the fraction of the window in which a compute unit was busy (the
- * firmware runs one command at a time, so at most one is), dma bytes are
+ * firmware runs one command at a time, so at most one is), the operation
+ * counts the units' arithmetic (TEL_LUT_OPS, TEL_MACS, TEL_VEC_OPS), dma bytes are
  * what crossed PCIe (DMA descriptors and DMA_COPY to or from the host), mem
  * bytes all card-memory traffic. Die temperature follows a first-order RC
  * model toward T_AMB + R_TH * P with time constant TAU; VCCINT droops a
@@ -25,6 +27,9 @@
 #define P_CU_W		FLLM_POWER_CU_W
 #define E_DMA_J_PER_B	FLLM_POWER_DMA_J_PER_BYTE
 #define E_MEM_J_PER_B	FLLM_POWER_MEM_J_PER_BYTE
+#define E_LUT_J		FLLM_POWER_LUT_OP_J
+#define E_MAC_J		FLLM_POWER_MAC_J
+#define E_VOP_J		FLLM_POWER_VEC_OP_J
 #define T_AMB_C		35.0	/* air at the heat sink inlet */
 #define R_TH_C_PER_W	0.5	/* heat sink to air */
 #define TAU_S		2.0	/* die + heat sink time constant */
@@ -43,6 +48,7 @@ void fllm_sim_power_reset(struct fllm_sim *sim)
 	p->last_busy = 0;
 	p->last_dma = 0;
 	p->last_mem = 0;
+	p->last_lut = p->last_mac = p->last_vop = 0;
 	p->energy_mj = 0;
 	fllm_sim_reg_set(sim, FLLM_REG_TEL_POWER_MW, (uint32_t)(P_STATIC_W * 1000));
 	fllm_sim_reg_set(sim, FLLM_REG_TEL_TEMP_MC, (uint32_t)(p->temp_c * 1000));
@@ -86,7 +92,10 @@ void fllm_sim_power_update(struct fllm_sim *sim)
 	dma_bps = (double)(dma - p->last_dma) / dt;
 	mem_bps = (double)(mem - p->last_mem) / dt;
 	peak_bps = (double)sim->cfg.mem_channels * sim->cfg.chan_mbps * 1e6;
-	watts = P_STATIC_W + P_CU_W * util + E_DMA_J_PER_B * dma_bps + E_MEM_J_PER_B * mem_bps;
+	watts = P_STATIC_W + P_CU_W * util + E_DMA_J_PER_B * dma_bps + E_MEM_J_PER_B * mem_bps +
+		(E_LUT_J * (double)(sim->lut_ops - p->last_lut) +
+		 E_MAC_J * (double)(sim->macs - p->last_mac) +
+		 E_VOP_J * (double)(sim->vec_ops - p->last_vop)) / dt;
 	target = T_AMB_C + R_TH_C_PER_W * watts;
 	p->temp_c += (target - p->temp_c) * dt / (TAU_S + dt);
 	p->energy_mj += watts * dt * 1000.0;
@@ -95,6 +104,9 @@ void fllm_sim_power_update(struct fllm_sim *sim)
 	p->last_busy = busy;
 	p->last_dma = dma;
 	p->last_mem = mem;
+	p->last_lut = sim->lut_ops;
+	p->last_mac = sim->macs;
+	p->last_vop = sim->vec_ops;
 	fllm_sim_reg_set(sim, FLLM_REG_TEL_POWER_MW, (uint32_t)(watts * 1000.0));
 	fllm_sim_reg_set(sim, FLLM_REG_TEL_TEMP_MC, (uint32_t)(p->temp_c * 1000.0));
 	fllm_sim_reg_set(sim, FLLM_REG_TEL_VCCINT_MV,

@@ -14,7 +14,9 @@ void fllm_sim_reset(struct fllm_sim *sim)
 		FLLM_REG_IRQ_STATUS, FLLM_REG_IRQ_ACK, FLLM_REG_IRQ_COUNT,
 		FLLM_REG_TEL_CYCLES_LO, FLLM_REG_TEL_CYCLES_HI, FLLM_REG_TEL_DMA_ERRORS,
 		FLLM_REG_TEL_WEIGHT_LO, FLLM_REG_TEL_WEIGHT_HI, FLLM_REG_TEL_MEMB_LO,
-		FLLM_REG_TEL_MEMB_HI,
+		FLLM_REG_TEL_MEMB_HI, FLLM_REG_TEL_LUT_OPS_LO, FLLM_REG_TEL_LUT_OPS_HI,
+		FLLM_REG_TEL_MACS_LO, FLLM_REG_TEL_MACS_HI, FLLM_REG_TEL_VEC_OPS_LO,
+		FLLM_REG_TEL_VEC_OPS_HI,
 	};
 
 	fllm_sim_reg_set(sim, FLLM_REG_STATUS, FLLM_STATUS_RESETTING);
@@ -30,6 +32,7 @@ void fllm_sim_reset(struct fllm_sim *sim)
 	sim->dma_bytes = 0;
 	sim->mem_bytes = 0;
 	sim->weight_bytes = 0;
+	sim->lut_ops = sim->macs = sim->vec_ops = 0;
 	sim->dma_errors = 0;
 	fllm_sim_power_reset(sim);
 	fw_reset(&sim->fw, &sim->hal);

@@ -60,6 +60,7 @@ struct fllm_sim_power {
 	uint64_t last_busy;	/* CU busy cycles at the last update */
 	uint64_t last_dma;	/* DMA bytes at the last update */
 	uint64_t last_mem;	/* memory traffic bytes at the last update */
+	uint64_t last_lut, last_mac, last_vop;	/* arithmetic counts at the last update */
 	double temp_c;
 	double energy_mj;
 };
@@ -86,6 +87,9 @@ struct fllm_sim {
 	uint64_t dma_bytes;	/* both channels and DMA_COPY, since reset */
 	uint64_t mem_bytes;	/* card-memory traffic, since reset */
 	uint64_t weight_bytes;	/* of which LUT-GEMM weight reads */
+	uint64_t lut_ops;	/* TEL_LUT_OPS: LUT-GEMM lookups and table entries */
+	uint64_t macs;		/* TEL_MACS: attention int8 multiply-adds */
+	uint64_t vec_ops;	/* TEL_VEC_OPS: vector-unit element operations */
 	uint32_t dma_errors;	/* TEL_DMA_ERRORS */
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -124,6 +128,8 @@ void fllm_sim_cu_reset(struct fllm_sim *sim, uint32_t i);
  * UINT64_MAX when none runs. */
 uint64_t fllm_sim_cu_wait_ns(const struct fllm_sim *sim);
 uint64_t fllm_sim_cu_busy_cycles(struct fllm_sim *sim);
+/* Publish the traffic and arithmetic counters in their telemetry registers. */
+void fllm_sim_tel_counters(struct fllm_sim *sim);
 
 /* irq.c */
 void fllm_sim_irq_raise(struct fllm_sim *sim, uint32_t sources);

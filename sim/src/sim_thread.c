@@ -42,8 +42,7 @@ static int fllm_sim_step(struct fllm_sim *sim)
 		more = 1;
 	}
 	fllm_sim_reg_set64(sim, FLLM_REG_TEL_CYCLES_LO, fllm_sim_cycles(sim));
-	fllm_sim_reg_set64(sim, FLLM_REG_TEL_WEIGHT_LO, sim->weight_bytes);
-	fllm_sim_reg_set64(sim, FLLM_REG_TEL_MEMB_LO, sim->mem_bytes);
+	fllm_sim_tel_counters(sim);
 	fllm_sim_power_update(sim);
 	return more;
 }

@@ -4,7 +4,9 @@
  * model of hls/) to that unit's counter and nothing to the others, never
  * more than its completion's cycles (which add the firmware's polling
  * delay); units that ran nothing stay at zero. LUT-GEMM's weight counter
- * rises by the matrix's row records, once per command.
+ * rises by the matrix's row records, once per command, and its arithmetic
+ * counter (TEL_LUT_OPS) by the command's lookups and table entries; the
+ * test unit's commands count no arithmetic.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -97,6 +99,12 @@ static void test_busy_per_unit(void)
 	busy_now(&t3);
 	expect_delta(&t2, &t3, SLOT_LUTGEMM, fllm_lutgemm_cycles(&k.p), &res, "LUT-GEMM");
 	FLLM_ASSERT_EQ_U64(t3.weight_bytes - t2.weight_bytes, (uint64_t)k.p.m * k.p.row_bytes);
+	/* 300 rows x 512 chunks x the planes' lookups + 2 tiles x 512 chunks x 256 entries */
+	FLLM_ASSERT_EQ_U64(t3.lut_ops - t2.lut_ops, fllm_lutgemm_lut_ops(&k.p));
+	FLLM_ASSERT_EQ_U64(fllm_lutgemm_lut_ops(&k.p),
+			   300ull * 512 * k.p.planes + 2ull * 512 * 256);
+	FLLM_ASSERT_EQ_U64(t2.lut_ops, 0);
+	FLLM_ASSERT_EQ_U64(t3.macs + t3.vec_ops, 0);
 	/* the vector and attention units ran nothing: still zero */
 	FLLM_ASSERT_EQ_U64(t3.cu_busy_cycles[2], 0);
 	FLLM_ASSERT_EQ_U64(t3.cu_busy_cycles[3], 0);
@@ -125,6 +133,7 @@ static void test_busy_reset(void)
 	busy_now(&t);
 	for (uint32_t i = 0; i < N_SLOTS; i++)
 		FLLM_ASSERT_EQ_U64(t.cu_busy_cycles[i], 0);
+	FLLM_ASSERT_EQ_U64(t.lut_ops + t.macs + t.vec_ops, 0);
 	fllm_cmdlist_free(cl);
 }
 

@@ -151,6 +151,9 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;
 		out->card_mem_bytes = t.mem_bytes - c->tel0.mem_bytes;
 		out->card_energy_mj = t.energy_mj - c->tel0.energy_mj;
+		out->card_lut_ops = t.lut_ops - c->tel0.lut_ops;
+		out->card_macs = t.macs - c->tel0.macs;
+		out->card_vec_ops = t.vec_ops - c->tel0.vec_ops;
 	}
 	out->card_dma_bytes = c->dma_bytes;
 	out->card_lutgemm_cycles = c->unit_cycles[CARD_UNIT_LUTGEMM];

@@ -167,6 +167,9 @@ typedef struct fllm_telemetry {
 	uint32_t cu_busy_count;		/* units with a busy counter (0: interface 1.0 card) */
 	uint64_t cu_busy_cycles[FLLM_CU_INFO_MAX];	/* per inventory index: kernel-clock
 							 * cycles busy since reset */
+	uint64_t lut_ops;		/* LUT-GEMM lookups + table entries since reset (1.1) */
+	uint64_t macs;			/* attention int8 multiply-adds since reset (1.1) */
+	uint64_t vec_ops;		/* vector-unit element operations since reset (1.1) */
 } fllm_telemetry;
 
 fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out);
@@ -174,19 +177,20 @@ fllm_status fllm_device_telemetry(fllm_device *dev, fllm_telemetry *out);
 /*
  * Activity of a card over a window, for fllm_power_project: card time (the
  * kernel clock's, not the host's), compute-unit busy time, card-memory and
- * PCIe bytes.
+ * PCIe bytes, the units' arithmetic (fllm_telemetry's counts).
  */
 typedef struct fllm_power_activity {
 	double card_s;
 	double busy_s;			/* clamped to card_s */
 	uint64_t mem_bytes;
 	uint64_t dma_bytes;
+	uint64_t lut_ops, macs, vec_ops;
 } fllm_power_activity;
 
 /* The reference card's projected energy for an activity, by component (J). */
 typedef struct fllm_power_estimate {
 	double idle_w;			/* static board power */
-	double static_j, cu_j, mem_j, dma_j;
+	double static_j, cu_j, mem_j, dma_j;	/* cu_j: busy time and arithmetic */
 	double total_j;
 	double avg_w;			/* total_j / card_s; 0 for an empty window */
 } fllm_power_estimate;

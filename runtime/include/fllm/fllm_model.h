@@ -323,6 +323,9 @@ typedef struct fllm_context_stats {
 	uint64_t card_attention_cycles;	/* unit, from their completion records */
 	uint64_t card_vector_cycles;
 	uint64_t card_energy_mj;	/* the card's energy counter since creation */
+	uint64_t card_lut_ops;		/* the units' arithmetic since creation (fllm_telemetry) */
+	uint64_t card_macs;
+	uint64_t card_vec_ops;
 	uint32_t card_clock_khz;	/* kernel clock */
 	uint32_t card_sensors;		/* 1: real power sensors; 0: the card model's */
 } fllm_context_stats;

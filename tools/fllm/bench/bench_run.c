@@ -38,6 +38,7 @@ struct bench_window {
 /* Sum of the counters that moved in windows (s1 - s0). */
 struct bench_sums {
 	uint64_t dma, mem, weight, cyc_lut, cyc_att, cyc_vec, energy_mj;
+	uint64_t lut_ops, macs, vec_ops;
 };
 
 /* Seconds to sleep, for the idle window. */
@@ -134,6 +135,9 @@ static void bench_sum(struct bench_sums *s, const struct bench_window *w)
 	s->cyc_att += w->s1.card_attention_cycles - w->s0.card_attention_cycles;
 	s->cyc_vec += w->s1.card_vector_cycles - w->s0.card_vector_cycles;
 	s->energy_mj += w->s1.card_energy_mj - w->s0.card_energy_mj;
+	s->lut_ops += w->s1.card_lut_ops - w->s0.card_lut_ops;
+	s->macs += w->s1.card_macs - w->s0.card_macs;
+	s->vec_ops += w->s1.card_vec_ops - w->s0.card_vec_ops;
 }
 
 /* The card's energy figure: its sensor when real, else the projection. */
@@ -155,7 +159,8 @@ static void bench_card_energy(struct bench_result *r, const fllm_context_stats *
 		e->idle_w = idle_w;
 		e->interval_s = -1;	/* the card's own sensor period */
 	} else {
-		fllm_power_activity a = { card_s, card_s, s->mem, s->dma };
+		fllm_power_activity a = { card_s, card_s, s->mem, s->dma, s->lut_ops, s->macs,
+					  s->vec_ops };
 		fllm_power_estimate est;
 
 		fllm_power_project(&a, &est);
