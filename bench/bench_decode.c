@@ -49,12 +49,7 @@ static int bench_use_cpu_time;
 
 static double bench_clock(void)
 {
-	struct timespec ts;
-
-	if (!bench_use_cpu_time)
-		return bench_now();
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return bench_use_cpu_time ? bench_cpu_now() : bench_now();
 }
 
 /* One path: a device name and its quantization (0: fp32). */
