@@ -223,8 +223,9 @@ void f32_scores(const float *q, const float *k, size_t stride, uint32_t hd, uint
 static inline f32x4 exp4(f32x4 x)
 {
 	const float c1 = 0.693359375f, c2 = -2.12194440e-4f, magic = 12582912.0f;
-	i32x4 under = x < -87.0f, over = x > 88.0f;
-	f32x4 xc = sel4(under, splat4(-87.0f), sel4(over, splat4(88.0f), x));
+	i32x4 under = x < -87.0f, over = x > 88.0f, nan = x != x;
+	/* NaN lanes go through as 0 (no out-of-range conversion), and come out as x */
+	f32x4 xc = sel4(under | nan, splat4(-87.0f), sel4(over, splat4(88.0f), x));
 	f32x4 n = (xc * 1.44269504f + magic) - magic;
 	f32x4 r = (xc - n * c1) - n * c2;
 	f32x4 p = r * (1.0f / 5040) + 1.0f / 720;
@@ -239,34 +240,14 @@ static inline f32x4 exp4(f32x4 x)
 	e = (__builtin_convertvector(n, i32x4) + 127) << 23;
 	p = p * (f32x4)e;
 	p = sel4(under, splat4(0.0f), p);
+	p = sel4(nan, x, p);
 	return sel4(over, splat4(__builtin_inff()), p);
 }
 
-/* See f32_ops.h: the same steps as exp4, one lane. */
+/* See f32_ops.h: exp4's lane, so the scalar tails round as the vectors do. */
 float f32_exp(float x)
 {
-	const float c1 = 0.693359375f, c2 = -2.12194440e-4f, magic = 12582912.0f;
-	float xc = x, n, r, p, s;
-	int32_t e;
-
-	if (x != x)
-		return x;
-	if (x < -87.0f)
-		return 0.0f;
-	if (x > 88.0f)
-		return __builtin_inff();
-	n = (xc * 1.44269504f + magic) - magic;
-	r = (xc - n * c1) - n * c2;
-	p = r * (1.0f / 5040) + 1.0f / 720;
-	p = p * r + 1.0f / 120;
-	p = p * r + 1.0f / 24;
-	p = p * r + 1.0f / 6;
-	p = p * r + 0.5f;
-	p = p * r + 1.0f;
-	p = p * r + 1.0f;
-	e = ((int32_t)n + 127) * (1 << 23);
-	memcpy(&s, &e, sizeof(s));
-	return p * s;
+	return exp4(splat4(x))[0];
 }
 
 /* See f32_ops.h. */
