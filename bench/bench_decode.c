@@ -10,7 +10,8 @@
  * over repeats. The generated ids of cpu-q and emu at the same settings
  * must be equal (their logits are bit-identical); the program checks it.
  * The fp32 path is also measured against llama2.c's run.c forward loop
- * (bench_l2c.c: a reimplementation in this tree, built with the same flags),
+ * (bench_l2c.c: a reimplementation in this tree, built as llama2.c builds
+ * its fast run.c: -Ofast -march=native),
  * on the same prompt and greedy decode, one thread: the "llama2.c loop"
  * line and the ratio fp32 / llama2.c.
  * The model missing is a SKIP (exit 77), not a failure.
@@ -48,12 +49,7 @@ static int bench_use_cpu_time;
 
 static double bench_clock(void)
 {
-	struct timespec ts;
-
-	if (!bench_use_cpu_time)
-		return bench_now();
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return bench_use_cpu_time ? bench_cpu_now() : bench_now();
 }
 
 /* One path: a device name and its quantization (0: fp32). */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -23,4 +24,12 @@ void bench_print_machine(int json)
 	}
 	printf("machine   %s, %ld cores online, SIMD %s\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
 	       simd);
+}
+
+double bench_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

@@ -14,4 +14,8 @@
  * `machine   CPU, N cores online, SIMD ...`. */
 void bench_print_machine(int json);
 
+/* Seconds of CPU time the process has used (all its threads): a clock that
+ * leaves out the time other programs on a shared machine hold the cores. */
+double bench_cpu_now(void);
+
 #endif /* FLLM_BENCH_UTIL_H */

@@ -121,12 +121,65 @@ static inline int32_t af_dot(const int8_t *x, const int8_t *k, uint32_t d)
 	return dot;
 }
 
+/*
+ * num[i] += sum over t of wv[t] * vq_t[i], for the tile's c positions, in
+ * doubles, exactly: 0 <= wv < 2^23 * 2^16, |vq| <= 128, so every product is
+ * below 2^46 and every partial sum of a tile's (<= 16) products below 2^50,
+ * integers a double holds exactly, so the order of the sums does not
+ * matter. Eight columns at a time in registers, positions inner.
+ */
+static void af_weighted_values(const struct af_tile *tl, const int64_t *wv, uint32_t c,
+			       uint32_t d, int64_t *num)
+{
+	const int8_t *vq[FLLM_ATTN_TILE];
+	double w[FLLM_ATTN_TILE];
+	uint32_t n = 0, i = 0;
+
+	for (uint32_t t = 0; t < c; t++)
+		if (wv[t]) {
+			w[n] = (double)wv[t];
+			vq[n++] = tl->vq[t];
+		}
+#if defined(__SSE2__)
+	for (; i + 8 <= d; i += 8) {
+		__m128d a[4] = { _mm_setzero_pd(), _mm_setzero_pd(), _mm_setzero_pd(),
+				 _mm_setzero_pd() };
+		double s[8];
+
+		for (uint32_t u = 0; u < n; u++) {
+			__m128d wu = _mm_set1_pd(w[u]);
+			__m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(vq[u] + i));
+			__m128i v16 = _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+			__m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(v16, v16), 16);
+			__m128i hi = _mm_srai_epi32(_mm_unpackhi_epi16(v16, v16), 16);
+
+			a[0] = _mm_add_pd(a[0], _mm_mul_pd(wu, _mm_cvtepi32_pd(lo)));
+			a[1] = _mm_add_pd(a[1], _mm_mul_pd(wu, _mm_cvtepi32_pd(
+				_mm_shuffle_epi32(lo, 0x4e))));
+			a[2] = _mm_add_pd(a[2], _mm_mul_pd(wu, _mm_cvtepi32_pd(hi)));
+			a[3] = _mm_add_pd(a[3], _mm_mul_pd(wu, _mm_cvtepi32_pd(
+				_mm_shuffle_epi32(hi, 0x4e))));
+		}
+		for (uint32_t j = 0; j < 4; j++)
+			_mm_storeu_pd(s + 2 * j, a[j]);
+		for (uint32_t j = 0; j < 8; j++)
+			num[i + j] += (int64_t)s[j];
+	}
+#endif
+	for (; i < d; i++) {
+		double acc = 0.0;
+
+		for (uint32_t u = 0; u < n; u++)
+			acc += w[u] * (double)vq[u][i];
+		num[i] += (int64_t)acc;
+	}
+}
+
 /* One tile for query head k of the group: hls/attention.c's attn_tile_head. */
 static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile *tl, uint32_t k,
 			 uint32_t d, uint32_t c, int first)
 {
 	int64_t mt = INT64_MIN, vt = INT64_MIN, zc[FLLM_ATTN_TILE], wv[FLLM_ATTN_TILE];
-	double acc[FLLM_ATTN_HEAD_DIM_MAX];
 	const int8_t *xq = oc->xq[k];
 	int64_t *num = oc->num[k];
 
@@ -138,8 +191,12 @@ static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile 
 		oc->z[t] = fllm_attn_logit(dot, tl->km[t], oc->qm[k], oc->qsh[k] + tl->ke[t]);
 		zc[t] = fllm_attention_zceil(oc->z[t]);
 		mt = zc[t] > mt ? zc[t] : mt;
-		if (tl->vm[t] && zc[t] - tl->ve[t] > vt)
-			vt = zc[t] - tl->ve[t];
+		{
+			/* branch-free: the comparison's outcome is data, not a pattern */
+			int64_t cand = tl->vm[t] ? zc[t] - tl->ve[t] : INT64_MIN;
+
+			vt = cand > vt ? cand : vt;
+		}
 	}
 	if (first) {
 		oc->mx[k] = mt;
@@ -168,23 +225,7 @@ static void af_tile_head(struct fllm_attention_onchip *oc, const struct af_tile 
 					    (int64_t)tl->vm[t] :
 				    0;
 	}
-	/*
-	 * Summed in doubles, exactly: 0 <= wv < 2^23 * 2^16, |vq| <= 128, so
-	 * every product is below 2^46 and every partial sum of a tile's (<= 16)
-	 * products below 2^50, integers a double holds exactly.
-	 */
-	for (uint32_t i = 0; i < d; i++)
-		acc[i] = 0.0;
-	for (uint32_t t = 0; t < c; t++) {
-		const int8_t *vq = tl->vq[t];
-		double w = (double)wv[t];
-
-		if (wv[t])
-			for (uint32_t i = 0; i < d; i++)
-				acc[i] += w * (double)vq[i];
-	}
-	for (uint32_t i = 0; i < d; i++)
-		num[i] += (int64_t)acc[i];
+	af_weighted_values(tl, wv, c, d, num);
 }
 
 /* Head k of the group as output head h: fp32 into out, or into oc->y (F_QUANT). */

@@ -85,8 +85,14 @@ static const struct fllm_cpu_kernels kernels_avx2 = {
 	FLLM_CPU_ISA_AVX2, fllm_cpu_lutgemm_rows_avx2, fllm_cpu_f32_rows_avx2,
 	fllm_cpu_lutgemm_tables_avx2, fllm_cpu_lutgemm_tiles_avx2,
 };
+/*
+ * card records through mask registers; packed tiles through the avx2 vpshufb
+ * kernel (AVX-512 CPUs without VBMI, e.g. Skylake-SP and Cascade Lake, run
+ * it: 0.8-0.9 of the triad where the card-record kernel reads about 0.3)
+ */
 static const struct fllm_cpu_kernels kernels_avx512 = {
-	FLLM_CPU_ISA_AVX512, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512, NULL, NULL,
+	FLLM_CPU_ISA_AVX512, fllm_cpu_lutgemm_rows_avx512, fllm_cpu_f32_rows_avx512,
+	fllm_cpu_lutgemm_tables_avx2, fllm_cpu_lutgemm_tiles_avx2,
 };
 /* card records go through the avx512 kernel; packed tiles through table lookups */
 static const struct fllm_cpu_kernels kernels_avx512vbmi = {

@@ -138,7 +138,8 @@ fllm_status fllm_cpu_lutgemm_pack_create(fllm_cpu_ctx *ctx, const fllm_cpu_lutge
 	row_bytes = fllm_lutgemm_row_bytes(w->k, w->group, w->planes);
 	pk->bytes = (size_t)w->m * row_bytes;
 	if (ctx->kern->lutgemm_tiles) {
-		int avx2 = ctx->isa == FLLM_CPU_ISA_AVX2;
+		/* the avx512 variant runs the avx2 tiled kernel on packs */
+		int avx2 = ctx->isa == FLLM_CPU_ISA_AVX2 || ctx->isa == FLLM_CPU_ISA_AVX512;
 
 		if (avx2)
 			pack_layout_avx2(pk);

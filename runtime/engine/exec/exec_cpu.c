@@ -1,9 +1,11 @@
 /*
  * The CPU executor: fp32 reference arithmetic, written to follow llama2.c's
- * run.c step for step (same formulas, same order of operations) apart from
- * the dot products, which keep 8 partial sums in two 4-float vectors, four
- * rows at a time. Matmul rows are split across the thread pool when a matrix is big
- * enough to repay the hand-off.
+ * run.c step for step (same formulas), with the vector steps of f32_ops.c:
+ * dot products with 8 partial sums four rows at a time, attention scores
+ * four positions at a time, softmax and SwiGLU with f32_ops.c's e^x, each
+ * in a fixed order (deterministic on every ISA and thread count). Matmul
+ * rows are split across the thread pool when a matrix is big enough to
+ * repay the hand-off.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "executor.h"
+#include "f32_ops.h"
 #include "kv_cache.h"
 #include "threadpool.h"
 
@@ -27,75 +30,6 @@ struct exec_cpu {
 	float *att;		/* (n_heads, n_ctx) attention scores */
 	float *inv_freq;	/* (head_dim / 2) RoPE frequency of pair i */
 };
-
-/*
- * Dot products with 8 partial sums, added in a fixed order: lane j of the
- * two 4-float vectors (GCC/Clang vector extensions, plain SSE on baseline
- * x86-64) sums the products i = j mod 8 in order of i, the tail goes to
- * lane i & 7, and the lanes are added as ((0+4)+(1+5))+((2+6)+(3+7)). The
- * result is the same for every row grouping and thread count. Four rows
- * run together so the eight accumulator chains hide the adds' latency.
- */
-typedef float f32x4 __attribute__((vector_size(16)));
-
-static inline f32x4 ld4(const float *p)
-{
-	f32x4 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* The 8 lanes and tail of one row (lanes lo, hi so far up to i) reduced. */
-static inline float dot_finish(f32x4 lo, f32x4 hi, const float *a, const float *b, uint32_t i,
-			       uint32_t n)
-{
-	float s[8];
-
-	memcpy(s, &lo, sizeof(lo));
-	memcpy(s + 4, &hi, sizeof(hi));
-	for (; i < n; i++)
-		s[i & 7] += a[i] * b[i];
-	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
-}
-
-static float dot_f32(const float *a, const float *b, uint32_t n)
-{
-	f32x4 lo = { 0 }, hi = { 0 };
-	uint32_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		lo += ld4(a + i) * ld4(b + i);
-		hi += ld4(a + i + 4) * ld4(b + i + 4);
-	}
-	return dot_finish(lo, hi, a, b, i, n);
-}
-
-/* y[r] = w row r . x for 4 rows (cols apart), each exactly as dot_f32. */
-static void dot4_f32(const float *w, uint32_t cols, const float *x, float *y)
-{
-	const float *w0 = w, *w1 = w + cols, *w2 = w + 2 * (size_t)cols, *w3 = w + 3 * (size_t)cols;
-	f32x4 l0 = { 0 }, h0 = { 0 }, l1 = { 0 }, h1 = { 0 }, l2 = { 0 }, h2 = { 0 }, l3 = { 0 },
-	      h3 = { 0 };
-	uint32_t i = 0;
-
-	for (; i + 8 <= cols; i += 8) {
-		f32x4 xl = ld4(x + i), xh = ld4(x + i + 4);
-
-		l0 += ld4(w0 + i) * xl;
-		h0 += ld4(w0 + i + 4) * xh;
-		l1 += ld4(w1 + i) * xl;
-		h1 += ld4(w1 + i + 4) * xh;
-		l2 += ld4(w2 + i) * xl;
-		h2 += ld4(w2 + i + 4) * xh;
-		l3 += ld4(w3 + i) * xl;
-		h3 += ld4(w3 + i + 4) * xh;
-	}
-	y[0] = dot_finish(l0, h0, w0, x, i, cols);
-	y[1] = dot_finish(l1, h1, w1, x, i, cols);
-	y[2] = dot_finish(l2, h2, w2, x, i, cols);
-	y[3] = dot_finish(l3, h3, w3, x, i, cols);
-}
 
 struct linear_job {
 	const struct fllm_weight *w;
@@ -116,10 +50,7 @@ static void linear_part(void *arg, uint32_t part, uint32_t n)
 	float *row;
 
 	if (j->w->f32) {
-		for (; r + 4 <= r1; r += 4)
-			dot4_f32(j->w->f32 + (size_t)r * cols, cols, j->x, j->y + r);
-		for (; r < r1; r++)
-			j->y[r] = dot_f32(j->w->f32 + (size_t)r * cols, j->x, cols);
+		f32_rows(j->w->f32, cols, j->x, j->y, r0, r1);
 		return;
 	}
 	row = malloc((size_t)cols * sizeof(float));
@@ -128,7 +59,7 @@ static void linear_part(void *arg, uint32_t part, uint32_t n)
 		if (!row || fllm_weight_rows(j->w, r, 1, row, NULL))
 			j->y[r] = NAN;
 		else
-			j->y[r] = dot_f32(row, j->x, cols);
+			j->y[r] = f32_dot(row, j->x, cols);
 	}
 	free(row);
 }
@@ -204,22 +135,6 @@ static void cpu_rope(struct fllm_exec *ex, float *q, float *k, uint32_t pos)
 	}
 }
 
-/* In-place softmax of x (n), max-subtracted. */
-static void softmax_f32(float *x, uint32_t n)
-{
-	float max = x[0], sum = 0.0f;
-
-	for (uint32_t i = 1; i < n; i++)
-		if (x[i] > max)
-			max = x[i];
-	for (uint32_t i = 0; i < n; i++) {
-		x[i] = expf(x[i] - max);
-		sum += x[i];
-	}
-	for (uint32_t i = 0; i < n; i++)
-		x[i] /= sum;
-}
-
 /* Query head h reads kv head h / (n_heads / n_kv_heads): GQA, MQA and MHA. */
 static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t pos,
 				 const float *q, const float *k, const float *v, float *out)
@@ -240,35 +155,18 @@ static fllm_status cpu_attention(struct fllm_exec *ex, uint32_t layer, uint32_t 
 		float *oh = out + (size_t)h * hd;
 		uint32_t kvo = (h / group) * hd;
 
-		for (uint32_t t = 0; t <= pos; t++) {
-			const float *kt = fllm_kv_k(c->cur, layer, t) + kvo;
-			float score = 0.0f;
-
-			for (uint32_t j = 0; j < hd; j++)
-				score += qh[j] * kt[j];
-			att[t] = score / scale;
-		}
-		softmax_f32(att, pos + 1);
-		memset(oh, 0, hd * sizeof(float));
-		for (uint32_t t = 0; t <= pos; t++) {
-			const float *vt = fllm_kv_v(c->cur, layer, t) + kvo;
-
-			for (uint32_t j = 0; j < hd; j++)
-				oh[j] += att[t] * vt[j];
-		}
+		f32_scores(qh, fllm_kv_k(c->cur, layer, 0) + kvo, kv_dim, hd, pos + 1, scale, att);
+		f32_softmax(att, pos + 1);
+		f32_weighted_sum(att, fllm_kv_v(c->cur, layer, 0) + kvo, kv_dim, hd, pos + 1, oh);
 	}
 	return FLLM_OK;
 }
 
-/* SiLU(g) * u, as run.c: g * (1 / (1 + e^-g)) * u. */
+/* SiLU(g) * u, as run.c: g * (1 / (1 + e^-g)) * u (f32_ops.c's e^x). */
 static void cpu_swiglu(struct fllm_exec *ex, float *g, const float *u, uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		float val = g[i];
-
-		val *= 1.0f / (1.0f + expf(-val));
-		g[i] = val * u[i];
-	}
+	(void)ex;
+	f32_swiglu(g, u, n);
 }
 
 static void cpu_add(struct fllm_exec *ex, float *x, const float *y, uint32_t n)
