@@ -104,8 +104,8 @@ echo "loadtest: card weight bytes per generated token: $one with 1 client, $many
 [ -n "$one" ] && [ -n "$many" ] && [ "$many" -gt 0 ] || fail "loadtest gave no weight figures"
 [ $((one / many)) -ge 8 ] || fail "16 clients read only $((one / many))x fewer weight bytes per token"
 # and the card's own time per token falls with them: tokens per second of
-# card time (cycle counts, not the host's emulation) at least triple
-# (measured 4.0-4.5x: the LUT-GEMMs' time per token falls about 10x with the
+# card time (the units' busy cycles, not the host's emulation) at least
+# triple (measured 3.7x: the LUT-GEMMs' time per token falls about 9x with the
 # weight reads; attention and the vector unit's per-row work are each
 # sequence's own, which batching does not share)
 cone=$(lt_field "$TMP/lt1.json" card_tokens_per_s)

@@ -157,7 +157,9 @@ struct exec_card {
 	uint64_t card_bytes, lists_run, cmds_run;
 	fllm_telemetry tel0;		/* the card's counters when creation ended */
 	uint64_t dma_bytes;		/* over PCIe since creation ended */
-	uint64_t unit_cycles[CARD_UNITS];	/* card cycles of each unit's commands */
+	uint64_t unit_cycles[CARD_UNITS];	/* card cycles of each unit's commands
+						 * (completion records) */
+	uint8_t cu_type[FLLM_CU_INFO_MAX];	/* FLLM_CU_* of each inventory unit */
 	uint32_t clock_khz, sensors;	/* kernel clock; real sensors (not a card model) */
 	/* where a step's data goes and how its commands run: the card's BO and
 	 * command lists (exec_card.c), or cpu-q's host image (exec_hostq.c) */

@@ -114,11 +114,34 @@ static void card_free(struct fllm_exec *ex)
 	free(c);
 }
 
+/*
+ * Each unit type's cycles from the card's busy counters (interface 1.1)
+ * since the context was made: the units' own time, without the firmware's
+ * delay in noticing a unit is done that completion records add (on the
+ * emulated card that delay is the host's scheduling, not card time).
+ */
+static void card_busy_cycles(const struct exec_card *c, const fllm_telemetry *t,
+			     fllm_context_stats *out)
+{
+	out->card_lutgemm_cycles = out->card_attention_cycles = out->card_vector_cycles = 0;
+	for (uint32_t i = 0; i < t->cu_busy_count && i < FLLM_CU_INFO_MAX; i++) {
+		uint64_t d = t->cu_busy_cycles[i] - c->tel0.cu_busy_cycles[i];
+
+		if (c->cu_type[i] == FLLM_CU_LUTGEMM)
+			out->card_lutgemm_cycles += d;
+		else if (c->cu_type[i] == FLLM_CU_ATTENTION)
+			out->card_attention_cycles += d;
+		else if (c->cu_type[i] == FLLM_CU_VECTOR)
+			out->card_vector_cycles += d;
+	}
+}
+
 /* The card executor's share of fllm_context_stats. */
 static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 {
 	struct exec_card *c = (struct exec_card *)ex;
 	fllm_telemetry t;
+	fllm_status tst;
 
 	out->on_card = 1;
 	out->bits = c->bits_max;
@@ -147,7 +170,8 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 			out->card_mem_peak = 0;
 	}
 	out->card_resident_bytes = c->resident_bytes;
-	if (!fllm_device_telemetry(c->dev, &t)) {
+	tst = fllm_device_telemetry(c->dev, &t);
+	if (!tst) {
 		out->card_weight_bytes = t.weight_bytes - c->tel0.weight_bytes;
 		out->card_mem_bytes = t.mem_bytes - c->tel0.mem_bytes;
 		out->card_energy_mj = t.energy_mj - c->tel0.energy_mj;
@@ -159,6 +183,8 @@ static void card_stats(struct fllm_exec *ex, fllm_context_stats *out)
 	out->card_lutgemm_cycles = c->unit_cycles[CARD_UNIT_LUTGEMM];
 	out->card_attention_cycles = c->unit_cycles[CARD_UNIT_ATTENTION];
 	out->card_vector_cycles = c->unit_cycles[CARD_UNIT_VECTOR];
+	if (!tst && t.cu_busy_count)
+		card_busy_cycles(c, &t, out);
 	out->card_clock_khz = c->clock_khz;
 	out->card_sensors = c->sensors;
 }
@@ -260,6 +286,14 @@ fllm_status fllm_exec_card_create(const fllm_model *m, const fllm_context_params
 	c->dma_bytes = 0;	/* the per-step traffic from here on, not the upload */
 	if ((st = fllm_device_telemetry(c->dev, &c->tel0)))
 		goto err_free;
+	{
+		fllm_device_info info;
+
+		if ((st = fllm_device_info_get(c->dev, &info)))
+			goto err_free;
+		for (uint32_t i = 0; i < info.cu_count && i < FLLM_CU_INFO_MAX; i++)
+			c->cu_type[i] = (uint8_t)FLLM_CU_INFO_TYPE(info.cu_info[i]);
+	}
 	*out = &c->base;
 	return FLLM_OK;
 

@@ -319,8 +319,14 @@ typedef struct fllm_context_stats {
 					 * held for the context (fllm_device_mem_usage;
 					 * 0 where the card does not count) */
 	uint64_t card_dma_bytes;	/* bytes over PCIe to and from the card since creation */
-	uint64_t card_lutgemm_cycles;	/* kernel-clock cycles the card's commands ran, by */
-	uint64_t card_attention_cycles;	/* unit, from their completion records */
+	/*
+	 * Kernel-clock cycles the card's units were busy, by unit type: from
+	 * the card's busy counters (interface 1.1; like the byte counters, they
+	 * include other users of the card), else from the commands'
+	 * completion records (which add the firmware's delay in noticing).
+	 */
+	uint64_t card_lutgemm_cycles;
+	uint64_t card_attention_cycles;
 	uint64_t card_vector_cycles;
 	uint64_t card_energy_mj;	/* the card's energy counter since creation */
 	uint64_t card_lut_ops;		/* the units' arithmetic since creation (fllm_telemetry) */
