@@ -2,17 +2,22 @@
 # Synthesize fllm's RTL compute units with Yosys for Xilinx UltraScale+
 # (synth_xilinx -family xcup) and write a machine-readable summary.
 #
-#   tools/synth.sh [-o OUT.json] [-p CARD_PKG.sv] [-k] [-e] [-u] UNIT...
+#   tools/synth.sh [-o OUT.json] [-p CARD_PKG.sv] [-k] [-e] [-m] [-u] UNIT...
 #
 # UNIT is one of: regs (common/cu_regs.sv), test (tu_top), engine (one
 # LUT-GEMM engine, lg_engine), control (the LUT-GEMM control block,
 # lg_ctl), lutgemm (lg_top with one engine), vector (vu_top), attention
-# (at_top). tools/synth_fit.sh puts a card's LUT-GEMM unit together as
+# (at_top), tables (the LUT-GEMM table module lg_tables, for -m).
+# tools/synth_fit.sh puts a card's LUT-GEMM unit together as
 # ENGINES x engine + control for each configuration of sim/rtl/cards.conf. CARD_PKG is the generated fllm_card_pkg.sv (the
 # build tree's sim/rtl/fllm_card_pkg.sv; default build/sim/rtl/...). -k
 # keeps the Yosys logs and netlist statistics in OUT's folder. -e only
 # reads and elaborates each unit (hierarchy -check), in seconds, and
-# writes no summary. -u lets Yosys put large memories in URAM288s
+# writes no summary. -m maps only the memories (synth_xilinx up to its
+# map_ffram step): the summary gives per unit the block RAM and URAM cells
+# and, per kind of mapping, how many memories Yosys put there
+# (mem_blockram, mem_uram, mem_lutram, mem_ff), and OUT's folder gets
+# UNIT.memmap.txt, one line per memory (-k not needed). -u lets Yosys put large memories in URAM288s
 # (synth_xilinx -uram); without it every memory goes to block RAM or LUTs.
 #
 # OUT gets one JSON object: per unit its LUTs (LUT1-6, LUT-RAM and shift
@@ -30,20 +35,22 @@ out=synth.json
 pkg=$root/build/sim/rtl/fllm_card_pkg.sv
 keep=0
 elab=0
+memonly=0
 uramopt=""
-while getopts "o:p:keu" opt; do
+while getopts "o:p:kemu" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	p) pkg=$OPTARG ;;
 	k) keep=1 ;;
 	e) elab=1 ;;
+	m) memonly=1 ;;
 	u) uramopt=-uram ;;
-	*) echo "usage: $0 [-o OUT.json] [-p fllm_card_pkg.sv] [-k] [-e] [-u] UNIT..." >&2; exit 2 ;;
+	*) echo "usage: $0 [-o OUT.json] [-p fllm_card_pkg.sv] [-k] [-e] [-m] [-u] UNIT..." >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -eq 0 ]; then
-	echo "synth.sh: no unit given (regs, test, engine, control, lutgemm, vector, attention)" >&2
+	echo "synth.sh: no unit given (regs, test, engine, control, lutgemm, vector, attention, tables)" >&2
 	exit 2
 fi
 if ! command -v yosys >/dev/null 2>&1; then
@@ -76,6 +83,9 @@ for unit in "$@"; do
 		top=lg_engine
 		src="$lg $rtl/lutgemm/lg_fifo.sv $rtl/lutgemm/lg_walk.sv $rtl/lutgemm/lg_tables.sv"
 		src="$src $rtl/lutgemm/lg_engine.sv" ;;
+	tables)
+		top=lg_tables
+		src="$lg $rtl/lutgemm/lg_tables.sv" ;;
 	control)
 		top=lg_ctl
 		src="$lg $rtl/lutgemm/lg_ctl.sv $rtl/common/cu_regs.sv" ;;
@@ -93,7 +103,7 @@ for unit in "$@"; do
 		top=at_top
 		src="$lg $rtl/common/cu_regs.sv $rtl/vector/vu_div.sv $rtl/vector/vu_exp2.sv"
 		src="$src $rtl/vector/vu_pdiv.sv $rtl/attention/at_top.sv" ;;
-	*) echo "synth.sh: unknown unit '$unit' (regs, test, engine, control, lutgemm, vector, attention)" >&2; exit 2 ;;
+	*) echo "synth.sh: unknown unit '$unit' (regs, test, engine, control, lutgemm, vector, attention, tables)" >&2; exit 2 ;;
 	esac
 	if [ $elab -eq 1 ]; then
 		if ! yosys -q -l "$work/$unit.log" -p "read_verilog -sv -I$rtl/common $pkg $src; $chp
@@ -106,6 +116,33 @@ for unit in "$@"; do
 		continue
 	fi
 	t0=$(date +%s)
+	if [ $memonly -eq 1 ]; then
+		if ! yosys -q -l "$work/$unit.log" -p "read_verilog -sv -I$rtl/common $pkg $src; $chp
+			synth_xilinx -family xcup -top $top -flatten -noiopad $uramopt -run begin:map_ffram;
+			tee -q -o $work/$unit.stat.json stat -json" > "$work/$unit.err" 2>&1; then
+			echo "synth.sh: yosys failed on $unit; last lines of its log:" >&2
+			tail -n 20 "$work/$unit.log" >&2
+			exit 1
+		fi
+		t1=$(date +%s)
+		s=$work/$unit.stat.json
+		# memory_libmap's decisions: "mapping memory M via KIND", "using FF mapping for memory M"
+		sed -n 's/^mapping memory \([^ ]*\) via \$__XILINX_\([A-Z]*\)_.*/\1 \2/p;
+			s/^using FF mapping for memory \([^ ]*\)$/\1 FF/p' "$work/$unit.log" > "$work/$unit.memmap.txt"
+		nk() { awk -v k="$1" '$2 == k' "$work/$unit.memmap.txt" | wc -l | tr -d ' '; }
+		b36=$(cells "$s" RAMB36E2)
+		b18=$(cells "$s" RAMB18E2)
+		uram=$(cells "$s" URAM288)
+		[ $first -eq 1 ] || printf ',\n' >> "$work/out.json"
+		first=0
+		printf '    "%s": {"top": "%s", "bram36": %s, "ramb36": %d, "ramb18": %d, "uram": %d, "mem_blockram": %d, "mem_uram": %d, "mem_lutram": %d, "mem_ff": %d, "seconds": %d}' \
+			"$unit" "$top" "$(awk "BEGIN { printf \"%.1f\", $b36 + $b18 / 2 }")" "$b36" "$b18" \
+			"$uram" "$(nk BLOCKRAM)" "$(nk URAM)" "$(nk LUTRAM)" "$(nk FF)" $((t1 - t0)) >> "$work/out.json"
+		cp "$work/$unit.memmap.txt" "$(dirname "$out")/"
+		[ $keep -eq 1 ] && cp "$work/$unit.log" "$work/$unit.stat.json" "$(dirname "$out")/"
+		echo "synth.sh: $unit ($top) memories: ramb36 $b36 ramb18 $b18 uram $uram; block RAM $(nk BLOCKRAM), URAM $(nk URAM), LUT-RAM $(nk LUTRAM), flip-flops $(nk FF) ($((t1 - t0)) s)" >&2
+		continue
+	fi
 	if ! yosys -q -l "$work/$unit.log" -p "read_verilog -sv -I$rtl/common $pkg $src; $chp
 		synth_xilinx -family xcup -top $top -flatten -noiopad $uramopt;
 		tee -q -o $work/$unit.stat.json stat -json;

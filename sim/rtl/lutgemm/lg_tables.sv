@@ -114,23 +114,35 @@ module lg_tables (
             bst <= B_PREP;
         end
         B_PREP: begin
-          logic [2047:0] flat;
+          // the slot's g inputs: byte b of the slot is byte b + sh of its
+          // beats, with sh != 0 only for g < 64 (lgw < 3: g = 16 or 32), so
+          // only bytes b < 32 go through the byte shift (a 96-byte window);
+          // inputs k >= K are 0. S_G as an adder tree.
+          logic [767:0] win;
+          logic [255:0] shf;
           logic [7:0]   sh;
-          logic signed [16:0] s;
-          flat = stage;
+          logic [17:0]  base, lim;
+          logic [17 * 256-1:0] t;        // (b) 17-bit sums, tree levels in place
           sh = (cfg.lgw >= 3'd3) ? 8'd0 : 8'(woff[5:0]);
-          s = '0;
+          win = stage[767:0];
+          shf = 256'(win >> {sh[5:0], 3'd0});
+          base = (18'(g0) + 18'(bgl)) * 18'(cfg.g);
+          lim = (18'(cfg.k) > base) ? 18'(cfg.k) - base : 18'd0;
           for (int b = 0; b < 256; b++) begin
             logic [7:0] x;
-            logic [17:0] kk;
-            x = (b < 256 - 32'(sh)) ? flat[(b + 32'(sh)) * 8 +: 8] : 8'd0;
-            kk = (18'(g0) + 18'(bgl)) * 18'(cfg.g) + 18'(b);
-            if (b >= 32'(cfg.g) || kk >= 18'(cfg.k))
+            if (b < 32)
+              x = shf[b * 8 +: 8];
+            else
+              x = (sh == 8'd0) ? stage[b * 8 +: 8] : 8'd0;
+            if (b >= 32'(cfg.g) || 18'(b) >= lim)
               x = 8'd0;
             xs[8 * b +: 8] <= x;
-            s = s + 17'($signed(x));
+            t[17 * b +: 17] = 17'($signed(x));
           end
-          sum_s[bslot] <= s;
+          for (int w = 128; w >= 1; w = w / 2)
+            for (int i = 0; i < w; i++)
+              t[17 * i +: 17] = t[17 * (2 * i) +: 17] + t[17 * (2 * i + 1) +: 17];
+          sum_s[bslot] <= $signed(t[16:0]);
           bh <= '0;
           bst <= B_BUILD;
         end
@@ -175,24 +187,52 @@ module lg_tables (
     end
 
   // ---------------- the memories and the lane lookups ----------------
-  // memory p holds chunk p mod (g/8); it serves lanes p and p + 32 (two read ports)
+  // memory p holds chunk p mod (g/8); it serves lanes p and p + 32 (two
+  // ports). Each port is a plain registered read of a whole word (what
+  // block RAM and URAM do): port 0 shares its address with the builder's
+  // write (the builder and the lookups never run in the same cycle: the
+  // engine issues no lookup while it builds), port 1 only reads. The word
+  // and which entry of it to take are registered at ln_en; the entry is
+  // selected and its sign folded after the register, so ln_val is the same
+  // value one cycle after ln_en as before, and held otherwise.
   for (genvar p = 0; p < lg_pkg::TMEMS; p++) begin : g_mem
     logic [191:0] mem [lg_pkg::TWORDS];      // (slot * 8 + m[6:4]) 16 entries of 12 bits
+    logic [7:0]   by0, by1;
+    logic [6:0]   mh0, mh1;
+    logic [7:0]   a0, a1;
+    logic [191:0] w0, w1;
+    logic [3:0]   e0, e1;
+    logic         n0, n1;
+    logic         we;
+    assign by0 = ln_byte[8 * p +: 8];
+    assign by1 = ln_byte[8 * (p + 32) +: 8];
+    assign mh0 = by0[7] ? ~by0[6:0] : by0[6:0];
+    assign mh1 = by1[7] ? ~by1[6:0] : by1[6:0];
+    assign we = (bst == B_BUILD);
+    assign a0 = we ? {bslot, bh} : {ln_slot[5 * p +: 5], mh0[6:4]};
+    assign a1 = {ln_slot[5 * (p + 32) +: 5], mh1[6:4]};
     always_ff @(posedge clk) begin
-      if (bst == B_BUILD)
-        mem[{bslot, bh}] <= bword[192 * p +: 192];
+      if (we)
+        mem[a0] <= bword[192 * p +: 192];
       if (ln_en)
-        for (int r = 0; r < 2; r++) begin
-          logic [7:0]  by;
-          logic [6:0]  mh;
-          logic [191:0] w;
-          logic signed [11:0] v;
-          by = ln_byte[8 * (p + 32 * r) +: 8];
-          mh = by[7] ? ~by[6:0] : by[6:0];
-          w = mem[{ln_slot[5 * (p + 32 * r) +: 5], mh[6:4]}];
-          v = w[32'(mh[3:0]) * 12 +: 12];
-          ln_val[12 * (p + 32 * r) +: 12] <= by[7] ? -v : v;
-        end
+        w0 <= mem[a0];
+    end
+    always_ff @(posedge clk)
+      if (ln_en)
+        w1 <= mem[a1];
+    always_ff @(posedge clk)
+      if (ln_en) begin
+        e0 <= mh0[3:0];
+        e1 <= mh1[3:0];
+        n0 <= by0[7];
+        n1 <= by1[7];
+      end
+    always_comb begin
+      logic signed [11:0] v0, v1;
+      v0 = w0[32'(e0) * 12 +: 12];
+      v1 = w1[32'(e1) * 12 +: 12];
+      ln_val[12 * p +: 12] = n0 ? -v0 : v0;
+      ln_val[12 * (p + 32) +: 12] = n1 ? -v1 : v1;
     end
   end
 endmodule

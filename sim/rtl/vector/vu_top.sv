@@ -845,11 +845,7 @@ module vu_top (
         wr_acked <= wr_acked + 32'd1;
 
       // the ends of the division pipelines
-      if (sd_valid)
-        for (int k = 0; k < VL; k++)
-          if (sd_live[k])
-            yb[sd_idx[15:4]][{4'(sd_idx[3:0] + 4'(k)), 5'd0} +: 32] <=
-                silu_y[32 * k +: 32];
+      // (the ends of the division pipelines write y: yb_w* below)
       // the quantizer pipelines' ends fill the record beat in hb (the msx
       // pass and the xq pass never overlap); a full beat goes to the buffer
       if ((qm_valid && qm_en) || (qx_valid && qx_en)) begin
@@ -859,7 +855,6 @@ module vu_top (
         h = hb;
         if (qm_valid && qm_en) begin
           h[{qm_off[5:1], 4'd0} +: 16] = qm_msx;
-          gmax[qm_out.idx] <= {16'd0, qm_msx};
           flush = qm_flush;
           at = out_r + 64'({qm_off[13:6], 6'd0});
         end else begin
@@ -943,15 +938,9 @@ module vu_top (
           st <= S_LOAD;
         end
         S_LOAD: if (m_rvalid[0]) begin
-          logic [511:0] san;
-          for (int l = 0; l < 16; l++)
-            san[l * 32 +: 32] = sanitize(rd_lanes[32 * l +: 32]);
-          case (lk)
-            LK_X: xb[ld_beat[11:0]] <= san;
-            LK_XY, LK_IN2: yb[ld_beat[11:0]] <= san;
-            LK_REC: xb[ld_beat[11:0]] <= m_rdata;
-            default: tabb[ld_beat[4:0]] <= m_rdata;
-          endcase
+          // x and y: the write ports below
+          if (lk != LK_X && lk != LK_XY && lk != LK_IN2 && lk != LK_REC)
+            tabb[ld_beat[4:0]] <= m_rdata;
           if (lk == LK_REC && ld_beat == 13'd0)
             dq_ex <= $signed(32'($signed(m_rdata[0 +: 32])));
           if (lk == LK_X || lk == LK_XY || lk == LK_IN2)
@@ -998,7 +987,6 @@ module vu_top (
         // ---------------- RMSNORM ----------------
         S_ZERO: begin
           // every x is zero: every y is +0
-          yb[bi[11:0]] <= '0;
           bi <= bi + 13'd1;
           if (bi + 13'd1 == nbeats)
             st <= S_ST;
@@ -1101,9 +1089,6 @@ module vu_top (
           end
         end
         S_N_OP: begin
-          for (int k = 0; k < VL; k++)
-            if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= norm_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= S_ST;
@@ -1115,9 +1100,6 @@ module vu_top (
         S_R_RD: st <= S_R_OP;
         S_R_OP: begin
           // n is a multiple of head_dim: whole pairs
-          for (int k = 0; k < VL; k++)
-            if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= rope_y[32 * k +: 32];
           rj <= rj_nx;
           ei <= eiv;
           if (eiv >= 17'(f_n))
@@ -1128,10 +1110,6 @@ module vu_top (
         S_B_RD: st <= S_B_OP;
         S_B_OP: begin
           // ADD here; SILU_MUL enters the divider, written as it comes out
-          if (f_op == OP_ADD)
-            for (int k = 0; k < VL; k++)
-              if (lv[k])
-                yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= add_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= (f_op == OP_ADD) ? S_ST : S_B_WAIT;
@@ -1149,9 +1127,6 @@ module vu_top (
           st <= S_D_OP;
         end
         S_D_OP: begin
-          for (int k = 0; k < VL; k++)
-            if (lv[k])
-              yb[ei[15:4]][{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] <= dq_y[32 * k +: 32];
           ei <= eiv;
           if (eiv >= 17'(f_n))
             st <= S_ST;
@@ -1184,14 +1159,7 @@ module vu_top (
         // quantizer: group maxima (a group is whole words: g >= 16)
         S_QG_RD: st <= S_QG_OP;
         S_QG_OP: begin
-          logic [31:0] g;
-          logic [16:0] e0;
-          e0 = {bi, 4'd0};
-          // the first word of a group starts its maximum
-          g = ((e0 & ((17'd1 << lgg) - 17'd1)) == 17'd0 || ymax_beat > gcur) ?
-              ymax_beat : gcur;
-          gcur <= g;
-          gmax[12'(e0 >> lgg)] <= g;
+          gcur <= qg_g;
           if (ymax_beat > amax)
             amax <= ymax_beat;
           bi <= bi1;
@@ -1256,4 +1224,100 @@ module vu_top (
     end
   end
 
+
+  // ------------------------------------------------------------------
+  // The write ports of x, y and the group maxima: one port per memory
+  // (y with a write enable per 32-bit lane), so that each maps to block
+  // RAM. The FSM above decides what is written; these blocks gather its
+  // writes into the one port (the writes of one cycle never go to two
+  // words: the division pipelines' ends write only while SILU_MUL waits
+  // for them, and the quantizer's msx pass never meets the group pass).
+  // ------------------------------------------------------------------
+  logic         xb_we, yb_we, gm_we;
+  logic [11:0]  xb_wa, yb_wa, gm_wa;
+  logic [511:0] xb_wd, yb_wd, ld_san;
+  logic [15:0]  yb_wl;
+  logic [31:0]  gm_wd;
+  logic [31:0]  qg_g;           // S_QG_OP: the running maximum of the group
+
+  always_comb begin
+    logic [16:0] e0;
+    for (int l = 0; l < 16; l++)
+      ld_san[l * 32 +: 32] = sanitize(rd_lanes[32 * l +: 32]);
+    // the first word of a group starts its maximum
+    e0 = {bi, 4'd0};
+    qg_g = ((e0 & ((17'd1 << lgg) - 17'd1)) == 17'd0 || ymax_beat > gcur) ?
+           ymax_beat : gcur;
+    xb_we = !rst && st == S_LOAD && m_rvalid[0] && (lk == LK_X || lk == LK_REC);
+    xb_wa = ld_beat[11:0];
+    xb_wd = (lk == LK_REC) ? m_rdata : ld_san;
+    gm_we = 1'b0;
+    gm_wa = qm_out.idx;
+    gm_wd = {16'd0, qm_msx};
+    if (!rst && qm_valid && qm_en)
+      gm_we = 1'b1;
+    if (!rst && st == S_QG_OP) begin
+      gm_we = 1'b1;
+      gm_wa = 12'(e0 >> lgg);
+      gm_wd = qg_g;
+    end
+  end
+
+  always_comb begin
+    logic [32 * VL-1:0] v;
+    logic               lanes;
+    yb_we = 1'b0;
+    yb_wa = ei[15:4];
+    yb_wl = '0;
+    yb_wd = '0;
+    lanes = 1'b0;
+    v = '0;
+    if (!rst && sd_valid) begin
+      yb_we = 1'b1;
+      yb_wa = sd_idx[15:4];
+      for (int k = 0; k < VL; k++) begin
+        yb_wl[4'(sd_idx[3:0] + 4'(k))] = sd_live[k];
+        yb_wd[{4'(sd_idx[3:0] + 4'(k)), 5'd0} +: 32] = silu_y[32 * k +: 32];
+      end
+    end
+    if (!rst)
+      case (st)
+        S_LOAD: if (m_rvalid[0] && (lk == LK_XY || lk == LK_IN2)) begin
+          yb_we = 1'b1;
+          yb_wa = ld_beat[11:0];
+          yb_wl = '1;
+          yb_wd = ld_san;
+        end
+        S_ZERO: begin
+          yb_we = 1'b1;
+          yb_wa = bi[11:0];
+          yb_wl = '1;
+          yb_wd = '0;
+        end
+        S_N_OP: begin lanes = 1'b1; v = norm_y; end
+        S_R_OP: begin lanes = 1'b1; v = rope_y; end
+        S_B_OP: if (f_op == OP_ADD) begin lanes = 1'b1; v = add_y; end
+        S_D_OP: begin lanes = 1'b1; v = dq_y; end
+        default: ;
+      endcase
+    if (lanes) begin
+      yb_we = 1'b1;
+      yb_wa = ei[15:4];
+      for (int k = 0; k < VL; k++)
+        if (lv[k]) begin
+          yb_wl[4'(ei[3:0] + 4'(k))] = 1'b1;
+          yb_wd[{4'(ei[3:0] + 4'(k)), 5'd0} +: 32] = v[32 * k +: 32];
+        end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (xb_we)
+      xb[xb_wa] <= xb_wd;
+    if (gm_we)
+      gmax[gm_wa] <= gm_wd;
+    for (int l = 0; l < 16; l++)
+      if (yb_we && yb_wl[l])
+        yb[yb_wa][32 * l +: 32] <= yb_wd[32 * l +: 32];
+  end
 endmodule
