@@ -12,14 +12,8 @@
 set -eu
 dir=$1 pkg=$2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-if ! command -v yosys >/dev/null 2>&1; then
-	echo "SKIP: yosys not installed"
-	exit 77
-fi
-if [ ! -r "$pkg" ]; then
-	echo "SKIP: $pkg missing (configure with FLLM_RTL=ON)"
-	exit 77
-fi
+synth_default=1
+. "$(dirname "$0")/synth_skip.sh"
 mkdir -p "$dir"
 rm -f "$dir/tables_mem.json" "$dir/tables.memmap.txt"
 "$root/tools/synth.sh" -m -o "$dir/tables_mem.json" -p "$pkg" tables
